@@ -1,0 +1,75 @@
+import { SMTPServer } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
+
+export interface Mailbox {
+  /** SMTP port on 127.0.0.1. */
+  port: number;
+  /** Every message received so far, in arrival order. */
+  messages(): ParsedMail[];
+  /** Resolves once at least `count` messages arrived; rejects after `timeoutMs`. */
+  waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
+  /** Called for each message as it arrives (the demo's mail page subscribes to this). */
+  onMessage(listener: (mail: ParsedMail) => void): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A real SMTP server on loopback that keeps what it receives, parsed. Tests read the mail that
+ * nodemailer really sent; the demo shows it on a web page. No TLS and no auth: loopback only.
+ */
+export async function startMailbox(options: { port?: number } = {}): Promise<Mailbox> {
+  const received: ParsedMail[] = [];
+  const listeners: ((mail: ParsedMail) => void)[] = [];
+  const waiters: { count: number; resolve: (m: ParsedMail[]) => void }[] = [];
+
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    size: 25 * 1024 * 1024,
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          received.push(mail);
+          for (const listener of listeners) listener(mail);
+          for (const waiter of waiters.splice(0)) {
+            if (received.length >= waiter.count) waiter.resolve([...received]);
+            else waiters.push(waiter);
+          }
+          callback();
+        })
+        .catch((err: Error) => callback(err));
+    },
+  });
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      const address = server.server.address();
+      resolve(typeof address === 'object' && address ? address.port : 0);
+    });
+  });
+
+  return {
+    port,
+    messages: () => [...received],
+    waitFor(count, timeoutMs = 10_000) {
+      if (received.length >= count) return Promise.resolve([...received]);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`mailbox: expected ${count} messages, got ${received.length} within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        waiters.push({
+          count,
+          resolve: (m) => {
+            clearTimeout(timer);
+            resolve(m);
+          },
+        });
+      });
+    },
+    onMessage: (listener) => void listeners.push(listener),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,40 @@
+import { defineConfig } from 'vitest/config';
+
+// Three kinds of test, three projects:
+//  - unit:        pure logic, no servers;
+//  - workflow:    each file starts its own Java time-skipping test server (free port per file);
+//  - integration: one Temporal dev server per run (global setup), shared by every file, which
+//                 keeps apart by unique task queues and workflow ids.
+export default defineConfig({
+  test: {
+    reporters: ['default'],
+    pool: 'forks',
+    teardownTimeout: 20_000,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'workflow',
+          include: ['test/workflow/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/support/global-dev-server.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
