@@ -29,17 +29,48 @@ export type UnitFlag = keyof typeof UNIT_FLAGS;
 
 export const UNIT_FLAG_IDS = Object.keys(UNIT_FLAGS) as UnitFlag[];
 
-/** Accepts either the id or the Chinese label (as an office would type it in Excel). */
-export function parseUnitType(text: string): UnitType | undefined {
+/**
+ * Other names an office uses for the same unit type in its spreadsheets. Each alias must name
+ * exactly one type; ambiguous words (e.g. 机关, 医院) are deliberately absent.
+ */
+export const UNIT_TYPE_ALIASES: Readonly<Record<string, UnitType>> = {
+  村: 'village',
+  农村党组织: 'village',
+  村党组织: 'village',
+  社区: 'community',
+  街道直属单位: 'community',
+  中小学: 'school',
+  学校: 'school',
+};
+
+export const UNIT_FLAG_ALIASES: Readonly<Record<string, UnitFlag>> = {
+  有党委: 'has_party_committee',
+  规模较大中学: 'large_school',
+};
+
+/** Full-width brackets and stray spaces are invisible in Excel; compare without them. */
+function foldLabel(text: string): string {
+  return text.normalize('NFKC').replace(/\s+/g, '');
+}
+
+function lookup<K extends string>(
+  text: string,
+  labels: Readonly<Record<K, string>>,
+  aliases: Readonly<Record<string, K>>,
+): K | undefined {
   const t = text.trim();
-  if (t in UNIT_TYPES) return t as UnitType;
-  const hit = (Object.entries(UNIT_TYPES) as [UnitType, string][]).find(([, label]) => label === t);
-  return hit?.[0];
+  if (Object.hasOwn(labels, t)) return t as K;
+  const folded = foldLabel(t);
+  const hit = (Object.entries(labels) as [K, string][]).find(([, label]) => foldLabel(label) === folded);
+  if (hit) return hit[0];
+  return Object.hasOwn(aliases, folded) ? aliases[folded] : undefined;
+}
+
+/** Accepts the id, the Chinese label or an alias (as an office would type it in Excel). */
+export function parseUnitType(text: string): UnitType | undefined {
+  return lookup(text, UNIT_TYPES, UNIT_TYPE_ALIASES);
 }
 
 export function parseUnitFlag(text: string): UnitFlag | undefined {
-  const t = text.trim();
-  if (t in UNIT_FLAGS) return t as UnitFlag;
-  const hit = (Object.entries(UNIT_FLAGS) as [UnitFlag, string][]).find(([, label]) => label === t);
-  return hit?.[0];
+  return lookup(text, UNIT_FLAGS, UNIT_FLAG_ALIASES);
 }
