@@ -11,10 +11,10 @@ import { nextWorkingDay, previousWorkingDay } from './working-days.js';
 export type IsoInstant = string;
 
 export function localInstant(cal: WorkCalendar, date: IsoDate, time: string): IsoInstant {
-  const [h, m] = time.split(':').map(Number);
+  const [h, m, s] = time.split(':').map(Number);
   const base = DateTime.fromISO(date, { zone: cal.zone }).startOf('day');
   // '24:00' (continuous calendars' office end) is the next midnight.
-  const dt = base.plus({ hours: h ?? 0, minutes: m ?? 0 });
+  const dt = base.plus({ hours: h ?? 0, minutes: m ?? 0, seconds: s ?? 0 });
   return toIso(dt);
 }
 
@@ -38,6 +38,15 @@ export function localDateOf(cal: WorkCalendar, instant: IsoInstant): IsoDate {
   const d = parseInstant(cal, instant).toISODate();
   if (d === null) throw new Error(`invalid instant: ${instant}`);
   return d;
+}
+
+/** Local time of day as HH:mm:ss. */
+export function localTimeOf(cal: WorkCalendar, instant: IsoInstant): string {
+  return parseInstant(cal, instant).toFormat('HH:mm:ss');
+}
+
+export function addSeconds(cal: WorkCalendar, instant: IsoInstant, seconds: number): IsoInstant {
+  return toIso(parseInstant(cal, instant).plus({ seconds }));
 }
 
 export function officeStart(cal: WorkCalendar, date: IsoDate): IsoInstant {

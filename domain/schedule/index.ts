@@ -1,0 +1,8 @@
+export * from './types.js';
+export { buildSchedule, scheduleStage, taskForStep } from './build.js';
+export { rescheduleTask, shiftTasks, type RescheduleContext } from './reschedule.js';
+export { computeReminders } from './reminders.js';
+export { computeEscalations, nextEscalationRepeat, delayAfter } from './escalations.js';
+export { calendarForPlan } from './plan-calendar.js';
+export { appliesTo, planServesUnitType } from './applies.js';
+export { anchorOf, anchorAt, type Anchor } from './resolve.js';
