@@ -111,6 +111,21 @@ export interface SeedStep {
    * `1、做好准备工作` with rows （1）…（4）). Empty when the step is a single row.
    */
   parts: SeedPart[];
+  /** Everything the seed says about the step (工作要求 and 备注 of all its rows), white space removed. */
+  body: string;
+  /** The step's 工作要求 split at its （n） markers: n → that item's text. */
+  items: Map<number, string>;
+}
+
+/** Splits `（1）…（2）…` (full- or half-width brackets) into numbered items. */
+export function numberedItems(text: string): Map<number, string> {
+  const out = new Map<number, string>();
+  const t = compact(text).replace(/\((\d{1,2})\)/g, '（$1）');
+  for (const piece of t.split(/(?=（\d{1,2}）)/)) {
+    const m = /^（(\d{1,2})）(.*)$/.exec(piece);
+    if (m) out.set(Number(m[1]), m[2] ?? '');
+  }
+  return out;
 }
 
 interface Cell {
@@ -174,6 +189,12 @@ export function extractFlowChart(text: string, heading: string): SeedStep[] {
   // Rows of the current step; a step with more than one content row lists its parts.
   let currentRows: Cell[] = [];
 
+  const addBody = (step: SeedStep, row: Cell[]): void => {
+    const content = row[3] ? compact(row[3].text) : '';
+    step.body += content + (row[4] ? compact(row[4].text) : '');
+    for (const [n, t] of numberedItems(content)) step.items.set(n, t);
+  };
+
   const closeStep = (): void => {
     if (current && currentRows.length > 1) {
       for (const row of currentRows) {
@@ -206,6 +227,7 @@ export function extractFlowChart(text: string, heading: string): SeedStep[] {
       if (!m) throw new Error(`expected a step cell at line ${row[2]!.line}: ${c2}`);
       const label = normaliseLabel(c2);
       if (current && current.label === label) {
+        addBody(current, row);
         // The step continues on the next page; its window must not change.
         if (current.window?.text !== compact(windowText) && current.window) {
           const again = parseSeedWindow(windowText);
@@ -217,12 +239,14 @@ export function extractFlowChart(text: string, heading: string): SeedStep[] {
         continue;
       }
       closeStep();
-      current = { label, stage, window: parseSeedWindow(windowText), line: row[2]!.line, parts: [] };
+      current = { label, stage, window: parseSeedWindow(windowText), line: row[2]!.line, parts: [], body: '', items: new Map() };
       currentRows = c3 ? [row[3]!] : [];
       steps.push(current);
-    } else if (c3) {
-      if (!current) throw new Error(`content before any step at line ${row[3]!.line}`);
-      currentRows.push(row[3]!);
+      addBody(current, row);
+    } else if (c3 || row[4]) {
+      if (!current) throw new Error(`content before any step at line ${row[3]?.line ?? row[0]!.line}`);
+      if (c3) currentRows.push(row[3]!);
+      addBody(current, row);
     }
   }
   closeStep();
@@ -266,6 +290,8 @@ export function extractGovOffice000(text: string): {
       window: undefined,
       line: i + 1,
       parts: [],
+      body: compact(lines[i] ?? ''),
+      items: new Map(),
     });
   }
   return {
@@ -297,7 +323,7 @@ export function extractTown001(text: string): {
     const st = /^(\d)\.([^。]+)。/.exec(l);
     const cur = stages[stages.length - 1];
     if (st && cur) {
-      cur.steps.push({ label: `${st[1]}.${st[2]}`, stage: cur.stage, window: cur.window, line: i + 1, parts: [] });
+      cur.steps.push({ label: `${st[1]}.${st[2]}`, stage: cur.stage, window: cur.window, line: i + 1, parts: [], body: compact(l), items: new Map() });
     }
     if (l.startsWith('四、')) break;
   }
@@ -322,7 +348,7 @@ export function extractEconCommittee003(text: string): {
     }
     if (section.startsWith('二、')) {
       const m = /^（[一二三四五]）([^。]+)。/.exec(l);
-      if (m) prep.push({ label: m[1]!, stage: '准备工作', window: undefined, line: i + 1, parts: [] });
+      if (m) prep.push({ label: m[1]!, stage: '准备工作', window: undefined, line: i + 1, parts: [], body: compact(l), items: new Map() });
     } else if (section.startsWith('三、')) {
       const s = /^（[一二三]）第.阶段[:：](.+?)[(（](.+?)[)）]。?$/.exec(l);
       if (s) {
@@ -332,7 +358,7 @@ export function extractEconCommittee003(text: string): {
       const head = /^([^。，、；]{2,20})。/.exec(l);
       const cur = stages[stages.length - 1];
       if (head && cur && !head[1]!.startsWith('这一阶段')) {
-        cur.steps.push({ label: head[1]!, stage: cur.stage, window: cur.window, line: i + 1, parts: [], paragraph: l });
+        cur.steps.push({ label: head[1]!, stage: cur.stage, window: cur.window, line: i + 1, parts: [], body: compact(l), items: new Map(), paragraph: l });
       }
     }
   }
@@ -341,3 +367,18 @@ export function extractEconCommittee003(text: string): {
   const year = stages[0]?.window.from.year;
   return { prep, stages, surveyWindow: parseSeedPoint(`${year}年${survey[1]}`) };
 }
+
+/** All the table's cells, white space removed, for checking that a quoted phrase is the seed's. */
+export function flowChartText(text: string, heading: string): string {
+  return flowChartCells(text, heading).cells.map((c) => compact(c.text)).join('');
+}
+
+/** The 002 tables and the plan that transcribes each. */
+export const FLOWCHARTS = [
+  { plan: 'town_office', heading: '全区镇机关开展深入学习实践科学发展观活动工作流程图' },
+  { plan: 'village', heading: '全区农村党组织开展深入学习实践科学发展观活动工作流程图' },
+  { plan: 'street_office', heading: '全区街道机关开展深入学习实践科学发展观活动工作流程图' },
+  { plan: 'community', heading: '全区社区（街道直属单位）党组织开展深入学习实践科学发展观活动工作流程图' },
+  { plan: 'school', heading: '全区中小学校深入学习实践科学发展观活动工作流程图' },
+  { plan: 'non_public', heading: '全区新经济组织和新社会组织党组织开展深入学习实践科学发展观活动工作流程图' },
+] as const;
