@@ -28,6 +28,13 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'toolchain',
+          include: ['test/toolchain/**/*.test.ts'],
+          testTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/global-dev-server.ts'],

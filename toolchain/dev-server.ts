@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { customSearchAttributes } from '../workflows/search-attributes.js';
+import { PARENT_WATCH_SHELL } from './parent-watch.js';
 import { freePort, waitForPort } from './ports.js';
 import { ToolchainError } from './run-command.js';
 import { ensureTemporalCli } from './temporal-cli.js';
@@ -86,13 +87,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
  * so signals we send reach it directly.
  */
 function spawnTiedToParent(binary: string, args: string[]): ChildProcess {
-  const script = [
-    'parent=$1; shift',
-    'self=$$',
-    '( while kill -0 "$parent" 2>/dev/null && kill -0 "$self" 2>/dev/null; do sleep 1; done',
-    '  kill -TERM "$self" 2>/dev/null ) </dev/null >/dev/null 2>&1 &',
-    'exec "$@"',
-  ].join('\n');
+  const script = ['parent=$1; shift', 'self=$$', PARENT_WATCH_SHELL, 'exec "$@"'].join('\n');
   return spawn('sh', ['-c', script, 'sh', String(process.pid), binary, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });

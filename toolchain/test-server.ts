@@ -3,6 +3,7 @@ import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { cacheDir } from './paths.js';
+import { PARENT_WATCH_SHELL } from './parent-watch.js';
 import { freePort, waitForPort } from './ports.js';
 import { ToolchainError, findOnPath, runWithProgress } from './run-command.js';
 
@@ -40,8 +41,7 @@ const wrapper = `#!/bin/sh
 dir=$(cd "$(dirname "$0")" && pwd)
 parent=$PPID
 self=$$
-( while kill -0 "$parent" 2>/dev/null && kill -0 "$self" 2>/dev/null; do sleep 1; done
-  kill -TERM "$self" 2>/dev/null ) </dev/null >/dev/null 2>&1 &
+${PARENT_WATCH_SHELL}
 cds=""
 [ -f "$dir/app.jsa" ] && cds="-XX:SharedArchiveFile=$dir/app.jsa -Xshare:auto"
 exec java $cds -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k \\
