@@ -1,0 +1,316 @@
+import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import { redactUrl } from './config.js';
+import type { DeliveryLog, DeliveryRecord } from './log/delivery-log.js';
+import { classifySmtpError, messageIdFor, type Mailer } from './mailer.js';
+import { nextOfficeOpening, type OfficeHours, type WorkingCalendar } from './quiet-hours.js';
+import { TemplateRenderError } from './render.js';
+import type { RobotDispatcher } from './robots/digest-dispatcher.js';
+import { robotId, RobotRejectedError, type RobotTarget } from './robots/robot-client.js';
+import { isMainlandMobile, SmsRejectedError, type SmsSender } from './sms/sms-sender.js';
+import type { TemplateSet } from './templates.js';
+import {
+  EVENT_KINDS,
+  type Channel,
+  type DeliverNotificationInput,
+  type DeliveryReport,
+  type DeliveryResult,
+  type Recipient,
+} from './types.js';
+
+export interface NotifyLogger {
+  info(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+}
+
+export interface NotificationSettings {
+  officeName: string;
+  mailFrom: string;
+  replyTo?: string;
+  /** Right-hand side of Message-IDs; defaults to the domain of mailFrom. */
+  messageIdDomain?: string;
+  officeHours: OfficeHours;
+  quietChannels: readonly Channel[];
+  claimLeaseMs: number;
+}
+
+export interface NotificationDeps {
+  templates: TemplateSet;
+  deliveryLog: DeliveryLog;
+  settings: NotificationSettings;
+  calendar: WorkingCalendar;
+  mailer?: Mailer;
+  sms?: SmsSender;
+  robots?: RobotDispatcher;
+  clock?: { now(): Date };
+  log?: NotifyLogger;
+}
+
+const InputSchema = z.object({
+  notificationId: z.string().min(1).max(400),
+  event: z.enum(EVENT_KINDS),
+  facts: z.record(z.string(), z.unknown()),
+  recipients: z.array(
+    z.object({
+      role: z.string().min(1),
+      name: z.string().min(1),
+      email: z.string().optional(),
+      mobile: z.string().optional(),
+      dingtalkWebhook: z.string().optional(),
+      wecomWebhook: z.string().optional(),
+    }),
+  ),
+  channels: z.array(z.enum(['email', 'sms', 'dingtalk', 'wecom'])),
+  notBefore: z.iso.datetime({ offset: true }).optional(),
+  ignoreQuietHours: z.boolean().optional(),
+});
+
+const emailAddress = z.email();
+
+function heartbeat(details?: unknown): void {
+  try {
+    Context.current().heartbeat(details);
+  } catch {
+    // Called outside an activity (tests, scripts): nothing to report to.
+  }
+}
+
+interface Job {
+  channel: Channel;
+  recipient: Recipient;
+  address: string;
+  /** Why the address cannot be used, in Chinese, if it cannot. */
+  invalid?: string;
+  robot?: RobotTarget;
+  deliveryKey: string;
+}
+
+function contactFor(channel: Channel, r: Recipient): { address?: string; invalid?: string; robot?: RobotTarget } {
+  switch (channel) {
+    case 'email':
+      if (!r.email) return {};
+      return emailAddress.safeParse(r.email).success ? { address: r.email } : { address: r.email, invalid: `邮箱地址格式不正确：${r.email}` };
+    case 'sms':
+      if (!r.mobile) return {};
+      return isMainlandMobile(r.mobile) ? { address: r.mobile } : { address: r.mobile, invalid: `手机号码不是有效的大陆手机号：${r.mobile}` };
+    case 'dingtalk':
+    case 'wecom': {
+      const webhook = channel === 'dingtalk' ? r.dingtalkWebhook : r.wecomWebhook;
+      if (!webhook) return {};
+      const robot: RobotTarget = { kind: channel, webhook };
+      let ok = false;
+      try {
+        ok = ['http:', 'https:'].includes(new URL(webhook).protocol);
+      } catch {
+        ok = false;
+      }
+      // The log keeps a hash, never the token-bearing URL.
+      return ok ? { address: robotId(robot), robot } : { address: robotId(robot), invalid: `机器人 Webhook 地址不正确：${redactUrl(webhook)}` };
+    }
+  }
+}
+
+/** Used by the workflow and the office report alike, so it is exported. */
+export function deliveryKeyFor(notificationId: string, channel: Channel, role: string, address: string): string {
+  return `${notificationId}#${channel}#${role}#${address}`;
+}
+
+class TransientDeliveryError extends Error {}
+
+export function createNotificationActivities(deps: NotificationDeps) {
+  const now = () => (deps.clock ? deps.clock.now() : new Date());
+  const log = deps.log ?? { info: () => undefined, warn: () => undefined };
+  const s = deps.settings;
+  const messageIdDomain = s.messageIdDomain ?? /@([^>\s]+)>?\s*$/.exec(s.mailFrom)?.[1] ?? 'campaign.local';
+
+  function resultOf(job: Job, record: DeliveryRecord, outcome: DeliveryResult['outcome']): DeliveryResult {
+    return {
+      deliveryKey: job.deliveryKey,
+      channel: job.channel,
+      role: job.recipient.role,
+      name: job.recipient.name,
+      outcome,
+      ...(record.providerMessageId ? { providerMessageId: record.providerMessageId } : {}),
+      ...(record.errorCode ? { errorCode: record.errorCode } : {}),
+      ...(record.errorReason ? { reason: record.errorReason } : {}),
+    };
+  }
+
+  async function deliverOne(input: DeliverNotificationInput, job: Job, render: () => unknown): Promise<DeliveryResult> {
+    const claimToken = randomUUID();
+    const claim = await deps.deliveryLog.claim({
+      deliveryKey: job.deliveryKey,
+      notificationId: input.notificationId,
+      channel: job.channel,
+      event: input.event,
+      role: job.recipient.role,
+      recipientName: job.recipient.name,
+      address: job.address,
+      claimToken,
+      now: now(),
+      leaseMs: s.claimLeaseMs,
+    });
+    if (claim.kind === 'done') return resultOf(job, claim.record, claim.record.status === 'sent' ? 'already_sent' : 'failed');
+    if (claim.kind === 'busy') throw new TransientDeliveryError(`${job.deliveryKey}: another attempt is sending it right now`);
+    if (claim.tookOver) log.warn('notify: taking over a stale claim; the earlier attempt may have sent it', { deliveryKey: job.deliveryKey });
+    const outcome = { deliveryKey: job.deliveryKey, claimToken };
+
+    if (job.invalid) {
+      await deps.deliveryLog.markFailed({ ...outcome, now: now(), errorCode: 'invalid_address', errorReason: job.invalid });
+      return { ...resultOf(job, claim.record, 'failed'), errorCode: 'invalid_address', reason: job.invalid };
+    }
+
+    const t = now();
+    let deferUntil: Date | undefined;
+    if (input.notBefore && Date.parse(input.notBefore) > t.getTime()) deferUntil = new Date(input.notBefore);
+    if (!input.ignoreQuietHours && s.quietChannels.includes(job.channel)) {
+      const opening = nextOfficeOpening(deferUntil ?? t, s.officeHours, deps.calendar);
+      if (opening) deferUntil = opening;
+    }
+    if (deferUntil) {
+      await deps.deliveryLog.markDeferred({ ...outcome, now: t, deferUntil });
+      return { ...resultOf(job, claim.record, 'deferred'), deferUntil: deferUntil.toISOString() };
+    }
+
+    let providerMessageId: string | null;
+    try {
+      providerMessageId = await send(job, render());
+    } catch (error) {
+      const failure = classify(job.channel, error);
+      if (failure.permanent) {
+        await deps.deliveryLog.markFailed({ ...outcome, now: now(), errorCode: failure.code, errorReason: failure.reason });
+        log.warn('notify: permanent failure', { deliveryKey: job.deliveryKey, code: failure.code });
+        return { ...resultOf(job, claim.record, 'failed'), errorCode: failure.code, reason: failure.reason };
+      }
+      await deps.deliveryLog.markRetrying({ ...outcome, now: now(), errorCode: failure.code, errorReason: failure.reason });
+      throw new TransientDeliveryError(`${job.deliveryKey}: ${failure.reason}`);
+    }
+    // A crash here, after the provider accepted and before this commit, is the one window in which
+    // a retry sends again (see README): everything before it is covered by the claim.
+    await deps.deliveryLog.markSent({ ...outcome, now: now(), providerMessageId });
+    log.info('notify: sent', { deliveryKey: job.deliveryKey, channel: job.channel });
+    return { ...resultOf(job, claim.record, 'sent'), ...(providerMessageId ? { providerMessageId } : {}) };
+  }
+
+  function classify(channel: Channel, error: unknown): { permanent: boolean; code: string; reason: string } {
+    if (channel === 'email') return classifySmtpError(error);
+    if (error instanceof SmsRejectedError || error instanceof RobotRejectedError) return { permanent: true, code: error.code, reason: error.reason };
+    const message = redactUrl(error instanceof Error ? error.message : String(error));
+    return { permanent: false, code: `${channel}_transient`, reason: message };
+  }
+
+  async function send(job: Job, content: unknown): Promise<string | null> {
+    switch (job.channel) {
+      case 'email': {
+        if (!deps.mailer) throw new Error('email channel is not configured (SMTP_HOST)');
+        const c = content as ReturnType<TemplateSet['email']>;
+        const messageId = messageIdFor(job.deliveryKey, messageIdDomain);
+        await deps.mailer.send({
+          from: s.mailFrom,
+          to: { name: job.recipient.name, address: job.address },
+          ...(s.replyTo ? { replyTo: s.replyTo } : {}),
+          subject: c.subject,
+          text: c.text,
+          html: c.html,
+          messageId,
+          headers: { 'X-Campaign-Notification': job.deliveryKey.split('#')[0] ?? '' },
+        });
+        return messageId;
+      }
+      case 'sms': {
+        if (!deps.sms) throw new Error('sms channel is not configured (SMS_PROVIDER)');
+        const r = await deps.sms.send(job.address, content as ReturnType<TemplateSet['sms']>, { outId: job.deliveryKey });
+        return r.providerMessageId || null;
+      }
+      case 'dingtalk':
+      case 'wecom': {
+        if (!deps.robots || !job.robot) throw new Error('robot channel is not configured');
+        const wait = setInterval(() => heartbeat({ waiting: job.channel }), 5_000);
+        try {
+          await deps.robots.deliver(job.robot, content as ReturnType<TemplateSet['robot']>);
+        } finally {
+          clearInterval(wait);
+        }
+        return null;
+      }
+    }
+  }
+
+  return {
+    /**
+     * Sends one notification to every recipient on every requested channel, at most once per
+     * (notification, channel, role, address) across retries. Returns per-delivery outcomes;
+     * throws a retryable error if any delivery failed transiently (the retry skips those already
+     * sent), and a non-retryable one for input the templates cannot render.
+     */
+    async deliverNotification(raw: DeliverNotificationInput): Promise<DeliveryReport> {
+      const parsed = InputSchema.safeParse(raw);
+      if (!parsed.success) {
+        throw ApplicationFailure.nonRetryable(
+          `通知参数有误：${parsed.error.issues.map((i) => `${i.path.join('.')}：${i.message}`).join('；')}`,
+          'InvalidNotificationInput',
+        );
+      }
+      const input = raw;
+      const jobs: { job: Job; render: () => unknown }[] = [];
+      const results: DeliveryResult[] = [];
+      const renderErrors: string[] = [];
+      for (const channel of [...new Set(input.channels)]) {
+        for (const recipient of input.recipients) {
+          const contact = contactFor(channel, recipient);
+          if (!contact.address) {
+            results.push({ deliveryKey: '', channel, role: recipient.role, name: recipient.name, outcome: 'no_contact' });
+            continue;
+          }
+          const job: Job = {
+            channel,
+            recipient,
+            address: contact.address,
+            ...(contact.invalid ? { invalid: contact.invalid } : {}),
+            ...(contact.robot ? { robot: contact.robot } : {}),
+            deliveryKey: deliveryKeyFor(input.notificationId, channel, recipient.role, contact.address),
+          };
+          // Render up front: a template that cannot render fails the whole call before anything is sent.
+          const ctx = { recipient: { name: recipient.name, role: recipient.role }, office: s.officeName };
+          try {
+            const content =
+              channel === 'email'
+                ? deps.templates.email(input.event, input.facts, ctx)
+                : channel === 'sms'
+                  ? deps.templates.sms(input.event, input.facts, ctx)
+                  : deps.templates.robot(input.event, input.facts, ctx);
+            jobs.push({ job, render: () => content });
+          } catch (e) {
+            if (e instanceof TemplateRenderError) renderErrors.push(...e.issues.map((i) => `${channel} 模板 ${input.event}：${i}`));
+            else throw e;
+          }
+        }
+      }
+      if (renderErrors.length > 0) {
+        throw ApplicationFailure.nonRetryable(`通知无法生成：${[...new Set(renderErrors)].join('；')}`, 'NotificationTemplateError');
+      }
+
+      const settled = await Promise.allSettled(jobs.map(({ job, render }) => deliverOne(input, job, render)));
+      const transient: string[] = [];
+      for (const r of settled) {
+        if (r.status === 'fulfilled') results.push(r.value);
+        else if (r.reason instanceof TransientDeliveryError) transient.push(r.reason.message);
+        else throw r.reason;
+      }
+      heartbeat({ done: results.length });
+      if (transient.length > 0) throw new Error(`notification ${input.notificationId}: ${transient.length} deliveries will be retried: ${transient.join('; ')}`);
+
+      const deferred = results.filter((r) => r.deferUntil).map((r) => r.deferUntil as string).sort();
+      return { notificationId: input.notificationId, results, ...(deferred[0] ? { deferUntil: deferred[0] } : {}) };
+    },
+
+    /** Permanent failures for the office's report (bad addresses, provider rejections). */
+    async listDeliveryFailures(input: { notificationIdPrefix?: string; limit?: number } = {}): Promise<DeliveryRecord[]> {
+      return deps.deliveryLog.failures(input);
+    },
+  };
+}
+
+export type NotificationActivities = ReturnType<typeof createNotificationActivities>;

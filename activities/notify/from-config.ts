@@ -1,0 +1,94 @@
+import { resolve } from 'node:path';
+import { createNotificationActivities, type NotificationDeps, type NotifyLogger } from './activities.js';
+import { chineseDaysCalendar } from './chinese-days-calendar.js';
+import { redactNotifyConfig, type NotifyConfig } from './config.js';
+import type { DeliveryLog } from './log/delivery-log.js';
+import { openPostgresDeliveryLog } from './log/postgres-delivery-log.js';
+import { openSqliteDeliveryLog } from './log/sqlite-delivery-log.js';
+import { createSmtpMailer, smtpOptionsFromConfig } from './mailer.js';
+import type { WorkingCalendar } from './quiet-hours.js';
+import { createDigestDispatcher } from './robots/digest-dispatcher.js';
+import { createRobotClient } from './robots/robot-client.js';
+import { createAliyunSms } from './sms/aliyun.js';
+import { createHttpGatewaySms } from './sms/http-gateway.js';
+import type { SmsSender } from './sms/sms-sender.js';
+import { createTencentSms } from './sms/tencent.js';
+import { loadTemplates } from './templates.js';
+
+export async function openDeliveryLog(config: NotifyConfig): Promise<DeliveryLog> {
+  return config.DATABASE_URL ? openPostgresDeliveryLog(config.DATABASE_URL) : openSqliteDeliveryLog(resolve(config.NOTIFY_SQLITE_PATH));
+}
+
+export function smsSenderFromConfig(c: NotifyConfig): SmsSender | undefined {
+  switch (c.SMS_PROVIDER) {
+    case 'none':
+      return undefined;
+    case 'aliyun':
+      return createAliyunSms({
+        endpoint: c.ALIYUN_SMS_ENDPOINT,
+        regionId: c.ALIYUN_SMS_REGION,
+        accessKeyId: c.ALIYUN_SMS_ACCESS_KEY_ID ?? '',
+        accessKeySecret: c.ALIYUN_SMS_ACCESS_KEY_SECRET ?? '',
+        signName: c.ALIYUN_SMS_SIGN_NAME ?? '',
+        maxParamChars: c.SMS_MAX_PARAM_CHARS,
+      });
+    case 'tencent':
+      return createTencentSms({
+        endpoint: c.TENCENT_SMS_ENDPOINT,
+        region: c.TENCENT_SMS_REGION,
+        secretId: c.TENCENT_SMS_SECRET_ID ?? '',
+        secretKey: c.TENCENT_SMS_SECRET_KEY ?? '',
+        sdkAppId: c.TENCENT_SMS_SDK_APP_ID ?? '',
+        signName: c.TENCENT_SMS_SIGN_NAME ?? '',
+        maxParamChars: c.SMS_MAX_PARAM_CHARS,
+      });
+    case 'http':
+      return createHttpGatewaySms({ url: c.SMS_HTTP_URL ?? '', maxSegments: c.SMS_MAX_SEGMENTS, ...(c.SMS_HTTP_TOKEN ? { token: c.SMS_HTTP_TOKEN } : {}) });
+  }
+}
+
+/**
+ * Everything a worker needs, built once at start-up from validated configuration. The calendar
+ * defaults to chinese-days until domain/calendar provides one.
+ */
+export async function createNotificationActivitiesFromConfig(
+  config: NotifyConfig,
+  options: { log?: NotifyLogger; calendar?: WorkingCalendar } = {},
+): Promise<{ activities: ReturnType<typeof createNotificationActivities>; close(): Promise<void> }> {
+  options.log?.info('notify: configuration', redactNotifyConfig(config));
+  const deliveryLog = await openDeliveryLog(config);
+  const mailer = config.SMTP_HOST ? createSmtpMailer(smtpOptionsFromConfig(config)) : undefined;
+  const sms = smsSenderFromConfig(config);
+  const robots = createDigestDispatcher({
+    client: createRobotClient({ dingtalkSecrets: config.DINGTALK_ROBOT_SECRETS }),
+    limit: config.ROBOT_RATE_LIMIT,
+    windowMs: config.ROBOT_RATE_WINDOW_SECONDS * 1000,
+    lingerMs: config.ROBOT_BATCH_LINGER_MS,
+    maxBytes: config.ROBOT_MAX_MESSAGE_BYTES,
+  });
+  const deps: NotificationDeps = {
+    templates: loadTemplates(resolve(config.NOTIFY_TEMPLATES_DIR)),
+    deliveryLog,
+    calendar: options.calendar ?? chineseDaysCalendar,
+    settings: {
+      officeName: config.NOTIFY_OFFICE_NAME,
+      mailFrom: config.NOTIFY_MAIL_FROM,
+      ...(config.NOTIFY_MAIL_REPLY_TO ? { replyTo: config.NOTIFY_MAIL_REPLY_TO } : {}),
+      officeHours: { start: config.NOTIFY_OFFICE_HOURS_START, end: config.NOTIFY_OFFICE_HOURS_END, zone: config.NOTIFY_TIMEZONE },
+      quietChannels: config.NOTIFY_QUIET_CHANNELS,
+      claimLeaseMs: config.NOTIFY_CLAIM_LEASE_SECONDS * 1000,
+    },
+    ...(mailer ? { mailer } : {}),
+    ...(sms ? { sms } : {}),
+    robots,
+    ...(options.log ? { log: options.log } : {}),
+  };
+  return {
+    activities: createNotificationActivities(deps),
+    async close() {
+      robots.close();
+      mailer?.close();
+      await deliveryLog.close();
+    },
+  };
+}

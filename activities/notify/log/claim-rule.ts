@@ -1,0 +1,88 @@
+import type { ClaimRequest, DeliveryRecord } from './delivery-log.js';
+
+/** The one rule both stores apply inside their transaction, so SQLite and PostgreSQL agree. */
+export type ClaimDecision = 'insert' | 'done' | 'busy' | 'take' | 'take-over';
+
+export function decideClaim(row: DeliveryRecord | undefined, req: ClaimRequest): ClaimDecision {
+  if (!row) return 'insert';
+  if (row.status === 'sent' || row.status === 'failed') return 'done';
+  if (row.status === 'sending') {
+    const claimedAt = row.claimedAt ? Date.parse(row.claimedAt) : 0;
+    return req.now.getTime() - claimedAt < req.leaseMs ? 'busy' : 'take-over';
+  }
+  return 'take';
+}
+
+export const SCHEMA_STATEMENTS = [
+  `CREATE TABLE IF NOT EXISTS notify_delivery (
+    delivery_key TEXT PRIMARY KEY,
+    notification_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    event TEXT NOT NULL,
+    role TEXT NOT NULL,
+    recipient_name TEXT NOT NULL,
+    address TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    claim_token TEXT,
+    claimed_at TEXT,
+    provider_message_id TEXT,
+    error_code TEXT,
+    error_reason TEXT,
+    defer_until TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS notify_delivery_status ON notify_delivery (status, updated_at)`,
+  `CREATE INDEX IF NOT EXISTS notify_delivery_notification ON notify_delivery (notification_id)`,
+  `CREATE TABLE IF NOT EXISTS notify_attempt (
+    delivery_key TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    detail TEXT
+  )`,
+  `CREATE INDEX IF NOT EXISTS notify_attempt_key ON notify_attempt (delivery_key)`,
+];
+
+export interface DeliveryRow {
+  delivery_key: string;
+  notification_id: string;
+  channel: string;
+  event: string;
+  role: string;
+  recipient_name: string;
+  address: string;
+  status: string;
+  attempts: number;
+  claim_token: string | null;
+  claimed_at: string | null;
+  provider_message_id: string | null;
+  error_code: string | null;
+  error_reason: string | null;
+  defer_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export function fromRow(r: DeliveryRow): DeliveryRecord {
+  return {
+    deliveryKey: r.delivery_key,
+    notificationId: r.notification_id,
+    channel: r.channel as DeliveryRecord['channel'],
+    event: r.event,
+    role: r.role,
+    recipientName: r.recipient_name,
+    address: r.address,
+    status: r.status as DeliveryRecord['status'],
+    attempts: Number(r.attempts),
+    claimToken: r.claim_token,
+    claimedAt: r.claimed_at,
+    providerMessageId: r.provider_message_id,
+    errorCode: r.error_code,
+    errorReason: r.error_reason,
+    deferUntil: r.defer_until,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}

@@ -1,0 +1,108 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { decideClaim, fromRow, SCHEMA_STATEMENTS, type DeliveryRow } from './claim-rule.js';
+import {
+  LostClaimError,
+  type AttemptRecord,
+  type ClaimRequest,
+  type ClaimResult,
+  type DeliveryLog,
+  type Outcome,
+} from './delivery-log.js';
+
+/**
+ * Embedded default. WAL with synchronous=FULL: a committed claim or 'sent' survives a process
+ * crash AND a power cut, which is the point of the log (measured cost: see bench/notify.bench.ts).
+ */
+export function openSqliteDeliveryLog(path: string): DeliveryLog {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  for (const sql of SCHEMA_STATEMENTS) db.exec(sql);
+
+  const select = db.prepare<[string], DeliveryRow>('SELECT * FROM notify_delivery WHERE delivery_key = ?');
+  const insert = db.prepare(
+    `INSERT INTO notify_delivery (delivery_key, notification_id, channel, event, role, recipient_name, address, status,
+       attempts, claim_token, claimed_at, created_at, updated_at)
+     VALUES (@deliveryKey, @notificationId, @channel, @event, @role, @recipientName, @address, 'sending', 1, @claimToken, @now, @now, @now)`,
+  );
+  const take = db.prepare(
+    `UPDATE notify_delivery SET status = 'sending', attempts = attempts + 1, claim_token = @claimToken, claimed_at = @now,
+       address = @address, updated_at = @now WHERE delivery_key = @deliveryKey`,
+  );
+  const addAttempt = db.prepare('INSERT INTO notify_attempt (delivery_key, attempt, at, outcome, detail) VALUES (?, ?, ?, ?, ?)');
+  const finish = db.prepare(
+    `UPDATE notify_delivery SET status = @status, claim_token = NULL, provider_message_id = COALESCE(@providerMessageId, provider_message_id),
+       error_code = @errorCode, error_reason = @errorReason, defer_until = @deferUntil, updated_at = @now
+     WHERE delivery_key = @deliveryKey AND claim_token = @claimToken RETURNING attempts`,
+  );
+
+  const claimTx = db.transaction((req: ClaimRequest): ClaimResult => {
+    const row = select.get(req.deliveryKey);
+    const decision = decideClaim(row ? fromRow(row) : undefined, req);
+    const now = req.now.toISOString();
+    const params = { ...req, now };
+    if (decision === 'done' || decision === 'busy') return { kind: decision, record: fromRow(row as DeliveryRow) };
+    if (decision === 'insert') insert.run(params);
+    else take.run(params);
+    const record = fromRow(select.get(req.deliveryKey) as DeliveryRow);
+    addAttempt.run(req.deliveryKey, record.attempts, now, decision === 'take-over' ? 'took_over' : 'claimed', null);
+    return { kind: 'claimed', record, tookOver: decision === 'take-over' };
+  });
+
+  const finishTx = db.transaction(
+    (o: Outcome, status: string, fields: { providerMessageId?: string | null; errorCode?: string; errorReason?: string; deferUntil?: Date }) => {
+      const now = o.now.toISOString();
+      const row = finish.get({
+        deliveryKey: o.deliveryKey,
+        claimToken: o.claimToken,
+        status,
+        providerMessageId: fields.providerMessageId ?? null,
+        errorCode: fields.errorCode ?? null,
+        errorReason: fields.errorReason ?? null,
+        deferUntil: fields.deferUntil ? fields.deferUntil.toISOString() : null,
+        now,
+      }) as { attempts: number } | undefined;
+      if (!row) throw new LostClaimError(o.deliveryKey);
+      addAttempt.run(o.deliveryKey, row.attempts, now, status, fields.errorReason ?? fields.providerMessageId ?? fields.deferUntil?.toISOString() ?? null);
+    },
+  );
+
+  return {
+    claim: (req) => Promise.resolve(claimTx.immediate(req)),
+    markSent: (o) => Promise.resolve(finishTx.immediate(o, 'sent', { providerMessageId: o.providerMessageId })),
+    markFailed: (o) => Promise.resolve(finishTx.immediate(o, 'failed', o)),
+    markRetrying: (o) => Promise.resolve(finishTx.immediate(o, 'retrying', o)),
+    markDeferred: (o) => Promise.resolve(finishTx.immediate(o, 'deferred', { deferUntil: o.deferUntil })),
+    get: (key) => {
+      const row = select.get(key);
+      return Promise.resolve(row ? fromRow(row) : undefined);
+    },
+    attempts: (key) =>
+      Promise.resolve(
+        db
+          .prepare<[string], { delivery_key: string; attempt: number; at: string; outcome: string; detail: string | null }>(
+            'SELECT * FROM notify_attempt WHERE delivery_key = ? ORDER BY rowid',
+          )
+          .all(key)
+          .map((r): AttemptRecord => ({ deliveryKey: r.delivery_key, attempt: r.attempt, at: r.at, outcome: r.outcome, detail: r.detail })),
+      ),
+    failures: (opts = {}) =>
+      Promise.resolve(
+        db
+          .prepare<[string, number], DeliveryRow>(
+            `SELECT * FROM notify_delivery WHERE status = 'failed' AND substr(notification_id, 1, length(?1)) = ?1
+             ORDER BY updated_at DESC LIMIT ?2`,
+          )
+          .all(opts.notificationIdPrefix ?? '', opts.limit ?? 1000)
+          .map(fromRow),
+      ),
+    close: () => {
+      db.close();
+      return Promise.resolve();
+    },
+  };
+}

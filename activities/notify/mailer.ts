@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import type { NotifyConfig } from './config.js';
+
+export interface OutgoingMail {
+  from: string;
+  to: { name: string; address: string };
+  replyTo?: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  headers?: Record<string, string>;
+}
+
+export interface Mailer {
+  /** Resolves once the SMTP server accepted the message (250 after DATA). */
+  send(mail: OutgoingMail): Promise<{ response: string }>;
+  close(): void;
+}
+
+export interface SmtpOptions {
+  host: string;
+  port: number;
+  secure: boolean;
+  requireTLS: boolean;
+  rejectUnauthorized: boolean;
+  user?: string;
+  pass?: string;
+  maxConnections: number;
+  /** Messages per second across the pool; 0 = unlimited. */
+  ratePerSecond: number;
+}
+
+export function smtpOptionsFromConfig(config: NotifyConfig): SmtpOptions {
+  if (!config.SMTP_HOST) throw new Error('SMTP_HOST is not set');
+  return {
+    host: config.SMTP_HOST,
+    port: config.SMTP_PORT,
+    secure: config.SMTP_SECURE,
+    requireTLS: config.SMTP_REQUIRE_TLS,
+    rejectUnauthorized: config.SMTP_TLS_REJECT_UNAUTHORIZED,
+    ...(config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASS ?? '' } : {}),
+    maxConnections: config.SMTP_POOL_MAX_CONNECTIONS,
+    ratePerSecond: config.SMTP_RATE_PER_SECOND,
+  };
+}
+
+/** Pooled SMTP: connections are reused across activity calls in the worker process. */
+export function createSmtpMailer(o: SmtpOptions): Mailer {
+  const transport = nodemailer.createTransport({
+    pool: true,
+    host: o.host,
+    port: o.port,
+    secure: o.secure,
+    requireTLS: o.requireTLS,
+    ignoreTLS: !o.secure && !o.requireTLS && o.host === '127.0.0.1',
+    tls: { rejectUnauthorized: o.rejectUnauthorized, minVersion: 'TLSv1.2' },
+    ...(o.user ? { auth: { user: o.user, pass: o.pass ?? '' } } : {}),
+    maxConnections: o.maxConnections,
+    maxMessages: 500,
+    ...(o.ratePerSecond > 0 ? { rateDelta: 1000, rateLimit: o.ratePerSecond } : {}),
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 60_000,
+    logger: false,
+  });
+  return {
+    async send(mail) {
+      const info = (await transport.sendMail({
+        from: mail.from,
+        to: mail.to,
+        ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId: mail.messageId,
+        textEncoding: 'base64',
+        ...(mail.headers ? { headers: mail.headers } : {}),
+      })) as { response?: string };
+      return { response: String(info.response ?? '') };
+    },
+    close: () => transport.close(),
+  };
+}
+
+/**
+ * The same delivery always carries the same Message-ID, so if the crash window ever makes the
+ * SMTP server see a message twice, mail stores and clients that de-duplicate by Message-ID show it once.
+ */
+export function messageIdFor(deliveryKey: string, domain: string): string {
+  const digest = createHash('sha256').update(deliveryKey).digest('hex').slice(0, 32);
+  return `<notify.${digest}@${domain}>`;
+}
+
+export interface SmtpFailure {
+  permanent: boolean;
+  code: string;
+  reason: string;
+}
+
+/**
+ * 5xx replies to RCPT/DATA mean the server will never take this message (no such mailbox, policy):
+ * permanent. 4xx, connection and TLS trouble, and authentication failures (a configuration fault
+ * the office can fix) are transient, so the retry policy carries them over the fix.
+ */
+export function classifySmtpError(error: unknown): SmtpFailure {
+  const e = error as { responseCode?: number; code?: string; response?: string; message?: string };
+  const code = e.responseCode;
+  const text = e.response ?? e.message ?? String(error);
+  if (code !== undefined && code >= 500 && code < 600 && e.code !== 'EAUTH') {
+    return { permanent: true, code: `smtp_${code}`, reason: `邮件服务器拒收（${code}）：${text}` };
+  }
+  return { permanent: false, code: e.code ? `smtp_${e.code}` : code ? `smtp_${code}` : 'smtp_error', reason: text };
+}
