@@ -104,5 +104,5 @@ export async function parseRosterFile(path: string, options: ParseRosterOptions)
       (e) => !(unitsUnread && e.code === 'file_empty' && e.sheet === 'units') && !(groupsUnread && e.code === 'groups_missing'),
     ),
   ];
-  return { ...result, errors, units: [], groups: [], usable: false, sources };
+  return { ...result, errors, units: [], groups: [], fatal: true, usable: false, sources };
 }

@@ -36,6 +36,8 @@ export interface GroupState {
   invalidWebhooks: Set<'dingtalkWebhook' | 'wecomWebhook'>;
   /** A problem with the group as a whole (conflicting names, no members, no contact for a channel). */
   groupLevelError: boolean;
+  /** The whole-group errors, so the units they block can be named in them afterwards. */
+  levelErrors: RosterError[];
 }
 
 export interface GroupsOutcome {
@@ -104,7 +106,7 @@ export function validateGroups(
 
     let state = outcome.byId.get(groupId);
     if (!state) {
-      state = { id: groupId, firstRow: row.row, memberRows: 0, anyEmail: false, anyMobile: false, members: [], invalidWebhooks: new Set(), groupLevelError: false };
+      state = { id: groupId, firstRow: row.row, memberRows: 0, anyEmail: false, anyMobile: false, members: [], invalidWebhooks: new Set(), groupLevelError: false, levelErrors: [] };
       outcome.byId.set(groupId, state);
     }
 
@@ -241,7 +243,9 @@ function checkGroupAsWhole(
   warnings: RosterError[],
 ): void {
   const fail = (key: GroupColumnKey | undefined, code: RosterError['code'], text: string): void => {
-    errors.push(rosterError('groups', g.firstRow, key === undefined ? undefined : col(key), code, text));
+    const e = rosterError('groups', g.firstRow, key === undefined ? undefined : col(key), code, text);
+    errors.push(e);
+    g.levelErrors.push(e);
     g.groupLevelError = true;
   };
   if (g.memberRows === 0) {

@@ -46,7 +46,9 @@ export interface RosterResult {
   unitRowCount: number;
   /** Distinct 指导组 found in the groups sheet. */
   groupCount: number;
-  /** True when the returned units may be launched: no errors, or skipBadRows and no whole-file error. */
+  /** Errors that no row-skipping can get around: unreadable file, missing columns or 指导组 table. */
+  fatal: boolean;
+  /** True when the returned units may be launched: no errors, or skipBadRows and nothing fatal. */
   usable: boolean;
 }
 
@@ -85,6 +87,7 @@ export function validateRoster(input: RosterInput, options: ValidateOptions): Ro
 
   const candidates: RosterUnit[] = [];
   const badUnitRows = new Set<number>();
+  const blockedRows = new Map<GroupState, number[]>();
   const referenced = new Set<string>();
 
   if (header) {
@@ -150,9 +153,8 @@ export function validateRoster(input: RosterInput, options: ValidateOptions): Ro
         }
         if (group) {
           referenced.add(group.id);
-          if (!isUsable(group, channels)) {
-            fail('group', 'group_unusable', `指导组「${group.id}」在指导组表中有错误，本单位无法分派`);
-          }
+          // Reported once on the group (see below), not on every unit: one cause, one message.
+          if (!isUsable(group, channels)) blockedRows.set(group, [...(blockedRows.get(group) ?? []), row.row]);
         }
       }
 
@@ -172,6 +174,7 @@ export function validateRoster(input: RosterInput, options: ValidateOptions): Ro
         badUnitRows.add(row.row);
         continue;
       }
+      if (group && !isUsable(group, channels)) badUnitRows.add(row.row);
       if (!type || !head || !liaison || !group) continue;
       const unit: RosterUnit = {
         id,
@@ -205,6 +208,19 @@ export function validateRoster(input: RosterInput, options: ValidateOptions): Ro
     }
   }
 
+  for (const [g, rows] of blockedRows) {
+    const impact = `；分派给该组的单位（单位表第 ${rows.join('、')} 行）因此无法启动`;
+    const first = g.levelErrors[0];
+    if (first) {
+      first.message += impact;
+    } else {
+      // Only the group's member rows are wrong, and without them nobody in the group can be reached.
+      errors.push(
+        rosterError('groups', g.firstRow, undefined, 'group_unusable', `指导组「${g.id}」去掉有错误的成员行后，没有可按方案通知到的成员${impact}`),
+      );
+    }
+  }
+
   for (const g of groups.byId.values()) {
     if (header && !referenced.has(g.id)) {
       warnings.push(rosterWarning('groups', g.firstRow, undefined, 'group_unreferenced', `指导组「${g.id}」没有分派任何单位`));
@@ -228,6 +244,7 @@ export function validateRoster(input: RosterInput, options: ValidateOptions): Ro
     groupRowsWithErrors: [...groups.rowsWithErrors].sort((a, b) => a - b),
     unitRowCount: header?.rows.length ?? 0,
     groupCount: groups.byId.size,
+    fatal,
     usable,
   };
 }
