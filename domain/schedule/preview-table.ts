@@ -8,6 +8,7 @@ import { HOLIDAY_RULES, ROLES, type Plan } from '../plan/schema.js';
 import { UNIT_FLAGS, UNIT_TYPES } from '../unit-types.js';
 import type { Schedule } from './types.js';
 
+const GAP = '\u3000'; // ideographic space between header fields
 const CIRCLED = ['①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧', '⑨'];
 
 /** Display width: CJK and full-width characters take two columns. */
@@ -51,14 +52,14 @@ export function formatPreview(plan: Plan, schedule: Schedule, cal: WorkCalendar,
   const out: string[] = [];
   const flags = unitFlags.length ? unitFlags.map((f) => UNIT_FLAGS[f as keyof typeof UNIT_FLAGS] ?? f).join('、') : '无';
   out.push(`计划：${plan.title}（${plan.id}）`);
-  out.push(`单位类型：${UNIT_TYPES[schedule.unitType]}　标记：${flags}　开始：${day(schedule.start)}`);
+  out.push(`单位类型：${UNIT_TYPES[schedule.unitType]}${GAP}标记：${flags}${GAP}开始：${day(schedule.start)}`);
   const calName = { cn: '中国法定工作日（含调休）', weekdays: '周一至周五', continuous: '连续计时（演示）' }[cal.kind];
-  out.push(`时区：${schedule.timeZone}　日历：${calName}　办公时间：${cal.officeHours.start}–${cal.officeHours.end}　截止逢节假日：${HOLIDAY_RULES[plan.deadlineOnHoliday]}`);
+  out.push(`时区：${schedule.timeZone}${GAP}日历：${calName}${GAP}办公时间：${cal.officeHours.start}–${cal.officeHours.end}${GAP}截止逢节假日：${HOLIDAY_RULES[plan.deadlineOnHoliday]}`);
   if (schedule.timeScale) out.push(`演示压缩：计划中的一天 = ${plan.timeScale?.dayLasts ?? ''}（下表为压缩后的实际时间）`);
   const esc = plan.escalation.levels
     .map((l, i) => `${CIRCLED[i] ?? l.level}${l.label ?? ''}→${l.to.map((r) => ROLES[r]).join('、')}${l.cc.length ? `（抄送${l.cc.map((r) => ROLES[r]).join('、')}）` : ''}`)
-    .join('　');
-  out.push(`逾期催办：${esc}${plan.escalation.repeatEvery ? `　此后每 ${plan.escalation.repeatEvery} 重复` : ''}`);
+    .join('${GAP}');
+  out.push(`逾期催办：${esc}${plan.escalation.repeatEvery ? `${GAP}此后每 ${plan.escalation.repeatEvery} 重复` : ''}`);
   for (const stage of schedule.stages) {
     out.push('');
     const how = stage.opens === 'after_previous' ? '（上一阶段完成后开启）' : '';
