@@ -58,7 +58,7 @@ export function formatPreview(plan: Plan, schedule: Schedule, cal: WorkCalendar,
   if (schedule.timeScale) out.push(`演示压缩：计划中的一天 = ${plan.timeScale?.dayLasts ?? ''}（下表为压缩后的实际时间）`);
   const esc = plan.escalation.levels
     .map((l, i) => `${CIRCLED[i] ?? l.level}${l.label ?? ''}→${l.to.map((r) => ROLES[r]).join('、')}${l.cc.length ? `（抄送${l.cc.map((r) => ROLES[r]).join('、')}）` : ''}`)
-    .join('${GAP}');
+    .join(GAP);
   out.push(`逾期催办：${esc}${plan.escalation.repeatEvery ? `${GAP}此后每 ${plan.escalation.repeatEvery} 重复` : ''}`);
   for (const stage of schedule.stages) {
     out.push('');
