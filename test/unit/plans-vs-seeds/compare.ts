@@ -29,7 +29,7 @@ export function samePoint(expr: string | undefined, p: SeedPoint): boolean {
   return (p.year === undefined || v.year === p.year) && v.month === p.month && v.part === (p.part ? PART[p.part] : 'whole');
 }
 
-export function windowProblems(where: string, win: { open: string | undefined; due: string }, seed: SeedWindow): string[] {
+export function windowProblems(where: string, win: { open?: string | undefined; due: string }, seed: SeedWindow): string[] {
   const out: string[] = [];
   if (!samePoint(win.open, seed.from)) out.push(`${where}: 开始「${win.open ?? '（未写）'}」与原文「${seed.text}」不符`);
   if (!samePoint(win.due, seed.to)) out.push(`${where}: 截止「${win.due}」与原文「${seed.text}」不符`);
