@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { compileTemplate, escapeHtml, TemplateSyntaxError, type CompiledTemplate } from './render.js';
+import { compileTemplate, escapeHtml, TemplateRenderError, TemplateSyntaxError, type CompiledTemplate } from './render.js';
 import { EVENT_KINDS, type EventKind, type Facts } from './types.js';
 
 /** The YAML an office edits: one file per event under templates/notify/. */
@@ -157,6 +157,22 @@ export function loadTemplates(dir: string): TemplateSet {
     return c;
   };
   const scope = (facts: Facts, ctx: RenderContext): Facts => ({ ...facts, recipient: { ...ctx.recipient }, office: ctx.office });
+  /** Renders every part of one variant and reports all missing facts together, by field. */
+  const collect = <T>(build: (r: (field: string, t: CompiledTemplate, facts: Facts, mode?: 'text' | 'html') => string) => T): T => {
+    const issues: string[] = [];
+    const r = (field: string, t: CompiledTemplate, facts: Facts, mode: 'text' | 'html' = 'text') => {
+      try {
+        return t.render(facts, mode);
+      } catch (e) {
+        if (!(e instanceof TemplateRenderError)) throw e;
+        issues.push(...e.issues.map((i) => `${field} ${i}`));
+        return '';
+      }
+    };
+    const out = build(r);
+    if (issues.length > 0) throw new TemplateRenderError(issues);
+    return out;
+  };
 
   return {
     events: [...compiled.keys()],
@@ -164,27 +180,32 @@ export function loadTemplates(dir: string): TemplateSet {
     email(event, facts, ctx) {
       const c = get(event);
       const s = scope(facts, ctx);
-      const subject = oneLine(c.subject.render(s, 'text'));
-      const text = tidy(c.text.render(s, 'text'));
-      const html = c.html ? c.html.render(s, 'html') : htmlFromText(text, subject);
-      return { subject, text, html };
+      return collect((r) => {
+        const subject = oneLine(r('subject', c.subject, s));
+        const text = tidy(r('text', c.text, s));
+        const html = c.html ? r('html', c.html, s, 'html') : htmlFromText(text, subject);
+        return { subject, text, html };
+      });
     },
     sms(event, facts, ctx) {
       const c = get(event);
       const s = scope(facts, ctx);
-      return {
-        text: oneLine(c.sms.text.render(s, 'text')),
+      return collect((r) => ({
+        text: oneLine(r('sms.text', c.sms.text, s)),
         aliyun: {
           templateCode: c.sms.aliyun.templateCode,
-          params: Object.fromEntries(c.sms.aliyun.params.map(([k, t]) => [k, oneLine(t.render(s, 'text'))])),
+          params: Object.fromEntries(c.sms.aliyun.params.map(([k, t]) => [k, oneLine(r(`sms.aliyun.params.${k}`, t, s))])),
         },
-        tencent: { templateId: c.sms.tencent.templateId, params: c.sms.tencent.params.map((t) => oneLine(t.render(s, 'text'))) },
-      };
+        tencent: {
+          templateId: c.sms.tencent.templateId,
+          params: c.sms.tencent.params.map((t, i) => oneLine(r(`sms.tencent.params[${i}]`, t, s))),
+        },
+      }));
     },
     robot(event, facts, ctx) {
       const c = get(event);
       const s = scope(facts, ctx);
-      return { title: oneLine(c.robot.title.render(s, 'text')), markdown: tidy(c.robot.markdown.render(s, 'text')) };
+      return collect((r) => ({ title: oneLine(r('robot.title', c.robot.title, s)), markdown: tidy(r('robot.markdown', c.robot.markdown, s)) }));
     },
   };
 }
