@@ -93,11 +93,11 @@ export function openSqliteDeliveryLog(path: string): DeliveryLog {
     failures: (opts = {}) =>
       Promise.resolve(
         db
-          .prepare<[string, number], DeliveryRow>(
-            `SELECT * FROM notify_delivery WHERE status = 'failed' AND substr(notification_id, 1, length(?1)) = ?1
-             ORDER BY updated_at DESC LIMIT ?2`,
+          .prepare<[{ prefix: string; limit: number }], DeliveryRow>(
+            `SELECT * FROM notify_delivery WHERE status = 'failed' AND substr(notification_id, 1, length(@prefix)) = @prefix
+             ORDER BY updated_at DESC LIMIT @limit`,
           )
-          .all(opts.notificationIdPrefix ?? '', opts.limit ?? 1000)
+          .all({ prefix: opts.notificationIdPrefix ?? '', limit: opts.limit ?? 1000 })
           .map(fromRow),
       ),
     close: () => {
