@@ -86,6 +86,12 @@ function rangeStart(node: unknown): number | undefined {
   return r ? r[0] : undefined;
 }
 
+function duplicateKeyAt(text: string, offset: number): string {
+  const rest = text.slice(offset);
+  const end = rest.search(/[:\n]/);
+  return (end < 0 ? rest : rest.slice(0, end)).trim();
+}
+
 export function loadPlanText(text: string, file: string): PlanLoadResult {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
@@ -98,7 +104,7 @@ export function loadPlanText(text: string, file: string): PlanLoadResult {
         line: pos.line,
         column: pos.col,
         path: '(YAML)',
-        message: dup ? '同一层级中字段重复出现' : `YAML 语法错误：${e.message.split('\n')[0] ?? ''}`,
+        message: dup ? `字段「${duplicateKeyAt(text, e.pos[0])}」在同一层级中重复出现` : `YAML 语法错误：${e.message.split('\n')[0] ?? ''}`,
       };
     });
     return { ok: false, issues };

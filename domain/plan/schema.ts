@@ -59,7 +59,10 @@ const slug = z
 const text = z.string({ error: '应为文字' }).trim().min(1, { error: '不能为空' });
 
 const dateExpr = z
-  .string({ error: '应为日期文字，如 2009-11 中旬' })
+  .string({
+    error: (iss) =>
+      iss.input === undefined ? '缺少必填字段' : `无法识别的日期「${String(iss.input)}」：应写作文字，如 2009-11 中旬、2009-09-01、+45d`,
+  })
   .superRefine((v, ctx) => {
     const p = parseDateExpr(v);
     if (!p.ok) ctx.addIssue({ code: 'custom', message: p.message });
