@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 //                 keeps apart by unique task queues and workflow ids.
 export default defineConfig({
   test: {
-    reporters: ['default'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
     pool: 'forks',
     teardownTimeout: 20_000,
     projects: [

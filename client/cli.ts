@@ -1,0 +1,16 @@
+/**
+ * `campaign …`: the office's command line. Each area registers its commands from
+ * client/commands/<area>.ts; output is Chinese, read commands take --json.
+ */
+import { Command } from 'commander';
+import { registerPlanCommands } from './commands/plan.js';
+import { registerRosterCommands } from './commands/roster.js';
+
+const program = new Command('campaign')
+  .description('学习实践活动编排系统：按单位跟踪各阶段任务、提醒、督办、回头看与补课')
+  .showHelpAfterError('（加 --help 查看用法）');
+
+registerPlanCommands(program);
+registerRosterCommands(program);
+
+await program.parseAsync(process.argv);
