@@ -98,10 +98,19 @@ export async function parseRosterFile(path: string, options: ParseRosterOptions)
   // Consequences of an unreadable file ("empty table", "no 指导组 table") would only repeat it.
   const unitsUnread = units === undefined;
   const groupsUnread = options.groupsPath !== undefined && groups === undefined;
+  // Past an unclosed quote the columns are shifted garbage; errors found there would mislead.
+  const brokenFrom = (sheet: 'units' | 'groups'): number =>
+    Math.min(...fileErrors.filter((e) => e.code === 'csv_syntax' && e.sheet === sheet).map((e) => e.row ?? 0), Infinity);
+  const unitsBrokenFrom = brokenFrom('units');
+  const groupsBrokenFrom = brokenFrom('groups');
   const errors = [
     ...fileErrors,
     ...result.errors.filter(
-      (e) => !(unitsUnread && e.code === 'file_empty' && e.sheet === 'units') && !(groupsUnread && e.code === 'groups_missing'),
+      (e) =>
+        !(unitsUnread && e.code === 'file_empty' && e.sheet === 'units') &&
+        !(groupsUnread && e.code === 'groups_missing') &&
+        !(e.sheet === 'units' && (e.row ?? 0) >= unitsBrokenFrom) &&
+        !(e.sheet === 'groups' && (e.row ?? 0) >= groupsBrokenFrom),
     ),
   ];
   return { ...result, errors, units: [], groups: [], fatal: true, usable: false, sources };

@@ -90,8 +90,10 @@ export function validateGroups(
 
   for (const row of header.rows) {
     const rowErrorsBefore = errors.length;
-    const fail = (key: GroupColumnKey, code: RosterError['code'], text: string): void => {
-      errors.push(rosterError('groups', row.row, col(key), code, text));
+    const fail = (key: GroupColumnKey, code: RosterError['code'], text: string): RosterError => {
+      const e = rosterError('groups', row.row, col(key), code, text);
+      errors.push(e);
+      return e;
     };
 
     let groupId = cellOf(header, row, 'groupId');
@@ -136,7 +138,7 @@ export function validateGroups(
   return outcome;
 }
 
-type Fail = (key: GroupColumnKey, code: RosterError['code'], text: string) => void;
+type Fail = (key: GroupColumnKey, code: RosterError['code'], text: string) => RosterError;
 
 /** Name and webhooks belong to the group; any of its rows may carry them, but they must agree. */
 function checkGroupAttributes(
@@ -152,7 +154,7 @@ function checkGroupAttributes(
       g.name = name;
       g.nameRow = row.row;
     } else if (g.name !== name) {
-      fail('groupName', 'group_conflict', `「${name}」与第 ${g.nameRow} 行的「${g.name}」不一致（同一指导组「${g.id}」）`);
+      g.levelErrors.push(fail('groupName', 'group_conflict', `「${name}」与第 ${g.nameRow} 行的「${g.name}」不一致（同一指导组「${g.id}」）`));
       g.groupLevelError = true;
     }
   }
@@ -164,7 +166,7 @@ function checkGroupAttributes(
     if (raw === '') continue;
     const url = normaliseWebhook(raw);
     if (url === undefined) {
-      fail(key, 'invalid_webhook', `「${raw}」不是有效的${label}机器人网址（应以 https:// 开头）`);
+      g.levelErrors.push(fail(key, 'invalid_webhook', `「${raw}」不是有效的${label}机器人网址（应以 https:// 开头）`));
       g.invalidWebhooks.add(key);
       g.groupLevelError = true;
       continue;
@@ -180,7 +182,7 @@ function checkGroupAttributes(
         g.wecomRow = row.row;
       }
     } else if (current !== url) {
-      fail(key, 'group_conflict', `与第 ${currentRow} 行填写的网址不一致（同一指导组「${g.id}」只能有一个${label}机器人）`);
+      g.levelErrors.push(fail(key, 'group_conflict', `与第 ${currentRow} 行填写的网址不一致（同一指导组「${g.id}」只能有一个${label}机器人）`));
       g.groupLevelError = true;
     }
   }
