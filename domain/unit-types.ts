@@ -23,6 +23,8 @@ export const UNIT_TYPE_IDS = Object.keys(UNIT_TYPES) as UnitType[];
 export const UNIT_FLAGS = {
   has_party_committee: '设党委',
   large_school: '规模较大的中学',
+  /** 中学 (vs 小学): the school table gives 中学 a 民主生活会, 分析检查报告 and 整改落实方案. */
+  secondary_school: '中学',
 } as const;
 
 export type UnitFlag = keyof typeof UNIT_FLAGS;

@@ -109,8 +109,10 @@ export function crossCheck(data: unknown): RawIssue[] {
         const c = str(review.checklist);
         if (c !== undefined && !checklists.has(c)) out.push({ path: [...here, 'review', 'checklist'], message: `未定义的审查清单「${c}」（请在 checklists 中定义）` });
       }
-      const pre = str(step.precondition);
-      if (pre !== undefined && !checklists.has(pre)) out.push({ path: [...here, 'precondition'], message: `未定义的清单「${pre}」（请在 checklists 中定义）` });
+      for (const field of ['precondition', 'selfCheck'] as const) {
+        const c = str(step[field]);
+        if (c !== undefined && !checklists.has(c)) out.push({ path: [...here, field], message: `未定义的清单「${c}」（请在 checklists 中定义）` });
+      }
       const deliverableIds = new Set<string>();
       arr(step.deliverables).forEach((d, di) => {
         const did = isObj(d) ? str(d.id) : undefined;

@@ -18,6 +18,8 @@ export const ROLES = {
   supervisor_group: '指导组',
   office: '活动办',
   paired_agency: '结对共建单位',
+  /** 区主要负责同志: reads some units' 分析检查报告 (seed 002, 镇机关). */
+  district_leader: '区主要负责同志',
 } as const;
 export type Role = keyof typeof ROLES;
 export const ROLE_IDS = Object.keys(ROLES) as Role[];
@@ -136,6 +138,8 @@ export const StepSchema = z.strictObject({
   review: ReviewSchema.optional(),
   /** A gate that must be met before the step may take place (e.g. 四不上会 before a 民主生活会). */
   precondition: slug.optional(),
+  /** A checklist the unit checks itself, with no approval gate (e.g. 四明确一承诺 in seed 001). */
+  selfCheck: slug.optional(),
   recipients: z.array(RecipientSchema).default([]),
   deliverables: z.array(DeliverableSchema).default([]),
   /** 工作要求 / 备注 from the seed, for people to read. */

@@ -34,6 +34,7 @@ export function taskForStep(
   const dueAt = win !== undefined ? resolveDue(cal, win.due, anchor, plan.deadlineOnHoliday) : stageTimes.dueAt;
   const checklist = checklistOf(plan, step.review?.checklist);
   const precondition = checklistOf(plan, step.precondition);
+  const selfCheck = checklistOf(plan, step.selfCheck);
   return {
     taskId: step.id,
     stageId: stage.id,
@@ -48,6 +49,7 @@ export function taskForStep(
     ...(step.review ? { reviewer: step.review.by } : {}),
     ...(checklist ? { checklist } : {}),
     ...(precondition ? { precondition } : {}),
+    ...(selfCheck ? { selfCheck } : {}),
     recipients: step.recipients.map((r) => ({ ...r })),
     deliverables: step.deliverables.map((d) => ({ ...d })),
     reminders: computeReminders(cal, plan.reminders, opensAt, dueAt),

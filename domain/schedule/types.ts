@@ -55,6 +55,8 @@ export interface ScheduledTask {
   readonly checklist?: ScheduledChecklist;
   /** Gate before a meeting may take place (e.g. 四不上会). */
   readonly precondition?: ScheduledChecklist;
+  /** Checklist the unit ticks itself, no approval (e.g. 四明确一承诺). */
+  readonly selfCheck?: ScheduledChecklist;
   readonly recipients: Recipient[];
   readonly deliverables: Deliverable[];
   readonly reminders: ScheduledReminder[];

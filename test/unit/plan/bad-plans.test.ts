@@ -22,7 +22,7 @@ const EXPECTED: Record<string, string[]> = {
   '04-unknown-unit-type.yaml': [
     '04-unknown-unit-type.yaml:27: stages[0].steps[0].appliesTo.unitTypes[0]: 单位类型「town」无效，可选：town_office、village、street_office、community、school、non_public、private_hospital、government_office、town_party_committee',
   ],
-  '05-unknown-flag.yaml': ['05-unknown-flag.yaml:27: stages[0].steps[0].appliesTo.flags[0]: 单位标记「has_committee」无效，可选：has_party_committee、large_school'],
+  '05-unknown-flag.yaml': ['05-unknown-flag.yaml:27: stages[0].steps[0].appliesTo.flags[0]: 单位标记「has_committee」无效，可选：has_party_committee、large_school、secondary_school'],
   '06-escalation-out-of-order.yaml': ['06-escalation-out-of-order.yaml:18: escalation.levels[2].after: 第 3 级的时间「2wd」应晚于上一级'],
   '07-unknown-field.yaml': ['07-unknown-field.yaml:29: stages[0].steps[1].deadline: 未知字段「deadline」'],
   '08-missing-title.yaml': ['08-missing-title.yaml:27: stages[0].steps[1].title: 缺少必填字段'],
@@ -35,7 +35,7 @@ const EXPECTED: Record<string, string[]> = {
     '13-after-previous-first.yaml:24: stages[0].window.open: “上一阶段完成后开启”的阶段不能另设开始日期',
   ],
   '14-bad-time-of-day.yaml': ['14-bad-time-of-day.yaml:13: reminders.onDueDay: 无法识别的时刻「上午9点」，应写作 HH:mm，如 09:00'],
-  '15-bad-role.yaml': ['15-bad-role.yaml:17: escalation.levels[1].to[0]: 角色「party_secretary」无效，可选：liaison、unit_head、supervisor_group、office、paired_agency'],
+  '15-bad-role.yaml': ['15-bad-role.yaml:17: escalation.levels[1].to[0]: 角色「party_secretary」无效，可选：liaison、unit_head、supervisor_group、office、paired_agency、district_leader'],
   '16-bad-offset.yaml': ['16-bad-offset.yaml:29: stages[0].steps[1].window.due: 无法识别的日期「45」：应写作文字，如 2009-11 中旬、2009-09-01、+45d'],
   '17-not-a-date.yaml': ['17-not-a-date.yaml:29: stages[0].steps[1].window.due: 无法识别的日期「2009-02-30」：没有这一天'],
   '18-level-numbering.yaml': ['18-level-numbering.yaml:17: escalation.levels[1].level: 催办级别应按顺序编号，这里应为 2，实际为 4'],
