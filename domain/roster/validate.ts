@@ -65,6 +65,9 @@ const FATAL_CODES = new Set<RosterError['code']>([
 /** Words offices write in 标记 to mean "no flag"; they must not be read as unknown flags. */
 const NO_FLAG_WORDS = new Set(['无', '-', '—', '/', '未设党委', '不设党委', '无党委']);
 
+/** Flags that only make sense for a school (as strings: the flag list is still growing). */
+const SCHOOL_ONLY_FLAGS: ReadonlySet<string> = new Set(['large_school', 'secondary_school']);
+
 const ID_PATTERN = /^[\p{L}\p{N}_.-]{1,64}$/u;
 
 export function validateRoster(input: RosterInput, options: ValidateOptions): RosterResult {
@@ -129,7 +132,7 @@ export function validateRoster(input: RosterInput, options: ValidateOptions): Ro
         const flag = parseUnitFlag(word);
         if (flag === undefined) {
           fail('flags', 'unknown_flag', `「${word}」不是已知的标记（可用：${Object.values(UNIT_FLAGS).join('、')}）`);
-        } else if (flag === 'large_school' && type !== undefined && type !== 'school') {
+        } else if (SCHOOL_ONLY_FLAGS.has(flag) && type !== undefined && type !== 'school') {
           fail('flags', 'flag_not_applicable', `「${word}」只适用于${UNIT_TYPES.school}，本单位类型是${UNIT_TYPES[type]}`);
         } else if (!flags.includes(flag)) {
           flags.push(flag);

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseRosterFile } from '../../../domain/roster/parse-file.js';
 import type { Channel } from '../../../domain/roster/types.js';
+import { UNIT_FLAGS, UNIT_TYPES } from '../../../domain/unit-types.js';
 import { makeFixtures } from '../../fixtures/rosters-bad/make-fixtures.js';
+
+// The lists grow as plans need new types and flags; the messages must always offer all of them.
+const TYPES = Object.values(UNIT_TYPES).join('、');
+const FLAGS = Object.values(UNIT_FLAGS).join('、');
 
 const dir = join(import.meta.dirname, '../../fixtures/rosters-bad');
 
@@ -51,8 +56,8 @@ const CASES: Case[] = [
     groups: 'groups-ok.csv',
     channels: ['email'],
     errors: [
-      '第 2 行「单位类型」: 「乡镇」不是已知的单位类型（可用：镇机关、农村党组织（村）、街道机关、社区（街道直属单位）、中小学校、两新组织、民办医院、政府机关、镇党委）',
-      '第 3 行「标记」: 「设支部」不是已知的标记（可用：设党委、规模较大的中学）',
+      `第 2 行「单位类型」: 「乡镇」不是已知的单位类型（可用：${TYPES}）`,
+      `第 3 行「标记」: 「设支部」不是已知的标记（可用：${FLAGS}）`,
       '第 4 行「标记」: 「规模较大的中学」只适用于中小学校，本单位类型是农村党组织（村）',
     ],
     rowsWithErrors: [2, 3, 4],
@@ -133,7 +138,7 @@ const CASES: Case[] = [
     groups: 'groups-ok.csv',
     channels: ['email'],
     errors: [
-      '第 3 行「单位类型」: 「乡政府」不是已知的单位类型（可用：镇机关、农村党组织（村）、街道机关、社区（街道直属单位）、中小学校、两新组织、民办医院、政府机关、镇党委）',
+      `第 3 行「单位类型」: 「乡政府」不是已知的单位类型（可用：${TYPES}）`,
       '第 3 行「第一责任人手机」: 「138 0000 100」不是 11 位大陆手机号',
     ],
     rowsWithErrors: [3],
