@@ -15,8 +15,7 @@ const int = (fallback: number, min: number, max: number) =>
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '应为 HH:mm，例如 08:30');
 const url = z.url();
 
-const EnvSchema = z
-  .object({
+const EnvSchema = z.object({
     NOTIFY_TEMPLATES_DIR: z.string().default('templates/notify'),
     NOTIFY_OFFICE_NAME: z.string().min(1).default('活动办'),
     NOTIFY_TIMEZONE: z.string().default('Asia/Shanghai'),
@@ -81,25 +80,26 @@ const EnvSchema = z
     ROBOT_RATE_WINDOW_SECONDS: int(61, 1, 3600),
     ROBOT_BATCH_LINGER_MS: int(1500, 0, 60_000),
     ROBOT_MAX_MESSAGE_BYTES: int(4000, 500, 20_000),
-  })
-  .superRefine((env, ctx) => {
-    const need = (when: boolean, keys: (keyof typeof env)[], why: string) => {
-      if (!when) return;
-      for (const k of keys) if (!env[k]) ctx.addIssue({ code: 'custom', path: [k], message: `${why}时必须设置` });
-    };
-    need(env.SMS_PROVIDER === 'aliyun', ['ALIYUN_SMS_ACCESS_KEY_ID', 'ALIYUN_SMS_ACCESS_KEY_SECRET', 'ALIYUN_SMS_SIGN_NAME'], 'SMS_PROVIDER=aliyun');
-    need(
-      env.SMS_PROVIDER === 'tencent',
-      ['TENCENT_SMS_SECRET_ID', 'TENCENT_SMS_SECRET_KEY', 'TENCENT_SMS_SDK_APP_ID', 'TENCENT_SMS_SIGN_NAME'],
-      'SMS_PROVIDER=tencent',
-    );
-    need(env.SMS_PROVIDER === 'http', ['SMS_HTTP_URL'], 'SMS_PROVIDER=http');
-    if (env.SMTP_USER && !env.SMTP_PASS) ctx.addIssue({ code: 'custom', path: ['SMTP_PASS'], message: '设置了 SMTP_USER 时必须设置' });
-    if (env.NOTIFY_OFFICE_HOURS_START >= env.NOTIFY_OFFICE_HOURS_END)
-      ctx.addIssue({ code: 'custom', path: ['NOTIFY_OFFICE_HOURS_END'], message: '必须晚于 NOTIFY_OFFICE_HOURS_START' });
   });
 
 export type NotifyConfig = z.output<typeof EnvSchema>;
+
+/** Rules across variables; run on the raw strings so they report even when a value is malformed. */
+function crossChecks(env: Record<string, string | undefined>): string[] {
+  const issues: string[] = [];
+  const need = (when: boolean, keys: string[], why: string) => {
+    if (when) for (const k of keys) if (!env[k]) issues.push(`${k}：${why}时必须设置`);
+  };
+  const provider = env.SMS_PROVIDER;
+  need(provider === 'aliyun', ['ALIYUN_SMS_ACCESS_KEY_ID', 'ALIYUN_SMS_ACCESS_KEY_SECRET', 'ALIYUN_SMS_SIGN_NAME'], 'SMS_PROVIDER=aliyun');
+  need(provider === 'tencent', ['TENCENT_SMS_SECRET_ID', 'TENCENT_SMS_SECRET_KEY', 'TENCENT_SMS_SDK_APP_ID', 'TENCENT_SMS_SIGN_NAME'], 'SMS_PROVIDER=tencent');
+  need(provider === 'http', ['SMS_HTTP_URL'], 'SMS_PROVIDER=http');
+  need(Boolean(env.SMTP_USER), ['SMTP_PASS'], '设置了 SMTP_USER');
+  const start = env.NOTIFY_OFFICE_HOURS_START ?? '08:30';
+  const end = env.NOTIFY_OFFICE_HOURS_END ?? '18:00';
+  if (/^\d\d:\d\d$/.test(start) && /^\d\d:\d\d$/.test(end) && start >= end) issues.push('NOTIFY_OFFICE_HOURS_END：必须晚于 NOTIFY_OFFICE_HOURS_START');
+  return issues;
+}
 
 export class NotifyConfigError extends Error {
   constructor(readonly issues: string[]) {
@@ -112,9 +112,11 @@ export function loadNotifyConfig(env: NodeJS.ProcessEnv = process.env): NotifyCo
   // Empty strings in .env files mean "not set".
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new NotifyConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(环境变量)'}：${i.message}`));
-  }
+  const issues = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(环境变量)'}：${i.message}`)),
+    ...crossChecks(cleaned),
+  ];
+  if (issues.length > 0 || !parsed.success) throw new NotifyConfigError(issues);
   return parsed.data;
 }
 

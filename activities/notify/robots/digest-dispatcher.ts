@@ -90,6 +90,8 @@ export function createDigestDispatcher(o: DispatcherOptions): RobotDispatcher {
     const batch = b.queue.splice(0, take);
     b.firstQueuedAt = now();
     b.busy = true;
+    // The provider counts a request when it receives it, which we only bound from above by when its
+    // reply came back: the slot is reserved now and stamped with the completion time below.
     b.sent.push(t);
     try {
       await o.client.send(b.target, digestOf(batch.map((p) => p.message), o.maxBytes));
@@ -99,6 +101,8 @@ export function createDigestDispatcher(o: DispatcherOptions): RobotDispatcher {
       if (e instanceof RobotThrottledError) b.sent = Array.from({ length: o.limit }, () => now());
       for (const p of batch) p.reject(e);
     } finally {
+      const i = b.sent.indexOf(t);
+      if (i >= 0) b.sent[i] = Math.max(now(), b.sent[i] ?? 0);
       b.busy = false;
       schedule(b);
     }
