@@ -63,7 +63,7 @@ const text = z.string({ error: '应为文字' }).trim().min(1, { error: '不能�
 const dateExpr = z
   .string({
     error: (iss) =>
-      iss.input === undefined ? '缺少必填字段' : `无法识别的日期「${String(iss.input)}」：应写作文字，如 2009-11 中旬、2009-09-01、+45d`,
+      iss.input === undefined ? '缺少必填字段' : `无法识别的日期「${JSON.stringify(iss.input)}」：应写作文字，如 2009-11 中旬、2009-09-01、+45d`,
   })
   .superRefine((v, ctx) => {
     const p = parseDateExpr(v);
