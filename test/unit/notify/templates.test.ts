@@ -32,7 +32,7 @@ describe('notification templates', () => {
       expect(sms.text.startsWith('【区学习实践活动办公室】')).toBe(true);
       expect(Object.values(sms.aliyun.params).every((v) => v.length > 0)).toBe(true);
       expect(sms.tencent.params.length).toBeGreaterThan(0);
-      expect(robot.markdown).toContain(String(facts.unit));
+      expect(robot.markdown).toContain('城关镇东街社区');
     });
   }
 
