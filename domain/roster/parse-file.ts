@@ -97,7 +97,8 @@ export async function parseRosterFile(path: string, options: ParseRosterOptions)
   // An unreadable file makes the whole roster unusable, whatever skipBadRows says.
   // Consequences of an unreadable file ("empty table", "no 指导组 table") would only repeat it.
   const unitsUnread = units === undefined;
-  const groupsUnread = options.groupsPath !== undefined && groups === undefined;
+  const groupsUnread =
+    options.groupsPath !== undefined ? groups === undefined : unitsUnread && format !== 'csv';
   // Past an unclosed quote the columns are shifted garbage; errors found there would mislead.
   const brokenFrom = (sheet: 'units' | 'groups'): number =>
     Math.min(...fileErrors.filter((e) => e.code === 'csv_syntax' && e.sheet === sheet).map((e) => e.row ?? 0), Infinity);

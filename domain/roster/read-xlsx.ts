@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import type { RawRow, RawSheet } from './raw-sheet.js';
 
@@ -19,8 +20,14 @@ export interface XlsxRead {
  * an office means when it merges 指导组编号 down over a group's members.
  */
 export async function readXlsxWorkbook(path: string): Promise<XlsxRead> {
+  // Read the bytes ourselves so a missing file fails with ENOENT like the CSV path does.
+  const bytes = await readFile(path);
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.readFile(path);
+  try {
+    await workbook.xlsx.load(bytes);
+  } catch {
+    throw new Error('不是有效的 .xlsx 文件（可能已损坏，或是改了扩展名的其他文件）');
+  }
   const sheets = workbook.worksheets.filter((ws) => ws.state !== 'veryHidden');
   const named = (names: string[]) => sheets.find((ws) => names.includes(ws.name.trim().toLowerCase()));
   const groupSheet = named(GROUP_SHEET_NAMES);
