@@ -119,7 +119,7 @@ export async function openPostgresDeliveryLog(connectionString: string): Promise
     async attempts(key) {
       const res = await pool.query<{ delivery_key: string; attempt: number; at: string; outcome: string; detail: string | null }>(
         `SELECT * FROM notify_attempt WHERE delivery_key = $1
-         ORDER BY attempt, at, CASE WHEN outcome IN ('claimed', 'took_over') THEN 0 ELSE 1 END`,
+         ORDER BY attempt, CASE WHEN outcome IN ('claimed', 'took_over') THEN 0 ELSE 1 END, at`,
         [key],
       );
       return res.rows.map((r): AttemptRecord => ({ deliveryKey: r.delivery_key, attempt: Number(r.attempt), at: r.at, outcome: r.outcome, detail: r.detail }));
