@@ -24,7 +24,8 @@ export async function readXlsxWorkbook(path: string): Promise<XlsxRead> {
   const bytes = await readFile(path);
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.load(bytes);
+    // ExcelJS declares the un-parameterised Buffer of older @types/node.
+    await workbook.xlsx.load(bytes as unknown as Buffer);
   } catch {
     throw new Error('不是有效的 .xlsx 文件（可能已损坏，或是改了扩展名的其他文件）');
   }
