@@ -25,7 +25,7 @@ export async function readXlsxWorkbook(path: string): Promise<XlsxRead> {
   const workbook = new ExcelJS.Workbook();
   try {
     // ExcelJS declares the un-parameterised Buffer of older @types/node.
-    await workbook.xlsx.load(bytes as unknown as Buffer);
+    await workbook.xlsx.load(bytes as unknown as Parameters<typeof workbook.xlsx.load>[0]);
   } catch {
     throw new Error('不是有效的 .xlsx 文件（可能已损坏，或是改了扩展名的其他文件）');
   }
