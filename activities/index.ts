@@ -1,11 +1,25 @@
+import { fileURLToPath } from 'node:url';
+import { createCampaignNotifyActivities } from './campaign-notify.js';
 import { createDeadlineEmailActivities, type DeadlineEmailDeps } from './deadline-email.js';
+import { createNotificationActivities, type NotificationDeps } from './notify/activities.js';
+import { createPlanStoreActivities } from './plan-store.js';
 
-export type ActivityDeps = DeadlineEmailDeps;
+export const defaultPlansDir = fileURLToPath(new URL('../plans/', import.meta.url));
+
+export interface ActivityDeps extends DeadlineEmailDeps {
+  /** Templated multi-channel notifications (the unit campaign workflow needs them). */
+  notify?: NotificationDeps;
+  /** Where `<planId>.yaml` files are read from; defaults to the repository's plans/. */
+  plansDir?: string;
+}
 
 /** Every activity the worker registers, built from the dependencies handed in (real servers in tests). */
 export function createActivities(deps: ActivityDeps) {
+  const notification = deps.notify ? createNotificationActivities(deps.notify) : undefined;
   return {
     ...createDeadlineEmailActivities(deps),
+    ...createPlanStoreActivities({ plansDir: deps.plansDir ?? defaultPlansDir }),
+    ...createCampaignNotifyActivities(notification ? (i) => notification.deliverNotification(i) : undefined),
   };
 }
 

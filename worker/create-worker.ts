@@ -1,8 +1,24 @@
 import { fileURLToPath } from 'node:url';
-import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import { Worker, type BundleOptions, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+
+type Configuration = Parameters<NonNullable<BundleOptions['webpackConfigHook']>>[0];
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/**
+ * chinese-days ships an ES module that the SDK's webpack rules would parse as CommonJS; the
+ * working-day calendar runs inside workflows, so the bundle must accept it. Use these options
+ * wherever workflow code is bundled (worker from source, `npm run bundle`).
+ */
+export const bundlerOptions = {
+  webpackConfigHook: (config: Configuration): Configuration => {
+    config.module ??= {};
+    config.module.rules ??= [];
+    config.module.rules.push({ test: /[\\/]node_modules[\\/]chinese-days[\\/]/, type: 'javascript/auto' });
+    return config;
+  },
+};
 
 export interface CampaignWorkerOptions {
   connection: NativeConnection;
@@ -19,6 +35,6 @@ export async function createCampaignWorker(options: CampaignWorkerOptions): Prom
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, bundlerOptions }),
   });
 }

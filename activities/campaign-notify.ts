@@ -1,0 +1,36 @@
+/**
+ * The campaign workflow sends every notification due at one instant in a single activity call:
+ * one history event group per instant instead of one per message, which keeps a six-month
+ * campaign inside its history budget. Items go out one after another so mail order is stable.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { DeliverNotificationInput, DeliveryReport } from './notify/types.js';
+
+export interface BatchItemResult {
+  notificationId: string;
+  report?: DeliveryReport;
+  /** A permanent fault (template cannot render, invalid input): recorded, never retried. */
+  error?: string;
+}
+
+type Deliver = (input: DeliverNotificationInput) => Promise<DeliveryReport>;
+
+export function createCampaignNotifyActivities(deliver: Deliver | undefined) {
+  return {
+    async deliverNotifications(inputs: DeliverNotificationInput[]): Promise<BatchItemResult[]> {
+      if (!deliver) throw ApplicationFailure.nonRetryable('通知未配置：worker 启动时没有提供 notify 依赖', 'NotifyNotConfigured');
+      const out: BatchItemResult[] = [];
+      for (const input of inputs) {
+        try {
+          out.push({ notificationId: input.notificationId, report: await deliver(input) });
+        } catch (e) {
+          // Transient faults fail the whole batch so Temporal retries it; the delivery log makes
+          // the retry skip what already went out.
+          if (e instanceof ApplicationFailure && e.nonRetryable) out.push({ notificationId: input.notificationId, error: e.message });
+          else throw e;
+        }
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { unitCampaignWorkflow, type Carried } from './workflow.js';
+export * from './messages.js';

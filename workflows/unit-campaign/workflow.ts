@@ -1,0 +1,262 @@
+/**
+ * One durable workflow per unit: loads its plan, computes its schedule and carries it through
+ * the campaign. All decisions live in state.ts; this file only wires time, messages and the
+ * notification activity to it, with a single timer for whatever is due next.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Activities } from '../../activities/index.js';
+import type { Plan } from '../../domain/plan/schema.js';
+import { buildSchedule, calendarForPlan } from '../../domain/schedule/index.js';
+import {
+  CampaignId,
+  CampaignStage,
+  OverdueCount,
+  RemedialRound,
+  SupervisorGroup,
+  UnitId,
+  UnitType,
+} from '../search-attributes.js';
+import {
+  acknowledgeEscalationUpdate,
+  addAdHocItemUpdate,
+  addGapItemUpdate,
+  cancelSignal,
+  cancelUpdate,
+  extendDeadlineUpdate,
+  pauseUpdate,
+  recordSurveyUpdate,
+  resumeUpdate,
+  reviewDeliverableUpdate,
+  shiftDatesUpdate,
+  statusQuery,
+  submitDeliverableUpdate,
+  waiveTaskUpdate,
+  type UnitCampaignInput,
+  type UnitCampaignResult,
+  type UnitCampaignStatus,
+} from './messages.js';
+import { recipientsFor } from './recipients.js';
+import * as S from './state.js';
+import * as V from './validators.js';
+
+/** What a run hands to the next one when it continues as new. */
+export interface Carried {
+  plan: Plan;
+  state: S.CampaignState;
+}
+
+const DEFAULT_HISTORY_EVENT_LIMIT = 8000;
+const RETRY_FAILED_DELIVERY_MS = 60 * 60 * 1000;
+
+const { loadPlan } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 5 },
+});
+
+const { deliverNotifications } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '2 minutes',
+  // Bounded: a mail server down for hours must not freeze the unit's timers; the items stay in
+  // the outbox and are tried again later with the same ids.
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 12 },
+});
+
+export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<UnitCampaignResult> {
+  // Filled once the plan is loaded; handlers registered before that wait for it.
+  const live: { ctx?: S.Ctx; state?: S.CampaignState } = {};
+  let changed = false;
+  const now = () => Date.now();
+
+  /** Handlers are registered before the plan loads; an Update arriving that early waits for it. */
+  function register<Req>(
+    def: UpdateDefinition<UnitCampaignStatus, [Req]>,
+    validate: (c: S.Ctx, s: S.CampaignState, req: unknown) => string[],
+    apply: (c: S.Ctx, s: S.CampaignState, req: Req) => void,
+  ): void {
+    const check = (c: S.Ctx, s: S.CampaignState, req: Req) => {
+      const problems = validate(c, s, req);
+      if (problems.length > 0) throw ApplicationFailure.nonRetryable(problems.join('；'), 'InvalidRequest', problems);
+    };
+    setHandler(
+      def,
+      async (req: Req): Promise<UnitCampaignStatus> => {
+        await condition(() => live.state !== undefined);
+        const { ctx, state } = live as Required<typeof live>;
+        // Validated again: the state may have moved between the validator and this point.
+        check(ctx, state, req);
+        apply(ctx, state, req);
+        changed = true;
+        return S.statusOf(ctx, state, now());
+      },
+      {
+        validator: (req: Req) => {
+          if (live.ctx && live.state) check(live.ctx, live.state, req);
+        },
+      },
+    );
+  }
+
+  register(submitDeliverableUpdate, (c, s, r) => V.validateSubmit(c, input, s, r), (c, s, r: { taskId: string; summary: string }) => S.submit(c, s, r.taskId, r.summary, now()));
+  register(reviewDeliverableUpdate, (c, s, r) => V.validateReview(c, input, s, r), (c, s, r: Parameters<typeof S.review>[2]) => S.review(c, s, r, now()));
+  register(acknowledgeEscalationUpdate, (_c, s, r) => V.validateAcknowledge(input, s, r), (_c, s, r: { taskId: string; level: number }) => S.acknowledge(s, r.taskId, r.level, now()));
+  register(extendDeadlineUpdate, (c, s, r) => V.validateExtend(c, input, s, r, now()), (c, s, r: Parameters<typeof S.extend>[2]) => S.extend(c, s, r, now()));
+  register(addGapItemUpdate, (c, s, r) => V.validateAddGap(c, input, s, r, now()), (c, s, r: Parameters<typeof S.addGapItem>[2]) => void S.addGapItem(c, s, r, now()));
+  register(recordSurveyUpdate, (c, s, r) => V.validateSurvey(c, input, s, r), (c, s, r: Parameters<typeof S.recordSurvey>[2]) => S.recordSurvey(c, s, r, now()));
+  register(pauseUpdate, (_c, s, r) => V.validatePause(input, s, r), (_c, s, r: { reason?: string }) => S.pause(s, r.reason, now()));
+  register(resumeUpdate, (_c, s, r) => V.validateResume(input, s, r), (c, s, r: { shiftBy?: string }) => S.resume(c, s, r.shiftBy, now()));
+  register(shiftDatesUpdate, (_c, s, r) => V.validateShift(input, s, r), (c, s, r: { shift: string }) => S.shiftDates(c, s, r.shift, now()));
+  register(waiveTaskUpdate, (_c, s, r) => V.validateWaive(input, s, r), (c, s, r: { taskId: string; reason: string }) => S.waive(c, s, r.taskId, r.reason, now()));
+  register(addAdHocItemUpdate, (c, s, r) => V.validateAdHoc(c, input, s, r, now()), (c, s, r: Parameters<typeof S.addAdHocItem>[2]) => void S.addAdHocItem(c, s, r, now()));
+  register(cancelUpdate, (_c, s, r) => V.validateCancel(input, s, r), (_c, s, r: { reason: string }) => S.cancel(s, r.reason, now()));
+  setHandler(cancelSignal, (req) => {
+    // A signal cannot be refused: an invalid one is only recorded.
+    const state = live.state;
+    if (!state) return;
+    const problems = V.validateCancel(input, state, req);
+    if (problems.length > 0) S.note(state, now(), 'rejected', `撤销信号无效：${problems.join('；')}`);
+    else S.cancel(state, req.reason, now());
+    changed = true;
+  });
+  setHandler(statusQuery, () => {
+    if (!live.ctx || !live.state) throw new Error('本单位活动正在启动，请稍后再查询');
+    return S.statusOf(live.ctx, live.state, now());
+  });
+
+  const carried = input.carried as Carried | undefined;
+  const plan = carried?.plan ?? (await loadPlan(input.planRef));
+  const cal = calendarForPlan(plan);
+  const unit = { id: input.unit.id, type: input.unit.type, flags: input.unit.flags };
+  const c: S.Ctx = {
+    plan,
+    cal,
+    timeScale: null,
+    unit,
+    start: input.start,
+    campaignId: input.campaignId,
+    campaignTitle: input.campaignTitle,
+    unitName: input.unit.name,
+    groupName: input.unit.group.name,
+    ...(input.unit.pairedAgency ? { pairedAgencyName: input.unit.pairedAgency.name } : {}),
+  };
+  let st: S.CampaignState;
+  if (carried) {
+    st = carried.state;
+    st.run += 1;
+    c.timeScale = buildSchedule(plan, unit, input.start, cal).timeScale;
+  } else {
+    const schedule = buildSchedule(plan, unit, input.start, cal);
+    c.timeScale = schedule.timeScale;
+    st = S.initialState(c, schedule, now());
+    S.advance(c, st, now());
+  }
+  live.ctx = c;
+  live.state = st;
+
+  let lastAttributes = '';
+  function publish(): void {
+    const attrs = {
+      stage: S.stageLabel(st),
+      overdue: S.overdueCount(st, now()),
+      round: st.remedialRound,
+    };
+    const key = JSON.stringify(attrs);
+    if (key === lastAttributes) return;
+    lastAttributes = key;
+    upsertSearchAttributes([
+      { key: CampaignId, value: input.campaignId },
+      { key: UnitId, value: input.unit.id },
+      { key: UnitType, value: input.unit.type },
+      { key: SupervisorGroup, value: input.unit.group.id },
+      { key: CampaignStage, value: attrs.stage },
+      { key: OverdueCount, value: attrs.overdue },
+      { key: RemedialRound, value: attrs.round },
+    ]);
+  }
+
+  async function drain(): Promise<void> {
+    const due = st.outbox.filter((o) => !o.notBefore || Date.parse(o.notBefore) <= now());
+    if (due.length === 0) return;
+    const inputs = due.map((o) => ({
+      notificationId: o.id,
+      event: o.event,
+      facts: o.facts,
+      recipients: recipientsFor(input, o.to),
+      channels: [...plan.channels],
+    }));
+    let results: Awaited<ReturnType<typeof deliverNotifications>>;
+    try {
+      results = await deliverNotifications(inputs);
+    } catch (e) {
+      if (isCancellation(e)) throw e;
+      log.warn('notifications failed after retries; trying again later', { count: due.length });
+      const later = new Date(now() + RETRY_FAILED_DELIVERY_MS).toISOString();
+      for (const o of due) o.notBefore = later;
+      return;
+    }
+    const byId = new Map(results.map((r) => [r.notificationId, r]));
+    for (const o of due) {
+      const r = byId.get(o.id);
+      const deferUntil = r?.report?.deferUntil;
+      if (deferUntil && Date.parse(deferUntil) > now()) {
+        o.notBefore = deferUntil;
+        continue;
+      }
+      st.outbox = st.outbox.filter((x) => x !== o);
+      if (r?.error) S.note(st, now(), 'notify_failed', `通知 ${o.event} 无法发送：${r.error}`);
+      else st.sent += 1;
+    }
+  }
+
+  const limit = input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT;
+  let idle = 0;
+  let cancelledByTemporal = false;
+  try {
+    for (;;) {
+      await drain();
+      if (st.phase === 'completed' || st.phase === 'cancelled') break;
+      publish();
+      const info = workflowInfo();
+      if (info.continueAsNewSuggested || info.historyLength > limit) {
+        // Accepted Updates finish in this run; the next run starts from the full state.
+        await condition(allHandlersFinished);
+        await drain();
+        const next: Carried = { plan, state: st };
+        await continueAsNew<typeof unitCampaignWorkflow>({ ...input, carried: next });
+      }
+      changed = false;
+      const at = S.nextDueAt(c, st);
+      if (at === undefined) await condition(() => changed);
+      else {
+        const wait = at - now();
+        // A due item that advance() could not consume must not spin the loop.
+        idle = wait > 0 ? 0 : idle + 1;
+        if (wait > 0 || idle > 3) await condition(() => changed, Math.max(wait, idle > 3 ? 60_000 : 0));
+      }
+      S.advance(c, st, now());
+    }
+  } catch (e) {
+    if (!isCancellation(e)) throw e;
+    // Cancelling the workflow ends it cleanly with a cancelled result, like the cancel Update.
+    cancelledByTemporal = true;
+    S.cancel(st, 'Temporal 取消请求', now());
+  }
+  publish();
+  if (!cancelledByTemporal) {
+    if (st.phase !== 'cancelled') await drain();
+    await condition(allHandlersFinished);
+  }
+  return S.resultOf(c, st, now());
+}
