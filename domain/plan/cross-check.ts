@@ -3,8 +3,10 @@
  * before they open, references to checklists and steps, escalation ladders in order. Runs on the
  * raw parsed data (defensively) so its findings are reported together with schema errors.
  */
+import { EVENT_LABELS, ESCALATION_EVENT_KINDS } from '../routing/event-kinds.js';
 import { UNIT_FLAGS, UNIT_TYPES } from '../unit-types.js';
 import { approxSeconds, parseDateExpr, parseDuration, periodRange, type DateExpr } from './expr.js';
+import { CHANNELS } from './schema.js';
 
 export interface RawIssue {
   readonly path: (string | number)[];
@@ -176,9 +178,48 @@ export function crossCheck(data: unknown): RawIssue[] {
       out.push({ path: ['reminders', 'workingDaysBefore'], message: '连续计时日历（continuous）没有工作日，请改用 before（如 30s）' });
     }
   }
+  checkRouting(data, out);
   const tz = str(data.timeZone);
   if (tz !== undefined && !isValidZone(tz)) out.push({ path: ['timeZone'], message: `未知的时区「${tz}」，如 Asia/Shanghai` });
   return out;
+}
+
+const channelLabel = (c: string): string => (c in CHANNELS ? `「${c}」（${CHANNELS[c as keyof typeof CHANNELS]}）` : `「${c}」`);
+
+/** Routes may only use channels the plan sends on, and ladders name their recipients per level. */
+function checkRouting(data: Obj, out: RawIssue[]): void {
+  const planChannels = arr(data.channels).filter((c): c is string => typeof c === 'string' && c in CHANNELS);
+  const used = new Set(planChannels);
+  const inPlan = `本计划的 channels 只有：${planChannels.join('、') || '（无）'}`;
+  const checkChannels = (list: unknown, path: (string | number)[]): void => {
+    arr(list).forEach((c, i) => {
+      if (typeof c === 'string' && c in CHANNELS && !used.has(c)) {
+        out.push({ path: [...path, i], message: `渠道${channelLabel(c)}不在本计划的 channels 之中（${inPlan}）` });
+      }
+    });
+  };
+  const esc = data.escalation;
+  if (isObj(esc)) arr(esc.levels).forEach((lv, i) => isObj(lv) && checkChannels(lv.channels, ['escalation', 'levels', i, 'channels']));
+  const routing = data.routing;
+  if (!isObj(routing)) return;
+  if (isObj(routing.events)) {
+    for (const [kind, route] of Object.entries(routing.events)) {
+      if (!isObj(route)) continue;
+      checkChannels(route.channels, ['routing', 'events', kind, 'channels']);
+      if ((ESCALATION_EVENT_KINDS as readonly string[]).includes(kind)) {
+        for (const field of ['to', 'cc'] as const) {
+          if (route[field] === undefined) continue;
+          const label = EVENT_LABELS[kind as (typeof ESCALATION_EVENT_KINDS)[number]];
+          out.push({ path: ['routing', 'events', kind, field], message: `${label}的接收人按级别在 escalation.levels 中设置（to、cc），此处只能设置 channels 和 ignoreQuietHours` });
+        }
+      }
+    }
+  }
+  if (isObj(routing.quietHours)) {
+    for (const c of Object.keys(routing.quietHours)) {
+      if (c in CHANNELS && !used.has(c)) out.push({ path: ['routing', 'quietHours', c], message: `本计划不使用渠道${channelLabel(c)}，无需设置其免打扰规则（${inPlan}）` });
+    }
+  }
 }
 
 function isValidZone(zone: string): boolean {

@@ -8,6 +8,8 @@
  * `tsx domain/plan/write-json-schema.ts`); a test keeps it in step.
  */
 import { z } from 'zod';
+import { EVENT_KINDS, type EventKind } from '../routing/event-kinds.js';
+import { DEFAULT_QUIET_HOURS, QUIET_RULE_IDS } from '../routing/quiet-rules.js';
 import { UNIT_FLAG_IDS, UNIT_TYPE_IDS } from '../unit-types.js';
 import { parseDateExpr, parseDuration, parseTimeOfDay } from './expr.js';
 
@@ -90,6 +92,8 @@ const timeOfDay = z
 const unitType = enumOf(UNIT_TYPE_IDS, '单位类型');
 const unitFlag = enumOf(UNIT_FLAG_IDS, '单位标记');
 const role = enumOf(ROLE_IDS, '角色');
+const channel = enumOf(Object.keys(CHANNELS) as Channel[], '通知渠道');
+const quietRule = enumOf(QUIET_RULE_IDS, '免打扰规则');
 
 export const AppliesToSchema = z.strictObject({
   /** Only these unit types (omitted: every type the plan serves). */
@@ -199,6 +203,10 @@ export const EscalationLevelSchema = z.strictObject({
   cc: z.array(role).default([]),
   /** What the step is called, e.g. 督办, 通报. */
   label: z.string({ error: '应为文字' }).optional(),
+  /** Channels for this level (subset of the plan's); default: routing.events of its kind, else all. */
+  channels: z.array(channel).optional(),
+  /** Send SMS / robot messages of this level even outside office hours (e.g. 通报). */
+  ignoreQuietHours: z.boolean({ error: '应为 true 或 false' }).optional(),
 });
 
 export const EscalationPolicySchema = z.strictObject({
@@ -232,6 +240,37 @@ export const ContinuedRectificationSchema = z.strictObject({
   appliesTo: AppliesToSchema.optional(),
 });
 
+/**
+ * Who receives one kind of event, on which channels, and whether quiet hours apply. Every field is
+ * optional: what is left out keeps the built-in default (see domain/routing/route.ts).
+ */
+export const RouteSchema = z.strictObject({
+  to: z.array(role).min(1, { error: '至少要有一个接收角色' }).optional(),
+  cc: z.array(role).optional(),
+  /** Subset of the plan's channels; [] sends nothing for this event. */
+  channels: z.array(channel).optional(),
+  ignoreQuietHours: z.boolean({ error: '应为 true 或 false' }).optional(),
+});
+
+const eventRoutes = Object.fromEntries(EVENT_KINDS.map((k) => [k, RouteSchema.optional()])) as Record<
+  EventKind,
+  z.ZodOptional<typeof RouteSchema>
+>;
+
+export const QuietHoursSchema = z.strictObject({
+  email: quietRule.default(DEFAULT_QUIET_HOURS.email),
+  sms: quietRule.default(DEFAULT_QUIET_HOURS.sms),
+  dingtalk: quietRule.default(DEFAULT_QUIET_HOURS.dingtalk),
+  wecom: quietRule.default(DEFAULT_QUIET_HOURS.wecom),
+});
+
+export const RoutingSchema = z.strictObject({
+  /** Per event kind; escalation ladders take their recipients from escalation.levels instead. */
+  events: z.strictObject(eventRoutes).default({}),
+  /** Per channel: office_hours | working_days | any_time. */
+  quietHours: QuietHoursSchema.default({ ...DEFAULT_QUIET_HOURS }),
+});
+
 export const TimeScaleSchema = z.strictObject({
   /** For demos: one plan day lasts this long in real time; every instant is compressed towards the start. */
   dayLasts: duration,
@@ -249,7 +288,8 @@ export const PlanSchema = z.strictObject({
   calendar: CalendarSchema.default({ kind: 'cn', officeHours: { start: '09:00', end: '17:30' }, overrides: [] }),
   deadlineOnHoliday: enumOf(Object.keys(HOLIDAY_RULES) as HolidayRule[], '节假日截止规则').default('previous_working_day'),
   timeScale: TimeScaleSchema.optional(),
-  channels: z.array(enumOf(Object.keys(CHANNELS) as Channel[], '通知渠道')).min(1, { error: '至少要有一个通知渠道' }),
+  channels: z.array(channel).min(1, { error: '至少要有一个通知渠道' }),
+  routing: RoutingSchema.default({ events: {}, quietHours: { ...DEFAULT_QUIET_HOURS } }),
   checklists: z.record(slug, ChecklistSchema).default({}),
   reminders: ReminderPolicySchema,
   escalation: EscalationPolicySchema,
@@ -279,4 +319,6 @@ export type EscalationPolicy = z.output<typeof EscalationPolicySchema>;
 export type LookBackPolicy = z.output<typeof LookBackSchema>;
 export type SatisfactionRule = z.output<typeof SatisfactionSchema>;
 export type ContinuedRectification = z.output<typeof ContinuedRectificationSchema>;
+export type Route = z.output<typeof RouteSchema>;
+export type Routing = z.output<typeof RoutingSchema>;
 export type StageOpens = Stage['opens'];

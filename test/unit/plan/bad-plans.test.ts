@@ -52,6 +52,24 @@ const EXPECTED: Record<string, string[]> = {
     '21-many-errors.yaml:36: stages[1].steps[0].id: 步骤标识「convey_spirit」重复（已用于 stages[0].steps[0]）',
   ],
   '22-not-a-mapping.yaml': ['22-not-a-mapping.yaml:1: (根): 计划文件应为一个映射（schemaVersion、id、title、stages …）'],
+  '23-route-channel-not-in-plan.yaml': [
+    '23-route-channel-not-in-plan.yaml:8: routing.events.reminder.channels[0]: 渠道「sms」（短信）不在本计划的 channels 之中（本计划的 channels 只有：email）',
+  ],
+  '24-route-escalation-recipients.yaml': [
+    '24-route-escalation-recipients.yaml:9: routing.events.supervise.to: 督办的接收人按级别在 escalation.levels 中设置（to、cc），此处只能设置 channels 和 ignoreQuietHours',
+    '24-route-escalation-recipients.yaml:11: routing.events.urge.cc: 催办的接收人按级别在 escalation.levels 中设置（to、cc），此处只能设置 channels 和 ignoreQuietHours',
+  ],
+  '25-route-unknown-event.yaml': [
+    '25-route-unknown-event.yaml:8: routing.events.overdue: 未知字段「overdue」',
+    '25-route-unknown-event.yaml:9: routing.events.returned.to: 至少要有一个接收角色',
+    '25-route-unknown-event.yaml:9: routing.events.returned.cc[0]: 角色「secretary」无效，可选：liaison、unit_head、supervisor_group、office、paired_agency、district_leader',
+  ],
+  '26-quiet-hours-and-level-channels.yaml': [
+    '26-quiet-hours-and-level-channels.yaml:8: routing.quietHours.sms: 免打扰规则「night_ok」无效，可选：office_hours、working_days、any_time',
+    '26-quiet-hours-and-level-channels.yaml:9: routing.quietHours.wecom: 本计划不使用渠道「wecom」（企业微信），无需设置其免打扰规则（本计划的 channels 只有：email、sms）',
+    '26-quiet-hours-and-level-channels.yaml:22: escalation.levels[2].channels[1]: 渠道「dingtalk」（钉钉）不在本计划的 channels 之中（本计划的 channels 只有：email、sms）',
+    '26-quiet-hours-and-level-channels.yaml:22: escalation.levels[2].ignoreQuietHours: 应为 true 或 false',
+  ],
 };
 
 describe('malformed plans', () => {
