@@ -1,0 +1,93 @@
+/**
+ * Who may do what, checked on every request before anything reaches Temporal: first the role,
+ * then the unit (a unit reaches only itself, a 指导组 member only its group's units). The workflow
+ * checks the acting person again, so a mistake here cannot let a unit act as its 指导组.
+ */
+import { ROLE_LABELS, type Principal, type Role, type TokenStore } from './tokens.js';
+
+export const API_ACTIONS = [
+  'view',
+  'submit',
+  'upload',
+  'review',
+  'acknowledge',
+  'extend',
+  'addGap',
+  'survey',
+  'pause',
+  'resume',
+  'shift',
+  'waive',
+  'adhoc',
+  'cancel',
+  'dashboard',
+  'batch',
+  'report',
+] as const;
+export type ApiAction = (typeof API_ACTIONS)[number];
+
+export const ACTION_LABELS: Record<ApiAction, string> = {
+  view: '查看单位进度',
+  submit: '报送材料',
+  upload: '上传文件',
+  review: '审查材料',
+  acknowledge: '确认督办',
+  extend: '延期',
+  addGap: '增加查缺补缺事项',
+  survey: '录入测评结果',
+  pause: '暂停',
+  resume: '恢复',
+  shift: '整体调整日期',
+  waive: '免除任务',
+  adhoc: '增加督办事项',
+  cancel: '撤销',
+  dashboard: '查看汇总',
+  batch: '批量操作',
+  report: '导出报表',
+};
+
+/** The role matrix (docs/api.md prints it). */
+export const ROLE_MATRIX: Record<ApiAction, readonly Role[]> = {
+  view: ['office', 'group', 'unit'],
+  submit: ['unit'],
+  upload: ['office', 'unit'],
+  review: ['office', 'group'],
+  acknowledge: ['office', 'group'],
+  extend: ['office', 'group'],
+  addGap: ['office', 'group'],
+  survey: ['office', 'group'],
+  pause: ['office'],
+  resume: ['office'],
+  shift: ['office'],
+  waive: ['office'],
+  adhoc: ['office'],
+  cancel: ['office'],
+  dashboard: ['office', 'group'],
+  batch: ['office'],
+  report: ['office'],
+};
+
+export class AccessDenied extends Error {
+  readonly statusCode = 403;
+  constructor(message: string) {
+    super(message);
+    this.name = 'AccessDenied';
+  }
+}
+
+export function requireRole(p: Principal, action: ApiAction): void {
+  if (!ROLE_MATRIX[action].includes(p.role)) {
+    throw new AccessDenied(`${ROLE_LABELS[p.role]}无权${ACTION_LABELS[action]}`);
+  }
+}
+
+/** Role and unit together; `unitId` is the unit named in the request path. */
+export function requireUnitAccess(p: Principal, action: ApiAction, unitId: string, store: TokenStore): void {
+  requireRole(p, action);
+  if (p.role === 'unit' && p.unitId !== unitId) throw new AccessDenied(`只能${ACTION_LABELS[action]}本单位（${p.unitId ?? ''}），无权访问单位「${unitId}」`);
+  if (p.role === 'group' && store.groupOfUnit(unitId) !== p.groupId) throw new AccessDenied(`单位「${unitId}」不归本指导组（${p.groupId ?? ''}）联系，无权${ACTION_LABELS[action]}`);
+}
+
+export function requireCampaign(p: Principal, campaignId: string): void {
+  if (p.campaignId !== campaignId) throw new AccessDenied(`令牌属于活动「${p.campaignId}」，不能访问活动「${campaignId}」`);
+}

@@ -1,0 +1,306 @@
+/**
+ * The HTTP API: the same operations as the command line, for the office, the 指导组 and the
+ * units. Every request carries a token (Authorization: Bearer …); the token fixes who acts and on
+ * what, and the acting person written into each Update comes from the token, never the body.
+ */
+import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { DateTime } from 'luxon';
+import { runBatch } from '../commands/campaign/batch.js';
+import { overdueItems } from '../commands/campaign/overdue.js';
+import { runOperation, unitStatus, type Operation, type OperationRequests } from '../commands/campaign/unit-ops.js';
+import { campaignOverview, listUnits, type UnitFilter } from '../commands/campaign/visibility.js';
+import { collectReport } from '../report/collect.js';
+import { reportBuffer } from '../report/xlsx.js';
+import { AccessDenied, requireCampaign, requireRole, requireUnitAccess, type ApiAction } from './access.js';
+import { ApiError, errorReply } from './errors.js';
+import { BODY_SCHEMAS, OPERATION_PATHS, batchBody, campaignParams, errorSchema, filterQuery, unitParams, type BodyOperation } from './schemas.js';
+import { hashToken, type Principal, type TokenStore } from './tokens.js';
+import { checkFileType, type UploadStore } from './uploads.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export interface ApiServerOptions {
+  temporalClient: Client;
+  store: TokenStore;
+  uploads: UploadStore;
+  /** Default 20 MiB. */
+  maxUploadBytes?: number;
+  /** Requests per minute per token (or per address without one); default 120. */
+  rateLimitPerMinute?: number;
+  logger?: boolean;
+  now?: () => number;
+}
+
+const PUBLIC = new Set(['/openapi.json', '/health']);
+
+/** Operations a 指导组 member or the office may run in bulk is office-only (see access.ts). */
+const BATCH_OPERATIONS: BodyOperation[] = ['extend', 'addGap', 'pause', 'resume', 'shift', 'waive', 'adhoc', 'cancel'];
+
+const ACTION_OF: Record<BodyOperation, ApiAction> = {
+  submit: 'submit',
+  review: 'review',
+  acknowledge: 'acknowledge',
+  extend: 'extend',
+  addGap: 'addGap',
+  survey: 'survey',
+  pause: 'pause',
+  resume: 'resume',
+  shift: 'shift',
+  waive: 'waive',
+  adhoc: 'adhoc',
+  cancel: 'cancel',
+};
+
+type Body = Record<string, unknown>;
+
+/** The Update request for an operation: the body plus the acting person from the token. */
+export function workflowRequest(op: BodyOperation, body: Body, p: Principal): OperationRequests[Operation] {
+  switch (op) {
+    case 'submit':
+      return { taskId: String(body.taskId), summary: String(body.summary), fileRefs: (body.fileRefs as string[] | undefined) ?? [], submittedBy: p.personId };
+    case 'review':
+      return { ...body, reviewedBy: p.personId } as unknown as OperationRequests['review'];
+    default:
+      return { ...body, by: p.personId };
+  }
+}
+
+function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new ApiError(401, '请先登录');
+  return request.principal;
+}
+
+export async function createApiServer(o: ApiServerOptions): Promise<FastifyInstance> {
+  const client = o.temporalClient;
+  const store = o.store;
+  const maxUploadBytes = o.maxUploadBytes ?? 20 * 1024 * 1024;
+  const now = o.now ?? Date.now;
+  const app = Fastify({
+    logger: o.logger ?? false,
+    bodyLimit: 256 * 1024,
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
+  });
+  app.decorateRequest('principal', null);
+  app.setErrorHandler((err, request, reply) => errorReply(err, request, reply, maxUploadBytes));
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: '没有这个接口，请查看 /openapi.json' }));
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: '学习实践活动编排系统 API', version: '1.0.0', description: '活动办、指导组、参学单位的操作接口。所有接口（/openapi.json、/health 除外）须带 Authorization: Bearer <令牌>。' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(fastifyRateLimit, {
+    max: o.rateLimitPerMinute ?? 120,
+    timeWindow: 60_000,
+    keyGenerator: (req) => {
+      const auth = req.headers.authorization;
+      return auth ? `t:${hashToken(auth)}` : `ip:${req.ip}`;
+    },
+    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: 'rate_limited', message: `请求过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试` }),
+  });
+  await app.register(fastifyMultipart, { limits: { fileSize: maxUploadBytes, files: 1, fields: 5, parts: 6 }, throwFileSizeLimit: true });
+
+  app.addHook('onRequest', (request, _reply, done) => {
+    const url = request.url.split('?')[0] ?? '';
+    if (PUBLIC.has(url)) return done();
+    const auth = request.headers.authorization;
+    const m = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
+    if (!m?.[1]) return done(new ApiError(401, '请提供令牌：请求头 Authorization: Bearer <令牌>'));
+    const p = store.authenticate(m[1]);
+    if (!p) return done(new ApiError(401, '令牌无效或已作废'));
+    request.principal = p;
+    done();
+  });
+
+  const responses = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 429: errorSchema };
+
+  app.get('/health', { schema: { hide: true } }, (_request, reply) => reply.send({ ok: true }));
+  app.get('/openapi.json', { schema: { hide: true } }, (_request, reply) => reply.send(app.swagger()));
+
+  app.get('/api/me', { schema: { summary: '当前令牌对应的人员与权限', tags: ['账号'], response: { 401: errorSchema } } }, (request, reply) => {
+    const p = principalOf(request);
+    return reply.send({ ...p, units: p.role === 'unit' ? [p.unitId] : p.role === 'group' ? Object.entries(store.file.unitGroups).filter(([, g]) => g === p.groupId).map(([u]) => u) : undefined });
+  });
+
+  app.get<{ Params: { campaignId: string } }>(
+    '/api/campaigns/:campaignId/overview',
+    { schema: { summary: '活动汇总：按阶段、单位类型、指导组、逾期、补课轮次计数（来自可见性查询）', tags: ['汇总'], params: campaignParams, response: responses } },
+    async (request) => {
+      const p = principalOf(request);
+      requireCampaign(p, request.params.campaignId);
+      requireRole(p, 'dashboard');
+      return campaignOverview(
+        client,
+        { campaignId: p.campaignId, ...(p.role === 'group' && p.groupId ? { group: p.groupId } : {}) },
+        { stages: store.file.stages, groups: store.groups() },
+      );
+    },
+  );
+
+  const scopedFilter = (p: Principal, q: Record<string, unknown>): UnitFilter => {
+    const f: UnitFilter = { campaignId: p.campaignId };
+    if (typeof q.unitType === 'string') f.unitType = q.unitType;
+    if (typeof q.group === 'string') f.group = q.group;
+    if (typeof q.stage === 'string') f.stage = q.stage;
+    if (q.overdue === true) f.overdue = true;
+    if (typeof q.remedialRound === 'number') f.remedialRound = q.remedialRound;
+    // A group sees its own units whatever it asks for; a unit sees itself.
+    if (p.role === 'group') {
+      if (f.group !== undefined && f.group !== p.groupId) throw new AccessDenied(`只能查看本指导组（${p.groupId ?? ''}）联系的单位`);
+      f.group = p.groupId ?? '';
+    }
+    if (p.role === 'unit') f.unitId = p.unitId ?? '';
+    return f;
+  };
+
+  app.get<{ Params: { campaignId: string }; Querystring: Record<string, unknown> }>(
+    '/api/campaigns/:campaignId/units',
+    { schema: { summary: '单位列表（按类型、指导组、阶段、逾期、补课轮次筛选）', tags: ['汇总'], params: campaignParams, querystring: filterQuery, response: responses } },
+    async (request) => {
+      const p = principalOf(request);
+      requireCampaign(p, request.params.campaignId);
+      requireRole(p, 'view');
+      const limit = Number(request.query.limit ?? 200);
+      return { units: await listUnits(client, scopedFilter(p, request.query), limit) };
+    },
+  );
+
+  app.get<{ Params: { campaignId: string }; Querystring: Record<string, unknown> }>(
+    '/api/campaigns/:campaignId/overdue',
+    { schema: { summary: '逾期事项：逾期多久、督办到哪一级', tags: ['汇总'], params: campaignParams, querystring: filterQuery, response: responses } },
+    async (request) => {
+      const p = principalOf(request);
+      requireCampaign(p, request.params.campaignId);
+      requireRole(p, 'view');
+      return overdueItems(client, scopedFilter(p, request.query), now);
+    },
+  );
+
+  app.get<{ Params: { campaignId: string; unitId: string } }>(
+    '/api/campaigns/:campaignId/units/:unitId',
+    { schema: { summary: '单位的完整进度（阶段、事项、督办、测评、记录）', tags: ['单位'], params: unitParams, response: responses } },
+    async (request) => {
+      const p = principalOf(request);
+      requireCampaign(p, request.params.campaignId);
+      requireUnitAccess(p, 'view', request.params.unitId, store);
+      return unitStatus(client, p.campaignId, request.params.unitId);
+    },
+  );
+
+  for (const op of Object.keys(BODY_SCHEMAS) as BodyOperation[]) {
+    app.post<{ Params: { campaignId: string; unitId: string }; Body: Body }>(
+      `/api/campaigns/:campaignId/units/:unitId/${OPERATION_PATHS[op]}`,
+      { schema: { summary: BODY_SCHEMAS[op].description, tags: ['单位'], params: unitParams, body: BODY_SCHEMAS[op], response: responses } },
+      async (request) => {
+        const p = principalOf(request);
+        requireCampaign(p, request.params.campaignId);
+        const unitId = request.params.unitId;
+        requireUnitAccess(p, ACTION_OF[op], unitId, store);
+        const body = request.body;
+        if (op === 'submit') await checkRefsStored(body.fileRefs as string[] | undefined);
+        if (op === 'extend' && p.role === 'group') await checkGroupExtension(unitId, body);
+        return runOperation(client, p.campaignId, unitId, op, workflowRequest(op, body, p) as never);
+      },
+    );
+  }
+
+  async function checkRefsStored(refs: string[] | undefined): Promise<void> {
+    const problems: string[] = [];
+    for (const [i, ref] of (refs ?? []).entries()) if (!(await o.uploads.has(ref))) problems.push(`fileRefs[${i}]：文件「${ref}」未上传，请先上传再报送`);
+    if (problems.length > 0) throw new ApiError(400, problems.join('；'), problems);
+  }
+
+  /** The plan has no extension limit of its own; a 指导组 may extend only within the task's stage. */
+  async function checkGroupExtension(unitId: string, body: Body): Promise<void> {
+    const s = await unitStatus(client, store.campaignId, unitId);
+    const task = s.tasks.find((t) => t.taskId === body.taskId);
+    const stage = task && s.stages.find((x) => x.stageId === task.stageId);
+    if (!stage) return; // the workflow names the unknown task
+    const newDue = String(body.newDue);
+    const stageDue = DateTime.fromISO(stage.dueAt, { zone: 'Asia/Shanghai' });
+    const beyond = /^\d{4}-\d{2}-\d{2}$/.test(newDue) ? newDue > (stageDue.toISODate() ?? '') : Date.parse(newDue) > stageDue.toMillis();
+    if (beyond) {
+      throw new ApiError(400, `newDue：指导组只能在本阶段「${stage.title}」截止（${stageDue.toFormat('yyyy-MM-dd HH:mm')}）之前延期；更长的延期请报活动办`);
+    }
+  }
+
+  app.post<{ Params: { campaignId: string; unitId: string } }>(
+    '/api/campaigns/:campaignId/units/:unitId/files',
+    {
+      schema: {
+        summary: `上传一个材料文件（multipart/form-data，字段 file），返回引用 sha256:…；报送时在 fileRefs 中引用`,
+        tags: ['单位'],
+        params: unitParams,
+        consumes: ['multipart/form-data'],
+        response: { 200: { type: 'object', properties: { ref: { type: 'string' }, size: { type: 'integer' }, filename: { type: 'string' }, existed: { type: 'boolean' } } }, ...responses },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      requireCampaign(p, request.params.campaignId);
+      requireUnitAccess(p, 'upload', request.params.unitId, store);
+      if (!request.isMultipart()) throw new ApiError(415, '上传文件须使用 multipart/form-data，文件放在字段 file 中');
+      const part = await request.file();
+      if (!part) throw new ApiError(400, 'file：没有收到文件');
+      if (part.fieldname !== 'file') throw new ApiError(400, `file：文件应放在字段 file 中（收到的是「${part.fieldname}」）`);
+      const bytes = await part.toBuffer();
+      if (bytes.length === 0) throw new ApiError(400, `file：文件「${part.filename}」是空文件`);
+      const bad = checkFileType(part.filename, bytes.subarray(0, 8));
+      if (bad) throw new ApiError(415, `file：${bad}`);
+      const stored = await o.uploads.put(bytes);
+      return { ...stored, filename: part.filename };
+    },
+  );
+
+  for (const op of BATCH_OPERATIONS) {
+    app.post<{ Params: { campaignId: string }; Body: { filter: { unitType?: string; group?: string; stage?: string }; request: Body } }>(
+      `/api/campaigns/:campaignId/batch/${OPERATION_PATHS[op]}`,
+      {
+        schema: {
+          summary: `批量${BODY_SCHEMAS[op].description}（按筛选条件找出单位，逐个发送，报告每个单位的结果）`,
+          tags: ['批量'],
+          params: campaignParams,
+          body: { ...batchBody, properties: { ...batchBody.properties, request: BODY_SCHEMAS[op] } },
+          response: responses,
+        },
+      },
+      async (request) => {
+        const p = principalOf(request);
+        requireCampaign(p, request.params.campaignId);
+        requireRole(p, 'batch');
+        const f = request.body.filter;
+        if (f.unitType === undefined && f.group === undefined && f.stage === undefined) throw new ApiError(400, 'filter：至少指定单位类型、指导组或阶段之一');
+        return runBatch(client, { campaignId: p.campaignId, ...f }, op, () => workflowRequest(op, request.body.request, p) as never);
+      },
+    );
+  }
+
+  app.get<{ Params: { campaignId: string } }>(
+    '/api/campaigns/:campaignId/report.xlsx',
+    { schema: { summary: '导出 Excel 报表（各单位进度、逾期事项、督办记录、测评结果）', tags: ['汇总'], params: campaignParams, produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], response: responses } },
+    async (request, reply) => {
+      const p = principalOf(request);
+      requireCampaign(p, request.params.campaignId);
+      requireRole(p, 'report');
+      const data = await collectReport(client, { campaignId: p.campaignId }, now);
+      const buf = await reportBuffer(data);
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="report.xlsx"; filename*=UTF-8''${encodeURIComponent(`${p.campaignId}-进度报表.xlsx`)}`)
+        .send(buf);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,73 @@
+/**
+ * What is late: visibility finds the units with OverdueCount > 0, then only those units are asked
+ * for their status (bounded concurrency) to name each item, how late it is and its escalation level.
+ */
+import type { Client } from '@temporalio/client';
+import type { UnitCampaignStatus } from '../../../workflows/unit-campaign/messages.js';
+import { mapLimit } from './concurrency.js';
+import { unitStatus } from './unit-ops.js';
+import { listUnits, type UnitFilter } from './visibility.js';
+
+export interface OverdueItem {
+  unitId: string;
+  unitName: string;
+  group: string;
+  unitType: string;
+  taskId: string;
+  title: string;
+  stageId: string;
+  dueAt: string;
+  /** Whole hours past the deadline (days are hours / 24; a deadline passes on the minute). */
+  hoursLate: number;
+  escalationLevel: number;
+  escalationLabel?: string;
+  acknowledged: boolean;
+}
+
+export function overdueItemsOf(s: UnitCampaignStatus, meta: { group: string; unitType: string }, now: number): OverdueItem[] {
+  return s.tasks
+    .filter((t) => t.overdue)
+    .map((t) => {
+      const esc = s.openEscalations.filter((e) => e.taskId === t.taskId).sort((a, b) => b.level - a.level)[0];
+      return {
+        unitId: s.unitId,
+        unitName: s.unitName,
+        group: meta.group,
+        unitType: meta.unitType,
+        taskId: t.taskId,
+        title: t.title,
+        stageId: t.stageId,
+        dueAt: t.dueAt,
+        hoursLate: Math.max(0, Math.floor((now - Date.parse(t.dueAt)) / 3_600_000)),
+        escalationLevel: t.escalationLevel,
+        ...(esc ? { escalationLabel: esc.label } : {}),
+        acknowledged: esc?.acknowledged ?? false,
+      };
+    });
+}
+
+export async function overdueItems(
+  client: Client,
+  filter: UnitFilter,
+  now: () => number = Date.now,
+): Promise<{ items: OverdueItem[]; unitsQueried: number; failures: { unitId: string; error: string }[] }> {
+  const units = await listUnits(client, { ...filter, overdue: true, runningOnly: true });
+  const failures: { unitId: string; error: string }[] = [];
+  const lists = await mapLimit(units, 16, async (u) => {
+    try {
+      return overdueItemsOf(await unitStatus(client, filter.campaignId, u.unitId), { group: u.group, unitType: u.unitType }, now());
+    } catch (e) {
+      failures.push({ unitId: u.unitId, error: (e as Error).message });
+      return [];
+    }
+  });
+  const items = lists.flat().sort((a, b) => b.hoursLate - a.hoursLate || a.unitId.localeCompare(b.unitId));
+  return { items, unitsQueried: units.length, failures };
+}
+
+export function formatLateness(hours: number): string {
+  if (hours < 24) return `${hours} 小时`;
+  const d = Math.floor(hours / 24);
+  const h = hours % 24;
+  return h === 0 ? `${d} 天` : `${d} 天 ${h} 小时`;
+}

@@ -1,0 +1,40 @@
+/**
+ * How every client (CLI, API, digest activities, benchmark) reaches Temporal: `TEMPORAL_ADDRESS`
+ * (default 127.0.0.1:7233) and `TEMPORAL_NAMESPACE` (default `default`).
+ */
+import { Client, Connection } from '@temporalio/client';
+
+export interface ConnectionSettings {
+  address: string;
+  namespace: string;
+}
+
+export function connectionSettings(env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
+  return {
+    address: env.TEMPORAL_ADDRESS?.trim() || '127.0.0.1:7233',
+    namespace: env.TEMPORAL_NAMESPACE?.trim() || 'default',
+  };
+}
+
+export interface ConnectedClient {
+  client: Client;
+  settings: ConnectionSettings;
+  close(): Promise<void>;
+}
+
+export async function connectClient(settings: ConnectionSettings = connectionSettings()): Promise<ConnectedClient> {
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: settings.address, connectTimeout: '5 seconds' });
+  } catch (e) {
+    throw new Error(
+      `无法连接 Temporal 服务（${settings.address}）：${(e as Error).message}。请确认服务已启动，或用环境变量 TEMPORAL_ADDRESS 指定地址`,
+      { cause: e },
+    );
+  }
+  return {
+    client: new Client({ connection, namespace: settings.namespace }),
+    settings,
+    close: () => connection.close(),
+  };
+}

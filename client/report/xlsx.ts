@@ -1,0 +1,151 @@
+/**
+ * The office's Excel report: one sheet per view — 各单位进度 (with 红黄绿 fills), 逾期事项,
+ * 督办记录, 测评结果. Times are Beijing time; every sheet has a frozen, bold header row.
+ */
+import ExcelJS from 'exceljs';
+import { DateTime } from 'luxon';
+import { UNIT_TYPES, type UnitType } from '../../domain/unit-types.js';
+import type { CampaignPhase, UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
+import { formatLateness } from '../commands/campaign/overdue.js';
+import { RAG_LABELS, ragOf, type Rag, type ReportData } from './collect.js';
+
+export const SHEET_NAMES = { units: '各单位进度', overdue: '逾期事项', escalations: '督办记录', surveys: '测评结果' } as const;
+
+/** Fill colours are Excel's own "good / neutral / bad" cell styles, familiar to office staff. */
+export const RAG_FILLS: Record<Rag, string> = { red: 'FFFFC7CE', amber: 'FFFFEB9C', green: 'FFC6EFCE' };
+
+const PHASE_LABELS: Record<CampaignPhase, string> = { running: '进行中', paused: '已暂停', completed: '已完成', cancelled: '已撤销' };
+
+export function beijing(iso: string | undefined): string {
+  if (!iso) return '';
+  const d = DateTime.fromISO(iso, { zone: 'Asia/Shanghai' });
+  return d.isValid ? d.toFormat('yyyy-MM-dd HH:mm') : iso;
+}
+
+export function stageTitle(stage: string, s?: UnitCampaignStatus): string {
+  if (stage === 'starting') return '启动中';
+  if (stage === 'done') return '已完成';
+  if (stage === 'cancelled') return '已撤销';
+  return s?.stages.find((x) => x.stageId === stage)?.title ?? stage;
+}
+
+export const unitTypeLabel = (t: string): string => UNIT_TYPES[t as UnitType] ?? t;
+
+function addSheet(book: ExcelJS.Workbook, name: string, columns: { header: string; width: number }[]): ExcelJS.Worksheet {
+  const ws = book.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = columns.map((c) => ({ header: c.header, width: c.width }));
+  ws.getRow(1).font = { bold: true };
+  return ws;
+}
+
+export function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
+  const book = new ExcelJS.Workbook();
+  book.creator = '学习实践活动编排系统';
+  book.created = new Date(data.generatedAt);
+
+  const units = addSheet(book, SHEET_NAMES.units, [
+    { header: '单位编号', width: 14 },
+    { header: '单位名称', width: 24 },
+    { header: '单位类型', width: 16 },
+    { header: '指导组', width: 12 },
+    { header: '当前阶段', width: 14 },
+    { header: '状态', width: 8 },
+    { header: '已完成事项', width: 10 },
+    { header: '事项总数', width: 10 },
+    { header: '逾期事项', width: 10 },
+    { header: '补课轮次', width: 10 },
+    { header: '流程', width: 10 },
+    { header: '备注', width: 40 },
+  ]);
+  for (const u of data.units) {
+    const s = u.status;
+    const rag = s ? ragOf(s) : undefined;
+    const row = units.addRow([
+      u.row.unitId,
+      s?.unitName ?? '',
+      unitTypeLabel(u.row.unitType),
+      u.row.group,
+      stageTitle(s?.stage ?? u.row.stage, s),
+      rag ? RAG_LABELS[rag] : '',
+      s ? s.tasks.filter((t) => t.status === 'done' || t.status === 'waived').length : '',
+      s ? s.tasks.length : '',
+      s ? s.overdueCount : u.row.overdueCount,
+      s ? s.remedialRound : u.row.remedialRound,
+      s ? PHASE_LABELS[s.phase] : '',
+      u.error ? `无法读取状态：${u.error}` : '',
+    ]);
+    if (rag) row.getCell(6).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: RAG_FILLS[rag] } };
+  }
+
+  const overdue = addSheet(book, SHEET_NAMES.overdue, [
+    { header: '单位编号', width: 14 },
+    { header: '单位名称', width: 24 },
+    { header: '指导组', width: 12 },
+    { header: '事项', width: 28 },
+    { header: '截止时间', width: 18 },
+    { header: '逾期', width: 14 },
+    { header: '督办级别', width: 10 },
+    { header: '督办方式', width: 14 },
+  ]);
+  for (const o of data.overdue) {
+    overdue.addRow([o.unitId, o.unitName, o.group, o.title, beijing(o.dueAt), formatLateness(o.hoursLate), o.escalationLevel, o.escalationLabel ?? '']);
+  }
+
+  const esc = addSheet(book, SHEET_NAMES.escalations, [
+    { header: '单位编号', width: 14 },
+    { header: '单位名称', width: 24 },
+    { header: '指导组', width: 12 },
+    { header: '事项', width: 28 },
+    { header: '级别', width: 8 },
+    { header: '督办方式', width: 14 },
+    { header: '发出时间', width: 18 },
+    { header: '重复次数', width: 10 },
+    { header: '已确认', width: 8 },
+  ]);
+  for (const e of data.escalations) {
+    esc.addRow([e.unitId, e.unitName, e.group, e.taskTitle, e.level, e.label, beijing(e.firedAt), e.repeats, e.acknowledged ? '是' : '否']);
+  }
+
+  const surveys = addSheet(book, SHEET_NAMES.surveys, [
+    { header: '单位编号', width: 14 },
+    { header: '单位名称', width: 24 },
+    { header: '指导组', width: 12 },
+    { header: '轮次', width: 8 },
+    { header: '测评方式', width: 12 },
+    { header: '满意', width: 8 },
+    { header: '基本满意', width: 10 },
+    { header: '不满意', width: 8 },
+    { header: '参评人数', width: 10 },
+    { header: '不满意比例', width: 12 },
+    { header: '需要补课', width: 10 },
+    { header: '录入时间', width: 18 },
+  ]);
+  for (const r of data.surveys) {
+    const row = surveys.addRow([
+      r.unitId,
+      r.unitName,
+      r.group,
+      r.round,
+      r.method,
+      r.satisfied,
+      r.basicallySatisfied,
+      r.dissatisfied,
+      r.respondents,
+      r.dissatisfiedShare,
+      r.remedialNeeded ? '是' : '否',
+      beijing(r.recordedAt),
+    ]);
+    row.getCell(10).numFmt = '0.0%';
+  }
+  return book;
+}
+
+export async function reportBuffer(data: ReportData): Promise<Buffer> {
+  const book = buildReportWorkbook(data);
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+export async function writeReportFile(data: ReportData, path: string): Promise<void> {
+  const book = buildReportWorkbook(data);
+  await book.xlsx.writeFile(path);
+}
