@@ -1,5 +1,5 @@
 /**
- * Reads the step lists straight out of the seed documents in ../shared/seeds/, so the fidelity
+ * Reads the step lists straight out of the seed documents in seeds/, so the fidelity
  * tests compare each shipped plan with the seed text itself rather than with a list someone typed.
  *
  * Layout facts this relies on (see docs/seed-transcription.md):
@@ -19,7 +19,10 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const SEEDS_DIR = resolve(here, '../../../../shared/seeds');
+/** The repository's verbatim copy of the seeds (see seeds/README.md). */
+export const SEEDS_DIR = resolve(here, '../../../seeds');
+/** The project's shared folder, beside the checkout where it exists. */
+export const SHARED_SEEDS_DIR = resolve(here, '../../../../shared/seeds');
 
 export const SEED_FILES = {
   gov_office_000: '000_7648d08cd79726ea.txt',
