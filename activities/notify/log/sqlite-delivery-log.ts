@@ -40,6 +40,14 @@ export function openSqliteDeliveryLog(path: string): DeliveryLog {
      WHERE delivery_key = @deliveryKey AND claim_token = @claimToken RETURNING attempts`,
   );
 
+  const settle = <T>(fn: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(fn());
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  };
+
   const claimTx = db.transaction((req: ClaimRequest): ClaimResult => {
     const row = select.get(req.deliveryKey);
     const decision = decideClaim(row ? fromRow(row) : undefined, req);
@@ -72,11 +80,12 @@ export function openSqliteDeliveryLog(path: string): DeliveryLog {
   );
 
   return {
-    claim: (req) => Promise.resolve(claimTx.immediate(req)),
-    markSent: (o) => Promise.resolve(finishTx.immediate(o, 'sent', { providerMessageId: o.providerMessageId })),
-    markFailed: (o) => Promise.resolve(finishTx.immediate(o, 'failed', o)),
-    markRetrying: (o) => Promise.resolve(finishTx.immediate(o, 'retrying', o)),
-    markDeferred: (o) => Promise.resolve(finishTx.immediate(o, 'deferred', { deferUntil: o.deferUntil })),
+    // async: a LostClaimError (or SQLITE_BUSY) must reject the promise, as in PostgreSQL, not throw synchronously.
+    claim: (req) => settle(() => claimTx.immediate(req)),
+    markSent: (o) => settle(() => finishTx.immediate(o, 'sent', { providerMessageId: o.providerMessageId })),
+    markFailed: (o) => settle(() => finishTx.immediate(o, 'failed', o)),
+    markRetrying: (o) => settle(() => finishTx.immediate(o, 'retrying', o)),
+    markDeferred: (o) => settle(() => finishTx.immediate(o, 'deferred', { deferUntil: o.deferUntil })),
     get: (key) => {
       const row = select.get(key);
       return Promise.resolve(row ? fromRow(row) : undefined);
