@@ -31,7 +31,6 @@ const settings = {
   quietChannels: [] as const,
   claimLeaseMs: 120_000,
 };
-const everyDay = { isWorkingDay: () => true };
 
 // 1. The bare transport: render + send, no log.
 let t = performance.now();
@@ -44,7 +43,7 @@ const rawSecs = (performance.now() - t) / 1000;
 
 // 2. Through the activity with the SQLite delivery log (WAL, synchronous=FULL).
 const log = openSqliteDeliveryLog(join(dir, 'notify.sqlite'));
-const activities = createNotificationActivities({ templates, deliveryLog: log, mailer, calendar: everyDay, settings });
+const activities = createNotificationActivities({ templates, deliveryLog: log, mailer, settings });
 t = performance.now();
 await pool(count, (i) =>
   activities.deliverNotification({ notificationId: `bench/${i}`, event: 'reminder', facts, recipients: [{ role: 'liaison', name: '张明', email: `u${i}@bench.example.cn` }], channels: ['email'] }),

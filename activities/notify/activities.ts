@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { redactUrl } from './config.js';
 import type { DeliveryLog, DeliveryRecord } from './log/delivery-log.js';
 import { classifySmtpError, messageIdFor, type Mailer } from './mailer.js';
-import { nextOfficeOpening, type OfficeHours, type WorkingCalendar } from './quiet-hours.js';
+import type { WorkCalendar } from '../../domain/calendar/index.js';
+import { QUIET_RULE_IDS } from '../../domain/routing/quiet-rules.js';
+import { configuredCalendar, configuredPolicy, planPolicy, quietUntilFor, type OfficeHours } from './quiet-hours.js';
 import { TemplateRenderError } from './render.js';
 import type { RobotDispatcher } from './robots/digest-dispatcher.js';
 import { robotId, RobotRejectedError, type RobotTarget } from './robots/robot-client.js';
@@ -31,7 +33,9 @@ export interface NotificationSettings {
   replyTo?: string;
   /** Right-hand side of Message-IDs; defaults to the domain of mailFrom. */
   messageIdDomain?: string;
+  /** Office hours and zone of the default calendar (used when neither deps.calendar nor the input's quietHours give one). */
   officeHours: OfficeHours;
+  /** Channels held to office hours when the input carries no plan quiet-hours rules. */
   quietChannels: readonly Channel[];
   claimLeaseMs: number;
 }
@@ -40,7 +44,11 @@ export interface NotificationDeps {
   templates: TemplateSet;
   deliveryLog: DeliveryLog;
   settings: NotificationSettings;
-  calendar: WorkingCalendar;
+  /**
+   * The project calendar (domain/calendar) for notifications without a plan's quietHours; its own
+   * office hours and zone apply. Default: Chinese working days with settings.officeHours.
+   */
+  calendar?: WorkCalendar;
   mailer?: Mailer;
   sms?: SmsSender;
   robots?: RobotDispatcher;
@@ -65,7 +73,27 @@ const InputSchema = z.object({
   channels: z.array(z.enum(['email', 'sms', 'dingtalk', 'wecom'])),
   notBefore: z.iso.datetime({ offset: true }).optional(),
   ignoreQuietHours: z.boolean().optional(),
+  quietHours: z
+    .object({
+      calendar: z.object({
+        kind: z.enum(['cn', 'weekdays', 'continuous']),
+        zone: z.string().refine(isValidZone, { error: '未知的时区' }),
+        officeHours: z.object({ start: z.string().regex(/^\d\d:\d\d$/), end: z.string().regex(/^\d\d:\d\d$/) }),
+        overrides: z.array(z.object({ date: z.iso.date(), working: z.boolean(), note: z.string().optional() })),
+      }),
+      rules: z.object({ email: z.enum(QUIET_RULE_IDS), sms: z.enum(QUIET_RULE_IDS), dingtalk: z.enum(QUIET_RULE_IDS), wecom: z.enum(QUIET_RULE_IDS) }),
+    })
+    .optional(),
 });
+
+function isValidZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const emailAddress = z.email();
 
@@ -124,6 +152,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
   const log = deps.log ?? { info: () => undefined, warn: () => undefined };
   const s = deps.settings;
   const messageIdDomain = s.messageIdDomain ?? /@([^>\s]+)>?\s*$/.exec(s.mailFrom)?.[1] ?? 'campaign.local';
+  const configured = configuredPolicy(deps.calendar ?? configuredCalendar(s.officeHours), s.quietChannels);
 
   function resultOf(job: Job, record: DeliveryRecord, outcome: DeliveryResult['outcome']): DeliveryResult {
     return {
@@ -165,8 +194,9 @@ export function createNotificationActivities(deps: NotificationDeps) {
     const t = now();
     let deferUntil: Date | undefined;
     if (input.notBefore && Date.parse(input.notBefore) > t.getTime()) deferUntil = new Date(input.notBefore);
-    if (!input.ignoreQuietHours && s.quietChannels.includes(job.channel)) {
-      const opening = nextOfficeOpening(deferUntil ?? t, s.officeHours, deps.calendar);
+    if (!input.ignoreQuietHours) {
+      const policy = input.quietHours ? planPolicy(input.quietHours) : configured;
+      const opening = quietUntilFor(policy, job.channel, deferUntil ?? t);
       if (opening) deferUntil = opening;
     }
     if (deferUntil) {

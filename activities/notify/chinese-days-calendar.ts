@@ -1,10 +1,8 @@
-import chineseDays from 'chinese-days';
-import type { WorkingCalendar } from './quiet-hours.js';
+import { makeCalendar, type WorkCalendar } from '../../domain/calendar/index.js';
 
 /**
- * Stand-in until domain/calendar lands: chinese-days knows the State Council's holidays and 调休
- * make-up working days for the years it ships.
+ * @deprecated Kept only for existing imports: it is now the project calendar (domain/calendar,
+ * which reads chinese-days plus its own overrides). Pass `calendarForPlan(plan)` or omit the
+ * calendar (the worker builds one from its configured office hours).
  */
-export const chineseDaysCalendar: WorkingCalendar = {
-  isWorkingDay: (isoDate) => chineseDays.isWorkday(isoDate),
-};
+export const chineseDaysCalendar: WorkCalendar = makeCalendar({ kind: 'cn', zone: 'Asia/Shanghai' });

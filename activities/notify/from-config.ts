@@ -1,12 +1,11 @@
 import { resolve } from 'node:path';
+import type { WorkCalendar } from '../../domain/calendar/index.js';
 import { createNotificationActivities, type NotificationDeps, type NotifyLogger } from './activities.js';
-import { chineseDaysCalendar } from './chinese-days-calendar.js';
 import { redactNotifyConfig, type NotifyConfig } from './config.js';
 import type { DeliveryLog } from './log/delivery-log.js';
 import { openPostgresDeliveryLog } from './log/postgres-delivery-log.js';
 import { openSqliteDeliveryLog } from './log/sqlite-delivery-log.js';
 import { createSmtpMailer, smtpOptionsFromConfig } from './mailer.js';
-import type { WorkingCalendar } from './quiet-hours.js';
 import { createDigestDispatcher } from './robots/digest-dispatcher.js';
 import { createRobotClient } from './robots/robot-client.js';
 import { createAliyunSms } from './sms/aliyun.js';
@@ -49,11 +48,12 @@ export function smsSenderFromConfig(c: NotifyConfig): SmsSender | undefined {
 
 /**
  * Everything a worker needs, built once at start-up from validated configuration. The calendar
- * defaults to chinese-days until domain/calendar provides one.
+ * defaults to the project's Chinese working-day calendar with the configured office hours; a
+ * notification that carries its plan's quietHours uses the plan's calendar instead.
  */
 export async function createNotificationActivitiesFromConfig(
   config: NotifyConfig,
-  options: { log?: NotifyLogger; calendar?: WorkingCalendar } = {},
+  options: { log?: NotifyLogger; calendar?: WorkCalendar } = {},
 ): Promise<{ activities: ReturnType<typeof createNotificationActivities>; close(): Promise<void> }> {
   options.log?.info('notify: configuration', redactNotifyConfig(config));
   const deliveryLog = await openDeliveryLog(config);
@@ -69,7 +69,7 @@ export async function createNotificationActivitiesFromConfig(
   const deps: NotificationDeps = {
     templates: loadTemplates(resolve(config.NOTIFY_TEMPLATES_DIR)),
     deliveryLog,
-    calendar: options.calendar ?? chineseDaysCalendar,
+    ...(options.calendar ? { calendar: options.calendar } : {}),
     settings: {
       officeName: config.NOTIFY_OFFICE_NAME,
       mailFrom: config.NOTIFY_MAIL_FROM,

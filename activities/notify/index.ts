@@ -3,8 +3,7 @@ export type { NotificationActivities, NotificationDeps, NotificationSettings, No
 export { createNotificationActivitiesFromConfig, openDeliveryLog, smsSenderFromConfig } from './from-config.js';
 export { loadNotifyConfig, redactNotifyConfig, NotifyConfigError, type NotifyConfig } from './config.js';
 export { loadTemplates, TemplateLoadError, type TemplateSet } from './templates.js';
-export { nextOfficeOpening, type WorkingCalendar, type OfficeHours } from './quiet-hours.js';
-export { chineseDaysCalendar } from './chinese-days-calendar.js';
+export { configuredCalendar, quietUntilFor, type QuietPolicy, type OfficeHours } from './quiet-hours.js';
 export { openSqliteDeliveryLog } from './log/sqlite-delivery-log.js';
 export { openPostgresDeliveryLog } from './log/postgres-delivery-log.js';
 export type { DeliveryLog, DeliveryRecord } from './log/delivery-log.js';

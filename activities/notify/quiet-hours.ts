@@ -1,12 +1,16 @@
-import { DateTime } from 'luxon';
-
 /**
- * The working-day calendar (法定节假日 and 调休) is owned by domain/calendar; notifications only
- * need this much of it, injected so either implementation fits.
+ * Quiet hours as the activity applies them: the working-day calendar is the project's
+ * (domain/calendar, with 法定节假日, 调休 and a plan's own overrides and office hours), the rule
+ * per channel comes from the plan (routing.quietHours) when the workflow passes it, else from the
+ * worker's configuration (NOTIFY_QUIET_CHANNELS and office hours).
  */
-export interface WorkingCalendar {
-  /** `isoDate` is yyyy-MM-dd in the office's time zone. */
-  isWorkingDay(isoDate: string): boolean;
+import { makeCalendar, type WorkCalendar } from '../../domain/calendar/index.js';
+import { quietUntil, type QuietHoursSpec, type QuietRule } from '../../domain/routing/index.js';
+import type { Channel } from './types.js';
+
+export interface QuietPolicy {
+  calendar: WorkCalendar;
+  rules: Readonly<Record<Channel, QuietRule>>;
 }
 
 export interface OfficeHours {
@@ -15,27 +19,34 @@ export interface OfficeHours {
   zone: string;
 }
 
-function at(day: DateTime, hhmm: string): DateTime {
-  const [h, m] = hhmm.split(':').map(Number);
-  return day.set({ hour: h ?? 0, minute: m ?? 0, second: 0, millisecond: 0 });
+/** The worker's default calendar: Chinese working days with the configured office hours. */
+export function configuredCalendar(hours: OfficeHours): WorkCalendar {
+  return makeCalendar({ kind: 'cn', zone: hours.zone, officeHours: { start: hours.start, end: hours.end } });
 }
 
-/**
- * undefined when `now` is inside office hours on a working day; otherwise the start of the next
- * working morning. Looks ahead at most 60 days (the longest holiday plus harvest leave is far less).
- */
-export function nextOfficeOpening(now: Date, hours: OfficeHours, calendar: WorkingCalendar): Date | undefined {
-  const local = DateTime.fromJSDate(now, { zone: hours.zone });
-  const today = local.startOf('day');
-  if (calendar.isWorkingDay(today.toISODate() ?? '')) {
-    const open = at(today, hours.start);
-    const close = at(today, hours.end);
-    if (local >= open && local < close) return undefined;
-    if (local < open) return open.toJSDate();
+/** Configured quiet channels wait for office hours; the others go out any time. */
+export function configuredPolicy(calendar: WorkCalendar, quietChannels: readonly Channel[]): QuietPolicy {
+  const rule = (c: Channel): QuietRule => (quietChannels.includes(c) ? 'office_hours' : 'any_time');
+  return { calendar, rules: { email: rule('email'), sms: rule('sms'), dingtalk: rule('dingtalk'), wecom: rule('wecom') } };
+}
+
+// A worker serves a handful of plans; their calendars are built once (makeCalendar caches days).
+const planCalendars = new Map<string, WorkCalendar>();
+
+/** The policy a plan asks for (see domain/routing/quiet-spec.ts). */
+export function planPolicy(spec: QuietHoursSpec): QuietPolicy {
+  const key = JSON.stringify(spec.calendar);
+  let calendar = planCalendars.get(key);
+  if (!calendar) {
+    if (planCalendars.size >= 64) planCalendars.clear();
+    calendar = makeCalendar(spec.calendar);
+    planCalendars.set(key, calendar);
   }
-  for (let i = 1; i <= 60; i++) {
-    const day = today.plus({ days: i });
-    if (calendar.isWorkingDay(day.toISODate() ?? '')) return at(day, hours.start).toJSDate();
-  }
-  throw new Error(`no working day within 60 days after ${today.toISODate()}`);
+  return { calendar, rules: spec.rules };
+}
+
+/** undefined if a message on `channel` may go out at `at`; else when it may (the next working morning). */
+export function quietUntilFor(policy: QuietPolicy, channel: Channel, at: Date): Date | undefined {
+  const until = quietUntil(policy.calendar, policy.rules[channel], at.toISOString());
+  return until === undefined ? undefined : new Date(until);
 }

@@ -1,24 +1,12 @@
 import type { Channel } from '../../domain/roster/types.js';
+import type { EventKind } from '../../domain/routing/event-kinds.js';
+import type { Recipient } from '../../domain/routing/recipients.js';
+import type { QuietHoursSpec } from '../../domain/routing/quiet-spec.js';
 
 export type { Channel };
 
-/** Every event the campaign workflow announces; each has one template file in templates/notify/. */
-export const EVENT_KINDS = [
-  'kickoff', // 启动通知
-  'stage_opened', // 阶段开启
-  'reminder', // 提醒 T-n
-  'due_today', // 今日到期
-  'urge', // 催办
-  'supervise', // 督办 (to the 指导组)
-  'bulletin', // 通报 (to the office)
-  'returned', // 退回 with reasons
-  'approved', // 审核通过
-  'lookback_gaps', // 回头看 查缺补缺清单
-  'survey_result', // 测评结果
-  'remedial_opened', // 补课
-  'completed', // 完成
-] as const;
-export type EventKind = (typeof EVENT_KINDS)[number];
+// One list for the plan's routing section, the workflow and the templates (templates/notify/<event>.*).
+export { EVENT_KINDS, type EventKind } from '../../domain/routing/event-kinds.js';
 
 /**
  * Small facts a template may print. Values are scalars or short lists (reasons, gaps); documents
@@ -27,17 +15,8 @@ export type EventKind = (typeof EVENT_KINDS)[number];
 export type FactValue = string | number | boolean | null | readonly FactValue[] | { readonly [k: string]: FactValue };
 export type Facts = { readonly [k: string]: FactValue };
 
-export interface Recipient {
-  /** liaison | head | group | office | paired … — printed nowhere, used in the delivery key. */
-  role: string;
-  name: string;
-  email?: string;
-  /** Bare 11-digit mainland number (the roster normalises it). */
-  mobile?: string;
-  /** Group-robot webhooks as the roster holds them. */
-  dingtalkWebhook?: string;
-  wecomWebhook?: string;
-}
+// domain/routing/recipients.ts builds these from a roster unit (recipientsFor).
+export type { Recipient } from '../../domain/routing/recipients.js';
 
 export interface DeliverNotificationInput {
   /** Deterministic, derived by the workflow, e.g. campaign/c1/unit/u7/task/plan/reminder/T-3. */
@@ -50,6 +29,11 @@ export interface DeliverNotificationInput {
   notBefore?: string;
   /** The plan allows SMS / robots outside office hours for this notification (e.g. 督办 at level 3). */
   ignoreQuietHours?: boolean;
+  /**
+   * The plan's calendar and per-channel quiet-hours rules (`quietHoursFor(plan)` from
+   * domain/routing). Omitted: the worker's configured calendar, office hours and quiet channels.
+   */
+  quietHours?: QuietHoursSpec;
 }
 
 export type DeliveryOutcome =

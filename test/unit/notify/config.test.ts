@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chineseDaysCalendar } from '../../../activities/notify/chinese-days-calendar.js';
 import { loadNotifyConfig, NotifyConfigError, redactNotifyConfig, redactUrl } from '../../../activities/notify/config.js';
-import { nextOfficeOpening } from '../../../activities/notify/quiet-hours.js';
+import { configuredCalendar, configuredPolicy, quietUntilFor } from '../../../activities/notify/quiet-hours.js';
 
 describe('notification configuration', () => {
   it('reports every problem at once, naming the variable', () => {
@@ -49,9 +48,9 @@ describe('notification configuration', () => {
   });
 });
 
-describe('next office opening with the State Council holiday calendar', () => {
-  const hours = { start: '08:30', end: '18:00', zone: 'Asia/Shanghai' };
-  const at = (iso: string) => nextOfficeOpening(new Date(iso), hours, chineseDaysCalendar)?.toISOString();
+describe('next office opening with the State Council holiday calendar (the configured default)', () => {
+  const policy = configuredPolicy(configuredCalendar({ start: '08:30', end: '18:00', zone: 'Asia/Shanghai' }), ['sms']);
+  const at = (iso: string) => quietUntilFor(policy, 'sms', new Date(iso))?.toISOString();
   it('skips the National Day holiday to the first working morning after it', () => {
     expect(at('2025-09-30T14:00:00Z')).toBe('2025-10-09T00:30:00.000Z'); // Tue 22:00 → Thu 9 Oct 08:30
   });
@@ -62,5 +61,8 @@ describe('next office opening with the State Council holiday calendar', () => {
     expect(at('2025-09-26T02:00:00Z')).toBeUndefined(); // Fri 10:00
     expect(at('2025-09-25T23:00:00Z')).toBe('2025-09-26T00:30:00.000Z'); // Fri 07:00 → 08:30 same day
     expect(at('2025-09-26T10:00:00Z')).toBe('2025-09-28T00:30:00.000Z'); // Fri 18:00 sharp is closed
+  });
+  it('channels not configured as quiet go out at any hour', () => {
+    expect(quietUntilFor(policy, 'email', new Date('2025-09-30T14:00:00Z'))).toBeUndefined();
   });
 });

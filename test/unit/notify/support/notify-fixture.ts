@@ -1,19 +1,19 @@
 import { resolve } from 'node:path';
+import { makeCalendar, type WorkCalendar } from '../../../../domain/calendar/index.js';
 import { createNotificationActivities, type NotificationDeps } from '../../../../activities/notify/activities.js';
 import { openSqliteDeliveryLog } from '../../../../activities/notify/log/sqlite-delivery-log.js';
-import type { WorkingCalendar } from '../../../../activities/notify/quiet-hours.js';
 import { loadTemplates } from '../../../../activities/notify/templates.js';
 
 export const TEMPLATES_DIR = resolve(import.meta.dirname, '../../../../templates/notify');
 
 /** Weekends off, plus any dates listed: enough to test deferral without a holiday table. */
-export function weekdayCalendar(holidays: string[] = []): WorkingCalendar {
-  return {
-    isWorkingDay: (iso) => {
-      const day = new Date(`${iso}T12:00:00Z`).getUTCDay();
-      return day !== 0 && day !== 6 && !holidays.includes(iso);
-    },
-  };
+export function weekdayCalendar(holidays: string[] = []): WorkCalendar {
+  return makeCalendar({
+    kind: 'weekdays',
+    zone: 'Asia/Shanghai',
+    officeHours: { start: '08:30', end: '18:00' },
+    overrides: holidays.map((date) => ({ date, working: false })),
+  });
 }
 
 export class TestClock {
