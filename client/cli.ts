@@ -3,6 +3,7 @@
  * client/commands/<area>.ts; output is Chinese, read commands take --json.
  */
 import { Command } from 'commander';
+import { registerCampaignCommands } from './commands/campaign.js';
 import { registerPlanCommands } from './commands/plan.js';
 import { registerRosterCommands } from './commands/roster.js';
 
@@ -12,5 +13,6 @@ const program = new Command('campaign')
 
 registerPlanCommands(program);
 registerRosterCommands(program);
+registerCampaignCommands(program);
 
 await program.parseAsync(process.argv);

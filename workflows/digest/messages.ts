@@ -1,0 +1,34 @@
+/** Input of the per-campaign digest workflow, started by the campaign's Temporal Schedule. */
+export interface DigestRecipient {
+  name: string;
+  email: string;
+}
+
+export interface DigestGroup {
+  id: string;
+  name: string;
+  members: DigestRecipient[];
+}
+
+export interface CampaignDigestInput {
+  campaignId: string;
+  campaignTitle: string;
+  /** Receives the weekly 简报 with the Excel report attached. */
+  office: DigestRecipient[];
+  /** Each 指导组 receives the daily list of its units' overdue items. */
+  groups: DigestGroup[];
+  /** Calendar the office works by (default `cn`: 法定节假日 and 调休). */
+  calendarKind?: 'cn' | 'weekdays' | 'continuous';
+  /** Send these regardless of the calendar (an office asking for a digest now, tests). */
+  force?: ('daily' | 'weekly')[];
+}
+
+export interface CampaignDigestResult {
+  date: string;
+  sent: { daily: number; weekly: number };
+  skipped?: 'non_working_day';
+}
+
+export const CAMPAIGN_DIGEST_WORKFLOW_TYPE = 'campaignDigestWorkflow';
+
+export const digestScheduleId = (campaignId: string): string => `campaign/${campaignId}/digest`;
