@@ -131,9 +131,13 @@ export async function runStatus(o: StatusOptions, ctx: CliContext): Promise<numb
   }
   let stages: string[] | undefined;
   let groups: string[] | undefined;
+  const titles = new Map<string, string>();
   if (o.plan) {
     const p = await loadPlanFile(o.plan);
-    if (p.ok) stages = p.plan.stages.map((s) => s.id);
+    if (p.ok) {
+      stages = p.plan.stages.map((s) => s.id);
+      for (const s of p.plan.stages) titles.set(s.id, s.title);
+    }
   }
   if (o.roster) {
     const r = await parseRosterFile(o.roster, { ...(o.groups ? { groupsPath: o.groups } : {}), channels: [], skipBadRows: true });
@@ -145,7 +149,7 @@ export async function runStatus(o: StatusOptions, ctx: CliContext): Promise<numb
     return 0;
   }
   ctx.print(`活动「${o.campaign}」：共 ${ov.total} 个单位，运行中 ${ov.running} 个，有逾期事项 ${ov.overdueUnits} 个`);
-  ctx.print(`  按阶段：${ov.byStage.map((b) => `${stageTitle(b.value)} ${b.count}`).join('，') || '无'}`);
+  ctx.print(`  按阶段：${ov.byStage.map((b) => `${titles.get(b.value) ?? stageTitle(b.value)} ${b.count}`).join('，') || '无'}`);
   ctx.print(`  按单位类型：${ov.byUnitType.map((b) => `${unitTypeLabel(b.value)} ${b.count}`).join('，') || '无'}`);
   ctx.print(`  按指导组：${ov.byGroup.map((b) => `${b.value} ${b.count}`).join('，') || '无'}`);
   ctx.print(`  补课：${ov.byRemedialRound.map((b) => `第 ${b.value} 轮 ${b.count}`).join('，') || '无'}`);

@@ -18,6 +18,7 @@ import { loadTemplates } from '../../../activities/notify/templates.js';
 import { connectToDevServer } from '../../support/dev-server-connection.js';
 import { startMailbox, type Mailbox } from '../../support/mailbox.js';
 import { uniqueName } from '../../support/unique.js';
+import { bundlerOptions } from '../../../worker/create-worker.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
 export const PLAN = path.join(FIXTURES, 'ifc_test.yaml');
@@ -61,6 +62,7 @@ export async function startHarness(): Promise<Harness> {
     connection: conn.nativeConnection,
     taskQueue,
     workflowsPath: WORKFLOWS,
+    bundlerOptions,
     activities: {
       ...createActivities({ transport, from: notify.settings.mailFrom, notify: { ...notify, settings: { ...notify.settings, quietChannels: [] } }, plansDir: FIXTURES }),
       ...createDigestActivities({ temporalClient: conn.client, transport, from: notify.settings.mailFrom, officeName: OFFICE_NAME }),
