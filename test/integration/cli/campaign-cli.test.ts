@@ -183,7 +183,7 @@ describe('campaign report', () => {
     expect(units.getRow(1).values).toEqual([undefined, '单位编号', '单位名称', '单位类型', '指导组', '当前阶段', '状态', '已完成事项', '事项总数', '逾期事项', '补课轮次', '流程', '备注']);
     const rows = new Map<string, ExcelJS.Row>();
     units.eachRow((row, n) => {
-      if (n > 1) rows.set(String(row.getCell(1).value), row);
+      if (n > 1) rows.set(row.getCell(1).text, row);
     });
     expect([...rows.keys()]).toEqual(['T01', 'T02', 'T03']);
     for (const [id, row] of rows) {
@@ -212,11 +212,11 @@ describe('campaign report', () => {
     });
     expect(overdueRows.map((r) => r.getCell(1).value).sort()).toEqual(['T01', 'T02', 'T03']);
     for (const row of overdueRows) {
-      const s = await unitStatus(h.client, campaign, String(row.getCell(1).value));
+      const s = await unitStatus(h.client, campaign, row.getCell(1).text);
       const t = s.tasks.find((x) => x.overdue)!;
       expect(row.getCell(2).value).toBe(s.unitName);
       expect(row.getCell(4).value).toBe('传达上级精神');
-      expect(String(row.getCell(5).value)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+      expect(row.getCell(5).text).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
       expect(row.getCell(7).value).toBe(t.escalationLevel);
     }
     expect(overdueRows.find((r) => r.getCell(1).value === 'T03')!.getCell(7).value).toBeGreaterThanOrEqual(3);
