@@ -111,16 +111,17 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
   });
   await app.register(fastifyMultipart, { limits: { fileSize: maxUploadBytes, files: 1, fields: 5, parts: 6 }, throwFileSizeLimit: true });
 
-  app.addHook('onRequest', (request, _reply, done) => {
+  // After the rate limiter (a route-level onRequest hook) and before any body is read.
+  app.addHook('preParsing', (request, _reply, payload, done) => {
     const url = request.url.split('?')[0] ?? '';
-    if (PUBLIC.has(url)) return done();
+    if (PUBLIC.has(url)) return done(null, payload);
     const auth = request.headers.authorization;
     const m = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
     if (!m?.[1]) return done(new ApiError(401, '请提供令牌：请求头 Authorization: Bearer <令牌>'));
     const p = store.authenticate(m[1]);
     if (!p) return done(new ApiError(401, '令牌无效或已作废'));
     request.principal = p;
-    done();
+    done(null, payload);
   });
 
   const responses = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 429: errorSchema };
@@ -160,7 +161,8 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
       if (f.group !== undefined && f.group !== p.groupId) throw new AccessDenied(`只能查看本指导组（${p.groupId ?? ''}）联系的单位`);
       f.group = p.groupId ?? '';
     }
-    if (p.role === 'unit') f.unitId = p.unitId ?? '';
+    // A unit sees itself, whatever else it asks for.
+    if (p.role === 'unit') return { campaignId: p.campaignId, unitId: p.unitId ?? '', ...(f.overdue ? { overdue: true } : {}) };
     return f;
   };
 
