@@ -194,3 +194,23 @@ export async function sleepUntil(env: TestWorkflowEnvironment, instant: string |
   const now = await env.currentTimeMs();
   if (target > now) await env.sleep(target - now);
 }
+
+export interface ExpectedMail {
+  id: string;
+  at: number;
+  rank: number;
+  to: string[];
+}
+
+/** Email addresses for plan roles, mirroring recipientsFor on the test input. */
+export function addressesFor(input: UnitCampaignInput, roles: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const r of roles) {
+    if (r === 'liaison' && input.unit.liaison.email) out.push(input.unit.liaison.email);
+    if (r === 'unit_head' && input.unit.head.email) out.push(input.unit.head.email);
+    if (r === 'supervisor_group') for (const m of input.unit.group.members) if (m.email) out.push(m.email);
+    if (r === 'office') for (const m of input.office.members) if (m.email) out.push(m.email);
+    if (r === 'paired_agency' && input.unit.pairedAgency?.email) out.push(input.unit.pairedAgency.email);
+  }
+  return [...new Set(out)];
+}

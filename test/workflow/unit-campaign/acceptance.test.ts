@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Plan } from '../../../domain/plan/schema.js';
+import type { ScheduledTask } from '../../../domain/schedule/index.js';
+import { unitWorkflowId } from '../../../workflows/ids.js';
+import { recordSurveyUpdate, reviewDeliverableUpdate, statusQuery, submitDeliverableUpdate } from '../../../workflows/unit-campaign/messages.js';
+import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
+import { uniqueName } from '../../support/unique.js';
+import { FILE_REF, PEOPLE, addressesFor, campaignInput, mailsOf, scheduleFor, sleepUntil, startHarness, writeRelativePlan, type ExpectedMail, type Harness } from './support.js';
+
+export const HISTORY_FILE = path.resolve(import.meta.dirname, '../../histories/town_office_on_time.json');
+const HOUR = 3_600_000;
+
+describe('acceptance: a 6-month 镇机关 campaign for one unit, start to archive (time-skipping)', () => {
+  let h: Harness;
+  let plan: Plan;
+  beforeAll(async () => {
+    h = await startHarness();
+    plan = await writeRelativePlan(h.plansDir, 'town_office', 'town_office_rel');
+  });
+  afterAll(async () => h?.close());
+
+  it('runs in seconds and sends exactly the expected emails, in order, without duplicates', async () => {
+    const wall = Date.now();
+    const campaignId = uniqueName('accept');
+    const input = await campaignInput(h, 'town_office_rel', campaignId);
+    const schedule = scheduleFor(plan, input);
+    const wf = unitWorkflowId(campaignId, 'dawei');
+    const startedAt = await h.env.currentTimeMs();
+    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, { taskQueue: h.taskQueue, workflowId: wf, args: [input] });
+
+    // The unit does every task on its due day, two hours before closing; the 指导组 approves at once.
+    const submitAt = (t: ScheduledTask) => Date.parse(t.dueAt) - 2 * HOUR;
+    const instants = [...new Set(schedule.tasks.map(submitAt))].sort((a, b) => a - b);
+    for (const at of instants) {
+      await sleepUntil(h.env, at);
+      for (const t of schedule.tasks.filter((x) => submitAt(x) === at)) {
+        if (t.kind === 'satisfaction_survey') {
+          await handle.executeUpdate(recordSurveyUpdate, { args: [{ by: PEOPLE.reviewer, satisfied: 80, basicallySatisfied: 15, dissatisfied: 5, respondents: 100, method: '无记名投票' }] });
+          continue;
+        }
+        await handle.executeUpdate(submitDeliverableUpdate, { args: [{ taskId: t.taskId, submittedBy: PEOPLE.liaison, summary: `${t.title}已完成`, fileRefs: [FILE_REF] }] });
+        if (t.needsReview) await handle.executeUpdate(reviewDeliverableUpdate, { args: [{ taskId: t.taskId, reviewedBy: PEOPLE.reviewer, decision: 'approve' }] });
+      }
+    }
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'completed', lateTasks: [], escalationsSent: 0, surveyRounds: 1, surveyOutcome: 'satisfied' });
+
+    // Expected notifications, computed from the schedule.
+    const expected: ExpectedMail[] = [{ id: `${wf}/kickoff`, at: startedAt, rank: 0, to: addressesFor(input, ['liaison', 'unit_head', 'supervisor_group']) }];
+    schedule.stages.forEach((s, i) => expected.push({ id: `${wf}/stage/${s.stageId}/opened`, at: Date.parse(s.opensAt), rank: 1 + i / 100, to: addressesFor(input, ['liaison', 'unit_head']) }));
+    schedule.tasks.forEach((t, i) => {
+      const stage = schedule.stages.find((s) => s.stageId === t.stageId)!;
+      t.reminders.forEach((r, n) => {
+        if (Date.parse(r.at) >= submitAt(t)) return;
+        if (r.kind === 'opened' && t.opensAt === stage.opensAt) return;
+        expected.push({ id: `${wf}/task/${t.taskId}/v0/reminder/${n}`, at: Date.parse(r.at), rank: 2 + i / 100, to: addressesFor(input, r.to) });
+      });
+      if (t.needsReview) expected.push({ id: `${wf}/task/${t.taskId}/approved/1`, at: submitAt(t), rank: 3 + i / 100, to: addressesFor(input, ['liaison', 'unit_head']) });
+      if (t.kind === 'satisfaction_survey') expected.push({ id: `${wf}/survey/1/result`, at: submitAt(t), rank: 3 + i / 100, to: addressesFor(input, plan.satisfaction!.reportTo) });
+    });
+    const last = Math.max(...instants);
+    expected.push({ id: `${wf}/completed`, at: last, rank: 9, to: addressesFor(input, ['office', 'supervisor_group', 'unit_head']) });
+    expected.sort((a, b) => a.at - b.at || a.rank - b.rank);
+    const total = expected.reduce((n, e) => n + e.to.length, 0);
+
+    await h.mailbox.waitFor(h.mailbox.messages().length - mailsOf(h.mailbox, wf).reduce((n, g) => n + g.to.length, 0) + total, 20_000);
+    const actual = mailsOf(h.mailbox, wf);
+    expect(actual.map((g) => g.id)).toEqual(expected.map((e) => e.id));
+    expect(actual.map((g) => [...g.to].sort())).toEqual(expected.map((e) => [...e.to].sort()));
+    expect(actual.reduce((n, g) => n + g.to.length, 0)).toBe(total);
+    expect(expected.filter((e) => e.id.includes('/reminder/')).length).toBeGreaterThan(20);
+
+    const status = await handle.query(statusQuery);
+    expect(status).toMatchObject({ phase: 'completed', stage: 'done', overdueCount: 0, lookBackDone: true });
+    // Six months of campaign in well under a minute of wall time.
+    expect(Date.parse(status.timeline.at(-1)!.at) - startedAt).toBeGreaterThan(150 * 24 * HOUR);
+    expect(Date.now() - wall).toBeLessThan(60_000);
+
+    const history = await handle.fetchHistory();
+    const events = history.events?.length ?? 0;
+    console.log(`town_office happy path: ${events} history events, ${expected.length} notifications, ${total} emails, ${Date.now() - wall} ms`);
+    expect(events).toBeLessThanOrEqual(600);
+    if (process.env.UPDATE_HISTORIES === '1' || !existsSync(HISTORY_FILE)) {
+      await mkdir(path.dirname(HISTORY_FILE), { recursive: true });
+      await writeFile(HISTORY_FILE, JSON.stringify(history));
+    }
+  });
+});
