@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { createCampaignNotifyActivities } from './campaign-notify.js';
 import { createDeadlineEmailActivities, type DeadlineEmailDeps } from './deadline-email.js';
+import { createDigestActivities, type DigestDeps } from './digest/activities.js';
 import { createNotificationActivities, type NotificationDeps } from './notify/activities.js';
 import { createPlanStoreActivities } from './plan-store.js';
 
@@ -11,6 +12,8 @@ export interface ActivityDeps extends DeadlineEmailDeps {
   notify?: NotificationDeps;
   /** Where `<planId>.yaml` files are read from; defaults to the repository's plans/. */
   plansDir?: string;
+  /** The campaign digests (指导组 daily lists, office weekly 简报); they read visibility, so need a Temporal client. */
+  digest?: DigestDeps;
 }
 
 /** Every activity the worker registers, built from the dependencies handed in (real servers in tests). */
@@ -20,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDeadlineEmailActivities(deps),
     ...createPlanStoreActivities({ plansDir: deps.plansDir ?? defaultPlansDir }),
     ...createCampaignNotifyActivities(notification ? (i) => notification.deliverNotification(i) : undefined),
+    ...(deps.digest ? createDigestActivities(deps.digest) : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * A small live campaign for the interface tests: the shared dev server, a loopback mailbox, a
- * worker on its own task queue running the real unit workflow (plans read from the fixtures
- * folder) with the digest activities, and a token store issued from the fixture roster.
+ * worker on its own task queue running the project's workflow bundle (real unit workflow, plans
+ * read from the fixtures folder) and activity set with the digest activities.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,6 @@ import nodemailer from 'nodemailer';
 import type { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../../activities/index.js';
-import { createDigestActivities } from '../../../activities/digest/activities.js';
 import { chineseDaysCalendar } from '../../../activities/notify/chinese-days-calendar.js';
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
 import { createSmtpMailer } from '../../../activities/notify/mailer.js';
@@ -18,13 +17,12 @@ import { loadTemplates } from '../../../activities/notify/templates.js';
 import { connectToDevServer } from '../../support/dev-server-connection.js';
 import { startMailbox, type Mailbox } from '../../support/mailbox.js';
 import { uniqueName } from '../../support/unique.js';
-import { bundlerOptions } from '../../../worker/create-worker.js';
+import { bundlerOptions, workflowsPath } from '../../../worker/create-worker.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
 export const PLAN = path.join(FIXTURES, 'ifc_test.yaml');
 export const UNITS = path.join(FIXTURES, 'units.csv');
 export const GROUPS = path.join(FIXTURES, 'groups.csv');
-const WORKFLOWS = path.resolve(import.meta.dirname, 'workflows-entry.ts');
 const TEMPLATES = path.resolve(import.meta.dirname, '../../../templates/notify');
 
 export const OFFICE_NAME = '区学习实践活动办公室';
@@ -61,12 +59,16 @@ export async function startHarness(): Promise<Harness> {
   const worker = await Worker.create({
     connection: conn.nativeConnection,
     taskQueue,
-    workflowsPath: WORKFLOWS,
+    workflowsPath,
     bundlerOptions,
-    activities: {
-      ...createActivities({ transport, from: notify.settings.mailFrom, notify: { ...notify, settings: { ...notify.settings, quietChannels: [] } }, plansDir: FIXTURES }),
-      ...createDigestActivities({ temporalClient: conn.client, transport, from: notify.settings.mailFrom, officeName: OFFICE_NAME }),
-    },
+    // The project's own activity set, digests included, as the production worker builds it.
+    activities: createActivities({
+      transport,
+      from: notify.settings.mailFrom,
+      notify: { ...notify, settings: { ...notify.settings, quietChannels: [] } },
+      plansDir: FIXTURES,
+      digest: { temporalClient: conn.client, transport, from: notify.settings.mailFrom, officeName: OFFICE_NAME },
+    }),
   });
   const running = worker.run();
   return {
