@@ -1,0 +1,166 @@
+/**
+ * The console's only way to the server: the HTTP API (docs/api.md), with the token from the login
+ * page. Types mirror the API's JSON; the workflow's own view types are imported type-only.
+ */
+import type { UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
+
+export type { UnitCampaignStatus, TaskView, EscalationView, SurveyRecord } from '../../workflows/unit-campaign/messages.js';
+
+export type Role = 'office' | 'group' | 'unit';
+
+export interface Me {
+  role: Role;
+  personId: string;
+  name: string;
+  campaignId: string;
+  unitId?: string;
+  groupId?: string;
+  units?: string[];
+}
+
+export interface CountBucket {
+  value: string;
+  count: number;
+}
+
+export interface Overview {
+  campaignId: string;
+  total: number;
+  running: number;
+  overdueUnits: number;
+  byStage: CountBucket[];
+  byUnitType: CountBucket[];
+  byGroup: CountBucket[];
+  byRemedialRound: CountBucket[];
+}
+
+export interface UnitRow {
+  workflowId: string;
+  unitId: string;
+  /** Not yet served by the API (asked for); the console falls back to the unit's status. */
+  unitName?: string;
+  unitType: string;
+  group: string;
+  stage: string;
+  overdueCount: number;
+  remedialRound: number;
+  status: string;
+}
+
+export interface OverdueItem {
+  unitId: string;
+  unitName: string;
+  group: string;
+  unitType: string;
+  taskId: string;
+  title: string;
+  stageId: string;
+  dueAt: string;
+  hoursLate: number;
+  escalationLevel: number;
+  escalationLabel?: string;
+  acknowledged: boolean;
+}
+
+export interface UnitFilter {
+  unitType?: string;
+  group?: string;
+  stage?: string;
+  overdue?: boolean;
+  remedialRound?: number;
+}
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly problems: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+const TOKEN_KEY = 'campaign-console-token';
+
+export const session = {
+  token: (): string | null => localStorage.getItem(TOKEN_KEY),
+  save: (token: string) => localStorage.setItem(TOKEN_KEY, token),
+  clear: () => localStorage.removeItem(TOKEN_KEY),
+};
+
+async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, token = session.token()): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  let payload: BodyInit | undefined;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: payload ?? null });
+  } catch {
+    throw new ApiFailure(0, '无法连接服务器，请检查网络后重试');
+  }
+  if (!res.ok) {
+    let message = `请求失败（${res.status}）`;
+    let problems: string[] = [];
+    try {
+      const err = (await res.json()) as { message?: string; problems?: string[] };
+      message = err.message ?? message;
+      problems = err.problems ?? [];
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new ApiFailure(res.status, message, problems);
+  }
+  const type = res.headers.get('content-type') ?? '';
+  return (type.includes('json') ? await res.json() : await res.blob()) as T;
+}
+
+const query = (f: UnitFilter & { limit?: number }): string => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '' && v !== false) q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+};
+
+const c = (campaignId: string) => `/api/campaigns/${encodeURIComponent(campaignId)}`;
+const u = (campaignId: string, unitId: string) => `${c(campaignId)}/units/${encodeURIComponent(unitId)}`;
+
+export const api = {
+  me: (token?: string) => call<Me>('GET', '/api/me', undefined, token ?? session.token()),
+  overview: (campaignId: string) => call<Overview>('GET', `${c(campaignId)}/overview`),
+  units: (campaignId: string, f: UnitFilter = {}) => call<{ units: UnitRow[] }>('GET', `${c(campaignId)}/units${query({ ...f, limit: 500 })}`).then((r) => r.units),
+  overdue: (campaignId: string, f: UnitFilter = {}) => call<OverdueItem[] | { items: OverdueItem[] }>('GET', `${c(campaignId)}/overdue${query(f)}`).then((r) => (Array.isArray(r) ? r : r.items)),
+  unit: (campaignId: string, unitId: string) => call<UnitCampaignStatus>('GET', u(campaignId, unitId)),
+  upload: (campaignId: string, unitId: string, file: File) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return call<{ ref: string; filename: string; size: number }>('POST', `${u(campaignId, unitId)}/files`, form);
+  },
+  submit: (campaignId: string, unitId: string, body: { taskId: string; summary: string; fileRefs: string[] }) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/submit`, body),
+  review: (campaignId: string, unitId: string, body: { taskId: string; decision: 'approve' | 'return'; reasons?: string[]; failedItems?: string[] }) =>
+    call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/review`, body),
+  acknowledge: (campaignId: string, unitId: string, body: { taskId: string; level: number; note?: string }) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/acknowledge`, body),
+  extend: (campaignId: string, unitId: string, body: { taskId: string; newDue: string; reason: string }) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/extend`, body),
+  addGap: (campaignId: string, unitId: string, body: { title: string; note?: string }) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/gap-items`, body),
+  report: (campaignId: string) => call<Blob>('GET', `${c(campaignId)}/report.xlsx`),
+};
+
+/** Ready-made logins, served next to the console only when the demo runs. */
+export interface DemoLogin {
+  role: Role;
+  label: string;
+  token: string;
+}
+
+export async function demoLogins(): Promise<DemoLogin[]> {
+  try {
+    const res = await fetch('/demo-logins.json');
+    return res.ok ? ((await res.json()) as DemoLogin[]) : [];
+  } catch {
+    return [];
+  }
+}

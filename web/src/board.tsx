@@ -1,0 +1,106 @@
+/**
+ * The campaign board: one row per unit, one 红黄绿 cell per stage. Which units and their stage come
+ * from visibility (cheap, every few seconds); the per-stage colours need each unit's status, so
+ * those are read for the first rows shown only, a few at a time.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, type Me, type UnitCampaignStatus, type UnitRow } from './api.js';
+import { RAG_LABEL, ragOfTasks, unitTypeLabel, type Rag } from './format.js';
+import { RagChip } from './ui.js';
+
+/** Rows whose full status is read for the board; beyond this the board shows visibility only. */
+export const DETAIL_LIMIT = 60;
+
+export function useStatuses(me: Me, rows: UnitRow[] | undefined, everyMs = 6000): Map<string, UnitCampaignStatus> {
+  const [statuses, setStatuses] = useState(new Map<string, UnitCampaignStatus>());
+  const ids = (rows ?? []).slice(0, DETAIL_LIMIT).map((r) => r.unitId);
+  const key = ids.join(',');
+  const idsRef = useRef(ids);
+  idsRef.current = ids;
+  useEffect(() => {
+    let stopped = false;
+    const load = async () => {
+      const next = new Map<string, UnitCampaignStatus>();
+      const queue = [...idsRef.current];
+      const worker = async () => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          try {
+            next.set(id, await api.unit(me.campaignId, id));
+          } catch {
+            // a unit that cannot be read shows visibility data only
+          }
+        }
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
+      if (!stopped) setStatuses(next);
+    };
+    void load();
+    const timer = setInterval(() => {
+      if (document.visibilityState !== 'hidden') void load();
+    }, everyMs);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [me.campaignId, key, everyMs]);
+  return statuses;
+}
+
+export function stageColumns(statuses: Map<string, UnitCampaignStatus>): { stageId: string; title: string }[] {
+  const seen = new Map<string, string>();
+  for (const s of statuses.values()) for (const st of s.stages) if (!seen.has(st.stageId)) seen.set(st.stageId, st.title);
+  return [...seen].map(([stageId, title]) => ({ stageId, title }));
+}
+
+export function Board({ rows, statuses, groupNames }: { rows: UnitRow[]; statuses: Map<string, UnitCampaignStatus>; groupNames?: Map<string, string> }) {
+  const columns = stageColumns(statuses);
+  if (rows.length === 0) return <p class="muted">没有符合条件的单位。</p>;
+  return (
+    <div class="table-wrap">
+      <table class="board" id="board">
+        <thead>
+          <tr>
+            <th>单位</th>
+            <th>类型</th>
+            <th>指导组</th>
+            {columns.map((c) => (
+              <th key={c.stageId}>{c.title.replace(/阶段$/, '')}</th>
+            ))}
+            <th>逾期</th>
+            <th>补课</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => {
+            const s = statuses.get(r.unitId);
+            return (
+              <tr key={r.unitId} data-unit={r.unitId}>
+                <td>
+                  <a href={`#/unit/${encodeURIComponent(r.unitId)}`}>{r.unitName ?? s?.unitName ?? r.unitId}</a>
+                </td>
+                <td>{unitTypeLabel(r.unitType)}</td>
+                <td>{groupNames?.get(r.group) ?? r.group}</td>
+                {columns.map((c) => {
+                  const st = s?.stages.find((x) => x.stageId === c.stageId);
+                  if (!s || !st) return <td key={c.stageId} class="muted">—</td>;
+                  const rag: Rag = ragOfTasks(
+                    s.tasks.filter((t) => t.stageId === c.stageId),
+                    s,
+                    st.status !== 'pending',
+                  );
+                  return (
+                    <td key={c.stageId}>
+                      <RagChip rag={rag} title={`${c.title}：${RAG_LABEL[rag]}${st.status === 'complete' ? '（已完成）' : ''}`} />
+                    </td>
+                  );
+                })}
+                <td class={r.overdueCount > 0 ? 'danger' : ''}>{r.overdueCount || ''}</td>
+                <td>{r.remedialRound > 0 ? `第 ${r.remedialRound} 轮` : ''}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

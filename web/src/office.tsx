@@ -1,0 +1,225 @@
+/**
+ * The campaign office's page: counts, the board with filters, progress over time, escalations,
+ * survey results and the Excel report. Counts and the unit list come from visibility every few
+ * seconds; escalations and surveys from the statuses the board already reads.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { UNIT_TYPES } from '../../domain/unit-types.js';
+import { api, ApiFailure, type Me, type Overview, type UnitCampaignStatus, type UnitFilter } from './api.js';
+import { Board, stageColumns, useStatuses } from './board.js';
+import { when } from './format.js';
+import { useLive } from './live.js';
+import { Bars, Card, LineChart, Notice, StackedBars, Stat } from './ui.js';
+
+const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#dc2626', '#0891b2', '#4b5563', '#db2777'];
+
+interface Point {
+  t: number;
+  byStage: Record<string, number>;
+}
+
+/** Overview snapshots kept in the browser: the API keeps no history of counts. */
+function useHistory(campaignId: string, overview: Overview | undefined): Point[] {
+  const key = `campaign-console-history:${campaignId}`;
+  const [points, setPoints] = useState<Point[]>(() => {
+    try {
+      return JSON.parse(localStorage.getItem(key) ?? '[]') as Point[];
+    } catch {
+      return [];
+    }
+  });
+  useEffect(() => {
+    if (!overview) return;
+    setPoints((prev) => {
+      const next = [...prev, { t: Date.now(), byStage: Object.fromEntries(overview.byStage.map((b) => [b.value, b.count])) }].slice(-240);
+      localStorage.setItem(key, JSON.stringify(next));
+      return next;
+    });
+  }, [overview, key]);
+  return points;
+}
+
+export function OfficePage({ me }: { me: Me }) {
+  const [filter, setFilter] = useState<UnitFilter>({});
+  const overview = useLive(() => api.overview(me.campaignId), 4000, [me.campaignId]);
+  const units = useLive(() => api.units(me.campaignId, filter), 4000, [me.campaignId, JSON.stringify(filter)]);
+  const statuses = useStatuses(me, units.data);
+  const history = useHistory(me.campaignId, overview.data);
+  const stageTitles = new Map(stageColumns(statuses).map((c) => [c.stageId, c.title]));
+  stageTitles.set('starting', '启动中');
+  stageTitles.set('done', '已完成');
+  const o = overview.data;
+  const remedial = o?.byRemedialRound.reduce((s, b) => s + b.count, 0) ?? 0;
+  const set = (patch: Partial<UnitFilter>) => setFilter((f) => ({ ...f, ...patch }));
+
+  return (
+    <div class="office">
+      <h1>活动总览 · {me.campaignId}</h1>
+      {overview.error && <Notice kind="error">{overview.error.message}</Notice>}
+      <div class="stats" id="counts">
+        <Stat label="参学单位" value={o?.total ?? '…'} />
+        <Stat label="进行中" value={o?.running ?? '…'} tone="green" />
+        <Stat label="有逾期事项" value={o?.overdueUnits ?? '…'} tone={o && o.overdueUnits > 0 ? 'amber' : undefined} />
+        <Stat label="补课中" value={o ? remedial : '…'} tone={remedial > 0 ? 'red' : undefined} />
+      </div>
+
+      <div class="grid2">
+        <Card title="各阶段单位数" id="by-stage">
+          {o && <Bars rows={o.byStage.map((b) => ({ label: stageTitles.get(b.value) ?? b.value, value: b.count }))} />}
+        </Card>
+        <Card title="进度曲线（各阶段单位数随时间）" id="progress">
+          <ProgressChart history={history} titles={stageTitles} />
+        </Card>
+      </div>
+
+      <Card title="单位进度（红黄绿）" id="units">
+        <form class="filters" onSubmit={(e) => e.preventDefault()}>
+          <select aria-label="单位类型" value={filter.unitType ?? ''} onChange={(e) => set({ unitType: (e.target as HTMLSelectElement).value || undefined })}>
+            <option value="">全部类型</option>
+            {Object.entries(UNIT_TYPES).map(([id, label]) => (
+              <option key={id} value={id}>
+                {label}
+              </option>
+            ))}
+          </select>
+          <select aria-label="指导组" value={filter.group ?? ''} onChange={(e) => set({ group: (e.target as HTMLSelectElement).value || undefined })}>
+            <option value="">全部指导组</option>
+            {(o?.byGroup ?? []).map((g) => (
+              <option key={g.value} value={g.value}>
+                {g.value}（{g.count}）
+              </option>
+            ))}
+          </select>
+          <select aria-label="阶段" value={filter.stage ?? ''} onChange={(e) => set({ stage: (e.target as HTMLSelectElement).value || undefined })}>
+            <option value="">全部阶段</option>
+            {(o?.byStage ?? []).map((s) => (
+              <option key={s.value} value={s.value}>
+                {stageTitles.get(s.value) ?? s.value}（{s.count}）
+              </option>
+            ))}
+          </select>
+          <label class="check">
+            <input type="checkbox" checked={filter.overdue ?? false} onChange={(e) => set({ overdue: (e.target as HTMLInputElement).checked || undefined })} />
+            只看逾期
+          </label>
+          <select aria-label="补课" value={filter.remedialRound ?? ''} onChange={(e) => set({ remedialRound: (e.target as HTMLSelectElement).value ? Number((e.target as HTMLSelectElement).value) : undefined })}>
+            <option value="">补课：不限</option>
+            <option value="1">补课第 1 轮</option>
+            <option value="2">补课第 2 轮</option>
+            <option value="3">补课第 3 轮</option>
+          </select>
+          <span class="muted">共 {units.data?.length ?? '…'} 个单位</span>
+        </form>
+        {units.error && <Notice kind="error">{units.error.message}</Notice>}
+        {units.data && <Board rows={units.data} statuses={statuses} />}
+      </Card>
+
+      <div class="grid2">
+        <Card title="督办与通报" id="escalation-list">
+          <EscalationList statuses={statuses} />
+        </Card>
+        <Card title="满意度测评结果" id="surveys">
+          <SurveyChart statuses={statuses} />
+        </Card>
+      </div>
+
+      <Card title="报表" id="report">
+        <ReportButton me={me} />
+      </Card>
+    </div>
+  );
+}
+
+function ProgressChart({ history, titles }: { history: Point[]; titles: Map<string, string> }) {
+  if (history.length < 2) return <p class="muted">正在记录进度，稍等几秒就会出现曲线。</p>;
+  const stages = [...new Set(history.flatMap((p) => Object.keys(p.byStage)))];
+  return (
+    <LineChart
+      times={history.map((p) => p.t)}
+      series={stages.map((s, i) => ({ label: titles.get(s) ?? s, color: PALETTE[i % PALETTE.length]!, values: history.map((p) => p.byStage[s] ?? 0) }))}
+    />
+  );
+}
+
+export function EscalationList({ statuses }: { statuses: Map<string, UnitCampaignStatus> }) {
+  const rows = [...statuses.values()]
+    .flatMap((s) => s.openEscalations.map((e) => ({ ...e, unitId: s.unitId, unitName: s.unitName, title: s.tasks.find((t) => t.taskId === e.taskId)?.title ?? e.taskId })))
+    .sort((a, b) => b.level - a.level || b.firedAt.localeCompare(a.firedAt));
+  if (rows.length === 0) return <p class="muted">目前没有督办。</p>;
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th>单位</th>
+            <th>事项</th>
+            <th>级别</th>
+            <th>时间</th>
+            <th>确认</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.slice(0, 30).map((e) => (
+            <tr key={`${e.unitId}-${e.taskId}-${e.level}`} class={e.level >= 3 ? 'row-red' : ''}>
+              <td>
+                <a href={`#/unit/${encodeURIComponent(e.unitId)}`}>{e.unitName}</a>
+              </td>
+              <td>{e.title}</td>
+              <td>
+                {e.level} 级 · {e.label}
+              </td>
+              <td>{when(e.firedAt)}</td>
+              <td>{e.acknowledged ? '已确认' : '未确认'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function SurveyChart({ statuses }: { statuses: Map<string, UnitCampaignStatus> }) {
+  const rows = [...statuses.values()].flatMap((s) =>
+    s.surveys.map((r) => ({
+      label: `${s.unitName} 第 ${r.round} 次`,
+      note: r.remedialNeeded ? '多数不满意 → 补课' : `不满意 ${Math.round(r.dissatisfiedShare * 100)}%`,
+      parts: [
+        { label: '满意', value: r.satisfied, color: '#16a34a' },
+        { label: '基本满意', value: r.basicallySatisfied, color: '#facc15' },
+        { label: '不满意', value: r.dissatisfied, color: '#dc2626' },
+      ],
+    })),
+  );
+  if (rows.length === 0) return <p class="muted">还没有单位录入测评结果。</p>;
+  return <StackedBars rows={rows} />;
+}
+
+function ReportButton({ me }: { me: Me }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const download = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const blob = await api.report(me.campaignId);
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = `${me.campaignId}-进度报表.xlsx`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    } catch (e) {
+      setError(e instanceof ApiFailure ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <p>Excel 报表：各单位进度（红黄绿）、逾期事项、督办记录、测评结果，各占一页。</p>
+      <button id="download-report" disabled={busy} onClick={() => void download()}>
+        {busy ? '正在生成……' : '下载 Excel 报表'}
+      </button>
+      {error && <Notice kind="error">{error}</Notice>}
+    </>
+  );
+}
