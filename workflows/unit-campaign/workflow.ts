@@ -225,6 +225,8 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
   let cancelledByTemporal = false;
   try {
     for (;;) {
+      // Reset before anything awaits: a message arriving during the drain must still wake the wait below.
+      changed = false;
       await drain();
       if (st.phase === 'completed' || st.phase === 'cancelled') break;
       publish();
@@ -236,7 +238,6 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
         const next: Carried = { plan, state: st };
         await continueAsNew<typeof unitCampaignWorkflow>({ ...input, carried: next });
       }
-      changed = false;
       const at = S.nextDueAt(c, st);
       if (at === undefined) await condition(() => changed);
       else {

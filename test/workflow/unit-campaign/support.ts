@@ -214,3 +214,21 @@ export function addressesFor(input: UnitCampaignInput, roles: readonly string[])
   }
   return [...new Set(out)];
 }
+
+/** Waits until the mails of notification `id` stop arriving (at least one), then returns its recipients. */
+export async function waitForNotification(mailbox: Mailbox, workflowId: string, id: string, timeoutMs = 30_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const g = mailsOf(mailbox, workflowId).find((m) => m.id === id);
+    if (g) {
+      await new Promise((r) => setTimeout(r, 300));
+      return mailsOf(mailbox, workflowId).find((m) => m.id === id)!.to;
+    }
+    if (Date.now() > deadline) throw new Error(`no mail for ${id}; got ${mailsOf(mailbox, workflowId).map((m) => m.id).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function mailText(mailbox: Mailbox, id: string): string {
+  return mailbox.messages().find((m) => notificationIdOf(m) === id)?.text ?? '';
+}
