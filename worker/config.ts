@@ -1,17 +1,14 @@
 import { z } from 'zod';
 
-/** Worker settings from the environment, checked once at start-up with every problem listed. */
+/**
+ * The worker's own settings (where Temporal is). Notification settings (SMTP, SMS, robots, delivery
+ * log) are validated separately by activities/notify/config.ts; see .env.example.
+ */
 const schema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   CAMPAIGN_TASK_QUEUE: z.string().min(1).default('campaign'),
-  SMTP_HOST: z.string().min(1).default('127.0.0.1'),
-  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(2525),
-  SMTP_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  SMTP_USER: z.string().optional(),
-  SMTP_PASSWORD: z.string().optional(),
-  MAIL_FROM: z.string().min(1).default('学习实践活动办公室 <office@campaign.example.cn>'),
-  MAIL_REPLY_TO: z.string().optional(),
+  CAMPAIGN_PLANS_DIR: z.string().min(1).optional(),
 });
 
 export type WorkerConfig = z.infer<typeof schema>;

@@ -1,34 +1,62 @@
 /**
- * Production worker: `npm run bundle` once, then `npm run worker`. Connects, runs until SIGINT or
- * SIGTERM (the SDK drains in-flight tasks), and closes the connection in every case.
+ * Production worker: `npm run bundle` once, then `npm run worker`. Configuration comes from the
+ * environment (see .env.example) and is checked before anything connects. Runs until SIGINT or
+ * SIGTERM (the SDK drains in-flight tasks), and closes every connection in every case.
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import nodemailer from 'nodemailer';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { loadNotifyConfig, notificationDepsFromConfig } from '../activities/notify/index.js';
 import { createCampaignWorker } from './create-worker.js';
 import { workflowBundlePath } from './bundle.js';
 import { loadWorkerConfig } from './config.js';
 
 const config = loadWorkerConfig();
+const notifyConfig = loadNotifyConfig();
+if (!notifyConfig.SMTP_HOST) throw new Error('环境变量配置有误：\n  SMTP_HOST: 工作者需要发信服务器（见 .env.example）');
+
+const log = {
+  info: (message: string, meta?: unknown) => console.log(message, meta ?? ''),
+  warn: (message: string, meta?: unknown) => console.warn(message, meta ?? ''),
+  error: (message: string, meta?: unknown) => console.error(message, meta ?? ''),
+};
+const notify = await notificationDepsFromConfig(notifyConfig, { log });
+// The digests attach the Excel report, which the notification path does not carry: they get a transport of their own.
 const transport = nodemailer.createTransport({
-  host: config.SMTP_HOST,
-  port: config.SMTP_PORT,
-  secure: config.SMTP_SECURE,
+  host: notifyConfig.SMTP_HOST,
+  port: notifyConfig.SMTP_PORT,
+  secure: notifyConfig.SMTP_SECURE,
+  requireTLS: !notifyConfig.SMTP_SECURE && notifyConfig.SMTP_REQUIRE_TLS,
   pool: true,
-  auth: config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD } : undefined,
+  auth: notifyConfig.SMTP_USER ? { user: notifyConfig.SMTP_USER, pass: notifyConfig.SMTP_PASS } : undefined,
 });
-const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 try {
   const worker = await createCampaignWorker({
-    connection,
+    connection: nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.CAMPAIGN_TASK_QUEUE,
-    deps: { transport, from: config.MAIL_FROM, replyTo: config.MAIL_REPLY_TO },
+    deps: {
+      transport,
+      from: notifyConfig.NOTIFY_MAIL_FROM,
+      replyTo: notifyConfig.NOTIFY_MAIL_REPLY_TO,
+      notify: notify.deps,
+      ...(config.CAMPAIGN_PLANS_DIR ? { plansDir: path.resolve(config.CAMPAIGN_PLANS_DIR) } : {}),
+      digest: {
+        temporalClient: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }),
+        transport,
+        from: notifyConfig.NOTIFY_MAIL_FROM,
+        officeName: notifyConfig.NOTIFY_OFFICE_NAME,
+      },
+    },
     workflowBundle: existsSync(workflowBundlePath) ? { codePath: workflowBundlePath } : undefined,
   });
   console.log(`工作者已启动：${config.TEMPORAL_ADDRESS}，任务队列 ${config.CAMPAIGN_TASK_QUEUE}`);
   await worker.run();
 } finally {
-  await connection.close();
+  await Promise.allSettled([nativeConnection.close(), clientConnection.close(), notify.close()]);
   transport.close();
 }

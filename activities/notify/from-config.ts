@@ -51,10 +51,10 @@ export function smsSenderFromConfig(c: NotifyConfig): SmsSender | undefined {
  * defaults to the project's Chinese working-day calendar with the configured office hours; a
  * notification that carries its plan's quietHours uses the plan's calendar instead.
  */
-export async function createNotificationActivitiesFromConfig(
+export async function notificationDepsFromConfig(
   config: NotifyConfig,
   options: { log?: NotifyLogger; calendar?: WorkCalendar } = {},
-): Promise<{ activities: ReturnType<typeof createNotificationActivities>; close(): Promise<void> }> {
+): Promise<{ deps: NotificationDeps; close(): Promise<void> }> {
   options.log?.info('notify: configuration', redactNotifyConfig(config));
   const deliveryLog = await openDeliveryLog(config);
   const mailer = config.SMTP_HOST ? createSmtpMailer(smtpOptionsFromConfig(config)) : undefined;
@@ -84,11 +84,20 @@ export async function createNotificationActivitiesFromConfig(
     ...(options.log ? { log: options.log } : {}),
   };
   return {
-    activities: createNotificationActivities(deps),
+    deps,
     async close() {
       robots.close();
       mailer?.close();
       await deliveryLog.close();
     },
   };
+}
+
+/** The notification activities alone, for a worker that registers nothing else. */
+export async function createNotificationActivitiesFromConfig(
+  config: NotifyConfig,
+  options: { log?: NotifyLogger; calendar?: WorkCalendar } = {},
+): Promise<{ activities: ReturnType<typeof createNotificationActivities>; close(): Promise<void> }> {
+  const { deps, close } = await notificationDepsFromConfig(config, options);
+  return { activities: createNotificationActivities(deps), close };
 }

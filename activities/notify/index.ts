@@ -1,6 +1,11 @@
 export { createNotificationActivities, deliveryKeyFor } from './activities.js';
 export type { NotificationActivities, NotificationDeps, NotificationSettings, NotifyLogger } from './activities.js';
-export { createNotificationActivitiesFromConfig, openDeliveryLog, smsSenderFromConfig } from './from-config.js';
+export {
+  createNotificationActivitiesFromConfig,
+  notificationDepsFromConfig,
+  openDeliveryLog,
+  smsSenderFromConfig,
+} from './from-config.js';
 export { loadNotifyConfig, redactNotifyConfig, NotifyConfigError, type NotifyConfig } from './config.js';
 export { loadTemplates, TemplateLoadError, type TemplateSet } from './templates.js';
 export { configuredCalendar, quietUntilFor, type QuietPolicy, type OfficeHours } from './quiet-hours.js';
