@@ -85,11 +85,14 @@ function ReviewForm({ me, unitId, task, onDone }: { me: Me; unitId: string; task
   const [reasons, setReasons] = useState('');
   const [failed, setFailed] = useState('');
   const action = useAction(onDone);
-  const lines = (s: string) =>
+  // A reason is a sentence and may hold commas: one per line. Checklist ids are short: commas too.
+  const split = (s: string, on: RegExp) =>
     s
-      .split(/[\n，,；;]/)
+      .split(on)
       .map((x) => x.trim())
       .filter(Boolean);
+  const lines = (s: string) => split(s, /\n/);
+  const ids = (s: string) => split(s, /[\n，,、；;\s]/);
   return (
     <div class="review" data-task={task.taskId}>
       <p>
@@ -109,7 +112,7 @@ function ReviewForm({ me, unitId, task, onDone }: { me: Me; unitId: string; task
           class="form"
           onSubmit={(e) => {
             e.preventDefault();
-            const failedItems = lines(failed);
+            const failedItems = ids(failed);
             void action.run(
               () => api.review(me.campaignId, unitId, { taskId: task.taskId, decision: 'return', reasons: lines(reasons), ...(failedItems.length > 0 ? { failedItems } : {}) }),
               `已退回「${task.title}」，单位会收到退回理由。`,

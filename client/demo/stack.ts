@@ -1,0 +1,108 @@
+/**
+ * Everything above Temporal, on loopback, as the demo and the browser tests both run it: the worker
+ * (real unit workflow, real notification activities sending to an SMTP port), the HTTP API with a
+ * token store, and the console served beside the API.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities/index.js';
+import { chineseDaysCalendar } from '../../activities/notify/chinese-days-calendar.js';
+import { openSqliteDeliveryLog } from '../../activities/notify/log/sqlite-delivery-log.js';
+import { createSmtpMailer } from '../../activities/notify/mailer.js';
+import { loadTemplates } from '../../activities/notify/templates.js';
+import { repoRoot } from '../../toolchain/paths.js';
+import { createApiServer } from '../api/server.js';
+import { TokenStore, type TokenStoreFile } from '../api/tokens.js';
+import { localUploadStore } from '../api/uploads.js';
+import { bundlerOptions, workflowsPath } from '../../worker/create-worker.js';
+import { startConsoleServer, type DemoLoginEntry } from './console-server.js';
+
+export interface StackOptions {
+  temporalAddress: string;
+  namespace?: string;
+  taskQueue: string;
+  /** Folder of `<planId>.yaml` files the worker reads plans from. */
+  plansDir: string;
+  /** Delivery log, uploads. */
+  dataDir: string;
+  smtpPort: number;
+  officeName: string;
+  officeEmail: string;
+  tokens: TokenStoreFile;
+  demoLogins?: DemoLoginEntry[];
+  consolePort?: number;
+  /** Requests per minute per token; the console polls, and the board reads each shown unit. */
+  rateLimitPerMinute?: number;
+}
+
+export interface Stack {
+  client: Client;
+  consoleUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startStack(o: StackOptions): Promise<Stack> {
+  const closers: (() => Promise<unknown> | void)[] = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await Promise.resolve(c()).catch(() => {});
+  };
+  try {
+    await mkdir(o.dataDir, { recursive: true });
+    const [connection, nativeConnection] = await Promise.all([Connection.connect({ address: o.temporalAddress }), NativeConnection.connect({ address: o.temporalAddress })]);
+    closers.push(() => connection.close(), () => nativeConnection.close());
+    const client = new Client({ connection, namespace: o.namespace ?? 'default' });
+
+    const mailFrom = `${o.officeName} <${o.officeEmail}>`;
+    const mailer = createSmtpMailer({ host: '127.0.0.1', port: o.smtpPort, secure: false, requireTLS: false, rejectUnauthorized: false, maxConnections: 2, ratePerSecond: 0 });
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: o.smtpPort, secure: false, ignoreTLS: true });
+    const deliveryLog = openSqliteDeliveryLog(path.join(o.dataDir, 'delivery.sqlite'));
+    closers.push(
+      () => mailer.close(),
+      () => transport.close(),
+      () => deliveryLog.close(),
+    );
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      namespace: o.namespace ?? 'default',
+      taskQueue: o.taskQueue,
+      workflowsPath,
+      bundlerOptions,
+      activities: createActivities({
+        transport,
+        from: mailFrom,
+        plansDir: o.plansDir,
+        notify: {
+          templates: loadTemplates(path.join(repoRoot, 'templates', 'notify')),
+          deliveryLog,
+          calendar: chineseDaysCalendar,
+          mailer,
+          // Loopback demo: every hour is office hours, nothing waits for the morning.
+          settings: { officeName: o.officeName, mailFrom, officeHours: { start: '00:00', end: '23:59', zone: 'Asia/Shanghai' }, quietChannels: [], claimLeaseMs: 60_000 },
+        },
+        digest: { temporalClient: client, transport, from: mailFrom, officeName: o.officeName },
+      }),
+    });
+    const running = worker.run();
+    closers.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+
+    const api = await createApiServer({
+      temporalClient: client,
+      store: new TokenStore(o.tokens),
+      uploads: localUploadStore(path.join(o.dataDir, 'uploads')),
+      rateLimitPerMinute: o.rateLimitPerMinute ?? 3000,
+    });
+    closers.push(() => api.close());
+    const web = await startConsoleServer({ api, ...(o.consolePort !== undefined ? { port: o.consolePort } : {}), ...(o.demoLogins ? { demoLogins: o.demoLogins } : {}) });
+    closers.push(() => web.close());
+    return { client, consoleUrl: web.url, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}

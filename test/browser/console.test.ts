@@ -1,0 +1,182 @@
+/**
+ * The web console in a real browser against a live campaign: each role logs in, a unit submits a
+ * deliverable with a file, its 指导组 returns it and the unit's open page changes without reload,
+ * and a unit's login cannot open another unit's page. Screenshots go to test-results/screenshots/.
+ */
+import path from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { issueTokens } from '../../client/api/tokens.js';
+import { launchCampaign } from '../../client/commands/campaign/launch.js';
+import { unitStatus } from '../../client/commands/campaign/unit-ops.js';
+import { buildWeb } from '../../client/demo/build-web.js';
+import { startStack, type Stack } from '../../client/demo/stack.js';
+import { parseRosterFile } from '../../domain/roster/parse-file.js';
+import { startMailbox, type Mailbox } from '../../toolchain/mailbox.js';
+import { uniqueName } from '../support/unique.js';
+import { DESKTOP, PHONE, launchChromium, screenshot } from './browser.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
+const OFFICE = { name: '区学习实践活动办公室', members: [{ id: 'office', name: '孙主任', email: 'office@xuexi.example.gov.cn' }] };
+
+let stack: Stack;
+let mailbox: Mailbox;
+let browser: Browser;
+let tmp: string;
+let campaign: string;
+const tokens: Record<string, string> = {};
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  await buildWeb();
+  tmp = await mkdtemp(path.join(tmpdir(), 'browser-'));
+  mailbox = await startMailbox({ port: 0 });
+  campaign = uniqueName('web');
+  const taskQueue = uniqueName('web');
+  const roster = await parseRosterFile(path.join(FIXTURES, 'units.csv'), { groupsPath: path.join(FIXTURES, 'groups.csv'), channels: ['email'] });
+  if (!roster.usable) throw new Error(roster.errors.map((e) => e.message).join('\n'));
+  const issued = issueTokens(campaign, roster.units, OFFICE, ['study', 'rectification']);
+  for (const t of issued.issued) tokens[t.personId] = t.token;
+  stack = await startStack({
+    temporalAddress: inject('temporalAddress'),
+    taskQueue,
+    plansDir: FIXTURES,
+    dataDir: tmp,
+    smtpPort: mailbox.port,
+    officeName: OFFICE.name,
+    officeEmail: 'office@xuexi.example.gov.cn',
+    tokens: issued.store,
+  });
+  const launched = await launchCampaign(stack.client, {
+    planPath: path.join(FIXTURES, 'browser_test.yaml'),
+    rosterPath: path.join(FIXTURES, 'units.csv'),
+    groupsPath: path.join(FIXTURES, 'groups.csv'),
+    campaignId: campaign,
+    start: new Date().toISOString(),
+    taskQueue,
+    office: OFFICE,
+  });
+  if (!launched.ok || launched.started !== 3) throw new Error(`launch failed: ${JSON.stringify(launched)}`);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await stack?.close();
+  await mailbox?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+/** A fresh browser profile logged in with a person's token through the login form. */
+async function loginAs(personId: string, viewport = DESKTOP): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(stack.consoleUrl);
+  await page.getByLabel('令牌').fill(tokens[personId]!);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.locator('#who').waitFor();
+  return page;
+}
+
+const taskOf = async (unit: string, step: string) => (await unitStatus(stack.client, campaign, unit)).tasks.find((t) => t.taskId.includes(step))!;
+
+describe('web console', () => {
+  it('refuses a wrong token with a Chinese message', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(stack.consoleUrl);
+    await page.getByLabel('令牌').fill('co_not-a-real-token');
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('令牌无效或已作废，请核对后重试');
+    await screenshot(page, '01-login-refused');
+  });
+
+  it('unit liaison: sees its calendar and what is due, on a phone screen too', async () => {
+    const page = await loginAs('B01-liaison');
+    await expect.poll(() => page.locator('.unit-head h1').textContent(), { timeout: 20_000 }).toContain('青山镇机关');
+    expect(await page.locator('#who').textContent()).toBe('参学单位 · 王芳');
+    await page.locator('#due-next li[data-task*="implementation_plan"]').waitFor();
+    expect(await page.locator('#calendar summary').first().textContent()).toContain('学习调研阶段');
+    await screenshot(page, '02-unit-desktop');
+
+    const phone = await loginAs('B01-liaison', PHONE);
+    await phone.locator('#submit select').waitFor({ timeout: 20_000 });
+    // Nothing wider than the phone: the unit page must not scroll sideways.
+    const overflow = await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow as number).toBeLessThanOrEqual(0);
+    await screenshot(phone, '03-unit-phone-390x844');
+  });
+
+  it('unit cannot open another unit: the page says so and shows none of its data', async () => {
+    const page = await loginAs('B01-liaison');
+    await page.goto(`${stack.consoleUrl}#/unit/B02`);
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.textContent(), { timeout: 20_000 }).toBe('无权查看该单位：只能查看单位进度本单位（B01），无权访问单位「B02」');
+    expect(await page.locator('.unit-head').count()).toBe(0);
+    expect(await page.content()).not.toContain('白沙镇机关');
+    await screenshot(page, '04-unit-refused-other-unit');
+  });
+
+  it('unit submits with a file; 指导组 returns it; the unit page shows the return live', async () => {
+    const unit = await loginAs('B01-liaison');
+    const task = await taskOf('B01', 'implementation_plan');
+    await unit.locator('#submit select').selectOption(task.taskId);
+    await unit.locator('#submit textarea').fill('实施方案已经党委会讨论通过');
+    await unit.locator('#submit input[type=file]').setInputFiles({ name: '实施方案.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% 实施方案\n%%EOF\n') });
+    await unit.getByRole('button', { name: '报送' }).click();
+    await expect.poll(() => unit.locator('#submit .notice').textContent(), { timeout: 20_000 }).toBe('「制定实施方案」已报送（附 1 个文件），等待指导组审查。');
+    const submitted = await taskOf('B01', 'implementation_plan');
+    expect(submitted.status).toBe('submitted');
+    expect(submitted.submissions).toBe(1);
+    await unit.locator(`#review-results li[data-task="${task.taskId}"][data-status="submitted"]`).waitFor({ timeout: 10_000 });
+    await screenshot(unit, '05-unit-submitted');
+
+    const group = await loginAs('G1-m1');
+    await group.locator(`#waiting li[data-unit="B01"]`).waitFor({ timeout: 20_000 });
+    // Its own units only: B03 belongs to G2.
+    await group.locator('#board tr[data-unit="B02"]').waitFor();
+    expect(await group.locator('#board tr[data-unit="B03"]').count()).toBe(0);
+    await screenshot(group, '06-group-home');
+    await group.locator(`#waiting li[data-unit="B01"] a`).click();
+    const review = group.locator(`#reviews .review[data-task="${task.taskId}"]`);
+    await review.waitFor({ timeout: 20_000 });
+    await review.getByRole('button', { name: '退回修改……' }).click();
+    await review.locator('textarea').fill('征求意见范围不广，只征求了机关干部的意见\n整改时限没有写明');
+    await screenshot(group, '07-group-returning');
+    await review.getByRole('button', { name: '退回', exact: true }).click();
+    await expect.poll(() => group.locator('#reviews .notice-ok').textContent(), { timeout: 20_000 }).toBe('已退回「制定实施方案」，单位会收到退回理由。');
+
+    // The unit's page was never reloaded: polling brings the return and its reasons.
+    const returned = unit.locator(`#review-results li[data-task="${task.taskId}"][data-status="returned"]`);
+    await returned.waitFor({ timeout: 15_000 });
+    expect(await returned.locator('.return-reasons li').allTextContents()).toEqual(['征求意见范围不广，只征求了机关干部的意见', '整改时限没有写明']);
+    expect(await unit.locator(`#due-next li[data-task="${task.taskId}"] .tag-amber`).textContent()).toBe('被退回，请修改后重新报送');
+    expect((await taskOf('B01', 'implementation_plan')).status).toBe('returned');
+    await screenshot(unit, '08-unit-sees-return-live');
+  });
+
+  it('office: counts, board with 红黄绿 per stage, escalations, filter by 指导组', async () => {
+    const page = await loginAs('office');
+    await expect.poll(() => page.locator('#counts .stat-value').first().textContent(), { timeout: 20_000 }).toBe('3');
+    await page.locator('#board tr[data-unit="B03"] a').waitFor({ timeout: 20_000 });
+    // 传达上级精神 was due after 3 s and nobody held it: 指导组督办 (level 3) makes the study stage red.
+    await expect.poll(() => page.locator('#board tr[data-unit="B03"] .rag').first().getAttribute('data-rag'), { timeout: 30_000 }).toBe('red');
+    await expect.poll(() => page.locator('#escalation-list tbody tr').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.locator('#progress svg').waitFor({ timeout: 20_000 });
+    await screenshot(page, '09-office-board');
+
+    await page.getByLabel('指导组').selectOption('G2');
+    await expect.poll(() => page.locator('#board tbody tr').count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.locator('#board tbody tr').getAttribute('data-unit')).toBe('B03');
+
+    const download = page.waitForEvent('download');
+    await page.locator('#download-report').click();
+    expect((await download).suggestedFilename()).toBe(`${campaign}-进度报表.xlsx`);
+  });
+});
