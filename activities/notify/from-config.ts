@@ -98,6 +98,6 @@ export async function createNotificationActivitiesFromConfig(
   config: NotifyConfig,
   options: { log?: NotifyLogger; calendar?: WorkCalendar } = {},
 ): Promise<{ activities: ReturnType<typeof createNotificationActivities>; close(): Promise<void> }> {
-  const { deps, close } = await notificationDepsFromConfig(config, options);
-  return { activities: createNotificationActivities(deps), close };
+  const built = await notificationDepsFromConfig(config, options);
+  return { activities: createNotificationActivities(built.deps), close: () => built.close() };
 }
