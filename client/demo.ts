@@ -1,33 +1,91 @@
 /**
- * `npm start`: the whole stack on this machine — Temporal dev server (state kept in .data/), a
- * loopback mailbox with a web page, the worker — and a small campaign with deadlines of seconds,
- * so a newcomer sees reminders and escalations arrive. Ctrl-C stops everything; running it again
- * resumes the same workflows.
+ * `npm start`: the whole system on this machine — Temporal dev server (state in .data/), a
+ * loopback mailbox with a web page, the worker, the HTTP API and the web console — and a demo
+ * campaign of 20 units (examples/roster.xlsx) on the compressed plan (plans/demo.yaml, about five
+ * minutes), with simulated liaisons, 指导组 and office. Ctrl-C stops everything; running it again
+ * resumes the same campaign, logins and mail.
  */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
-import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { issueTokens, type IssuedToken, type TokenStoreFile } from './api/tokens.js';
+import { launchCampaign } from './commands/campaign/launch.js';
+import { buildWeb } from './demo/build-web.js';
+import type { DemoLoginEntry } from './demo/console-server.js';
+import { startDriver, type DemoUnit, type Habit } from './demo/driver.js';
+import { startStack } from './demo/stack.js';
+import { UNIT_TYPE_IDS } from '../domain/unit-types.js';
+import { parseRosterFile } from '../domain/roster/parse-file.js';
 import { startDevServer, type DevServer } from '../toolchain/dev-server.js';
 import { startMailbox } from '../toolchain/mailbox.js';
 import { startMailPage } from '../toolchain/mail-page.js';
-import { dataDir } from '../toolchain/paths.js';
-import { createCampaignWorker } from '../worker/create-worker.js';
-import { deliverableDeadlineWorkflow, submitDeliverableUpdate } from '../workflows/deliverable-deadline.js';
-import { unitWorkflowId } from '../workflows/ids.js';
+import { dataDir, repoRoot } from '../toolchain/paths.js';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const TASK_QUEUE = 'campaign-demo';
 const CAMPAIGN_ID = 'demo-2009-batch3';
+const OFFICE = { name: '区学习实践活动办公室', members: [{ id: 'office', name: '孙主任', email: 'office@xuexi.example.gov.cn' }] };
+const ROSTER = path.join(repoRoot, 'examples', 'roster.xlsx');
+const demoDir = path.join(dataDir, 'demo');
 
-const demoUnits = [
-  { id: 'dawei-town', name: '大圩镇机关', submitsAfterMs: 6_000 },
-  { id: 'wanghu-street', name: '望湖街道机关', submitsAfterMs: undefined },
-  { id: 'yanhe-village', name: '沿河村党总支', submitsAfterMs: undefined },
-];
+const log = (line: string) => console.log(`${new Date().toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' })}  ${line}`);
 
-const log = (line: string) =>
-  console.log(`${new Date().toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' })}  ${line}`);
+/**
+ * plans/demo.yaml is the 镇机关 plan compressed; the demo roster has every unit type, so the demo
+ * runs that same compressed flow for all of them (a copy whose unitTypes lists every type).
+ */
+async function demoPlan(): Promise<{ planPath: string; plansDir: string }> {
+  const plansDir = path.join(demoDir, 'plans');
+  const planPath = path.join(plansDir, 'demo.yaml');
+  if (!existsSync(planPath)) {
+    const text = await readFile(path.join(repoRoot, 'plans', 'demo.yaml'), 'utf8');
+    const widened = text.replace(/^unitTypes: \[.*\]$/m, `unitTypes: [${UNIT_TYPE_IDS.join(', ')}]`);
+    if (widened === text) throw new Error('plans/demo.yaml 中找不到 unitTypes 一行，无法生成演示用计划');
+    await mkdir(plansDir, { recursive: true });
+    await writeFile(planPath, `# 演示用：plans/demo.yaml 的副本，适用于所有单位类型（由 npm start 生成）\n${widened}`);
+  }
+  return { planPath, plansDir };
+}
+
+/** Tokens are issued once and kept, so the printed logins stay valid across restarts. */
+async function demoTokens(): Promise<{ store: TokenStoreFile; issued: IssuedToken[] }> {
+  const file = path.join(demoDir, 'tokens.json');
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as { store: TokenStoreFile; issued: IssuedToken[] };
+  const roster = await parseRosterFile(ROSTER, { channels: ['email'] });
+  if (!roster.usable) throw new Error(`示例名单有误：${roster.errors.map((e) => e.message).join('；')}`);
+  const tokens = issueTokens(CAMPAIGN_ID, roster.units, OFFICE, ['study', 'analysis', 'rectification', 'done']);
+  await mkdir(demoDir, { recursive: true });
+  await writeFile(file, JSON.stringify(tokens, null, 2), { mode: 0o600 });
+  return tokens;
+}
+
+/** The campaign's start instant, fixed on the first run so a restart does not move the calendar. */
+async function campaignStart(): Promise<string> {
+  const file = path.join(demoDir, 'campaign.json');
+  if (existsSync(file)) return (JSON.parse(await readFile(file, 'utf8')) as { start: string }).start;
+  const start = new Date(Date.now() + 5_000).toISOString();
+  await writeFile(file, JSON.stringify({ campaignId: CAMPAIGN_ID, start }, null, 2));
+  return start;
+}
+
+function demoLogins(issued: IssuedToken[], unitNames: Map<string, string>, groupNames: Map<string, string>): DemoLoginEntry[] {
+  const pick: DemoLoginEntry[] = [];
+  for (const t of issued) {
+    if (t.role === 'office') pick.push({ role: 'office', label: `${t.name}`, token: t.token });
+    else if (t.role === 'group' && t.personId.endsWith('-m1')) pick.push({ role: 'group', label: `${groupNames.get(t.groupId ?? '') ?? t.groupId} · ${t.name}`, token: t.token });
+    else if (t.role === 'unit' && t.personId.endsWith('-liaison') && ['U01', 'U02', 'U03', 'U07', 'U09', 'U13'].includes(t.unitId ?? '')) {
+      pick.push({ role: 'unit', label: `${unitNames.get(t.unitId ?? '') ?? t.unitId} · 联络员 ${t.name}`, token: t.token });
+    }
+  }
+  return pick;
+}
+
+/** Who does what: most on time, some late, some very late; U01's plan is returned once; U02's survey is mostly 不满意. */
+function habits(unitIds: string[]): DemoUnit[] {
+  const cycle: Habit[] = ['on_time', 'on_time', 'late', 'on_time', 'very_late'];
+  return unitIds.map((id, i) => ({ unitId: id, groupId: '', habit: cycle[i % cycle.length]!, ...(id === 'U01' ? { returnedOnce: true } : {}), ...(id === 'U02' ? { unhappySurvey: true } : {}) }));
+}
 
 async function main(): Promise<void> {
   // The SDK's info logs (bundling, worker state) would drown what the demo is there to show.
@@ -45,99 +103,67 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
 
   try {
+    const web = await buildWeb({ log });
+    if (web.built) log(`网页控制台已构建（${(web.ms / 1000).toFixed(1)} 秒）`);
+
     const external = process.env.TEMPORAL_ADDRESS;
     let server: DevServer | undefined;
     if (!external) {
       log('启动 Temporal 开发服务器（首次运行需先构建，约 3–6 分钟）……');
-      server = await startDevServer({
-        port: port('TEMPORAL_PORT', 7233),
-        uiPort: port('TEMPORAL_UI_PORT', 8233),
-        dbFile: path.join(dataDir, 'temporal.sqlite'),
-      });
+      server = await startDevServer({ port: port('TEMPORAL_PORT', 7233), uiPort: port('TEMPORAL_UI_PORT', 8233), dbFile: path.join(dataDir, 'temporal.sqlite') });
       cleanups.push(() => server!.stop());
     }
     const address = external ?? server!.address;
 
-    const mailbox = await startMailbox({ port: port('DEMO_SMTP_PORT', 2525) });
+    const mailbox = await startMailbox({ port: port('DEMO_SMTP_PORT', 2525), storeDir: path.join(demoDir, 'mail') });
     cleanups.push(() => mailbox.close());
     const mailPage = await startMailPage(mailbox, port('DEMO_MAIL_PAGE_PORT', 8025));
     cleanups.push(() => mailPage.close());
     mailbox.onMessage((mail) => {
       const to = mail.to && !Array.isArray(mail.to) ? mail.to.text : '';
-      log(`收到邮件 → ${to}：${mail.subject ?? ''}`);
+      log(`✉ ${mail.subject ?? ''} → ${to}`);
     });
 
-    const nativeConnection = await NativeConnection.connect({ address });
-    cleanups.push(() => nativeConnection.close());
-    const worker = await createCampaignWorker({
-      connection: nativeConnection,
+    const { planPath, plansDir } = await demoPlan();
+    const tokens = await demoTokens();
+    const roster = await parseRosterFile(ROSTER, { channels: ['email'] });
+    const unitNames = new Map(roster.units.map((u) => [u.id, u.name]));
+    const groupNames = new Map(roster.units.map((u) => [u.group.id, u.group.name]));
+    const stack = await startStack({
+      temporalAddress: address,
       taskQueue: TASK_QUEUE,
-      deps: {
-        transport: nodemailer.createTransport({ host: '127.0.0.1', port: mailbox.port, secure: false, ignoreTLS: true }),
-        from: '学习实践活动办公室 <office@campaign.example.cn>',
-        replyTo: 'office@campaign.example.cn',
-      },
+      plansDir,
+      dataDir: demoDir,
+      smtpPort: mailbox.port,
+      officeName: OFFICE.name,
+      officeEmail: OFFICE.members[0]!.email,
+      tokens: tokens.store,
+      demoLogins: demoLogins(tokens.issued, unitNames, groupNames),
+      consolePort: port('DEMO_CONSOLE_PORT', 8080),
     });
-    const running = worker.run();
-    cleanups.push(async () => {
-      worker.shutdown();
-      await running;
-    });
+    cleanups.push(() => stack.close());
 
-    const connection = await Connection.connect({ address });
-    cleanups.push(() => connection.close());
-    const client = new Client({ connection });
+    const start = await campaignStart();
+    const launched = await launchCampaign(stack.client, { planPath, rosterPath: ROSTER, campaignId: CAMPAIGN_ID, start, taskQueue: TASK_QUEUE, office: OFFICE });
+    if (!launched.ok) throw new Error(launched.errors.join('\n'));
+    if (launched.started > 0) log(`已启动演示活动「${launched.planTitle}」：${launched.started} 个单位`);
+    if (launched.alreadyRunning > 0) log(`演示活动已有 ${launched.alreadyRunning} 个单位（沿用上次的状态继续）`);
+    for (const u of launched.units) if (u.outcome === 'refused') log(`未启动 ${u.unitName}：${u.reason}`);
 
+    const units = habits(roster.units.map((u) => u.id)).map((d) => ({ ...d, groupId: roster.units.find((u) => u.id === d.unitId)!.group.id }));
+    const driver = startDriver({ client: stack.client, campaignId: CAMPAIGN_ID, units, officePersonId: OFFICE.members[0]!.id, log: (l) => log(`· ${l}`) });
+    cleanups.push(() => driver.stop());
+
+    const logins = demoLogins(tokens.issued, unitNames, groupNames);
     console.log('');
     console.log('演示已就绪：');
-    if (server?.uiUrl) console.log(`  Temporal 控制台：${server.uiUrl}/namespaces/default/workflows`);
+    console.log(`  网页控制台：    ${stack.consoleUrl}   （登录页上有下列演示账号的按钮）`);
+    for (const l of logins.slice(0, 8)) console.log(`      ${{ office: '活动办', group: '指导组', unit: '单位' }[l.role]}  ${l.label.padEnd(16, '　')}  令牌 ${l.token}`);
     console.log(`  演示邮箱：      ${mailPage.url}`);
-    console.log('  按 Ctrl-C 停止；再次运行 npm start 会从上次的状态继续。');
+    if (server?.uiUrl) console.log(`  Temporal 控制台：${server.uiUrl}/namespaces/default/workflows`);
+    console.log('  整个活动约 5 分钟跑完：提醒、督办（到指导组、活动办通报）、回头看查缺补缺、测评不满意 → 补课。');
+    console.log('  按 Ctrl-C 停止；再次运行 npm start 会从上次的状态继续。全部重来：删除 .data/ 文件夹。');
     console.log('');
-
-    const now = Date.now();
-    for (const unit of demoUnits) {
-      const workflowId = unitWorkflowId(CAMPAIGN_ID, unit.id);
-      try {
-        const handle = await client.workflow.start(deliverableDeadlineWorkflow, {
-          taskQueue: TASK_QUEUE,
-          workflowId,
-          // A unit that already finished in an earlier run stays finished.
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          args: [
-            {
-              campaignId: CAMPAIGN_ID,
-              unit: {
-                id: unit.id,
-                name: unit.name,
-                liaison: { id: `${unit.id}-liaison`, name: '联络员', email: `liaison@${unit.id}.example.cn` },
-                head: { id: `${unit.id}-head`, name: '第一责任人', email: `head@${unit.id}.example.cn` },
-                supervisors: [{ id: 'group-1', name: '第一指导组', email: 'group1@office.example.cn' }],
-              },
-              task: { id: 'plan', title: '制定实施方案', dueAt: new Date(now + 15_000).toISOString() },
-              remindBeforeMs: 10_000,
-              escalateAfterMs: 5_000,
-              timeZone: 'Asia/Shanghai',
-            },
-          ],
-        });
-        log(`已启动 ${unit.name}：「制定实施方案」15 秒后到期`);
-        if (unit.submitsAfterMs !== undefined) {
-          setTimeout(() => {
-            handle
-              .executeUpdate(submitDeliverableUpdate, {
-                args: [{ taskId: 'plan', submittedBy: `${unit.id}-liaison`, summary: '实施方案已报指导组审查', fileRefs: [] }],
-              })
-              .then(() => log(`${unit.name} 已按时提交「制定实施方案」`))
-              .catch((err: Error) => log(`${unit.name} 提交失败：${err.message}`));
-          }, unit.submitsAfterMs);
-        }
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        log(`${unit.name} 已在运行（沿用上次的状态）`);
-      }
-    }
-    await running;
   } catch (err) {
     console.error(`演示启动失败：${err instanceof Error ? err.message : String(err)}`);
     await stop(1);

@@ -1,3 +1,5 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 
@@ -17,8 +19,17 @@ export interface Mailbox {
  * A real SMTP server on loopback that keeps what it receives, parsed. Tests read the mail that
  * nodemailer really sent; the demo shows it on a web page. No TLS and no auth: loopback only.
  */
-export async function startMailbox(options: { port?: number } = {}): Promise<Mailbox> {
+export async function startMailbox(options: { port?: number; storeDir?: string } = {}): Promise<Mailbox> {
   const received: ParsedMail[] = [];
+  // With a store, each message is kept as an .eml file, so a restarted demo still shows its mail.
+  const storeDir = options.storeDir;
+  let stored = 0;
+  if (storeDir) {
+    await mkdir(storeDir, { recursive: true });
+    const files = (await readdir(storeDir)).filter((f) => f.endsWith('.eml')).sort();
+    for (const f of files) received.push(await simpleParser(await readFile(path.join(storeDir, f))));
+    stored = files.length;
+  }
   const listeners: ((mail: ParsedMail) => void)[] = [];
   const waiters: { count: number; resolve: (m: ParsedMail[]) => void }[] = [];
 
@@ -28,7 +39,16 @@ export async function startMailbox(options: { port?: number } = {}): Promise<Mai
     logger: false,
     size: 25 * 1024 * 1024,
     onData(stream, _session, callback) {
-      simpleParser(stream)
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      new Promise<Buffer>((resolve, reject) => {
+        stream.once('end', () => resolve(Buffer.concat(chunks)));
+        stream.once('error', reject);
+      })
+        .then(async (raw) => {
+          if (storeDir) await writeFile(path.join(storeDir, `${String(++stored).padStart(6, '0')}.eml`), raw);
+          return simpleParser(raw);
+        })
         .then((mail) => {
           received.push(mail);
           for (const listener of listeners) listener(mail);

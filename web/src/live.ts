@@ -9,7 +9,7 @@ export interface Live<T> {
   data: T | undefined;
   error: ApiFailure | undefined;
   /** Fetch now (after an action), without waiting for the next tick. */
-  refresh(): void;
+  refresh: () => void;
 }
 
 export function useLive<T>(load: () => Promise<T>, everyMs: number, deps: unknown[]): Live<T> {

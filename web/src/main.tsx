@@ -71,7 +71,7 @@ function App() {
   );
 }
 
-function Login({ onLogin }: { onLogin(me: Me): void }) {
+function Login({ onLogin }: { onLogin: (me: Me) => void }) {
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [demos, setDemos] = useState<DemoLogin[]>([]);

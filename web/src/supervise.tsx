@@ -46,7 +46,7 @@ function OutcomeNotice({ outcome }: { outcome: Outcome }) {
   );
 }
 
-export function SupervisionActions({ me, status, onDone }: { me: Me; status: UnitCampaignStatus; onDone(): void }) {
+export function SupervisionActions({ me, status, onDone }: { me: Me; status: UnitCampaignStatus; onDone: () => void }) {
   const waiting = status.tasks.filter((t) => t.status === 'submitted' && t.needsReview);
   const escalations = status.openEscalations.filter((e) => !e.acknowledged);
   const titles = new Map(status.tasks.map((t) => [t.taskId, t.title]));
@@ -80,7 +80,7 @@ export function SupervisionActions({ me, status, onDone }: { me: Me; status: Uni
   );
 }
 
-function ReviewForm({ me, unitId, task, onDone }: { me: Me; unitId: string; task: TaskView; onDone(): void }) {
+function ReviewForm({ me, unitId, task, onDone }: { me: Me; unitId: string; task: TaskView; onDone: () => void }) {
   const [returning, setReturning] = useState(false);
   const [reasons, setReasons] = useState('');
   const [failed, setFailed] = useState('');
@@ -145,7 +145,7 @@ function ReviewForm({ me, unitId, task, onDone }: { me: Me; unitId: string; task
 /** datetime-local gives wall time without a zone; campaigns run on Beijing time. */
 const beijing = (local: string) => (local.length === 16 ? `${local}:00+08:00` : local);
 
-function ExtendForm({ me, status, onDone }: { me: Me; status: UnitCampaignStatus; onDone(): void }) {
+function ExtendForm({ me, status, onDone }: { me: Me; status: UnitCampaignStatus; onDone: () => void }) {
   const candidates = status.tasks.filter((t) => t.status === 'open' || t.status === 'returned').sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.dueAt.localeCompare(b.dueAt));
   const [taskId, setTaskId] = useState('');
   const [newDue, setNewDue] = useState('');
@@ -189,7 +189,7 @@ function ExtendForm({ me, status, onDone }: { me: Me; status: UnitCampaignStatus
   );
 }
 
-function GapForm({ me, status, onDone }: { me: Me; status: UnitCampaignStatus; onDone(): void }) {
+function GapForm({ me, status, onDone }: { me: Me; status: UnitCampaignStatus; onDone: () => void }) {
   const [title, setTitle] = useState('');
   const [note, setNote] = useState('');
   const action = useAction(onDone);

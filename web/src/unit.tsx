@@ -144,7 +144,7 @@ export function UnitPage({ me, unitId }: { me: Me; unitId: string }) {
   );
 }
 
-function SubmitForm({ me, status, onDone }: { me: Me; status: UnitCampaignStatus; onDone(): void }) {
+function SubmitForm({ me, status, onDone }: { me: Me; status: UnitCampaignStatus; onDone: () => void }) {
   const open = status.tasks.filter(active).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   const [taskId, setTaskId] = useState('');
   const [summary, setSummary] = useState('');

@@ -1,0 +1,142 @@
+/**
+ * The people of the demo campaign, simulated: liaisons that submit on time, late or very late, a
+ * 指导组 that reviews (and returns one unit's plan once), and an office that records each unit's
+ * survey (one unit's mostly 不满意, which opens the 补课 loop). It decides from each unit's status
+ * alone, so a restarted demo carries on where it was.
+ */
+import type { Client } from '@temporalio/client';
+import { runOperation, unitStatus } from '../commands/campaign/unit-ops.js';
+import type { TaskView, UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
+
+export type Habit = 'on_time' | 'late' | 'very_late';
+
+export interface DemoUnit {
+  unitId: string;
+  groupId: string;
+  habit: Habit;
+  /** Its first 实施方案 is returned by the 指导组 with reasons. */
+  returnedOnce?: boolean;
+  /** Its first survey comes back mostly 不满意 → 补课. */
+  unhappySurvey?: boolean;
+}
+
+export interface DriverOptions {
+  client: Client;
+  campaignId: string;
+  units: DemoUnit[];
+  officePersonId: string;
+  log(line: string): void;
+  everyMs?: number;
+}
+
+const ms = (iso: string) => new Date(iso).getTime();
+/** After the 指导组督办 (30 s) for late units; after the 通报 (45 s) for very late ones (plans/demo.yaml). */
+const DELAY_AFTER_DUE: Record<Habit, number> = { on_time: -Infinity, late: 33_000, very_late: 50_000 };
+
+export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
+  let stopped = false;
+  const seenSubmitted = new Map<string, number>();
+  const inFlight = new Set<string>();
+
+  const act = async (key: string, what: string, run: () => Promise<unknown>) => {
+    if (inFlight.has(key)) return;
+    inFlight.add(key);
+    try {
+      await run();
+      o.log(what);
+    } catch (e) {
+      // The workflow may have moved on between the status read and the Update (e.g. a deadline
+      // passed): the next round decides again from the new status.
+      const msg = (e as Error).message;
+      if (!/已|不是|状态/.test(msg)) o.log(`（模拟操作未成功：${what}：${msg}）`);
+    } finally {
+      inFlight.delete(key);
+    }
+  };
+
+  const onUnit = async (u: DemoUnit, s: UnitCampaignStatus, now: number) => {
+    if (s.phase !== 'running') return;
+    const name = s.unitName;
+    for (const t of s.tasks) {
+      const key = `${u.unitId}/${t.taskId}/${t.submissions}/${t.status}`;
+      if (t.status === 'submitted' && t.needsReview) {
+        const since = seenSubmitted.get(key) ?? now;
+        seenSubmitted.set(key, since);
+        if (now - since < 6_000) continue;
+        const reviewer = `${u.groupId}-m1`;
+        if (u.returnedOnce && t.returns === 0 && t.taskId.includes('implementation_plan')) {
+          await act(key, `指导组退回 ${name}「${t.title}」（征求意见范围不广）`, () =>
+            runOperation(o.client, o.campaignId, u.unitId, 'review', {
+              taskId: t.taskId,
+              reviewedBy: reviewer,
+              decision: 'return',
+              reasons: ['征求意见范围不广，只征求了机关干部的意见', '整改时限没有写明，请补充后重新报送'],
+            }),
+          );
+        } else {
+          await act(key, `指导组审查通过 ${name}「${t.title}」`, () => runOperation(o.client, o.campaignId, u.unitId, 'review', { taskId: t.taskId, reviewedBy: reviewer, decision: 'approve' }));
+        }
+        continue;
+      }
+      if (t.status !== 'open' && t.status !== 'returned') continue;
+      if (t.kind === 'satisfaction_survey') {
+        if (now - ms(t.opensAt) < 5_000) continue;
+        const unhappy = u.unhappySurvey && s.remedialRound === 0;
+        const counts = unhappy ? { satisfied: 8, basicallySatisfied: 12, dissatisfied: 40 } : { satisfied: 38, basicallySatisfied: 17, dissatisfied: 5 };
+        await act(key, `活动办录入 ${name} 满意度测评：不满意 ${counts.dissatisfied}/60${unhappy ? ' → 补课' : ''}`, () =>
+          runOperation(o.client, o.campaignId, u.unitId, 'survey', { by: o.officePersonId, ...counts, respondents: 60, method: '无记名投票' }),
+        );
+        continue;
+      }
+      if (!dueForSubmission(u, t, now)) continue;
+      const again = t.status === 'returned' ? '修改后重新' : '';
+      await act(key, `${name} ${again}报送「${t.title}」${now > ms(t.dueAt) ? '（逾期）' : ''}`, () =>
+        runOperation(o.client, o.campaignId, u.unitId, 'submit', {
+          taskId: t.taskId,
+          submittedBy: `${u.unitId}-liaison`,
+          summary: t.status === 'returned' ? '已按指导组意见修改：扩大征求意见范围，写明整改时限' : `${t.title}：已完成，材料见附件`,
+          fileRefs: [],
+        }),
+      );
+    }
+  };
+
+  const round = async () => {
+    const now = Date.now();
+    await Promise.all(
+      o.units.map(async (u) => {
+        try {
+          await onUnit(u, await unitStatus(o.client, o.campaignId, u.unitId), now);
+        } catch {
+          // not started yet, or finished: nothing to do for this unit this round
+        }
+      }),
+    );
+  };
+
+  const loop = (async () => {
+    while (!stopped) {
+      await round();
+      await new Promise((r) => setTimeout(r, o.everyMs ?? 2_000));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+function dueForSubmission(u: DemoUnit, t: TaskView, now: number): boolean {
+  // Everyone answers 回头看 gaps, 补课 and returns quickly: that is what the loops are for.
+  if (t.gap || t.origin !== 'plan' || t.status === 'returned') return now - ms(t.opensAt) > 4_000 || t.status === 'returned';
+  if (u.habit === 'on_time') return now - ms(t.opensAt) > 3_000 + (hash(u.unitId + t.taskId) % 8_000);
+  return now > ms(t.dueAt) + DELAY_AFTER_DUE[u.habit];
+}
+
+function hash(s: string): number {
+  let h = 0;
+  for (const c of s) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return h;
+}
