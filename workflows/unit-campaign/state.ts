@@ -469,11 +469,12 @@ export function runLookBack(ctx: Ctx, state: CampaignState, now: number): void {
   state.lookBackDone = true;
   const idx = state.tasks.findIndex((t) => t.sched.taskId === lb.step);
   const gapDue = deadlineAfter(ctx, iso(now), lb.gapDeadline);
-  const gaps: TaskState[] = [];
+  const gaps: { t: TaskState; why: string }[] = [];
   state.tasks.forEach((t, i) => {
     if (i >= idx || !t.required || NOT_CHECKED_BY_LOOKBACK.has(t.sched.kind)) return;
     if (!ACTIVE.includes(t.status)) return;
-    gaps.push(t);
+    // Why it is a gap, judged against the deadline it had before the 回头看 moved it.
+    gaps.push({ t, why: t.status === 'returned' ? '被退回，尚未重新报送' : ms(t.sched.dueAt) < now ? '已逾期' : '尚未报送' });
     t.gap = true;
     if (ms(t.sched.dueAt) < ms(gapDue)) {
       t.sched = withDeadline(ctx, t, t.sched.opensAt, gapDue);
@@ -489,12 +490,12 @@ export function runLookBack(ctx: Ctx, state: CampaignState, now: number): void {
     event: 'lookback_gaps',
     facts: {
       ...common(ctx),
-      gaps: gaps.map((g) => ({ item: g.sched.title, note: g.status === 'returned' ? '被退回，尚未重新报送' : ms(g.sched.dueAt) < now ? '已逾期' : '尚未报送' })),
+      gaps: gaps.map((g) => ({ item: g.t.sched.title, note: g.why })),
       deadline: cnDate(ctx, gapDue),
     },
     to: ['liaison', 'unit_head', 'supervisor_group'],
   });
-  note(state, now, 'look_back', `回头看：${gaps.length} 项查缺补缺（${gaps.map((g) => g.sched.title).join('、')}），限 ${cnDate(ctx, gapDue)} 前补齐`);
+  note(state, now, 'look_back', `回头看：${gaps.length} 项查缺补缺（${gaps.map((g) => g.t.sched.title).join('、')}），限 ${cnDate(ctx, gapDue)} 前补齐`);
 }
 
 function completeStages(state: CampaignState, now: number): void {

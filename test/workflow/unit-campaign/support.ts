@@ -9,7 +9,6 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { parseDocument } from 'yaml';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { temporal } from '@temporalio/proto';
 import { customSearchAttributes } from '../../../workflows/search-attributes.js';
 import type { Worker } from '@temporalio/worker';
 import type { ParsedMail } from 'mailparser';
@@ -28,6 +27,10 @@ import type { UnitCampaignInput } from '../../../workflows/unit-campaign/message
 import { startMailbox, type Mailbox } from '../../support/mailbox.js';
 import { createTimeSkippingEnv } from '../../support/time-skipping.js';
 import { uniqueName } from '../../support/unique.js';
+
+// temporal.api.enums.v1.IndexedValueType (the proto module is CommonJS; tsx scripts cannot import it by name).
+const INDEXED_KEYWORD = 2;
+const INDEXED_INT = 3;
 
 export const TEMPLATES_DIR = path.resolve(import.meta.dirname, '../../../templates/notify');
 export const FILE_REF = `sha256:${'ab'.repeat(32)}`;
@@ -84,7 +87,7 @@ export async function startHarness(): Promise<Harness> {
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(
-      Object.entries(customSearchAttributes).map(([name, type]) => [name, type === 'Int' ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+      Object.entries(customSearchAttributes).map(([name, type]) => [name, type === 'Int' ? INDEXED_INT : INDEXED_KEYWORD]),
     ),
   });
   const plansDir = await mkdtemp(path.join(tmpdir(), 'unit-campaign-'));
