@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { issueTokens, type IssuedToken, type TokenStoreFile } from './api/tokens.js';
 import { launchCampaign } from './commands/campaign/launch.js';
 import { buildWeb } from './demo/build-web.js';
@@ -19,7 +19,7 @@ import { UNIT_TYPE_IDS } from '../domain/unit-types.js';
 import { parseRosterFile } from '../domain/roster/parse-file.js';
 import { startDevServer, type DevServer } from '../toolchain/dev-server.js';
 import { startMailbox } from '../toolchain/mailbox.js';
-import { startMailPage } from '../toolchain/mail-page.js';
+import { mailKind, startMailPage } from '../toolchain/mail-page.js';
 import { dataDir, repoRoot } from '../toolchain/paths.js';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -89,14 +89,16 @@ function habits(unitIds: string[]): DemoUnit[] {
 
 async function main(): Promise<void> {
   // The SDK's info logs (bundling, worker state) would drown what the demo is there to show.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // Core's own network warnings while Ctrl-C takes the dev server down first are noise here too.
+  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } } });
   const cleanups: (() => Promise<void>)[] = [];
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log('正在停止……');
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    // Ctrl-C in a terminal reaches the dev server too; nothing may wait long on a server that is gone.
+    for (const cleanup of cleanups.reverse()) await Promise.race([cleanup().catch(() => {}), new Promise((r) => setTimeout(r, 5_000))]);
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
@@ -119,10 +121,18 @@ async function main(): Promise<void> {
     cleanups.push(() => mailbox.close());
     const mailPage = await startMailPage(mailbox, port('DEMO_MAIL_PAGE_PORT', 8025));
     cleanups.push(() => mailPage.close());
+    // Hundreds of mails arrive in minutes: the terminal gets a tally by kind, the page the mail.
+    const tally = new Map<string, number>();
     mailbox.onMessage((mail) => {
-      const to = mail.to && !Array.isArray(mail.to) ? mail.to.text : '';
-      log(`✉ ${mail.subject ?? ''} → ${to}`);
+      const kind = mailKind(mail.subject ?? '');
+      tally.set(kind, (tally.get(kind) ?? 0) + 1);
     });
+    const tallyTimer = setInterval(() => {
+      if (tally.size === 0) return;
+      log(`✉ 新邮件 ${[...tally].map(([k, n]) => `${k} ${n}`).join('、')}（共 ${mailbox.messages().length} 封，见演示邮箱）`);
+      tally.clear();
+    }, 15_000);
+    cleanups.push(() => Promise.resolve(clearInterval(tallyTimer)));
 
     const { planPath, plansDir } = await demoPlan();
     const tokens = await demoTokens();
@@ -151,7 +161,7 @@ async function main(): Promise<void> {
     for (const u of launched.units) if (u.outcome === 'refused') log(`未启动 ${u.unitName}：${u.reason}`);
 
     const units = habits(roster.units.map((u) => u.id)).map((d) => ({ ...d, groupId: roster.units.find((u) => u.id === d.unitId)!.group.id }));
-    const driver = startDriver({ client: stack.client, campaignId: CAMPAIGN_ID, units, officePersonId: OFFICE.members[0]!.id, log: (l) => log(`· ${l}`) });
+    const driver = startDriver({ client: stack.client, campaignId: CAMPAIGN_ID, units, officePersonId: OFFICE.members[0]!.id, log: (l) => log(`· ${l}`), quiet: true });
     cleanups.push(() => driver.stop());
 
     const logins = demoLogins(tokens.issued, unitNames, groupNames);

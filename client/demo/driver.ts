@@ -27,6 +27,8 @@ export interface DriverOptions {
   officePersonId: string;
   log(line: string): void;
   everyMs?: number;
+  /** Log only what is worth watching (returns, late work, surveys), not every on-time step. */
+  quiet?: boolean;
 }
 
 const ms = (iso: string) => new Date(iso).getTime();
@@ -38,12 +40,12 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
   const seenSubmitted = new Map<string, number>();
   const inFlight = new Set<string>();
 
-  const act = async (key: string, what: string, run: () => Promise<unknown>) => {
+  const act = async (key: string, what: string, run: () => Promise<unknown>, notable = true) => {
     if (inFlight.has(key)) return;
     inFlight.add(key);
     try {
       await run();
-      o.log(what);
+      if (notable || !o.quiet) o.log(what);
     } catch (e) {
       // The workflow may have moved on between the status read and the Update (e.g. a deadline
       // passed): the next round decides again from the new status.
@@ -74,7 +76,7 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
             }),
           );
         } else {
-          await act(key, `指导组审查通过 ${name}「${t.title}」`, () => runOperation(o.client, o.campaignId, u.unitId, 'review', { taskId: t.taskId, reviewedBy: reviewer, decision: 'approve' }));
+          await act(key, `指导组审查通过 ${name}「${t.title}」`, () => runOperation(o.client, o.campaignId, u.unitId, 'review', { taskId: t.taskId, reviewedBy: reviewer, decision: 'approve' }), t.returns > 0);
         }
         continue;
       }
@@ -90,13 +92,18 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
       }
       if (!dueForSubmission(u, t, now)) continue;
       const again = t.status === 'returned' ? '修改后重新' : '';
-      await act(key, `${name} ${again}报送「${t.title}」${now > ms(t.dueAt) ? '（逾期）' : ''}`, () =>
+      const late = now > ms(t.dueAt);
+      await act(
+        key,
+        `${name} ${again}报送「${t.title}」${late ? '（逾期）' : ''}`,
+        () =>
         runOperation(o.client, o.campaignId, u.unitId, 'submit', {
           taskId: t.taskId,
           submittedBy: `${u.unitId}-liaison`,
           summary: t.status === 'returned' ? '已按指导组意见修改：扩大征求意见范围，写明整改时限' : `${t.title}：已完成，材料见附件`,
           fileRefs: [],
         }),
+        late || t.status === 'returned' || t.origin !== 'plan' || t.gap,
       );
     }
   };
@@ -123,7 +130,8 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
   return {
     async stop() {
       stopped = true;
-      await loop;
+      // A round may be waiting on a server that is already gone: do not wait for it.
+      await Promise.race([loop, new Promise((r) => setTimeout(r, 2_000))]);
     },
   };
 }

@@ -19,20 +19,24 @@ export function useStatuses(me: Me, rows: UnitRow[] | undefined, everyMs = 6000)
   idsRef.current = ids;
   useEffect(() => {
     let stopped = false;
+    let busy = false;
     const load = async () => {
-      const next = new Map<string, UnitCampaignStatus>();
+      if (busy) return;
+      busy = true;
       const queue = [...idsRef.current];
+      // Each status lands as soon as it is read: a finished unit's first query can take seconds.
       const worker = async () => {
         for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
           try {
-            next.set(id, await api.unit(me.campaignId, id));
+            const s = await api.unit(me.campaignId, id);
+            if (!stopped) setStatuses((prev) => new Map(prev).set(id, s));
           } catch {
             // a unit that cannot be read shows visibility data only
           }
         }
       };
       await Promise.all([worker(), worker(), worker(), worker()]);
-      if (!stopped) setStatuses(next);
+      busy = false;
     };
     void load();
     const timer = setInterval(() => {

@@ -60,7 +60,7 @@ export function OfficePage({ me }: { me: Me }) {
         <Stat label="参学单位" value={o?.total ?? '…'} />
         <Stat label="进行中" value={o?.running ?? '…'} tone="green" />
         <Stat label="有逾期事项" value={o?.overdueUnits ?? '…'} tone={o && o.overdueUnits > 0 ? 'amber' : undefined} />
-        <Stat label="补课中" value={o ? remedial : '…'} tone={remedial > 0 ? 'red' : undefined} />
+        <Stat label="有补课的单位" value={o ? remedial : '…'} tone={remedial > 0 ? 'red' : undefined} />
       </div>
 
       <div class="grid2">
