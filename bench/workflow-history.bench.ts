@@ -65,6 +65,7 @@ async function worst(): Promise<number[]> {
       throw e;
     }
     if (s.phase === 'completed') break;
+    if (process.env.BENCH_VERBOSE) console.log(guard, s.stage, s.tasks.filter((t) => t.status !== 'done' && t.status !== 'waived').map((t) => `${t.taskId}:${t.status}`).join(' '));
     const open = s.tasks.filter((t) => t.status === 'open' || t.status === 'returned' || t.status === 'submitted');
     const ripe = open.filter((t) => t.status === 'submitted' || s.openEscalations.some((e) => e.taskId === t.taskId && e.repeats >= 1));
     if (ripe.length === 0) {
@@ -73,12 +74,18 @@ async function worst(): Promise<number[]> {
       await sleepUntil(h.env, Math.max(now + HOUR, Number.isFinite(next) ? next + repeatMs + 30 * 24 * HOUR : now + 30 * 24 * HOUR));
       continue;
     }
+    const handled = new Set<string>();
     for (const t of ripe) {
+      if (handled.has(t.taskId)) continue;
+      handled.add(t.taskId);
       if (t.status === 'submitted') {
         await handle.executeUpdate(reviewDeliverableUpdate, { args: [{ taskId: t.taskId, reviewedBy: PEOPLE.reviewer, decision: t.returns === 0 ? 'return' : 'approve', reasons: ['材料不全'] }] });
       } else if (t.kind === 'satisfaction_survey') {
         const pending = s.tasks.filter((x) => x.origin === 'remedial' && x.kind !== 'satisfaction_survey' && x.status !== 'done' && x.status !== 'waived');
-        for (const p of pending) await submit(p.taskId);
+        for (const p of pending.filter((x) => !handled.has(x.taskId))) {
+          handled.add(p.taskId);
+          await submit(p.taskId);
+        }
         await handle.executeUpdate(recordSurveyUpdate, { args: [bad] });
       } else await submit(t.taskId);
     }
