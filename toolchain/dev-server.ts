@@ -88,7 +88,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
  */
 function spawnTiedToParent(binary: string, args: string[]): ChildProcess {
   const script = ['parent=$1; shift', 'self=$$', PARENT_WATCH_SHELL, 'exec "$@"'].join('\n');
+  // Its own process group: Ctrl-C in a terminal reaches only us, so we stop the worker before the
+  // server it talks to. If we die instead, the watcher ends the server.
   return spawn('sh', ['-c', script, 'sh', String(process.pid), binary, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
   });
 }

@@ -5,7 +5,7 @@ const base = { campaign: '第三批深入学习实践科学发展观活动', uni
 /** One realistic set of facts per event, as the workflow would pass them. */
 export const SAMPLE_FACTS: Record<EventKind, Facts> = {
   kickoff: { ...base, firstStage: '学习调研', firstDeadline: '2009年10月31日' },
-  stage_opened: { ...base, stage: '分析检查', stageEnd: '2009年12月15日', tasks: ['征求意见', '专题组织生活会', '分析检查报告'] },
+  stage_opened: { ...base, stage: '分析检查阶段', stageEnd: '2009年12月15日', tasks: ['征求意见', '专题组织生活会', '分析检查报告'] },
   reminder: { ...base, task: '分析检查报告', deadline: '2009年12月10日', daysLeft: 3 },
   due_today: { ...base, task: '调研报告', deadline: '2009年10月31日' },
   urge: { ...base, task: '整改落实措施', deadline: '2010年1月10日', daysOverdue: 2 },
