@@ -246,7 +246,7 @@ export interface ResumeRequest extends OfficeRequest {
 }
 
 export interface ShiftDatesRequest extends OfficeRequest {
-  /** Duration: `5wd`, `7d`, `1mo`, `2h`, or negative (`-3d`) to pull dates in. Moves every task not yet finished and every stage not yet open. */
+  /** Duration: `5wd`, `7d`, `1mo`, `2h` (later only). Moves every task not yet finished and every stage not yet open. */
   shift: string;
 }
 
