@@ -95,7 +95,6 @@ export async function ensureTestServer(): Promise<string> {
     );
     await writeFile(path.join(staging, 'temporal-test-server'), wrapper);
     await chmod(path.join(staging, 'temporal-test-server'), 0o755);
-    await trainClassDataArchive(java, staging);
     if (!existsSync(wrapperPath)) {
       await rm(installDir, { recursive: true, force: true });
       await rename(staging, installDir);
@@ -103,16 +102,20 @@ export async function ensureTestServer(): Promise<string> {
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+  // The archive records the class path it was made with and is refused under any other, so it is
+  // made in the final folder, never in the staging one.
+  if (!existsSync(path.join(installDir, 'app.jsa'))) await trainClassDataArchive(java, installDir);
   return wrapperPath;
 }
 
 /** Starts the server once with -XX:ArchiveClassesAtExit so later starts map the loaded classes. */
 async function trainClassDataArchive(java: string, dir: string): Promise<void> {
   const port = await freePort();
+  const partial = path.join(dir, `app.jsa.${process.pid}`);
   const child = spawn(
     java,
     [
-      `-XX:ArchiveClassesAtExit=${path.join(dir, 'app.jsa')}`,
+      `-XX:ArchiveClassesAtExit=${partial}`,
       '-XX:TieredStopAtLevel=1',
       '-XX:+UseSerialGC',
       '-cp',
@@ -129,4 +132,5 @@ async function trainClassDataArchive(java: string, dir: string): Promise<void> {
     child.kill('SIGTERM');
     await exited;
   }
+  if (existsSync(partial)) await rename(partial, path.join(dir, 'app.jsa'));
 }
