@@ -23,6 +23,7 @@ export const API_ACTIONS = [
   'dashboard',
   'batch',
   'report',
+  'launch',
 ] as const;
 export type ApiAction = (typeof API_ACTIONS)[number];
 
@@ -44,6 +45,7 @@ export const ACTION_LABELS: Record<ApiAction, string> = {
   dashboard: '查看汇总',
   batch: '批量操作',
   report: '导出报表',
+  launch: '发起活动',
 };
 
 /** The role matrix (docs/api.md prints it). */
@@ -65,6 +67,7 @@ export const ROLE_MATRIX: Record<ApiAction, readonly Role[]> = {
   dashboard: ['office', 'group'],
   batch: ['office'],
   report: ['office'],
+  launch: ['office'],
 };
 
 export class AccessDenied extends Error {

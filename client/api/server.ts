@@ -13,10 +13,13 @@ import { runBatch } from '../commands/campaign/batch.js';
 import { overdueItems } from '../commands/campaign/overdue.js';
 import { runOperation, unitStatus, type Operation, type OperationRequests } from '../commands/campaign/unit-ops.js';
 import { campaignOverview, listUnits, type UnitFilter } from '../commands/campaign/visibility.js';
+import { DEFAULT_OFFICE, type Office } from '../commands/campaign/people.js';
+import { defaultPlansDir } from '../../activities/index.js';
 import { collectReport } from '../report/collect.js';
 import { reportBuffer } from '../report/xlsx.js';
 import { AccessDenied, requireCampaign, requireRole, requireUnitAccess, type ApiAction } from './access.js';
 import { ApiError, errorReply } from './errors.js';
+import { registerLaunchRoutes } from './launch-routes.js';
 import { BODY_SCHEMAS, OPERATION_PATHS, batchBody, campaignParams, errorSchema, filterQuery, unitParams, type BodyOperation } from './schemas.js';
 import { hashToken, type Principal, type TokenStore } from './tokens.js';
 import { checkFileType, type UploadStore } from './uploads.js';
@@ -37,6 +40,15 @@ export interface ApiServerOptions {
   rateLimitPerMinute?: number;
   logger?: boolean;
   now?: () => number;
+  /**
+   * Where uploaded plans are kept as `<id>.yaml`: the worker must read the same folder. Default
+   * CAMPAIGN_PLANS_DIR, else the repository's plans/ (the worker's own default).
+   */
+  plansDir?: string;
+  /** Task queue of units started from the console; default CAMPAIGN_TASK_QUEUE, else `campaign`. */
+  taskQueue?: string;
+  /** The office named in launched units' input (notifications sign with it). */
+  office?: Office;
 }
 
 const PUBLIC = new Set(['/openapi.json', '/health']);
@@ -287,6 +299,15 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
       },
     );
   }
+
+  registerLaunchRoutes(app, {
+    client,
+    store,
+    principalOf,
+    plansDir: o.plansDir ?? process.env.CAMPAIGN_PLANS_DIR ?? defaultPlansDir,
+    taskQueue: o.taskQueue ?? process.env.CAMPAIGN_TASK_QUEUE ?? 'campaign',
+    office: o.office ?? DEFAULT_OFFICE,
+  });
 
   app.get<{ Params: { campaignId: string } }>(
     '/api/campaigns/:campaignId/report.xlsx',

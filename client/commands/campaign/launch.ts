@@ -125,6 +125,8 @@ export async function launchCampaign(client: Client, o: LaunchOptions): Promise<
         taskQueue: o.taskQueue,
         args: [unitInput(plan, planSha, u, { campaignId: o.campaignId, start: o.start, office })],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // Names travel with visibility lists, so a board shows them without querying each unit.
+        memo: { unitName: u.name, groupName: u.group.name },
         // Set at start so dashboards count the unit before its first workflow task runs.
         typedSearchAttributes: [
           { key: CampaignId, value: o.campaignId },

@@ -179,6 +179,9 @@ async function aggregateByListing(client: Client, query: string, attribute: stri
 export interface UnitRow {
   workflowId: string;
   unitId: string;
+  /** From the memo set at start; absent for units started before names were memoised. */
+  unitName?: string;
+  groupName?: string;
   unitType: string;
   group: string;
   stage: string;
@@ -187,11 +190,18 @@ export interface UnitRow {
   status: string;
 }
 
+const memoText = (memo: Record<string, unknown> | undefined, key: string): { [k: string]: string } => {
+  const v = memo?.[key];
+  return typeof v === 'string' && v !== '' ? { [key]: v } : {};
+};
+
 export function unitRowOf(wf: WorkflowExecutionInfo): UnitRow {
   const sa = wf.typedSearchAttributes;
   return {
     workflowId: wf.workflowId,
     unitId: sa.get(UnitId) ?? '',
+    ...memoText(wf.memo, 'unitName'),
+    ...memoText(wf.memo, 'groupName'),
     unitType: sa.get(UnitType) ?? '',
     group: sa.get(SupervisorGroup) ?? '',
     stage: sa.get(CampaignStage) ?? '',
