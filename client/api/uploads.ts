@@ -4,8 +4,10 @@
  * no-op. Types are checked by extension and by the file's leading bytes, not the client's word.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 
 export interface StoredFile {
   ref: string;
@@ -17,9 +19,16 @@ export interface StoredFile {
 export interface UploadStore {
   put(bytes: Buffer): Promise<StoredFile>;
   has(ref: string): Promise<boolean>;
+  /** The file's bytes as a stream (never buffered whole), or undefined when no such file is stored. */
+  open(ref: string): Promise<Readable | undefined>;
 }
 
 export const FILE_REF = /^sha256:([0-9a-f]{64})$/;
+
+/** `sha256:<hex>` for these bytes: the name a file is stored under, whichever store holds it. */
+export function contentRef(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
 
 /** Local folder (`.data/uploads` by default), fanned out by the first two hex digits. */
 export function localUploadStore(root: string): UploadStore & { pathOf(ref: string): string } {
@@ -31,7 +40,7 @@ export function localUploadStore(root: string): UploadStore & { pathOf(ref: stri
   return {
     pathOf,
     async put(bytes) {
-      const ref = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+      const ref = contentRef(bytes);
       const final = pathOf(ref);
       if (await stat(final).then(() => true, () => false)) return { ref, size: bytes.length, existed: true };
       await mkdir(path.dirname(final), { recursive: true });
@@ -48,6 +57,12 @@ export function localUploadStore(root: string): UploadStore & { pathOf(ref: stri
     async has(ref) {
       if (!FILE_REF.test(ref)) return false;
       return stat(pathOf(ref)).then(() => true, () => false);
+    },
+    async open(ref) {
+      if (!FILE_REF.test(ref)) return undefined;
+      const file = pathOf(ref);
+      if (!(await stat(file).then((s) => s.isFile(), () => false))) return undefined;
+      return createReadStream(file);
     },
   };
 }

@@ -13,7 +13,7 @@ import { parseRosterFile } from '../../domain/roster/parse-file.js';
 import { UNIT_TYPE_IDS } from '../../domain/unit-types.js';
 import type { UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
 import { TokenStore, issueTokens, writeTokenFiles } from '../api/tokens.js';
-import { localUploadStore } from '../api/uploads.js';
+import { UploadConfigError, describeUploadStore, openUploadStore, uploadStoreConfig, type UploadStoreConfig } from '../api/uploads-config.js';
 import { connectClient } from '../connection.js';
 import { collectReport } from '../report/collect.js';
 import { stageTitle, unitTypeLabel, writeReportFile } from '../report/xlsx.js';
@@ -260,7 +260,7 @@ const opt = <K extends string>(k: K, v: string | undefined): Partial<Record<K, s
 
 /** Files named with --file are stored like API uploads; the workflow gets only their references. */
 async function fileRefs(o: UpdateOptions): Promise<string[]> {
-  const store = localUploadStore(str(o, 'uploads') ?? DEFAULT_UPLOADS);
+  const store = openUploadStore(uploadStoreConfig(process.env, str(o, 'uploads') ?? DEFAULT_UPLOADS));
   const refs = [...list(o, 'ref')];
   for (const f of list(o, 'file')) {
     let bytes: Buffer;
@@ -516,15 +516,41 @@ export function registerCampaignCommands(program: Command): void {
     .option('--max-upload-mb <n>', '单个文件上限（MB）', '20')
     .action(async (o: { tokens: string; host: string; port: string; uploads: string; maxUploadMb: string }) => {
       const { createApiServer } = await import('../api/server.js');
+      let uploadConfig: UploadStoreConfig;
+      try {
+        uploadConfig = uploadStoreConfig(process.env, o.uploads);
+      } catch (e) {
+        if (!(e instanceof UploadConfigError)) throw e;
+        console.error(e.message);
+        process.exitCode = 1;
+        return;
+      }
       const c = await connectClient();
       const app = await createApiServer({
         temporalClient: c.client,
         store: await TokenStore.load(o.tokens),
-        uploads: localUploadStore(o.uploads),
+        uploads: openUploadStore(uploadConfig),
         maxUploadBytes: Number(o.maxUploadMb) * 1024 * 1024,
         logger: true,
       });
       await app.listen({ host: o.host, port: Number(o.port) });
-      console.log(`API 已启动：http://${o.host}:${o.port}（文档 /openapi.json）`);
+      console.log(`API 已启动：http://${o.host}:${o.port}（文档 /openapi.json；上传文件存放于${describeUploadStore(uploadConfig)}）`);
+      // Ctrl-C / a service manager's stop: finish requests in flight, then leave with status 0.
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        void app
+          .close()
+          .then(() => c.close())
+          .then(
+            () => console.log('API 已停止'),
+            (e: unknown) => {
+              console.error(`停止 API 时出错：${(e as Error).message}`);
+              process.exitCode = 1;
+            },
+          );
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
     });
 }
