@@ -4,6 +4,7 @@
  * campaign inside its history budget. Items go out one after another so mail order is stable.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import type { QuietHoursSpec } from '../domain/routing/quiet-spec.js';
 import type { DeliverNotificationInput, DeliveryReport } from './notify/types.js';
 
 export interface BatchItemResult {
@@ -15,12 +16,18 @@ export interface BatchItemResult {
 
 type Deliver = (input: DeliverNotificationInput) => Promise<DeliveryReport>;
 
+/** What every item of one batch shares (the unit's plan quiet hours), sent once instead of per item. */
+export interface BatchCommon {
+  quietHours?: QuietHoursSpec;
+}
+
 export function createCampaignNotifyActivities(deliver: Deliver | undefined) {
   return {
-    async deliverNotifications(inputs: DeliverNotificationInput[]): Promise<BatchItemResult[]> {
+    async deliverNotifications(inputs: DeliverNotificationInput[], common: BatchCommon = {}): Promise<BatchItemResult[]> {
       if (!deliver) throw ApplicationFailure.nonRetryable('通知未配置：worker 启动时没有提供 notify 依赖', 'NotifyNotConfigured');
       const out: BatchItemResult[] = [];
-      for (const input of inputs) {
+      for (const item of inputs) {
+        const input: DeliverNotificationInput = item.quietHours || !common.quietHours ? item : { ...item, quietHours: common.quietHours };
         try {
           out.push({ notificationId: input.notificationId, report: await deliver(input) });
         } catch (e) {

@@ -17,7 +17,9 @@ import {
   type WorkCalendar,
 } from '../../domain/calendar/index.js';
 import { isDayUnit } from '../../domain/plan/expr.js';
-import type { Plan, Role } from '../../domain/plan/schema.js';
+import type { Channel, Plan, Role } from '../../domain/plan/schema.js';
+import type { EventKind } from '../../domain/routing/event-kinds.js';
+import { escalationEventFor, routeNotification } from '../../domain/routing/route.js';
 import {
   appliesTo,
   anchorOf,
@@ -50,22 +52,6 @@ import type {
   UnitCampaignStatus,
 } from './messages.js';
 
-/** Same set as activities/notify/types.ts EventKind; repeated so workflow code imports no activity module. */
-export type EventKind =
-  | 'kickoff'
-  | 'stage_opened'
-  | 'reminder'
-  | 'due_today'
-  | 'urge'
-  | 'supervise'
-  | 'bulletin'
-  | 'returned'
-  | 'approved'
-  | 'lookback_gaps'
-  | 'survey_result'
-  | 'remedial_opened'
-  | 'completed';
-
 type Fact = string | number | boolean | null | readonly Fact[] | { readonly [k: string]: Fact };
 
 /** A notification waiting to be delivered. `id` is the idempotency key: never reused for another message. */
@@ -73,7 +59,11 @@ export interface Outgoing {
   id: string;
   event: EventKind;
   facts: Record<string, Fact>;
+  /** Resolved from the plan's routing when queued, so a message keeps its route across retries. */
   to: Role[];
+  cc: Role[];
+  channels: Channel[];
+  ignoreQuietHours: boolean;
   /** Set when the activity deferred it (quiet hours): try again at this instant. */
   notBefore?: string;
 }
@@ -166,6 +156,16 @@ export function base(ctx: Ctx): string {
   return `campaign/${ctx.campaignId}/unit/${ctx.unit.id}`;
 }
 
+/**
+ * Queues one notification routed by the plan (`routing.events`, escalation levels, defaults).
+ * `alsoTo` adds roles a rule of the campaign itself requires (the office after failed 补课).
+ */
+function queue(ctx: Ctx, state: CampaignState, n: { id: string; event: EventKind; facts: Record<string, Fact>; level?: number; alsoTo?: readonly Role[] }): void {
+  const r = routeNotification(ctx.plan, n.event, n.level === undefined ? {} : { level: n.level });
+  const to = [...new Set([...r.to, ...(n.alsoTo ?? [])])];
+  state.outbox.push({ id: n.id, event: n.event, facts: n.facts, to, cc: r.cc.filter((x) => !to.includes(x)), channels: r.channels, ignoreQuietHours: r.ignoreQuietHours });
+}
+
 // ───────────────────────────── construction ─────────────────────────────
 
 export function initialState(ctx: Ctx, schedule: Schedule, now: number): CampaignState {
@@ -198,11 +198,10 @@ export function initialState(ctx: Ctx, schedule: Schedule, now: number): Campaig
     run: 1,
   };
   const first = state.stages[0];
-  state.outbox.push({
+  queue(ctx, state, {
     id: `${base(ctx)}/kickoff`,
     event: 'kickoff',
     facts: { ...common(ctx), firstStage: first?.title ?? '', firstDeadline: first ? cnDate(ctx, first.dueAt) : '' },
-    to: ['liaison', 'unit_head', 'supervisor_group'],
   });
   note(state, now, 'kickoff', `活动启动，共 ${state.stages.length} 个阶段、${state.tasks.length} 项工作`);
   return state;
@@ -319,12 +318,6 @@ function currentStageId(state: CampaignState): string {
   return open.at(-1)?.stageId ?? state.stages.filter((s) => s.status === 'complete').at(-1)?.stageId ?? state.stages[0]?.stageId ?? '';
 }
 
-function escalationEvent(roles: readonly Role[]): EventKind {
-  if (roles.includes('office')) return 'bulletin';
-  if (roles.includes('supervisor_group')) return 'supervise';
-  return 'urge';
-}
-
 function escalationFacts(ctx: Ctx, t: TaskState, now: number): Record<string, Fact> {
   return {
     ...common(ctx),
@@ -375,11 +368,10 @@ function openStages(ctx: Ctx, state: CampaignState, now: number): void {
     } else if (ms(s.opensAt) > now) return;
     s.status = 'open';
     const titles = state.tasks.filter((t) => t.sched.stageId === s.stageId).map((t) => t.sched.title);
-    state.outbox.push({
+    queue(ctx, state, {
       id: `${base(ctx)}/stage/${s.stageId}/opened`,
       event: 'stage_opened',
       facts: { ...common(ctx), stage: s.title, stageEnd: cnDate(ctx, s.dueAt), tasks: titles },
-      to: ['liaison', 'unit_head'],
     });
     note(state, now, 'stage_opened', `「${s.title}」开始`);
   });
@@ -408,7 +400,7 @@ function tickTask(ctx: Ctx, state: CampaignState, t: TaskState, now: number): vo
     const folded = r.kind === 'opened' && t.origin === 'plan' && stage?.opensAt === t.sched.opensAt && t.rev === 0;
     if (!folded) {
       const dueToday = r.kind === 'due_day';
-      state.outbox.push({
+      queue(ctx, state, {
         id: `${id}/reminder/${due}`,
         event: dueToday ? 'due_today' : 'reminder',
         facts: {
@@ -417,7 +409,6 @@ function tickTask(ctx: Ctx, state: CampaignState, t: TaskState, now: number): vo
           deadline: cnDate(ctx, t.sched.dueAt),
           ...(dueToday ? {} : { daysLeft: Math.max(0, calendarDays(ctx, iso(now), t.sched.dueAt)) }),
         },
-        to: [...r.to],
       });
     }
   }
@@ -447,7 +438,8 @@ function tickTask(ctx: Ctx, state: CampaignState, t: TaskState, now: number): vo
 }
 
 function fireEscalation(ctx: Ctx, state: CampaignState, t: TaskState, level: number, label: string, roles: Role[], id: string, now: number): void {
-  state.outbox.push({ id, event: escalationEvent(roles), facts: escalationFacts(ctx, t, now), to: [...new Set(roles)] });
+  // The rung's kind follows who it reaches; its recipients and channels come from the plan's level.
+  queue(ctx, state, { id, event: escalationEventFor(roles), facts: escalationFacts(ctx, t, now), level });
   state.escalationsSent += 1;
   state.highestLevel = Math.max(state.highestLevel, level);
   note(state, now, 'escalation', `「${t.sched.title}」逾期，${label}（第 ${level} 级）`);
@@ -485,7 +477,7 @@ export function runLookBack(ctx: Ctx, state: CampaignState, now: number): void {
     note(state, now, 'look_back', '回头看：未发现缺项');
     return;
   }
-  state.outbox.push({
+  queue(ctx, state, {
     id: `${base(ctx)}/look_back/gaps`,
     event: 'lookback_gaps',
     facts: {
@@ -493,7 +485,6 @@ export function runLookBack(ctx: Ctx, state: CampaignState, now: number): void {
       gaps: gaps.map((g) => ({ item: g.t.sched.title, note: g.why })),
       deadline: cnDate(ctx, gapDue),
     },
-    to: ['liaison', 'unit_head', 'supervisor_group'],
   });
   note(state, now, 'look_back', `回头看：${gaps.length} 项查缺补缺（${gaps.map((g) => g.t.sched.title).join('、')}），限 ${cnDate(ctx, gapDue)} 前补齐`);
 }
@@ -514,11 +505,10 @@ function finishIfDone(ctx: Ctx, state: CampaignState, now: number): void {
   if (!state.tasks.every((t) => FINISHED.includes(t.status))) return;
   state.phase = 'completed';
   state.finishedAt = iso(now);
-  state.outbox.push({
+  queue(ctx, state, {
     id: `${base(ctx)}/completed`,
     event: 'completed',
     facts: { ...common(ctx), completedOn: cnDate(ctx, iso(now)) },
-    to: ['office', 'supervisor_group', 'unit_head'],
   });
   note(state, now, 'completed', '全部工作完成，资料归档');
 }
@@ -584,11 +574,10 @@ export function review(ctx: Ctx, state: CampaignState, req: ReviewDeliverableReq
   if (req.decision === 'approve') {
     t.status = 'done';
     t.completedAt = iso(now);
-    state.outbox.push({
+    queue(ctx, state, {
       id: `${base(ctx)}/task/${t.sched.taskId}/approved/${t.submissions}`,
       event: 'approved',
       facts: { ...common(ctx), task: t.sched.title, reviewer: ctx.groupName },
-      to: ['liaison', 'unit_head'],
     });
     note(state, now, 'approved', `「${t.sched.title}」经指导组审查通过`);
     afterCompletion(ctx, state, t, now);
@@ -606,11 +595,10 @@ export function review(ctx: Ctx, state: CampaignState, req: ReviewDeliverableReq
     const fresh = deadlineAfter(ctx, iso(now), ctx.plan.lookBack?.gapDeadline ?? '5wd');
     if (ms(fresh) > ms(t.sched.dueAt)) t.sched = withDeadline(ctx, t, t.sched.opensAt, fresh);
     rearm(t, now);
-    state.outbox.push({
+    queue(ctx, state, {
       id: `${base(ctx)}/task/${t.sched.taskId}/returned/${t.returns}`,
       event: 'returned',
       facts: { ...common(ctx), task: t.sched.title, reviewer: ctx.groupName, reasons, resubmitBy: cnDate(ctx, t.sched.dueAt) },
-      to: ['liaison', 'unit_head'],
     });
     note(state, now, 'returned', `「${t.sched.title}」被退回（${reasons.join('；')}），限 ${cnDate(ctx, t.sched.dueAt)} 前重新报送`);
   }
@@ -711,9 +699,7 @@ export function recordSurvey(ctx: Ctx, state: CampaignState, req: RecordSurveyRe
     verdict = `经${state.remedialRound}轮补课仍多数不满意，记录在案`;
     state.surveyOutcome = 'failed_closed';
   }
-  const to = new Set<Role>(rule.reportTo);
-  if (exhausted && rule.afterMaxRounds === 'escalate_office') to.add('office');
-  state.outbox.push({
+  queue(ctx, state, {
     id: `${base(ctx)}/survey/${round}/result`,
     event: 'survey_result',
     facts: {
@@ -723,7 +709,7 @@ export function recordSurvey(ctx: Ctx, state: CampaignState, req: RecordSurveyRe
       verdict,
       remedial: remedialNeeded && !exhausted,
     },
-    to: [...to],
+    ...(exhausted && rule.afterMaxRounds === 'escalate_office' ? { alsoTo: ['office'] as Role[] } : {}),
   });
   note(state, now, 'survey', `第 ${round} 次满意度测评（${req.method}，${req.respondents} 人）：满意 ${req.satisfied}、基本满意 ${req.basicallySatisfied}、不满意 ${req.dissatisfied}；${verdict}`);
   if (remedialNeeded && !exhausted) openRemedialRound(ctx, state, t, now);
@@ -742,11 +728,10 @@ function openRemedialRound(ctx: Ctx, state: CampaignState, survey: TaskState, no
   state.tasks.push(
     newTask(syntheticTask(ctx, { taskId: `remedial_${r}_resurvey`, stageId: survey.sched.stageId, title: `补课（第${r}轮）：重新测评`, kind: 'satisfaction_survey', opensAt: iso(now), dueAt }), 'remedial'),
   );
-  state.outbox.push({
+  queue(ctx, state, {
     id: `${base(ctx)}/remedial/${r}/opened`,
     event: 'remedial_opened',
     facts: { ...common(ctx), reason: `满意度测评中多数群众不满意（第${r}轮补课）`, deadline: cnDate(ctx, dueAt) },
-    to: ['liaison', 'unit_head', 'supervisor_group'],
   });
   note(state, now, 'remedial', `开始第 ${r} 轮补课，限 ${cnDate(ctx, dueAt)} 前完成并重新测评`);
 }

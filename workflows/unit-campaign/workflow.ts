@@ -19,6 +19,8 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../../activities/index.js';
 import type { Plan } from '../../domain/plan/schema.js';
+import { recipientsFor, type UnitContacts } from '../../domain/routing/recipients.js';
+import { quietHoursFor } from '../../domain/routing/quiet-spec.js';
 import { buildSchedule, calendarForPlan } from '../../domain/schedule/index.js';
 import {
   CampaignId,
@@ -48,7 +50,6 @@ import {
   type UnitCampaignResult,
   type UnitCampaignStatus,
 } from './messages.js';
-import { recipientsFor } from './recipients.js';
 import * as S from './state.js';
 import * as V from './validators.js';
 
@@ -186,6 +187,10 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
     ]);
   }
 
+  const contacts: UnitContacts = { ...input.unit, office: input.office, districtLeader: input.districtLeader };
+  // Once per batch rather than per item: the same for every message of this unit.
+  const quietHours = quietHoursFor(plan);
+
   async function drain(): Promise<void> {
     const due = st.outbox.filter((o) => !o.notBefore || Date.parse(o.notBefore) <= now());
     if (due.length === 0) return;
@@ -193,12 +198,13 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
       notificationId: o.id,
       event: o.event,
       facts: o.facts,
-      recipients: recipientsFor(input, o.to),
-      channels: [...plan.channels],
+      recipients: recipientsFor([...o.to, ...o.cc], contacts),
+      channels: [...o.channels],
+      ...(o.ignoreQuietHours ? { ignoreQuietHours: true } : {}),
     }));
     let results: Awaited<ReturnType<typeof deliverNotifications>>;
     try {
-      results = await deliverNotifications(inputs);
+      results = await deliverNotifications(inputs, { quietHours });
     } catch (e) {
       if (isCancellation(e)) throw e;
       log.warn('notifications failed after retries; trying again later', { count: due.length });

@@ -45,7 +45,7 @@ describe('unit campaign state machine', () => {
     expect(mine.filter((o) => o.id.includes('/escalation/')).map((o) => o.event)).toEqual(['urge', 'urge', 'supervise', 'bulletin']);
     expect(mine.filter((o) => o.event === 'due_today')).toHaveLength(1);
     const bulletin = mine.find((o) => o.event === 'bulletin')!;
-    expect([...bulletin.to].sort()).toEqual(['office', 'supervisor_group', 'unit_head']);
+    expect([...bulletin.to, ...bulletin.cc].sort()).toEqual(['office', 'supervisor_group', 'unit_head']);
     // Then the last level repeats.
     const st = s.tasks.find((t) => t.sched.taskId === 'convey_spirit')!;
     expect(st.repeatAt).toBeDefined();

@@ -12,6 +12,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { customSearchAttributes } from '../../../workflows/search-attributes.js';
 import type { Worker } from '@temporalio/worker';
 import type { ParsedMail } from 'mailparser';
+import { Context } from '@temporalio/activity';
+import type { SmsSender } from '../../../activities/notify/sms/sms-sender.js';
 import { defaultPlansDir } from '../../../activities/index.js';
 import { chineseDaysCalendar } from '../../../activities/notify/chinese-days-calendar.js';
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
@@ -81,7 +83,20 @@ export async function writeRelativePlan(plansDir: string, sourceId: string, newI
   return reloaded.plan;
 }
 
-export async function startHarness(): Promise<Harness> {
+/**
+ * The notification activity's clock follows the test server, not the wall: quiet hours are judged
+ * at the instant the workflow scheduled the attempt (time stands still while an activity runs).
+ */
+export const serverClock = {
+  now: (): Date => new Date(Context.current().info.currentAttemptScheduledTimestampMs),
+};
+
+export interface HarnessOptions {
+  /** SMS provider for the notification activity (e.g. the HTTP gateway to a loopback receiver). */
+  sms?: SmsSender;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const [env, mailbox] = await Promise.all([createTimeSkippingEnv(), startMailbox()]);
   // The Java test server knows no custom search attributes until told, like a fresh cluster.
   await env.connection.operatorService.addSearchAttributes({
@@ -106,6 +121,8 @@ export async function startHarness(): Promise<Harness> {
         deliveryLog,
         calendar: chineseDaysCalendar,
         mailer,
+        clock: serverClock,
+        ...(options.sms ? { sms: options.sms } : {}),
         settings: {
           officeName: '区学习实践活动办公室',
           mailFrom: '区学习实践活动办公室 <office@xuexi.example.gov.cn>',
