@@ -5,7 +5,7 @@
  * folder the worker reads (`<id>.yaml`, referenced by id and sha256), so API and worker must be
  * given the same folder (CAMPAIGN_PLANS_DIR).
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -69,6 +69,8 @@ async function readForm(request: FastifyRequest): Promise<LaunchUpload> {
 async function keepPlan(plansDir: string, parsed: ParsedLaunch): Promise<string> {
   const plan = parsed.plan!;
   const file = path.join(plansDir, `${plan.id}.yaml`);
+  // The preview refused other bytes under this id; the same bytes need no write.
+  if (await stat(file).then(() => true, () => false)) return file;
   await mkdir(plansDir, { recursive: true });
   const tmp = `${file}.${randomUUID()}.part`;
   try {
