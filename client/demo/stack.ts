@@ -96,6 +96,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       store: new TokenStore(o.tokens),
       uploads: localUploadStore(path.join(o.dataDir, 'uploads')),
       rateLimitPerMinute: o.rateLimitPerMinute ?? 3000,
+      // Campaigns launched from the console: plans land where this worker reads them.
+      plansDir: o.plansDir,
+      taskQueue: o.taskQueue,
+      office: { name: o.officeName, members: [{ id: 'office', name: o.officeName, email: o.officeEmail }] },
     });
     closers.push(() => api.close());
     const web = await startConsoleServer({ api, ...(o.consolePort !== undefined ? { port: o.consolePort } : {}), ...(o.demoLogins ? { demoLogins: o.demoLogins } : {}) });

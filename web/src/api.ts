@@ -37,8 +37,9 @@ export interface Overview {
 export interface UnitRow {
   workflowId: string;
   unitId: string;
-  /** Not yet served by the API (asked for); the console falls back to the unit's status. */
+  /** From the memo set at start; units started before that fall back to their status. */
   unitName?: string;
+  groupName?: string;
   unitType: string;
   group: string;
   stage: string;
@@ -69,6 +70,78 @@ export interface UnitFilter {
   overdue?: boolean;
   remedialRound?: number;
 }
+
+export interface RosterProblem {
+  sheet: 'units' | 'groups' | 'file';
+  row?: number;
+  column?: string;
+  code: string;
+  message: string;
+}
+
+export interface PreviewTask {
+  taskId: string;
+  no?: number;
+  title: string;
+  opensAt: string;
+  dueAt: string;
+  review?: string;
+  reminders: { at: string; label: string }[];
+  escalations: { level: number; at: string; label: string }[];
+}
+
+export interface UnitKindPreview {
+  unitType: string;
+  unitTypeLabel: string;
+  flags: string[];
+  flagLabels: string[];
+  unitCount: number;
+  refusedReason?: string;
+  stages: { stageId: string; title: string; opensAt: string; dueAt: string; afterPrevious: boolean; tasks: PreviewTask[] }[];
+  warnings: string[];
+}
+
+export interface CampaignPreview {
+  ok: boolean;
+  plan?: { id: string; title: string; stages: number; steps: number; calendar: string; escalation: string[] };
+  planErrors: { file: string; line: number; path: string; message: string; text: string }[];
+  inputErrors: string[];
+  rosterErrors: RosterProblem[];
+  rosterWarnings: RosterProblem[];
+  roster?: { units: number; usableUnits: number; rowsWithErrors: number[]; fatal: boolean };
+  previews: UnitKindPreview[];
+}
+
+export interface LaunchSummary {
+  campaignId: string;
+  planTitle: string;
+  started: number;
+  alreadyRunning: number;
+  refused: number;
+  units: { unitId: string; unitName: string; outcome: 'started' | 'already_running' | 'refused'; reason?: string }[];
+  skippedRows: number[];
+  elapsedMs: number;
+}
+
+export interface LaunchFiles {
+  plan?: File;
+  roster?: File;
+  groups?: File;
+  start: string;
+  skipBadRows?: boolean;
+}
+
+const launchForm = (f: LaunchFiles): FormData => {
+  const form = new FormData();
+  // Text fields first: the server reads the parts in order.
+  form.append('start', f.start);
+  if (f.skipBadRows) form.append('skipBadRows', 'true');
+  for (const k of ['plan', 'roster', 'groups'] as const) {
+    const file = f[k];
+    if (file) form.append(k, file, file.name);
+  }
+  return form;
+};
 
 export class ApiFailure extends Error {
   constructor(
@@ -146,6 +219,8 @@ export const api = {
   acknowledge: (campaignId: string, unitId: string, body: { taskId: string; level: number; note?: string }) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/acknowledge`, body),
   extend: (campaignId: string, unitId: string, body: { taskId: string; newDue: string; reason: string }) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/extend`, body),
   addGap: (campaignId: string, unitId: string, body: { title: string; note?: string }) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/gap-items`, body),
+  preview: (campaignId: string, f: LaunchFiles) => call<CampaignPreview>('POST', `${c(campaignId)}/preview`, launchForm(f)),
+  start: (campaignId: string, f: LaunchFiles) => call<LaunchSummary>('POST', `${c(campaignId)}/start`, launchForm(f)),
   report: (campaignId: string) => call<Blob>('GET', `${c(campaignId)}/report.xlsx`),
 };
 

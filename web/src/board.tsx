@@ -1,6 +1,6 @@
 /**
- * The campaign board: one row per unit, one 红黄绿 cell per stage. Which units and their stage come
- * from visibility (cheap, every few seconds); the per-stage colours need each unit's status, so
+ * The campaign board: one row per unit, one 红黄绿 cell per stage. Which units, their names and
+ * stage come from visibility (cheap, every few seconds); the per-stage colours need each unit's status, so
  * those are read for the first rows shown only, a few at a time.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -83,7 +83,7 @@ export function Board({ rows, statuses, groupNames }: { rows: UnitRow[]; statuse
                   <a href={`#/unit/${encodeURIComponent(r.unitId)}`}>{r.unitName ?? s?.unitName ?? r.unitId}</a>
                 </td>
                 <td>{unitTypeLabel(r.unitType)}</td>
-                <td>{groupNames?.get(r.group) ?? r.group}</td>
+                <td title={r.group}>{groupNames?.get(r.group) ?? r.groupName ?? r.group}</td>
                 {columns.map((c) => {
                   const st = s?.stages.find((x) => x.stageId === c.stageId);
                   if (!s || !st) return <td key={c.stageId} class="muted">—</td>;

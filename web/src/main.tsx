@@ -1,11 +1,13 @@
 /**
  * The console's shell: log in with a token, then the page for the token's role. Hash routes keep
- * it a static site the API can serve as files: #/ (the role's home), #/unit/<id> (one unit).
+ * it a static site the API can serve as files: #/ (the role's home), #/unit/<id> (one unit),
+ * #/launch (the office launches a campaign).
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiFailure, demoLogins, session, type DemoLogin, type Me } from './api.js';
 import { GroupPage } from './group.js';
+import { LaunchPage } from './launch.js';
 import { OfficePage } from './office.js';
 import { UnitPage } from './unit.js';
 import { Notice } from './ui.js';
@@ -42,6 +44,7 @@ function App() {
   const home = me.role === 'unit' ? `#/unit/${encodeURIComponent(me.unitId ?? '')}` : '#/';
   let page;
   if (unitMatch?.[1]) page = <UnitPage key={unitMatch[1]} me={me} unitId={decodeURIComponent(unitMatch[1])} />;
+  else if (hash.startsWith('#/launch') && me.role === 'office') page = <LaunchPage me={me} />;
   else if (me.role === 'office') page = <OfficePage me={me} />;
   else if (me.role === 'group') page = <GroupPage me={me} />;
   else page = <UnitPage me={me} unitId={me.unitId ?? ''} />;

@@ -54,7 +54,12 @@ export function OfficePage({ me }: { me: Me }) {
 
   return (
     <div class="office">
-      <h1>活动总览 · {me.campaignId}</h1>
+      <div class="page-head">
+        <h1>活动总览 · {me.campaignId}</h1>
+        <a class="button" id="go-launch" href="#/launch">
+          发起活动
+        </a>
+      </div>
       {overview.error && <Notice kind="error">{overview.error.message}</Notice>}
       <div class="stats" id="counts">
         <Stat label="参学单位" value={o?.total ?? '…'} />
