@@ -605,7 +605,14 @@ export function review(ctx: Ctx, state: CampaignState, req: ReviewDeliverableReq
   advance(ctx, state, now);
 }
 
-/** Follow-ups when a task is finished: continued rectification starts after the summary. */
+/** Time the archive (资料归档) gets once continued rectification is over, unless its planned date is later. */
+const ARCHIVE_AFTER_RECTIFICATION = '10wd';
+
+/**
+ * Follow-ups when a task is finished: continued rectification starts after the summary. Its
+ * progress reports open one after another at the plan's interval (each opens when the previous
+ * one falls due), and the archive waits until the whole period is over.
+ */
 function afterCompletion(ctx: Ctx, state: CampaignState, t: TaskState, now: number): void {
   const cr = ctx.plan.continuedRectification;
   if (!cr || t.sched.kind !== 'summary' || t.status !== 'done' || !appliesTo(cr.appliesTo, ctx.unit)) return;
@@ -617,13 +624,19 @@ function afterCompletion(ctx: Ctx, state: CampaignState, t: TaskState, now: numb
   for (let n = 1; n <= 24; n++) {
     const dueAt = deadlineAfter(ctx, iso(now), `${every.amount * n}${every.unit}`);
     if (ms(dueAt) > ms(end) + 1000) break;
-    state.tasks.push({
-      ...newTask(syntheticTask(ctx, { taskId: `progress_${n}`, stageId: t.sched.stageId, title: `继续整改进展报告（第${n}次）`, kind: 'task', opensAt, dueAt }), 'progress'),
-      status: 'open',
-    });
+    const report = newTask(syntheticTask(ctx, { taskId: `progress_${n}`, stageId: t.sched.stageId, title: `继续整改进展报告（第${n}次）`, kind: 'task', opensAt, dueAt }), 'progress');
+    if (n === 1) report.status = 'open';
+    state.tasks.push(report);
     opensAt = dueAt;
   }
-  note(state, now, 'continued_rectification', `进入继续整改（${total.amount}${total.unit}），定期报告进展`);
+  for (const a of state.tasks) {
+    if (a.sched.kind !== 'archive' || (a.status !== 'pending' && a.status !== 'open')) continue;
+    const due = deadlineAfter(ctx, end, ARCHIVE_AFTER_RECTIFICATION);
+    a.sched = withDeadline(ctx, a, end, ms(a.sched.dueAt) > ms(due) ? a.sched.dueAt : due);
+    a.status = 'pending';
+    rearm(a, now);
+  }
+  note(state, now, 'continued_rectification', `进入继续整改（${total.amount}${total.unit}），每 ${every.amount}${every.unit} 报告一次进展，${cnDate(ctx, end)} 后资料归档`);
 }
 
 export function acknowledge(state: CampaignState, taskId: string, level: number, now: number): void {

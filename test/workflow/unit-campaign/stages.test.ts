@@ -1,0 +1,126 @@
+import { copyFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { unitWorkflowId } from '../../../workflows/ids.js';
+import { statusQuery, submitDeliverableUpdate } from '../../../workflows/unit-campaign/messages.js';
+import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
+import { uniqueName } from '../../support/unique.js';
+import { FILE_REF, PEOPLE, campaignInput, mailsOf, sleepUntil, startHarness, waitForNotification, type Harness } from './support.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const FIXTURE = path.resolve(import.meta.dirname, '../../fixtures/plans-good/staged_mini.yaml');
+
+describe('unit campaign: stages opened by completion, continued rectification (time-skipping)', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+    await copyFile(FIXTURE, path.join(h.plansDir, 'staged_mini.yaml'));
+  });
+  afterEach(async () => h?.close());
+  const started: { terminate(reason: string): Promise<unknown>; describe(): Promise<{ status: { name: string } }> }[] = [];
+  afterEach(async () => {
+    for (const w of started.splice(0).reverse()) if ((await w.describe()).status.name === 'RUNNING') await w.terminate('test done');
+  });
+
+  async function start() {
+    const campaignId = uniqueName('c');
+    const input = await campaignInput(h, 'staged_mini', campaignId);
+    const wf = unitWorkflowId(campaignId, 'dawei');
+    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, { taskQueue: h.taskQueue, workflowId: wf, args: [input] });
+    started.push(handle);
+    const status = async () => handle.query(statusQuery);
+    const submit = (taskId: string) => handle.executeUpdate(submitDeliverableUpdate, { args: [{ taskId, submittedBy: PEOPLE.liaison, summary: '已完成', fileRefs: [FILE_REF] }] });
+    // The status Query answers once the plan is loaded.
+    let first: Awaited<ReturnType<typeof status>> | undefined;
+    for (let i = 0; !first; i++) {
+      first = await status().catch(async (e: unknown) => {
+        if (i >= 50) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+        return undefined;
+      });
+    }
+    await sleepUntil(h.env, Date.parse(first.stages[0]!.opensAt) + HOUR);
+    return { handle, wf, status, submit };
+  }
+  it('an after_previous stage stays closed past its scheduled date while the previous stage is unfinished, and opens when it completes', async () => {
+    const { wf, status, submit } = await start();
+    const scheduled = (await status()).stages.find((s) => s.stageId === 'analysis')!;
+    // Two days past the date the analysis stage would open on the calendar.
+    await sleepUntil(h.env, Date.parse(scheduled.opensAt) + 2 * DAY);
+    const before = await status();
+    expect(before.stages.find((s) => s.stageId === 'analysis')!.status).toBe('pending');
+    expect(before.tasks.find((t) => t.taskId === 'analysis_report')!.status).toBe('pending');
+    expect(mailsOf(h.mailbox, wf).some((m) => m.id === `${wf}/stage/analysis/opened`)).toBe(false);
+
+    await submit('study_plan');
+    const now = await h.env.currentTimeMs();
+    const after = await status();
+    const analysis = after.stages.find((s) => s.stageId === 'analysis')!;
+    expect(analysis.status).toBe('open');
+    expect(Math.abs(Date.parse(analysis.opensAt) - now)).toBeLessThan(HOUR);
+    const task = after.tasks.find((t) => t.taskId === 'analysis_report')!;
+    expect(task.status).toBe('open');
+    // Its window (due +10d) counts from the actual opening, not from the schedule.
+    expect(Date.parse(task.dueAt)).toBeGreaterThan(Date.parse(scheduled.dueAt));
+    await waitForNotification(h.mailbox, wf, `${wf}/stage/analysis/opened`);
+  });
+
+  it('continued rectification: progress reports open and are reminded one interval after another for the plan’s period, then 资料归档', async () => {
+    const { handle, wf, status, submit } = await start();
+    const scheduledAnalysis = (await status()).stages.find((s) => s.stageId === 'analysis')!;
+    await submit('study_plan');
+    // Completing early opens the next stage early.
+    const early = (await status()).stages.find((s) => s.stageId === 'analysis')!;
+    expect(early.status).toBe('open');
+    expect(Date.parse(early.opensAt)).toBeLessThan(Date.parse(scheduledAnalysis.opensAt) - 5 * DAY);
+    await submit('analysis_report');
+
+    const rect = (await status()).stages.find((s) => s.stageId === 'rectification')!;
+    await sleepUntil(h.env, Date.parse(rect.opensAt) + HOUR);
+    await submit('summary_report');
+    const summaryAt = await h.env.currentTimeMs();
+    let s = await status();
+    const progress = s.tasks.filter((t) => t.origin === 'progress');
+    // 60 days, a report every 20 days.
+    expect(progress.map((t) => t.taskId)).toEqual(['progress_1', 'progress_2', 'progress_3']);
+    expect(progress.map((t) => t.status)).toEqual(['open', 'pending', 'pending']);
+    for (const [i, t] of progress.entries()) {
+      const days = (Date.parse(t.dueAt) - summaryAt) / DAY;
+      expect(days).toBeGreaterThan(20 * (i + 1) - 4);
+      // Due at office closing of the 20th, 40th, 60th day (earlier if that is a holiday).
+      expect(days).toBeLessThan(20 * (i + 1) + 1);
+      if (i > 0) expect(t.opensAt).toBe(progress[i - 1]!.dueAt);
+    }
+    // The archive waits for the end of continued rectification.
+    const archive = s.tasks.find((t) => t.taskId === 'archive')!;
+    expect(archive.status).toBe('pending');
+    expect(Date.parse(archive.opensAt)).toBeGreaterThanOrEqual(Date.parse(progress[2]!.dueAt) - DAY);
+    await expect(submit('archive')).rejects.toThrow();
+
+    for (const [i, t] of progress.entries()) {
+      const next = progress[i + 1];
+      await sleepUntil(h.env, Date.parse(t.dueAt) - 2 * HOUR);
+      s = await status();
+      expect(s.tasks.find((x) => x.taskId === t.taskId)!.status).toBe('open');
+      if (next) {
+        expect(s.tasks.find((x) => x.taskId === next.taskId)!.status).toBe('pending');
+        expect(mailsOf(h.mailbox, wf).some((m) => m.id.startsWith(`${wf}/task/${next.taskId}/`))).toBe(false);
+      }
+      await submit(t.taskId);
+      if (next) {
+        await sleepUntil(h.env, Date.parse(next.opensAt) + DAY);
+        expect((await status()).tasks.find((x) => x.taskId === next.taskId)!.status).toBe('open');
+        // Opened reminder at its own opening, to the plan's reminder recipients.
+        expect(await waitForNotification(h.mailbox, wf, `${wf}/task/${next.taskId}/v0/reminder/0`)).toEqual(['liaison@dawei.example.cn']);
+      }
+    }
+    // Reports were reminded the working day before each was due.
+    for (const t of progress) expect(mailsOf(h.mailbox, wf).some((m) => m.id === `${wf}/task/${t.taskId}/v0/reminder/1`)).toBe(true);
+
+    await sleepUntil(h.env, Date.parse(archive.opensAt) + DAY);
+    expect((await status()).tasks.find((x) => x.taskId === 'archive')!.status).toBe('open');
+    await submit('archive');
+    await expect(handle.result()).resolves.toMatchObject({ outcome: 'completed', lateTasks: [], escalationsSent: 0 });
+  });
+});
