@@ -30,7 +30,9 @@ export function uploadStoreContract(name: string, subject: () => ContractSubject
     });
 
     it('stores nothing new for the same bytes a second time', async () => {
-      const { store, snapshot } = subject();
+      const s = subject();
+      const { store } = s;
+      const snapshot = () => s.snapshot();
       const bytes = Buffer.concat([Buffer.from('%PDF-1.4 twice '), randomBytes(64)]);
       const first = await store.put(bytes);
       const before = await snapshot();
