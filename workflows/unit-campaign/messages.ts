@@ -266,21 +266,39 @@ export interface CancelRequest extends OfficeRequest {
   reason: string;
 }
 
+/**
+ * What every Update returns: a short acknowledgement, not the unit's status. Update results are
+ * stored in history, so a full status per Update would grow a lifecycle's history by hundreds of
+ * kilobytes; read the status Query for the whole picture.
+ */
+export interface UpdateAck {
+  /** The task acted on or created (the new 查缺补缺 / 督办 item's id); absent for unit-wide operations. */
+  taskId?: string;
+  /** That task's state after the change. */
+  status?: TaskStatus;
+  /** Its deadline after the change. */
+  dueAt?: string;
+  /** The unit's phase after the change. */
+  phase: CampaignPhase;
+  /** What happened, in Chinese (the entry the Update added to the timeline). */
+  message: string;
+}
+
 // ───────────────────────────── message definitions ─────────────────────────────
 
-/** Every Update returns the unit's status after the change. */
-export const submitDeliverableUpdate = defineUpdate<UnitCampaignStatus, [SubmitDeliverableRequest]>('submitDeliverable');
-export const reviewDeliverableUpdate = defineUpdate<UnitCampaignStatus, [ReviewDeliverableRequest]>('reviewDeliverable');
-export const acknowledgeEscalationUpdate = defineUpdate<UnitCampaignStatus, [AcknowledgeEscalationRequest]>('acknowledgeEscalation');
-export const extendDeadlineUpdate = defineUpdate<UnitCampaignStatus, [ExtendDeadlineRequest]>('extendDeadline');
-export const addGapItemUpdate = defineUpdate<UnitCampaignStatus, [AddGapItemRequest]>('addGapItem');
-export const recordSurveyUpdate = defineUpdate<UnitCampaignStatus, [RecordSurveyRequest]>('recordSurvey');
-export const pauseUpdate = defineUpdate<UnitCampaignStatus, [OfficeRequest]>('pause');
-export const resumeUpdate = defineUpdate<UnitCampaignStatus, [ResumeRequest]>('resume');
-export const shiftDatesUpdate = defineUpdate<UnitCampaignStatus, [ShiftDatesRequest]>('shiftDates');
-export const waiveTaskUpdate = defineUpdate<UnitCampaignStatus, [WaiveTaskRequest]>('waiveTask');
-export const addAdHocItemUpdate = defineUpdate<UnitCampaignStatus, [AddAdHocItemRequest]>('addAdHocItem');
-export const cancelUpdate = defineUpdate<UnitCampaignStatus, [CancelRequest]>('cancel');
+/** Every Update returns an UpdateAck; the status Query gives the whole unit. */
+export const submitDeliverableUpdate = defineUpdate<UpdateAck, [SubmitDeliverableRequest]>('submitDeliverable');
+export const reviewDeliverableUpdate = defineUpdate<UpdateAck, [ReviewDeliverableRequest]>('reviewDeliverable');
+export const acknowledgeEscalationUpdate = defineUpdate<UpdateAck, [AcknowledgeEscalationRequest]>('acknowledgeEscalation');
+export const extendDeadlineUpdate = defineUpdate<UpdateAck, [ExtendDeadlineRequest]>('extendDeadline');
+export const addGapItemUpdate = defineUpdate<UpdateAck, [AddGapItemRequest]>('addGapItem');
+export const recordSurveyUpdate = defineUpdate<UpdateAck, [RecordSurveyRequest]>('recordSurvey');
+export const pauseUpdate = defineUpdate<UpdateAck, [OfficeRequest]>('pause');
+export const resumeUpdate = defineUpdate<UpdateAck, [ResumeRequest]>('resume');
+export const shiftDatesUpdate = defineUpdate<UpdateAck, [ShiftDatesRequest]>('shiftDates');
+export const waiveTaskUpdate = defineUpdate<UpdateAck, [WaiveTaskRequest]>('waiveTask');
+export const addAdHocItemUpdate = defineUpdate<UpdateAck, [AddAdHocItemRequest]>('addAdHocItem');
+export const cancelUpdate = defineUpdate<UpdateAck, [CancelRequest]>('cancel');
 
 export const statusQuery = defineQuery<UnitCampaignStatus>('status');
 

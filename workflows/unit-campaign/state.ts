@@ -50,6 +50,7 @@ import type {
   TimelineEntry,
   UnitCampaignResult,
   UnitCampaignStatus,
+  UpdateAck,
 } from './messages.js';
 
 type Fact = string | number | boolean | null | readonly Fact[] | { readonly [k: string]: Fact };
@@ -898,6 +899,16 @@ export function statusOf(ctx: Ctx, state: CampaignState, now: number): UnitCampa
     timeline: state.timeline.map((e) => ({ ...e })),
     timelineDropped: state.timelineDropped,
     run: state.run,
+  };
+}
+
+/** The compact answer to an Update: the task it concerned, if any, and what happened. */
+export function ackOf(state: CampaignState, taskId: string | undefined): UpdateAck {
+  const t = taskId === undefined ? undefined : findTask(state, taskId);
+  return {
+    ...(t ? { taskId: t.sched.taskId, status: t.status, dueAt: t.sched.dueAt } : {}),
+    phase: state.phase,
+    message: state.timeline.at(-1)?.text ?? '',
   };
 }
 

@@ -48,7 +48,7 @@ import {
   waiveTaskUpdate,
   type UnitCampaignInput,
   type UnitCampaignResult,
-  type UnitCampaignStatus,
+  type UpdateAck,
 } from './messages.js';
 import * as S from './state.js';
 import * as V from './validators.js';
@@ -82,10 +82,11 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
   const now = () => Date.now();
 
   /** Handlers are registered before the plan loads; an Update arriving that early waits for it. */
+  /** `apply` returns the id of a task it created (gap, ad-hoc item) or acted on when the request names none. */
   function register<Req>(
-    def: UpdateDefinition<UnitCampaignStatus, [Req]>,
+    def: UpdateDefinition<UpdateAck, [Req]>,
     validate: (c: S.Ctx, s: S.CampaignState, req: unknown) => string[],
-    apply: (c: S.Ctx, s: S.CampaignState, req: Req) => void,
+    apply: (c: S.Ctx, s: S.CampaignState, req: Req) => string | void,
   ): void {
     const check = (c: S.Ctx, s: S.CampaignState, req: Req) => {
       const problems = validate(c, s, req);
@@ -93,14 +94,15 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
     };
     setHandler(
       def,
-      async (req: Req): Promise<UnitCampaignStatus> => {
+      async (req: Req): Promise<UpdateAck> => {
         await condition(() => live.state !== undefined);
         const { ctx, state } = live as Required<typeof live>;
         // Validated again: the state may have moved between the validator and this point.
         check(ctx, state, req);
-        apply(ctx, state, req);
+        const acted = apply(ctx, state, req);
         changed = true;
-        return S.statusOf(ctx, state, now());
+        const named = (req as { taskId?: unknown }).taskId;
+        return S.ackOf(state, acted ?? (typeof named === 'string' ? named : undefined));
       },
       {
         validator: (req: Req) => {
@@ -114,13 +116,17 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
   register(reviewDeliverableUpdate, (c, s, r) => V.validateReview(c, input, s, r), (c, s, r: Parameters<typeof S.review>[2]) => S.review(c, s, r, now()));
   register(acknowledgeEscalationUpdate, (_c, s, r) => V.validateAcknowledge(input, s, r), (_c, s, r: { taskId: string; level: number }) => S.acknowledge(s, r.taskId, r.level, now()));
   register(extendDeadlineUpdate, (c, s, r) => V.validateExtend(c, input, s, r, now()), (c, s, r: Parameters<typeof S.extend>[2]) => S.extend(c, s, r, now()));
-  register(addGapItemUpdate, (c, s, r) => V.validateAddGap(c, input, s, r, now()), (c, s, r: Parameters<typeof S.addGapItem>[2]) => void S.addGapItem(c, s, r, now()));
-  register(recordSurveyUpdate, (c, s, r) => V.validateSurvey(c, input, s, r), (c, s, r: Parameters<typeof S.recordSurvey>[2]) => S.recordSurvey(c, s, r, now()));
+  register(addGapItemUpdate, (c, s, r) => V.validateAddGap(c, input, s, r, now()), (c, s, r: Parameters<typeof S.addGapItem>[2]) => S.addGapItem(c, s, r, now()));
+  register(recordSurveyUpdate, (c, s, r) => V.validateSurvey(c, input, s, r), (c, s, r: Parameters<typeof S.recordSurvey>[2]) => {
+    const survey = S.openSurveyTask(c, s)?.sched.taskId;
+    S.recordSurvey(c, s, r, now());
+    return survey;
+  });
   register(pauseUpdate, (_c, s, r) => V.validatePause(input, s, r), (_c, s, r: { reason?: string }) => S.pause(s, r.reason, now()));
   register(resumeUpdate, (_c, s, r) => V.validateResume(input, s, r), (c, s, r: { shiftBy?: string }) => S.resume(c, s, r.shiftBy, now()));
   register(shiftDatesUpdate, (_c, s, r) => V.validateShift(input, s, r), (c, s, r: { shift: string }) => S.shiftDates(c, s, r.shift, now()));
   register(waiveTaskUpdate, (_c, s, r) => V.validateWaive(input, s, r), (c, s, r: { taskId: string; reason: string }) => S.waive(c, s, r.taskId, r.reason, now()));
-  register(addAdHocItemUpdate, (c, s, r) => V.validateAdHoc(c, input, s, r, now()), (c, s, r: Parameters<typeof S.addAdHocItem>[2]) => void S.addAdHocItem(c, s, r, now()));
+  register(addAdHocItemUpdate, (c, s, r) => V.validateAdHoc(c, input, s, r, now()), (c, s, r: Parameters<typeof S.addAdHocItem>[2]) => S.addAdHocItem(c, s, r, now()));
   register(cancelUpdate, (_c, s, r) => V.validateCancel(input, s, r), (_c, s, r: { reason: string }) => S.cancel(s, r.reason, now()));
   setHandler(cancelSignal, (req) => {
     // A signal cannot be refused: an invalid one is only recorded.

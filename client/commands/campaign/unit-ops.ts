@@ -122,7 +122,9 @@ export async function runOperation<Op extends Operation>(
 ): Promise<UnitCampaignStatus> {
   const handle = client.workflow.getHandle(unitWorkflowId(campaignId, unitId));
   try {
-    return await handle.executeUpdate(UPDATES[op] as typeof submitDeliverableUpdate, { args: [request as never] });
+    await handle.executeUpdate(UPDATES[op] as typeof submitDeliverableUpdate, { args: [request as never] });
+    // The Update answers with a short acknowledgement (history size); callers show the whole unit.
+    return await handle.query(statusQuery);
   } catch (e) {
     throw translate(e, campaignId, unitId);
   }

@@ -69,6 +69,7 @@ describe('unit campaign: office controls and bad input (time-skipping)', () => {
     expect(m3).toContain('due：「2001-01-01」已经过去');
 
     const after = await handle.query(statusQuery);
+
     expect(after.tasks).toEqual(mid.tasks);
     expect(after.phase).toBe('running');
     expect(before.tasks.find((t) => t.taskId === 'implementation_plan')?.status).toBe('open');
@@ -107,17 +108,24 @@ describe('unit campaign: office controls and bad input (time-skipping)', () => {
     expect(mailsOf(h.mailbox, handle.workflowId).length).toBe(mailsAtPause);
     expect((await handle.query(statusQuery)).phase).toBe('paused');
     const pausedMs = (await h.env.currentTimeMs()) - Date.parse(before.timeline.at(-1)!.at);
-    const resumed = await handle.executeUpdate(resumeUpdate, { args: [{ by: PEOPLE.office }] });
+    const resumedAck = await handle.executeUpdate(resumeUpdate, { args: [{ by: PEOPLE.office }] });
+    const resumed = await handle.query(statusQuery);
+    expect(resumedAck).toMatchObject({ phase: 'running' });
+    expect(resumedAck.taskId).toBeUndefined();
     const dueAfter = Date.parse(resumed.tasks.find((t) => t.taskId === 'convey_spirit')!.dueAt);
     expect(resumed.phase).toBe('running');
     expect(dueAfter - dueBefore).toBeGreaterThanOrEqual(pausedMs - DAY);
     expect(dueAfter).toBeGreaterThan(await h.env.currentTimeMs());
     expect(resumed.overdueCount).toBe(0);
     // Waive and ad-hoc items.
-    const waived = await handle.executeUpdate(waiveTaskUpdate, { args: [{ by: PEOPLE.office, taskId: 'publicity', reason: '已并入动员大会' }] });
+    const waivedAck = await handle.executeUpdate(waiveTaskUpdate, { args: [{ by: PEOPLE.office, taskId: 'publicity', reason: '已并入动员大会' }] });
+    const waived = await handle.query(statusQuery);
+    expect(waivedAck).toMatchObject({ taskId: 'publicity', status: 'waived' });
     expect(waived.tasks.find((t) => t.taskId === 'publicity')?.status).toBe('waived');
     const due = new Date((await h.env.currentTimeMs()) + 10 * DAY).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
-    const adhoc = await handle.executeUpdate(addAdHocItemUpdate, { args: [{ by: PEOPLE.office, title: '报送学习笔记抽查情况', due }] });
+    const adhocAck = await handle.executeUpdate(addAdHocItemUpdate, { args: [{ by: PEOPLE.office, title: '报送学习笔记抽查情况', due }] });
+    const adhoc = await handle.query(statusQuery);
+    expect(adhocAck).toMatchObject({ taskId: 'adhoc_1', status: 'open' });
     expect(adhoc.tasks.find((t) => t.taskId === 'adhoc_1')).toMatchObject({ origin: 'adhoc', status: 'open', title: '督办：报送学习笔记抽查情况' });
     await handle.terminate('test done');
   });

@@ -65,7 +65,9 @@ describe('unit campaign paths (time-skipping)', () => {
     const countAfterAck = mails().filter((m) => m.id.includes('convey_spirit/v0/escalation/L4')).length;
     await sleepUntil(h.env, (await h.env.currentTimeMs()) + 20 * DAY);
     expect(mails().filter((m) => m.id.includes('convey_spirit/v0/escalation/L4')).length).toBe(countAfterAck);
-    const late = await handle.executeUpdate(submitDeliverableUpdate, submit('convey_spirit'));
+    const lateAck = await handle.executeUpdate(submitDeliverableUpdate, submit('convey_spirit'));
+    const late = await handle.query(statusQuery);
+    expect(lateAck).toMatchObject({ taskId: 'convey_spirit', status: 'done', phase: 'running' });
     expect(late.tasks.find((t) => t.taskId === 'convey_spirit')).toMatchObject({ status: 'done', late: true });
   });
 
@@ -74,7 +76,9 @@ describe('unit campaign paths (time-skipping)', () => {
     const task = schedule.tasks.find((t) => t.taskId === 'leading_group')!;
     await sleepUntil(h.env, Date.parse(task.dueAt) - DAY);
     const newDue = new Date(Date.parse(task.dueAt) + 30 * DAY).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
-    const s = await handle.executeUpdate(extendDeadlineUpdate, { args: [{ taskId: 'leading_group', newDue, by: PEOPLE.reviewer, reason: '班子调整' }] });
+    const sAck = await handle.executeUpdate(extendDeadlineUpdate, { args: [{ taskId: 'leading_group', newDue, by: PEOPLE.reviewer, reason: '班子调整' }] });
+    const s = await handle.query(statusQuery);
+    expect(sAck).toMatchObject({ phase: s.phase, message: s.timeline.at(-1)!.text });
     const t = s.tasks.find((x) => x.taskId === 'leading_group')!;
     expect(t.dueAt.slice(0, 10)).toBe(newDue);
     await sleepUntil(h.env, Date.parse(task.dueAt) + 15 * DAY);
@@ -89,7 +93,10 @@ describe('unit campaign paths (time-skipping)', () => {
     await sleepUntil(h.env, Date.parse(task.opensAt) + 3_600_000);
     await handle.executeUpdate(submitDeliverableUpdate, submit('implementation_plan'));
     await sleepUntil(h.env, Date.parse(task.dueAt) - 2 * 3_600_000);
-    const returned = await handle.executeUpdate(reviewDeliverableUpdate, { args: [{ taskId: 'implementation_plan', reviewedBy: PEOPLE.reviewer, decision: 'return', reasons: ['实践载体不够具体'] }] });
+    const returnedAck = await handle.executeUpdate(reviewDeliverableUpdate, { args: [{ taskId: 'implementation_plan', reviewedBy: PEOPLE.reviewer, decision: 'return', reasons: ['实践载体不够具体'] }] });
+    const returned = await handle.query(statusQuery);
+    expect(returnedAck).toMatchObject({ taskId: 'implementation_plan', status: 'returned', dueAt: returned.tasks.find((x) => x.taskId === 'implementation_plan')!.dueAt });
+    expect(returnedAck.message).toContain('实践载体不够具体');
     const t = returned.tasks.find((x) => x.taskId === 'implementation_plan')!;
     expect(t).toMatchObject({ status: 'returned', returns: 1, lastReturn: { reasons: ['实践载体不够具体'], failedItems: [] } });
     expect(Date.parse(t.dueAt)).toBeGreaterThan(Date.parse(task.dueAt));
@@ -97,7 +104,9 @@ describe('unit campaign paths (time-skipping)', () => {
     expect(to.sort()).toEqual(addressesFor(input, ['liaison', 'unit_head']).sort());
     expect(mailText(h.mailbox, `${wf}/task/implementation_plan/returned/1`)).toContain('实践载体不够具体');
     await handle.executeUpdate(submitDeliverableUpdate, submit('implementation_plan'));
-    const ok = await handle.executeUpdate(reviewDeliverableUpdate, { args: [{ taskId: 'implementation_plan', reviewedBy: PEOPLE.reviewer2, decision: 'approve' }] });
+    const okAck = await handle.executeUpdate(reviewDeliverableUpdate, { args: [{ taskId: 'implementation_plan', reviewedBy: PEOPLE.reviewer2, decision: 'approve' }] });
+    const ok = await handle.query(statusQuery);
+    expect(okAck).toMatchObject({ phase: ok.phase, message: ok.timeline.at(-1)!.text });
     expect(ok.tasks.find((x) => x.taskId === 'implementation_plan')).toMatchObject({ status: 'done', submissions: 2, returns: 1 });
   });
 
@@ -118,7 +127,9 @@ describe('unit campaign paths (time-skipping)', () => {
     const before = schedule.tasks.slice(0, schedule.tasks.indexOf(lb));
     // Everything done except two tasks: one from the first stage (long overdue) and one open.
     await completeAllBefore(handle, before.map((t) => t.taskId).filter((id) => id !== 'discussion' && id !== 'institution_building'));
-    const s = await handle.executeUpdate(submitDeliverableUpdate, submit('look_back'));
+    const sAck = await handle.executeUpdate(submitDeliverableUpdate, submit('look_back'));
+    const s = await handle.query(statusQuery);
+    expect(sAck).toMatchObject({ phase: s.phase, message: s.timeline.at(-1)!.text });
     expect(s.lookBackDone).toBe(true);
     const gaps = s.tasks.filter((t) => t.gap).map((t) => t.taskId);
     expect(gaps.sort()).toEqual(['discussion', 'institution_building']);
@@ -128,7 +139,9 @@ describe('unit campaign paths (time-skipping)', () => {
     await waitForNotification(h.mailbox, wf, `${wf}/look_back/gaps`);
     expect(mailText(h.mailbox, `${wf}/look_back/gaps`)).toContain('组织开展讨论');
     expect(mailText(h.mailbox, `${wf}/look_back/gaps`)).toContain('加强制度建设');
-    const added = await handle.executeUpdate(addGapItemUpdate, { args: [{ by: PEOPLE.reviewer, title: '补充整改台账' }] });
+    const addedAck = await handle.executeUpdate(addGapItemUpdate, { args: [{ by: PEOPLE.reviewer, title: '补充整改台账' }] });
+    const added = await handle.query(statusQuery);
+    expect(addedAck).toMatchObject({ taskId: 'gap_1', status: 'open' });
     expect(added.tasks.find((t) => t.taskId === 'gap_1')).toMatchObject({ origin: 'gap', gap: true, status: 'open', title: '补充整改台账' });
   });
 
@@ -154,14 +167,19 @@ describe('unit campaign paths (time-skipping)', () => {
 
   it('补课 that succeeds: a mostly dissatisfied survey opens the 补课 tasks, the re-survey passes, results reach office and 指导组', async () => {
     const { handle, wf, input } = await toSurvey();
-    const s1 = await handle.executeUpdate(recordSurveyUpdate, survey(60));
+    const s1Ack = await handle.executeUpdate(recordSurveyUpdate, survey(60));
+    const s1 = await handle.query(statusQuery);
+    expect(s1Ack).toMatchObject({ taskId: 'satisfaction_survey', status: 'done' });
+    expect(s1Ack.message).toContain('补课');
     expect(s1.remedialRound).toBe(1);
     expect(s1.tasks.filter((t) => t.origin === 'remedial').map((t) => t.taskId)).toEqual(['remedial_1_analyse', 'remedial_1_rectify', 'remedial_1_explain', 'remedial_1_resurvey']);
     // Re-survey before the 补课 is done is refused.
     const early = await handle.executeUpdate(recordSurveyUpdate, survey(10)).catch((e: Error & { cause?: Error }) => e.cause?.message ?? '');
     expect(early).toContain('补课事项尚未完成');
     await finishRemedial(handle, 1);
-    const s2 = await handle.executeUpdate(recordSurveyUpdate, survey(10));
+    const s2Ack = await handle.executeUpdate(recordSurveyUpdate, survey(10));
+    const s2 = await handle.query(statusQuery);
+    expect(s2Ack).toMatchObject({ phase: s2.phase, message: s2.timeline.at(-1)!.text });
     expect(s2.surveys.map((x) => x.remedialNeeded)).toEqual([true, false]);
     expect(await waitForNotification(h.mailbox, wf, `${wf}/remedial/1/opened`)).toContain('liaison@dawei.example.cn');
     const r2 = await waitForNotification(h.mailbox, wf, `${wf}/survey/2/result`);
@@ -176,7 +194,9 @@ describe('unit campaign paths (time-skipping)', () => {
     await finishRemedial(handle, 1);
     await handle.executeUpdate(recordSurveyUpdate, survey(70));
     await finishRemedial(handle, 2);
-    const s3 = await handle.executeUpdate(recordSurveyUpdate, survey(80));
+    const s3Ack = await handle.executeUpdate(recordSurveyUpdate, survey(80));
+    const s3 = await handle.query(statusQuery);
+    expect(s3Ack).toMatchObject({ phase: s3.phase, message: s3.timeline.at(-1)!.text });
     expect(s3.remedialRound).toBe(plan.satisfaction!.maxRemedialRounds);
     expect(s3.tasks.some((t) => t.taskId === 'remedial_3_analyse')).toBe(false);
     await waitForNotification(h.mailbox, wf, `${wf}/survey/3/result`);
@@ -200,7 +220,9 @@ describe('unit campaign paths (time-skipping)', () => {
     expect(s.tasks.find((t) => t.taskId === 'implementation_plan')?.status).toBe('submitted');
     expect(s.tasks.find((t) => t.taskId === 'publicity')?.status).toBe('waived');
     expect(s.timeline.some((e) => e.kind === 'submitted')).toBe(true);
-    const ok = await handle.executeUpdate(reviewDeliverableUpdate, { args: [{ taskId: 'implementation_plan', reviewedBy: PEOPLE.reviewer, decision: 'approve' }] });
+    const okAck = await handle.executeUpdate(reviewDeliverableUpdate, { args: [{ taskId: 'implementation_plan', reviewedBy: PEOPLE.reviewer, decision: 'approve' }] });
+    const ok = await handle.query(statusQuery);
+    expect(okAck).toMatchObject({ phase: ok.phase, message: ok.timeline.at(-1)!.text });
     expect(ok.tasks.find((t) => t.taskId === 'implementation_plan')?.status).toBe('done');
   });
 });
