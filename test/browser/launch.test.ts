@@ -7,7 +7,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { issueTokens } from '../../client/api/tokens.js';
 import { buildWeb } from '../../client/demo/build-web.js';
@@ -65,6 +65,8 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
+const attrs = async (l: Locator, name: string) => Promise.all((await l.all()).map((x) => x.getAttribute(name)));
+
 async function upload(page: Page, roster: string): Promise<void> {
   await page.getByLabel('活动计划（YAML）').setInputFiles({ name: 'browser_test.yaml', mimeType: 'application/x-yaml', buffer: planBytes });
   await page.getByLabel('参学单位名单（Excel，或 CSV）').setInputFiles({ name: '名单.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${roster}\n`) });
@@ -90,7 +92,7 @@ describe('发起活动', () => {
     expect(await badRow.textContent()).toContain('1380000110');
     expect(await page.locator('#roster-summary').textContent()).toBe('名单：3 行单位，其中 2 个没有问题，第 4 行有错误。');
     // The calendar of each kind in the roster: 镇机关 and 村 both served by the plan.
-    expect(await page.locator('#calendar-preview [data-unit-type]').evaluateAll((els) => els.map((e) => e.getAttribute('data-unit-type')))).toEqual(['town_office', 'village']);
+    expect(await attrs(page.locator('#calendar-preview [data-unit-type]'), 'data-unit-type')).toEqual(['town_office', 'village']);
     expect(await page.locator('#calendar-preview [data-unit-type="town_office"] tr[data-task]').count()).toBeGreaterThan(1);
     expect(await page.locator('#calendar-preview [data-unit-type="town_office"] summary').textContent()).toBe('镇机关 · 1 个单位');
     expect(await page.locator('#launch').isDisabled()).toBe(true);
@@ -112,7 +114,7 @@ describe('发起活动', () => {
     await screenshot(page, '12-launch-fixed-roster');
 
     await page.getByRole('link', { name: '到活动总览看新单位 →' }).click();
-    await expect.poll(() => page.locator('#board tbody tr').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-unit'))), { timeout: 20_000 }).toEqual(['C01', 'C02', 'C03']);
+    await expect.poll(() => attrs(page.locator('#board tbody tr'), 'data-unit'), { timeout: 20_000 }).toEqual(['C01', 'C02', 'C03']);
     expect(await page.locator('#board tbody tr td:first-child').allTextContents()).toEqual(['红旗镇机关', '东风村党支部', '南岗镇机关']);
     expect(await page.locator('#board tr[data-unit="C02"] td').nth(2).textContent()).toBe('第二指导检查组');
     await screenshot(page, '13-board-after-launch');
