@@ -2,20 +2,17 @@
  * `campaign api` as an office runs it: a separate process on the shared dev server, listening on
  * 127.0.0.1, answering real HTTP with token checks, and leaving cleanly (status 0) on Ctrl-C.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueTokens, writeTokenFiles } from '../../../client/api/tokens.js';
 import { loadOfficeFile } from '../../../client/commands/campaign/people.js';
 import { parseRosterFile } from '../../../domain/roster/parse-file.js';
 import { freePort } from '../../../toolchain/ports.js';
 import { uniqueName } from '../../support/unique.js';
 import { FIXTURES, GROUPS, UNITS } from './harness.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+import { spawnCli, type RunningCli } from './spawn-cli.js';
 
 let tmp: string;
 let tokensFile: string;
@@ -37,26 +34,7 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-interface Running {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Running {
-  // Only what the command needs from the test's environment: no UPLOAD_S3_* leaking in.
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('UPLOAD_S3_')));
-  const child = spawn(TSX, ['client/cli.ts', ...args], { cwd: ROOT, env: { ...base, TEMPORAL_ADDRESS: inject('temporalAddress'), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function until(what: string, ok: () => boolean, r: Running, timeoutMs = 60_000): Promise<void> {
+async function until(what: string, ok: () => boolean, r: RunningCli, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!ok()) {
     if (r.child.exitCode !== null) throw new Error(`process ended before ${what}: ${r.stderr()}`);
@@ -69,7 +47,7 @@ describe('campaign api', () => {
   it('serves authenticated requests on 127.0.0.1, refuses the others, and stops cleanly on SIGINT', async () => {
     const port = await freePort();
     const uploads = path.join(tmp, 'uploads');
-    const r = runCli(['api', '--tokens', tokensFile, '--port', String(port), '--uploads', uploads]);
+    const r = spawnCli(['api', '--tokens', tokensFile, '--port', String(port), '--uploads', uploads]);
     try {
       await until('the listening message', () => r.stdout().includes('API 已启动'), r);
       expect(r.stdout()).toContain(`API 已启动：http://127.0.0.1:${port}（文档 /openapi.json；上传文件存放于本地目录 ${uploads}）`);
@@ -97,7 +75,7 @@ describe('campaign api', () => {
   });
 
   it('refuses to start with a bad UPLOAD_S3_* configuration, naming each variable', async () => {
-    const r = runCli(['api', '--tokens', tokensFile, '--port', String(await freePort())], { UPLOAD_S3_BUCKET: 'Campaign_Files', UPLOAD_S3_ACCESS_KEY_ID: 'AK' });
+    const r = spawnCli(['api', '--tokens', tokensFile, '--port', String(await freePort())], { UPLOAD_S3_BUCKET: 'Campaign_Files', UPLOAD_S3_ACCESS_KEY_ID: 'AK' });
     const { code } = await r.exited;
     expect(code).toBe(1);
     expect(r.stderr()).toContain('上传文件存储配置有误');
