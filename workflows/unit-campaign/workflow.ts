@@ -162,6 +162,12 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
   if (carried) {
     st = carried.state;
     st.run += 1;
+    // Items queued by a run older than per-plan routing carry only `to`: route them as that run would have.
+    for (const o of st.outbox as (Omit<S.Outgoing, 'cc' | 'channels'> & Partial<S.Outgoing>)[]) {
+      o.cc ??= [];
+      o.channels ??= [...plan.channels];
+      o.ignoreQuietHours ??= false;
+    }
     c.timeScale = buildSchedule(plan, unit, input.start, cal).timeScale;
   } else {
     const schedule = buildSchedule(plan, unit, input.start, cal);
