@@ -23,7 +23,7 @@ beforeAll(async () => {
   const office = await loadOfficeFile(OFFICE);
   if (!office.ok) throw new Error(office.errors.join());
   const r = await launchCampaign(h.client, { planPath: PLAN, rosterPath: UNITS, groupsPath: GROUPS, campaignId: campaign, start: new Date().toISOString(), taskQueue: h.taskQueue, office: office.office });
-  if (r.started !== 3) throw new Error(`launch failed: ${JSON.stringify(r)}`);
+  if (!r.ok || r.started !== 3) throw new Error(`launch failed: ${JSON.stringify(r)}`);
   // convey_spirit is due 2 s after the start: every unit soon has an overdue item.
   await eventually(async () => ((await h.client.workflow.count(`CampaignId = '${campaign}' AND OverdueCount > 0`)).count === 3 ? true : undefined), 30_000, 'overdue attributes');
 });
@@ -46,9 +46,9 @@ describe('campaign digest now', () => {
     expect(now).toMatchObject({ code: 0, stderr: '' });
     expect(now.stdout.trim()).toBe('已触发本次摘要');
 
-    const digests = await eventually(async () => {
+    const digests = await eventually(() => {
       const d = h.mailbox.messages().filter((m) => m.subject?.includes('每日逾期清单'));
-      return d.length >= 2 ? d : undefined;
+      return Promise.resolve(d.length >= 2 ? d : undefined);
     }, 30_000, 'two daily digests');
     expect(digests).toHaveLength(2);
     const g1 = digests.find((m) => m.subject?.includes('第一指导检查组'))!;
