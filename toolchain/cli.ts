@@ -4,6 +4,7 @@
  */
 import { ensureTemporalCli } from './temporal-cli.js';
 import { ensureTestServer } from './test-server.js';
+import { ensureMinio } from './minio.js';
 import { ToolchainError } from './run-command.js';
 
 async function main(): Promise<void> {
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
     console.log(`[toolchain] Temporal CLI：${await ensureTemporalCli()}`);
   }
   console.log(`[toolchain] 时间跳跃测试服务器：${await ensureTestServer()}`);
+  // S3-compatible storage for the upload-store tests (uploads can live in any S3-compatible store).
+  console.log(`[toolchain] MinIO（S3 兼容存储）：${await ensureMinio()}`);
   console.log(`[toolchain] 就绪，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`);
 }
 
