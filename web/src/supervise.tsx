@@ -10,7 +10,7 @@ import { Card, Notice } from './ui.js';
 
 type Outcome = { ok: boolean; text: string; problems?: string[] } | undefined;
 
-function useAction(onDone: () => void) {
+function useAction(onDone: () => void, onSuccess?: (outcome: Outcome) => void) {
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>();
   const run = async (what: () => Promise<unknown>, success: string) => {
@@ -19,6 +19,7 @@ function useAction(onDone: () => void) {
     try {
       await what();
       setOutcome({ ok: true, text: success });
+      onSuccess?.({ ok: true, text: success });
       onDone();
     } catch (e) {
       const f = e instanceof ApiFailure ? e : new ApiFailure(0, String(e));
@@ -51,10 +52,14 @@ export function SupervisionActions({ me, status, onDone }: { me: Me; status: Uni
   const escalations = status.openEscalations.filter((e) => !e.acknowledged);
   const titles = new Map(status.tasks.map((t) => [t.taskId, t.title]));
   const ack = useAction(onDone);
+  // A decided review leaves the list (and its form with it) as soon as the status refreshes, so
+  // the confirmation is shown by the list, not by the form.
+  const [reviewed, setReviewed] = useState<Outcome>();
   return (
     <>
       <Card title={`待审查材料（${waiting.length}）`} id="reviews">
-        {waiting.length === 0 ? <p class="muted">没有等待审查的材料。</p> : waiting.map((t) => <ReviewForm key={`${t.taskId}-${t.submissions}`} me={me} unitId={status.unitId} task={t} onDone={onDone} />)}
+        {waiting.length === 0 ? <p class="muted">没有等待审查的材料。</p> : waiting.map((t) => <ReviewForm key={`${t.taskId}-${t.submissions}`} me={me} unitId={status.unitId} task={t} onDone={onDone} onReviewed={setReviewed} />)}
+        <OutcomeNotice outcome={reviewed} />
       </Card>
       <Card title={`督办待确认（${escalations.length}）`} id="escalations">
         {escalations.length === 0 ? (
@@ -80,11 +85,23 @@ export function SupervisionActions({ me, status, onDone }: { me: Me; status: Uni
   );
 }
 
-function ReviewForm({ me, unitId, task, onDone }: { me: Me; unitId: string; task: TaskView; onDone: () => void }) {
+function ReviewForm({
+  me,
+  unitId,
+  task,
+  onDone,
+  onReviewed,
+}: {
+  me: Me;
+  unitId: string;
+  task: TaskView;
+  onDone: () => void;
+  onReviewed: (outcome: Outcome) => void;
+}) {
   const [returning, setReturning] = useState(false);
   const [reasons, setReasons] = useState('');
   const [failed, setFailed] = useState('');
-  const action = useAction(onDone);
+  const action = useAction(onDone, onReviewed);
   // A reason is a sentence and may hold commas: one per line. Checklist ids are short: commas too.
   const split = (s: string, on: RegExp) =>
     s
@@ -137,7 +154,7 @@ function ReviewForm({ me, unitId, task, onDone }: { me: Me; unitId: string; task
           </div>
         </form>
       )}
-      <OutcomeNotice outcome={action.outcome} />
+      {action.outcome && !action.outcome.ok && <OutcomeNotice outcome={action.outcome} />}
     </div>
   );
 }
