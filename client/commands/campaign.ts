@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { loadPlanFile } from '../../domain/plan/load-file.js';
 import { parseRosterFile } from '../../domain/roster/parse-file.js';
@@ -500,7 +500,13 @@ export function registerCampaignCommands(program: Command): void {
     .requiredOption('--campaign <id>', '活动编号')
     .action((o: { campaign: string }) =>
       withClient(async (ctx) => {
-        await ctx.client.schedule.getHandle(`campaign/${o.campaign}/digest`).trigger();
+        try {
+          await ctx.client.schedule.getHandle(`campaign/${o.campaign}/digest`).trigger();
+        } catch (e) {
+          if (!(e instanceof ScheduleNotFoundError)) throw e;
+          console.error(`活动 ${o.campaign} 还没有摘要计划：请先运行 campaign digest schedule --campaign ${o.campaign} …`);
+          return 1;
+        }
         ctx.print('已触发本次摘要');
         return 0;
       }),

@@ -65,9 +65,10 @@ describe('campaign digest now', () => {
   });
 
   it('fails with status 1 for a campaign that has no digest schedule', async () => {
-    const r = await runCliToEnd(['digest', 'now', '--campaign', uniqueName('none')]);
+    const campaign = uniqueName('none');
+    const r = await runCliToEnd(['digest', 'now', '--campaign', campaign]);
     expect(r.code).toBe(1);
     expect(r.stdout).not.toContain('已触发本次摘要');
-    expect(r.stderr).toMatch(/[\u4e00-\u9fff]/);
+    expect(r.stderr).toContain(`活动 ${campaign} 还没有摘要计划：请先运行 campaign digest schedule`);
   });
 });
