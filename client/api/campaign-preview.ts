@@ -11,7 +11,7 @@ import { formatIssue, type PlanIssue } from '../../domain/plan/issue.js';
 import { loadPlanText } from '../../domain/plan/load.js';
 import { ROLES, type Plan } from '../../domain/plan/schema.js';
 import { parseRosterFile, type ParsedRoster } from '../../domain/roster/parse-file.js';
-import type { RosterError } from '../../domain/roster/types.js';
+import type { RosterError, RosterUnit } from '../../domain/roster/types.js';
 import { buildSchedule, calendarForPlan } from '../../domain/schedule/index.js';
 import { UNIT_FLAGS, UNIT_TYPES, type UnitFlag, type UnitType } from '../../domain/unit-types.js';
 import { sha256Hex } from '../commands/campaign/launch.js';
@@ -101,6 +101,8 @@ export interface ParsedLaunch {
   groupsPath?: string;
   /** unit id → 指导组 id of the roster's usable units. */
   unitGroups: Map<string, string>;
+  /** The roster's usable units (logins are issued for those that start). */
+  units: RosterUnit[];
   /** Replaces temporary paths in messages by the names the office uploaded. */
   clean: (message: string) => string;
   dispose: () => Promise<void>;
@@ -166,6 +168,7 @@ export async function parseLaunchUpload(u: LaunchUpload, plansDir: string): Prom
     ...(rosterPath ? { rosterPath } : {}),
     ...(groupsPath ? { groupsPath } : {}),
     unitGroups: new Map((roster?.units ?? []).map((x) => [x.id, x.group.id])),
+    units: roster?.units ?? [],
     clean,
     dispose: () => rm(dir, { recursive: true, force: true }),
   };

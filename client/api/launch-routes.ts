@@ -16,7 +16,7 @@ import { requireCampaign, requireRole } from './access.js';
 import { PLAN_MAX_BYTES, ROSTER_MAX_BYTES, parseLaunchUpload, type LaunchUpload, type ParsedLaunch } from './campaign-preview.js';
 import { ApiError } from './errors.js';
 import { campaignParams, errorSchema } from './schemas.js';
-import type { Principal, TokenStore } from './tokens.js';
+import { issueMissingTokens, type Principal, type TokenStore } from './tokens.js';
 
 export interface LaunchRouteOptions {
   client: Client;
@@ -148,6 +148,11 @@ export function registerLaunchRoutes(app: FastifyInstance, o: LaunchRouteOptions
             skippedRows: {},
             rosterErrors: {},
             elapsedMs: { type: 'integer' },
+            tokens: {
+              type: 'array',
+              description: '本次新发放的登录令牌（明文只在此返回一次，服务器只存哈希）：新启动单位的联络员、第一责任人，以及尚无令牌的指导组成员',
+              items: anyObject('一个人的令牌', { token: { type: 'string' }, role: { type: 'string' }, personId: { type: 'string' }, name: { type: 'string' }, unitId: { type: 'string' }, groupId: { type: 'string' }, email: { type: 'string' }, mobile: { type: 'string' } }),
+            },
           }),
           ...responses,
         },
@@ -180,7 +185,11 @@ export function registerLaunchRoutes(app: FastifyInstance, o: LaunchRouteOptions
         // Dashboards and 指导组 reach read these; new units and stages join them from now on.
         for (const x of r.units) if (x.outcome !== 'refused') rememberUnitGroup(o.store, x.unitId, parsed);
         for (const s of parsed.plan!.stages) if (!o.store.file.stages.includes(s.id)) o.store.file.stages.push(s.id);
-        return { ...r, rosterErrors: r.rosterErrors.map((e) => ({ ...e, message: parsed.clean(e.message) })) };
+        // Units already running before this call count too: their people may still lack a login.
+        const launched = new Set(r.units.filter((x) => x.outcome !== 'refused').map((x) => x.unitId));
+        const tokens = issueMissingTokens(o.store, parsed.units.filter((x) => launched.has(x.id)));
+        await o.store.save();
+        return { ...r, tokens, rosterErrors: r.rosterErrors.map((e) => ({ ...e, message: parsed.clean(e.message) })) };
       }),
   );
 }

@@ -4,7 +4,8 @@
  * handed out once (a CSV the office distributes) and never written next to the hashes.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { RosterUnit } from '../../domain/roster/types.js';
 import { groupMemberId, headId, liaisonId, type Office } from '../commands/campaign/people.js';
@@ -48,8 +49,33 @@ export const hashToken = (token: string): string => createHash('sha256').update(
 
 export class TokenStore {
   private readonly byHash: Map<string, TokenEntry>;
-  constructor(readonly file: TokenStoreFile) {
+  /** `path`: the store file, rewritten when people are added (a store without one lives in memory). */
+  constructor(
+    readonly file: TokenStoreFile,
+    readonly path?: string,
+  ) {
     this.byHash = new Map(file.entries.map((e) => [e.hash, e]));
+  }
+
+  hasPerson(personId: string): boolean {
+    return this.file.entries.some((e) => e.personId === personId);
+  }
+
+  /** Adds the hashes of freshly issued tokens; the plain tokens stay with the caller. */
+  add(issued: readonly IssuedToken[]): void {
+    for (const t of issued) {
+      const e = entryOf(t);
+      this.file.entries.push(e);
+      this.byHash.set(e.hash, e);
+    }
+  }
+
+  /** Writes the store file (hashes only) if it has one; a crash mid-write leaves the old file. */
+  async save(): Promise<void> {
+    if (!this.path) return;
+    const tmp = `${this.path}.${randomUUID()}.part`;
+    await writeFile(tmp, `${JSON.stringify(this.file, null, 2)}\n`, { mode: 0o600 });
+    await rename(tmp, this.path);
   }
 
   get campaignId(): string {
@@ -81,7 +107,7 @@ export class TokenStore {
     const raw: unknown = JSON.parse(await readFile(path, 'utf8'));
     const r = StoreFileSchema.safeParse(raw);
     if (!r.success) throw new Error(`令牌文件「${path}」格式有误：${r.error.issues.map((i) => `${i.path.join('.')}：${i.message}`).join('；')}`);
-    return new TokenStore(r.data);
+    return new TokenStore(r.data, path);
   }
 }
 
@@ -119,16 +145,31 @@ export function issueTokens(campaignId: string, units: readonly RosterUnit[], of
     campaignId,
     unitGroups: Object.fromEntries(units.map((u) => [u.id, u.group.id])),
     stages: [...stages],
-    entries: issued.map((t) => ({
-      hash: hashToken(t.token),
-      role: t.role,
-      personId: t.personId,
-      name: t.name,
-      ...(t.unitId ? { unitId: t.unitId } : {}),
-      ...(t.groupId ? { groupId: t.groupId } : {}),
-    })),
+    entries: issued.map(entryOf),
   };
   return { store, issued };
+}
+
+function entryOf(t: IssuedToken): TokenEntry {
+  return {
+    hash: hashToken(t.token),
+    role: t.role,
+    personId: t.personId,
+    name: t.name,
+    ...(t.unitId ? { unitId: t.unitId } : {}),
+    ...(t.groupId ? { groupId: t.groupId } : {}),
+  };
+}
+
+/**
+ * Tokens for the liaisons, heads and 指导组 members of `units` who have none in `store` yet (units
+ * launched from the console); the office's own tokens come from `campaign tokens issue`.
+ */
+export function issueMissingTokens(store: TokenStore, units: readonly RosterUnit[]): IssuedToken[] {
+  const { issued } = issueTokens(store.campaignId, units, { name: '', members: [] });
+  const fresh = issued.filter((t) => !store.hasPerson(t.personId));
+  store.add(fresh);
+  return fresh;
 }
 
 export async function writeTokenFiles(store: TokenStoreFile, issued: readonly IssuedToken[], storePath: string, handoutPath: string): Promise<void> {

@@ -4,7 +4,7 @@
  * unless told to skip them, starts the units once (a second call starts none) and names them in
  * the unit list from the start memo.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -173,9 +173,78 @@ describe('start', () => {
     ]);
   });
 
+  it('issues no logins to people who already have one', async () => {
+    const again = (await send('start', await inputs())).json<{ started: number; tokens: unknown[] }>();
+    expect(again.tokens).toEqual([]);
+  });
+
   it('is in the OpenAPI document', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, { post?: { summary?: string } }> }>();
     expect(doc.paths[`/api/campaigns/{campaignId}/preview`]?.post?.summary).toContain('不启动任何单位');
     expect(doc.paths[`/api/campaigns/{campaignId}/start`]?.post?.summary).toContain('已启动的单位跳过');
+  });
+});
+
+describe('logins for units launched from the console', () => {
+  let app2: FastifyInstance;
+  let campaign2: string;
+  let storePath: string;
+  beforeAll(async () => {
+    campaign2 = uniqueName('launch-tokens');
+    const office = await loadOfficeFile(path.join(FIXTURES, 'office.yaml'));
+    if (!office.ok) throw new Error(office.errors.join());
+    // Only the office has logins: nobody in the roster does yet.
+    const issued = issueTokens(campaign2, [], office.office);
+    tokens = { ...tokens, ...Object.fromEntries(issued.issued.map((t) => [`${campaign2}:${t.personId}`, t.token])) };
+    storePath = path.join(h.tmp, `${campaign2}-tokens.json`);
+    await writeFile(storePath, JSON.stringify(issued.store));
+    app2 = await createApiServer({
+      temporalClient: h.client,
+      store: await TokenStore.load(storePath),
+      uploads: localUploadStore(path.join(h.tmp, 'uploads')),
+      rateLimitPerMinute: 1000,
+      plansDir: FIXTURES,
+      taskQueue: h.taskQueue,
+      office: office.office,
+    });
+  });
+  afterAll(async () => {
+    await app2?.close();
+  });
+  const start2 = async () => {
+    const f = form(await inputs());
+    return app2.inject({ method: 'POST', url: `/api/campaigns/${campaign2}/start`, headers: { authorization: `Bearer ${tokens[`${campaign2}:office`]}`, ...f.headers }, payload: f.payload });
+  };
+  const get = (url: string, token: string) => app2.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+
+  it('returns each new person\'s token once; a unit\'s token opens its own unit only; a second start issues none', async () => {
+    const r = await start2();
+    expect(r.statusCode).toBe(200);
+    const body = r.json<{ started: number; tokens: { token: string; role: string; personId: string; unitId?: string; groupId?: string }[] }>();
+    expect(body.started).toBe(3);
+    // Liaison and head of each started unit (not the refused village), and the members of both groups.
+    const units = body.tokens.filter((t) => t.role === 'unit');
+    expect([...new Set(units.map((t) => t.unitId))].sort()).toEqual(['T01', 'T02', 'T03']);
+    expect(units).toHaveLength(6);
+    expect([...new Set(body.tokens.filter((t) => t.role === 'group').map((t) => t.groupId))].sort()).toEqual(['G1', 'G2']);
+    expect(body.tokens.some((t) => t.role === 'office')).toBe(false);
+
+    const liaison = units.find((t) => t.personId === 'T01-liaison')!;
+    const me = await get('/api/me', liaison.token);
+    expect(me.statusCode).toBe(200);
+    expect(me.json<{ role: string; unitId: string; units: string[] }>()).toMatchObject({ role: 'unit', unitId: 'T01', units: ['T01'] });
+    expect((await get(`/api/campaigns/${campaign2}/units/T01`, liaison.token)).statusCode).toBe(200);
+    const other = await get(`/api/campaigns/${campaign2}/units/T02`, liaison.token);
+    expect(other.statusCode).toBe(403);
+    expect(other.json<{ message: string }>().message).toContain('无权访问单位「T02」');
+
+    // Only hashes are kept, in the store file the server was given, so a restart keeps the logins.
+    const saved = await readFile(storePath, 'utf8');
+    expect(saved).not.toContain(liaison.token);
+    expect((await TokenStore.load(storePath)).authenticate(liaison.token)).toMatchObject({ unitId: 'T01' });
+
+    const again = (await start2()).json<typeof body>();
+    expect(again.tokens).toEqual([]);
+    expect((await get('/api/me', liaison.token)).statusCode).toBe(200);
   });
 });
