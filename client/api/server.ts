@@ -20,6 +20,7 @@ import { reportBuffer } from '../report/xlsx.js';
 import { AccessDenied, requireCampaign, requireRole, requireUnitAccess, type ApiAction } from './access.js';
 import { ApiError, errorReply } from './errors.js';
 import { registerLaunchRoutes } from './launch-routes.js';
+import { ProgressHistory, type ProgressHistoryOptions } from './progress-history.js';
 import { BODY_SCHEMAS, OPERATION_PATHS, batchBody, campaignParams, errorSchema, filterQuery, unitParams, type BodyOperation } from './schemas.js';
 import { hashToken, type Principal, type TokenStore } from './tokens.js';
 import { checkFileType, type UploadStore } from './uploads.js';
@@ -49,6 +50,11 @@ export interface ApiServerOptions {
   taskQueue?: string;
   /** The office named in launched units' input (notifications sign with it). */
   office?: Office;
+  /**
+   * Progress history for the chart. `timerMs`: also sample on a timer this often (default the
+   * sampling interval; 0 = only when the office reads the overview).
+   */
+  progress?: ProgressHistoryOptions & { timerMs?: number };
 }
 
 const PUBLIC = new Set(['/openapi.json', '/health']);
@@ -146,6 +152,35 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     return reply.send({ ...p, units: p.role === 'unit' ? [p.unitId] : p.role === 'group' ? Object.entries(store.file.unitGroups).filter(([, g]) => g === p.groupId).map(([u]) => u) : undefined });
   });
 
+  const history = new ProgressHistory({ now, ...o.progress });
+  const hints = () => ({ stages: store.file.stages, groups: store.groups() });
+  /** Only campaign-wide counts make the curve; a 指导组's overview covers its own units. */
+  const recordProgress = async (overview: Awaited<ReturnType<typeof campaignOverview>>) => {
+    try {
+      await history.record(store.campaignId, overview);
+    } catch (e) {
+      app.log.error({ err: e }, '记录进度曲线样本失败');
+    }
+  };
+  const timerMs = o.progress?.timerMs ?? history.intervalMs;
+  if (timerMs > 0) {
+    let sampling = false;
+    const timer = setInterval(() => {
+      if (sampling) return;
+      sampling = true;
+      void campaignOverview(client, { campaignId: store.campaignId }, hints())
+        .then(recordProgress, (e: unknown) => app.log.warn({ err: e }, '定时统计进度失败'))
+        .finally(() => {
+          sampling = false;
+        });
+    }, timerMs);
+    timer.unref();
+    app.addHook('onClose', (_app, done) => {
+      clearInterval(timer);
+      done();
+    });
+  }
+
   app.get<{ Params: { campaignId: string } }>(
     '/api/campaigns/:campaignId/overview',
     { schema: { summary: '活动汇总：按阶段、单位类型、指导组、逾期、补课轮次计数（来自可见性查询）', tags: ['汇总'], params: campaignParams, response: responses } },
@@ -153,11 +188,44 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
       const p = principalOf(request);
       requireCampaign(p, request.params.campaignId);
       requireRole(p, 'dashboard');
-      return campaignOverview(
-        client,
-        { campaignId: p.campaignId, ...(p.role === 'group' && p.groupId ? { group: p.groupId } : {}) },
-        { stages: store.file.stages, groups: store.groups() },
-      );
+      const scoped = p.role === 'group' && p.groupId ? { group: p.groupId } : {};
+      const overview = await campaignOverview(client, { campaignId: p.campaignId, ...scoped }, hints());
+      if (!('group' in scoped)) await recordProgress(overview);
+      return overview;
+    },
+  );
+
+  app.get<{ Params: { campaignId: string } }>(
+    '/api/campaigns/:campaignId/progress',
+    {
+      schema: {
+        summary: '进度曲线：全活动各阶段单位数、有逾期事项的单位数、补课单位数随时间的样本（服务器按间隔记录，重启后保留）',
+        tags: ['汇总'],
+        params: campaignParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              campaignId: { type: 'string' },
+              intervalMs: { type: 'integer', description: '两次记录的最短间隔（毫秒）' },
+              samples: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { at: { type: 'string' }, byStage: { type: 'object', additionalProperties: { type: 'integer' } }, overdue: { type: 'integer' }, remedial: { type: 'integer' } },
+                },
+              },
+            },
+          },
+          ...responses,
+        },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      requireCampaign(p, request.params.campaignId);
+      requireRole(p, 'dashboard');
+      return { campaignId: p.campaignId, intervalMs: history.intervalMs, samples: await history.samples(p.campaignId) };
     },
   );
 

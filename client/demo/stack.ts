@@ -100,6 +100,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       plansDir: o.plansDir,
       taskQueue: o.taskQueue,
       office: { name: o.officeName, members: [{ id: 'office', name: o.officeName, email: o.officeEmail }] },
+      // The progress curve continues across restarts of npm start.
+      progress: { dir: path.join(o.dataDir, 'progress') },
     });
     closers.push(() => api.close());
     const web = await startConsoleServer({ api, ...(o.consolePort !== undefined ? { port: o.consolePort } : {}), ...(o.demoLogins ? { demoLogins: o.demoLogins } : {}) });
