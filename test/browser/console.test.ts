@@ -226,6 +226,17 @@ describe('web console', () => {
     await page.locator('#launch').click();
     await expect.poll(() => page.locator('#launch-summary .notice').textContent(), { timeout: 30_000 }).toBe('活动「浏览器测试活动」：新启动 2 个单位，已在运行 0 个（跳过），未启动 0 个。');
     expect(await page.locator('#launch-summary').textContent()).toContain('名单第 4 行有错误，已按要求跳过。');
+    // Logins for the new units' liaisons and heads (the 指导组 members already had theirs), once, as a CSV.
+    expect(await page.locator('#launch-tokens').textContent()).toContain('已为 4 位单位联络员和第一责任人、0 位指导组成员发放登录令牌');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: '下载登录令牌' }).click();
+    const csvFile = await download;
+    expect(csvFile.suggestedFilename()).toBe(`${campaign}-登录令牌.csv`);
+    const csv = (await readFile(await csvFile.path(), 'utf8')).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(csv[0]).toBe('角色,姓名,人员编号,单位编号,指导组,邮箱,手机,令牌');
+    const issuedRows = csv.slice(1).map((l) => l.split(','));
+    expect(issuedRows.map((r) => r[2])).toEqual(['C01-liaison', 'C01-head', 'C02-liaison', 'C02-head']);
+    tokens['C01-liaison'] = issuedRows[0]![7]!;
     await screenshot(page, '11-launch-skipped-bad-row');
 
     // The corrected roster: only the fixed unit is new; the others are counted as running.
@@ -242,5 +253,9 @@ describe('web console', () => {
     expect((await page.locator('#board tbody tr td:first-child').allTextContents()).slice(3)).toEqual(['红旗镇机关', '东风村党支部', '南岗镇机关']);
     expect(await page.locator('#board tr[data-unit="C02"] td').nth(2).textContent()).toBe('第二指导检查组');
     await screenshot(page, '13-board-after-launch');
+
+    // The downloaded login works: the new unit's liaison sees its own unit.
+    const unitPage = await loginAs('C01-liaison', PHONE);
+    expect((await unitPage.locator('#who').textContent())?.trim()).toBe('参学单位 · 王C01');
   });
 });

@@ -121,6 +121,27 @@ export interface LaunchSummary {
   units: { unitId: string; unitName: string; outcome: 'started' | 'already_running' | 'refused'; reason?: string }[];
   skippedRows: number[];
   elapsedMs: number;
+  /** Logins issued by this start; the plain tokens are shown only now. */
+  tokens?: IssuedLogin[];
+}
+
+/** One point of the server's progress history. */
+export interface ProgressSample {
+  at: string;
+  byStage: Record<string, number>;
+  overdue: number;
+  remedial: number;
+}
+
+export interface IssuedLogin {
+  token: string;
+  role: 'office' | 'group' | 'unit';
+  personId: string;
+  name: string;
+  unitId?: string;
+  groupId?: string;
+  email?: string;
+  mobile?: string;
 }
 
 export interface LaunchFiles {
@@ -205,6 +226,7 @@ const u = (campaignId: string, unitId: string) => `${c(campaignId)}/units/${enco
 export const api = {
   me: (token?: string) => call<Me>('GET', '/api/me', undefined, token ?? session.token()),
   overview: (campaignId: string) => call<Overview>('GET', `${c(campaignId)}/overview`),
+  progress: (campaignId: string) => call<{ intervalMs: number; samples: ProgressSample[] }>('GET', `${c(campaignId)}/progress`),
   units: (campaignId: string, f: UnitFilter = {}) => call<{ units: UnitRow[] }>('GET', `${c(campaignId)}/units${query({ ...f, limit: 500 })}`).then((r) => r.units),
   overdue: (campaignId: string, f: UnitFilter = {}) => call<OverdueItem[] | { items: OverdueItem[] }>('GET', `${c(campaignId)}/overdue${query(f)}`).then((r) => (Array.isArray(r) ? r : r.items)),
   unit: (campaignId: string, unitId: string) => call<UnitCampaignStatus>('GET', u(campaignId, unitId)),

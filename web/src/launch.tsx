@@ -5,7 +5,7 @@
  * was refused. Starting again with the same files starts nothing twice.
  */
 import { useState } from 'preact/hooks';
-import { api, ApiFailure, type CampaignPreview, type LaunchFiles, type LaunchSummary, type Me, type UnitKindPreview } from './api.js';
+import { api, ApiFailure, type CampaignPreview, type LaunchFiles, type IssuedLogin, type LaunchSummary, type Me, type UnitKindPreview } from './api.js';
 import { when } from './format.js';
 import { Card, Notice } from './ui.js';
 
@@ -317,6 +317,7 @@ function SummaryView({ summary }: { summary: LaunchSummary }) {
         活动「{summary.planTitle}」：新启动 {summary.started} 个单位，已在运行 {summary.alreadyRunning} 个（跳过），未启动 {summary.refused} 个。
       </Notice>
       {summary.skippedRows.length > 0 && <p class="muted">名单第 {summary.skippedRows.join('、')} 行有错误，已按要求跳过。</p>}
+      <TokenDownload campaignId={summary.campaignId} tokens={summary.tokens ?? []} />
       {refused.length > 0 && (
         <ul class="refused">
           {refused.map((u) => (
@@ -330,5 +331,34 @@ function SummaryView({ summary }: { summary: LaunchSummary }) {
         <a href="#/">到活动总览看新单位 →</a>
       </p>
     </div>
+  );
+}
+
+const ROLE_LABELS: Record<IssuedLogin['role'], string> = { office: '活动办', group: '指导组成员', unit: '参学单位' };
+
+/** The same columns as the handout of `campaign tokens issue`, with a BOM so Excel reads the Chinese. */
+export function tokensCsv(tokens: readonly IssuedLogin[]): string {
+  const cell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = ['角色,姓名,人员编号,单位编号,指导组,邮箱,手机,令牌'];
+  for (const t of tokens) lines.push([ROLE_LABELS[t.role], t.name, t.personId, t.unitId ?? '', t.groupId ?? '', t.email ?? '', t.mobile ?? '', t.token].map(cell).join(','));
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+function TokenDownload({ campaignId, tokens }: { campaignId: string; tokens: readonly IssuedLogin[] }) {
+  if (tokens.length === 0) return <p class="muted">名单中的人员都已有登录令牌，本次没有发放新令牌。</p>;
+  const download = () => {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([tokensCsv(tokens)], { type: 'text/csv;charset=utf-8' }));
+    a.download = `${campaignId}-登录令牌.csv`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  };
+  return (
+    <p id="launch-tokens">
+      已为 {tokens.filter((t) => t.role === 'unit').length} 位单位联络员和第一责任人、{tokens.filter((t) => t.role === 'group').length} 位指导组成员发放登录令牌。令牌只在此显示一次，请立即下载并分发，妥善保管：
+      <button type="button" id="download-tokens" onClick={download}>
+        下载登录令牌
+      </button>
+    </p>
   );
 }

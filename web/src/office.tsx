@@ -18,25 +18,34 @@ interface Point {
   byStage: Record<string, number>;
 }
 
-/** Overview snapshots kept in the browser: the API keeps no history of counts. */
+/**
+ * The server's history (kept across restarts, one sample a minute or so) loaded on open, then the
+ * overviews this page polls appended live, so the curve moves while the office watches.
+ */
 function useHistory(campaignId: string, overview: Overview | undefined): Point[] {
-  const key = `campaign-console-history:${campaignId}`;
-  const [points, setPoints] = useState<Point[]>(() => {
-    try {
-      return JSON.parse(localStorage.getItem(key) ?? '[]') as Point[];
-    } catch {
-      return [];
-    }
-  });
+  const [stored, setStored] = useState<Point[]>([]);
+  const [live, setLive] = useState<Point[]>([]);
+  useEffect(() => {
+    let current = true;
+    setStored([]);
+    setLive([]);
+    api.progress(campaignId).then(
+      (r) => {
+        if (current) setStored(r.samples.map((s) => ({ t: Date.parse(s.at), byStage: s.byStage })));
+      },
+      // Without the history the chart still draws from what this page sees.
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [campaignId]);
   useEffect(() => {
     if (!overview) return;
-    setPoints((prev) => {
-      const next = [...prev, { t: Date.now(), byStage: Object.fromEntries(overview.byStage.map((b) => [b.value, b.count])) }].slice(-240);
-      localStorage.setItem(key, JSON.stringify(next));
-      return next;
-    });
-  }, [overview, key]);
-  return points;
+    setLive((prev) => [...prev, { t: Date.now(), byStage: Object.fromEntries(overview.byStage.map((b) => [b.value, b.count])) }].slice(-720));
+  }, [overview]);
+  const lastStored = stored.at(-1)?.t ?? -Infinity;
+  return [...stored, ...live.filter((p) => p.t > lastStored)];
 }
 
 export function OfficePage({ me }: { me: Me }) {
