@@ -59,8 +59,10 @@ describe('deliverable deadline on the dev server', () => {
             head: { id: 'h1', name: '钱书记', email: 'head@wanghu.example.cn' },
             supervisors: [{ id: 's1', name: '孙组长', email: 'group1@office.example.cn' }],
           },
-          task: { id: 'plan', title: '制定实施方案', dueAt: new Date(Date.now() + 2_000).toISOString() },
-          remindBeforeMs: 1_500,
+          // Room for a slow first workflow task on a loaded machine: a reminder whose deadline has
+          // already passed is skipped by design, which would look like a lost mail here.
+          task: { id: 'plan', title: '制定实施方案', dueAt: new Date(Date.now() + 6_000).toISOString() },
+          remindBeforeMs: 5_000,
           escalateAfterMs: 500,
           timeZone: 'Asia/Shanghai',
         },

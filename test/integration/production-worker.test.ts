@@ -40,6 +40,13 @@ describe('production worker (worker/main.ts)', () => {
     });
     worker.stdout?.on('data', (c: Buffer) => (output += c.toString()));
     worker.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    // Deadlines below are seconds away: start the clock only once the worker polls, or a slow start
+    // would (rightly) skip a reminder whose deadline already passed.
+    const deadline = Date.now() + 90_000;
+    while (!output.includes('工作者已启动') && worker.exitCode === null && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(output).toContain('工作者已启动');
   });
 
   afterAll(async () => {
@@ -67,8 +74,8 @@ describe('production worker (worker/main.ts)', () => {
             head: { id: 'h1', name: '吴书记', email: 'head@yandun.example.cn' },
             supervisors: [],
           },
-          task: { id: 'plan', title: '制定实施方案', dueAt: new Date(Date.now() + 4_000).toISOString() },
-          remindBeforeMs: 2_000,
+          task: { id: 'plan', title: '制定实施方案', dueAt: new Date(Date.now() + 6_000).toISOString() },
+          remindBeforeMs: 3_000,
           escalateAfterMs: 500,
           timeZone: 'Asia/Shanghai',
         },
