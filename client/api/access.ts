@@ -3,6 +3,7 @@
  * then the unit (a unit reaches only itself, a 指导组 member only its group's units). The workflow
  * checks the acting person again, so a mistake here cannot let a unit act as its 指导组.
  */
+import { OPERATION_LABELS } from '../commands/campaign/unit-ops.js';
 import { ROLE_LABELS, type Principal, type Role, type TokenStore } from './tokens.js';
 
 export const API_ACTIONS = [
@@ -27,21 +28,14 @@ export const API_ACTIONS = [
 ] as const;
 export type ApiAction = (typeof API_ACTIONS)[number];
 
+// The unit operations are named as the command line names them; the API adds its own actions and
+// says 报送材料 / 审查材料 where the refusal message reads better with the object.
 export const ACTION_LABELS: Record<ApiAction, string> = {
-  view: '查看单位进度',
+  ...OPERATION_LABELS,
   submit: '报送材料',
-  upload: '上传文件',
   review: '审查材料',
-  acknowledge: '确认督办',
-  extend: '延期',
-  addGap: '增加查缺补缺事项',
-  survey: '录入测评结果',
-  pause: '暂停',
-  resume: '恢复',
-  shift: '整体调整日期',
-  waive: '免除任务',
-  adhoc: '增加督办事项',
-  cancel: '撤销',
+  view: '查看单位进度',
+  upload: '上传文件',
   dashboard: '查看汇总',
   batch: '批量操作',
   report: '导出报表',
