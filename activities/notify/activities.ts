@@ -11,7 +11,7 @@ import { configuredCalendar, configuredPolicy, planPolicy, quietUntilFor, type O
 import { TemplateRenderError } from './render.js';
 import type { RobotDispatcher } from './robots/digest-dispatcher.js';
 import { robotId, RobotRejectedError, type RobotTarget } from './robots/robot-client.js';
-import { isMainlandMobile, SmsRejectedError, type SmsSender } from './sms/sms-sender.js';
+import { isMainlandMobile, smsOutId, SmsRejectedError, type SmsSender } from './sms/sms-sender.js';
 import type { TemplateSet } from './templates.js';
 import {
   EVENT_KINDS,
@@ -147,6 +147,17 @@ export function deliveryKeyFor(notificationId: string, channel: Channel, role: s
 
 class TransientDeliveryError extends Error {}
 
+const UNCERTAIN_CODE = 'uncertain_after_crash';
+
+const CHANNEL_NAMES: Record<Channel, string> = { email: '邮件', sms: '短信', dingtalk: '钉钉群消息', wecom: '企业微信群消息' };
+
+/** What a retry reports for a delivery an earlier attempt already finished. */
+const DONE_OUTCOME: Partial<Record<DeliveryRecord['status'], DeliveryResult['outcome']>> = {
+  sent: 'already_sent',
+  failed: 'failed',
+  uncertain: 'uncertain',
+};
+
 export function createNotificationActivities(deps: NotificationDeps) {
   const now = () => (deps.clock ? deps.clock.now() : new Date());
   const log = deps.log ?? { info: () => undefined, warn: () => undefined };
@@ -181,14 +192,17 @@ export function createNotificationActivities(deps: NotificationDeps) {
       now: now(),
       leaseMs: s.claimLeaseMs,
     });
-    if (claim.kind === 'done') return resultOf(job, claim.record, claim.record.status === 'sent' ? 'already_sent' : 'failed');
+    if (claim.kind === 'done') return resultOf(job, claim.record, DONE_OUTCOME[claim.record.status] ?? 'failed');
     if (claim.kind === 'busy') throw new TransientDeliveryError(`${job.deliveryKey}: another attempt is sending it right now`);
-    if (claim.tookOver) log.warn('notify: taking over a stale claim; the earlier attempt may have sent it', { deliveryKey: job.deliveryKey });
     const outcome = { deliveryKey: job.deliveryKey, claimToken };
 
     if (job.invalid) {
       await deps.deliveryLog.markFailed({ ...outcome, now: now(), errorCode: 'invalid_address', errorReason: job.invalid });
       return { ...resultOf(job, claim.record, 'failed'), errorCode: 'invalid_address', reason: job.invalid };
+    }
+    if (claim.tookOver) {
+      const settled = await settleStaleClaim(job, claim.record, outcome, claim.staleClaimedAt);
+      if (settled) return settled;
     }
 
     const t = now();
@@ -224,6 +238,46 @@ export function createNotificationActivities(deps: NotificationDeps) {
     return { ...resultOf(job, claim.record, 'sent'), ...(providerMessageId ? { providerMessageId } : {}) };
   }
 
+  /**
+   * The attempt that claimed this delivery died before recording what the provider said. Sending
+   * again could duplicate the message; not sending could lose it. Where the provider can tell us
+   * (an SMS status query, or a gateway that drops repeated idempotency keys) we ask it and act on
+   * the answer. Otherwise the delivery is recorded 'uncertain' and listed for the office to check
+   * with the recipient: a person can settle in a phone call what no retry can.
+   * Returns the result to report, or undefined when sending is safe.
+   */
+  async function settleStaleClaim(
+    job: Job,
+    record: DeliveryRecord,
+    outcome: { deliveryKey: string; claimToken: string },
+    staleClaimedAt: string | undefined,
+  ): Promise<DeliveryResult | undefined> {
+    log.warn('notify: an earlier attempt died holding this delivery; settling it', { deliveryKey: job.deliveryKey, channel: job.channel });
+    let reason = `${CHANNEL_NAMES[job.channel]}发送过程中工作进程中断，无法确认对方是否已收到；为避免重复发送，系统没有自动重发。请与${job.recipient.name}核实，未收到的请人工补发。`;
+    if (job.channel === 'sms' && deps.sms) {
+      if (deps.sms.deduplicates) return undefined;
+      if (deps.sms.lookup) {
+        const since = new Date(Date.parse(staleClaimedAt ?? record.createdAt));
+        let answer: Awaited<ReturnType<NonNullable<SmsSender['lookup']>>>;
+        try {
+          answer = await deps.sms.lookup(job.address, { outId: smsOutId(job.deliveryKey), since });
+        } catch (error) {
+          // The claim stays with this attempt until its lease runs out; the next one asks again.
+          throw new TransientDeliveryError(`${job.deliveryKey}: cannot ask the SMS provider about an interrupted send: ${redactUrl(String(error))}`);
+        }
+        if (answer.kind === 'not_found') return undefined;
+        if (answer.kind === 'sent') {
+          await deps.deliveryLog.markSent({ ...outcome, now: now(), providerMessageId: answer.providerMessageId || null });
+          log.info('notify: the provider confirms the interrupted attempt sent it', { deliveryKey: job.deliveryKey });
+          return { ...resultOf(job, record, 'already_sent'), ...(answer.providerMessageId ? { providerMessageId: answer.providerMessageId } : {}) };
+        }
+        reason = `短信发送过程中工作进程中断，${answer.reason}；为避免重复发送，系统没有自动重发。请与${job.recipient.name}核实，未收到的请人工补发。`;
+      }
+    }
+    await deps.deliveryLog.markUncertain({ ...outcome, now: now(), errorCode: UNCERTAIN_CODE, errorReason: reason });
+    return { ...resultOf(job, record, 'uncertain'), errorCode: UNCERTAIN_CODE, reason };
+  }
+
   function classify(channel: Channel, error: unknown): { permanent: boolean; code: string; reason: string } {
     if (channel === 'email') return classifySmtpError(error);
     if (error instanceof SmsRejectedError || error instanceof RobotRejectedError) return { permanent: true, code: error.code, reason: error.reason };
@@ -251,7 +305,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
       }
       case 'sms': {
         if (!deps.sms) throw new Error('sms channel is not configured (SMS_PROVIDER)');
-        const r = await deps.sms.send(job.address, content as ReturnType<TemplateSet['sms']>, { outId: job.deliveryKey });
+        const r = await deps.sms.send(job.address, content as ReturnType<TemplateSet['sms']>, { outId: smsOutId(job.deliveryKey) });
         return r.providerMessageId || null;
       }
       case 'dingtalk':
@@ -336,9 +390,9 @@ export function createNotificationActivities(deps: NotificationDeps) {
       return { notificationId: input.notificationId, results, ...(deferred[0] ? { deferUntil: deferred[0] } : {}) };
     },
 
-    /** Permanent failures for the office's report (bad addresses, provider rejections). */
-    async listDeliveryFailures(input: { notificationIdPrefix?: string; limit?: number } = {}): Promise<DeliveryRecord[]> {
-      return deps.deliveryLog.failures(input);
+    /** Deliveries the office has to look at: permanent failures (bad addresses, provider rejections) and uncertain ones. */
+    async listDeliveryProblems(input: { notificationIdPrefix?: string; limit?: number } = {}): Promise<DeliveryRecord[]> {
+      return deps.deliveryLog.problems(input);
     },
   };
 }

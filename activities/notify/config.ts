@@ -62,6 +62,8 @@ const EnvSchema = z.object({
     TENCENT_SMS_SIGN_NAME: z.string().optional(),
     SMS_HTTP_URL: url.optional(),
     SMS_HTTP_TOKEN: z.string().optional(),
+    /** Set only if the gateway ignores a repeated Idempotency-Key: lets a crashed attempt's SMS be resent safely. */
+    SMS_HTTP_DEDUPLICATES: bool(false),
 
     /** JSON object: DingTalk access_token → 加签 secret (SEC…), for robots with 加签 enabled. */
     DINGTALK_ROBOT_SECRETS: z

@@ -42,7 +42,12 @@ export function smsSenderFromConfig(c: NotifyConfig): SmsSender | undefined {
         maxParamChars: c.SMS_MAX_PARAM_CHARS,
       });
     case 'http':
-      return createHttpGatewaySms({ url: c.SMS_HTTP_URL ?? '', maxSegments: c.SMS_MAX_SEGMENTS, ...(c.SMS_HTTP_TOKEN ? { token: c.SMS_HTTP_TOKEN } : {}) });
+      return createHttpGatewaySms({
+        url: c.SMS_HTTP_URL ?? '',
+        maxSegments: c.SMS_MAX_SEGMENTS,
+        deduplicates: c.SMS_HTTP_DEDUPLICATES,
+        ...(c.SMS_HTTP_TOKEN ? { token: c.SMS_HTTP_TOKEN } : {}),
+      });
   }
 }
 

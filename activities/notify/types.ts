@@ -46,7 +46,12 @@ export type DeliveryOutcome =
   /** Permanent fault (bad address, provider rejection); recorded, never retried. */
   | 'failed'
   /** The recipient has no contact for this channel; nothing to do. */
-  | 'no_contact';
+  | 'no_contact'
+  /**
+   * An earlier attempt died between claiming and recording; nobody can tell whether the provider
+   * got the message. Recorded for the office and never resent automatically (that could duplicate).
+   */
+  | 'uncertain';
 
 export interface DeliveryResult {
   deliveryKey: string;
@@ -56,7 +61,7 @@ export interface DeliveryResult {
   outcome: DeliveryOutcome;
   /** For 'deferred'. */
   deferUntil?: string;
-  /** For 'failed': machine code and a Chinese reason an office can act on. */
+  /** For 'failed' and 'uncertain': machine code and a Chinese reason an office can act on. */
   errorCode?: string;
   reason?: string;
   providerMessageId?: string;

@@ -5,12 +5,20 @@ export type ClaimDecision = 'insert' | 'done' | 'busy' | 'take' | 'take-over';
 
 export function decideClaim(row: DeliveryRecord | undefined, req: ClaimRequest): ClaimDecision {
   if (!row) return 'insert';
-  if (row.status === 'sent' || row.status === 'failed') return 'done';
+  if (row.status === 'sent' || row.status === 'failed' || row.status === 'uncertain') return 'done';
   if (row.status === 'sending') {
     const claimedAt = row.claimedAt ? Date.parse(row.claimedAt) : 0;
     return req.now.getTime() - claimedAt < req.leaseMs ? 'busy' : 'take-over';
   }
   return 'take';
+}
+
+/**
+ * The WHERE clause of every outcome update: the claim holder may always finish; anyone who actually
+ * heard from the provider ('sent' or 'failed') may also settle a delivery left 'uncertain'.
+ */
+export function settlesUncertain(status: string): boolean {
+  return status === 'sent' || status === 'failed';
 }
 
 export const SCHEMA_STATEMENTS = [

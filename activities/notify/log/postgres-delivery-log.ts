@@ -1,7 +1,8 @@
 import pg from 'pg';
-import { decideClaim, fromRow, SCHEMA_STATEMENTS, type DeliveryRow } from './claim-rule.js';
+import { decideClaim, fromRow, SCHEMA_STATEMENTS, settlesUncertain, type DeliveryRow } from './claim-rule.js';
 import {
   LostClaimError,
+  PROBLEM_STATUSES,
   type AttemptRecord,
   type ClaimResult,
   type DeliveryLog,
@@ -55,7 +56,7 @@ export async function openPostgresDeliveryLog(connectionString: string): Promise
       const res = await c.query<{ attempts: number }>(
         `UPDATE notify_delivery SET status = $3, claim_token = NULL, provider_message_id = COALESCE($4, provider_message_id),
            error_code = $5, error_reason = $6, defer_until = $7, updated_at = $8
-         WHERE delivery_key = $1 AND claim_token = $2 RETURNING attempts`,
+         WHERE delivery_key = $1 AND (claim_token = $2 OR ($9 AND status = 'uncertain')) RETURNING attempts`,
         [
           o.deliveryKey,
           o.claimToken,
@@ -65,6 +66,7 @@ export async function openPostgresDeliveryLog(connectionString: string): Promise
           fields.errorReason ?? null,
           fields.deferUntil ? fields.deferUntil.toISOString() : null,
           now,
+          settlesUncertain(status),
         ],
       );
       const row = res.rows[0];
@@ -106,12 +108,14 @@ export async function openPostgresDeliveryLog(connectionString: string): Promise
         );
         const record = fromRow(updated.rows[0] as DeliveryRow);
         await addAttempt(c, req.deliveryKey, record.attempts, now, decision === 'take-over' ? 'took_over' : 'claimed', null);
-        return { kind: 'claimed', record, tookOver: decision === 'take-over' };
+        const tookOver = decision === 'take-over';
+        return { kind: 'claimed', record, tookOver, ...(tookOver && row.claimed_at ? { staleClaimedAt: row.claimed_at } : {}) };
       }),
     markSent: (o) => finish(o, 'sent', { providerMessageId: o.providerMessageId }),
     markFailed: (o) => finish(o, 'failed', o),
     markRetrying: (o) => finish(o, 'retrying', o),
     markDeferred: (o) => finish(o, 'deferred', { deferUntil: o.deferUntil }),
+    markUncertain: (o) => finish(o, 'uncertain', o),
     async get(key) {
       const res = await pool.query<DeliveryRow>('SELECT * FROM notify_delivery WHERE delivery_key = $1', [key]);
       return res.rows[0] ? fromRow(res.rows[0]) : undefined;
@@ -124,10 +128,11 @@ export async function openPostgresDeliveryLog(connectionString: string): Promise
       );
       return res.rows.map((r): AttemptRecord => ({ deliveryKey: r.delivery_key, attempt: Number(r.attempt), at: r.at, outcome: r.outcome, detail: r.detail }));
     },
-    async failures(opts = {}) {
+    async problems(opts = {}) {
       const res = await pool.query<DeliveryRow>(
-        `SELECT * FROM notify_delivery WHERE status = 'failed' AND starts_with(notification_id, $1) ORDER BY updated_at DESC LIMIT $2`,
-        [opts.notificationIdPrefix ?? '', opts.limit ?? 1000],
+        `SELECT * FROM notify_delivery WHERE status = ANY($3) AND starts_with(notification_id, $1)
+         ORDER BY updated_at DESC, delivery_key DESC LIMIT $2`,
+        [opts.notificationIdPrefix ?? '', opts.limit ?? 1000, [...PROBLEM_STATUSES]],
       );
       return res.rows.map(fromRow);
     },

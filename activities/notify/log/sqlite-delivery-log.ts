@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { decideClaim, fromRow, SCHEMA_STATEMENTS, type DeliveryRow } from './claim-rule.js';
+import { decideClaim, fromRow, SCHEMA_STATEMENTS, settlesUncertain, type DeliveryRow } from './claim-rule.js';
 import {
   LostClaimError,
+  PROBLEM_STATUSES,
   type AttemptRecord,
   type ClaimRequest,
   type ClaimResult,
@@ -37,7 +38,7 @@ export function openSqliteDeliveryLog(path: string): DeliveryLog {
   const finish = db.prepare(
     `UPDATE notify_delivery SET status = @status, claim_token = NULL, provider_message_id = COALESCE(@providerMessageId, provider_message_id),
        error_code = @errorCode, error_reason = @errorReason, defer_until = @deferUntil, updated_at = @now
-     WHERE delivery_key = @deliveryKey AND claim_token = @claimToken RETURNING attempts`,
+     WHERE delivery_key = @deliveryKey AND (claim_token = @claimToken OR (@settles = 1 AND status = 'uncertain')) RETURNING attempts`,
   );
 
   const settle = <T>(fn: () => T): Promise<T> => {
@@ -58,7 +59,8 @@ export function openSqliteDeliveryLog(path: string): DeliveryLog {
     else take.run(params);
     const record = fromRow(select.get(req.deliveryKey) as DeliveryRow);
     addAttempt.run(req.deliveryKey, record.attempts, now, decision === 'take-over' ? 'took_over' : 'claimed', null);
-    return { kind: 'claimed', record, tookOver: decision === 'take-over' };
+    const tookOver = decision === 'take-over';
+    return { kind: 'claimed', record, tookOver, ...(tookOver && row?.claimed_at ? { staleClaimedAt: row.claimed_at } : {}) };
   });
 
   const finishTx = db.transaction(
@@ -68,6 +70,7 @@ export function openSqliteDeliveryLog(path: string): DeliveryLog {
         deliveryKey: o.deliveryKey,
         claimToken: o.claimToken,
         status,
+        settles: settlesUncertain(status) ? 1 : 0,
         providerMessageId: fields.providerMessageId ?? null,
         errorCode: fields.errorCode ?? null,
         errorReason: fields.errorReason ?? null,
@@ -86,6 +89,7 @@ export function openSqliteDeliveryLog(path: string): DeliveryLog {
     markFailed: (o) => settle(() => finishTx.immediate(o, 'failed', o)),
     markRetrying: (o) => settle(() => finishTx.immediate(o, 'retrying', o)),
     markDeferred: (o) => settle(() => finishTx.immediate(o, 'deferred', { deferUntil: o.deferUntil })),
+    markUncertain: (o) => settle(() => finishTx.immediate(o, 'uncertain', o)),
     get: (key) => {
       const row = select.get(key);
       return Promise.resolve(row ? fromRow(row) : undefined);
@@ -99,14 +103,14 @@ export function openSqliteDeliveryLog(path: string): DeliveryLog {
           .all(key)
           .map((r): AttemptRecord => ({ deliveryKey: r.delivery_key, attempt: r.attempt, at: r.at, outcome: r.outcome, detail: r.detail })),
       ),
-    failures: (opts = {}) =>
+    problems: (opts = {}) =>
       Promise.resolve(
         db
-          .prepare<[{ prefix: string; limit: number }], DeliveryRow>(
-            `SELECT * FROM notify_delivery WHERE status = 'failed' AND substr(notification_id, 1, length(@prefix)) = @prefix
-             ORDER BY updated_at DESC LIMIT @limit`,
+          .prepare<[{ prefix: string; limit: number; s1: string; s2: string }], DeliveryRow>(
+            `SELECT * FROM notify_delivery WHERE status IN (@s1, @s2) AND substr(notification_id, 1, length(@prefix)) = @prefix
+             ORDER BY updated_at DESC, rowid DESC LIMIT @limit`,
           )
-          .all({ prefix: opts.notificationIdPrefix ?? '', limit: opts.limit ?? 1000 })
+          .all({ prefix: opts.notificationIdPrefix ?? '', limit: opts.limit ?? 1000, s1: PROBLEM_STATUSES[0], s2: PROBLEM_STATUSES[1] })
           .map(fromRow),
       ),
     close: () => {

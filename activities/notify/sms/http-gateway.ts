@@ -8,6 +8,11 @@ export interface HttpSmsOptions {
   url: string;
   token?: string;
   maxSegments: number;
+  /**
+   * The gateway drops a second request carrying an Idempotency-Key it has already accepted
+   * (SMS_HTTP_DEDUPLICATES): then a message whose first attempt died mid-way is simply resent.
+   */
+  deduplicates?: boolean;
   fetch?: Fetch;
 }
 
@@ -15,6 +20,7 @@ export function createHttpGatewaySms(o: HttpSmsOptions): SmsSender {
   const doFetch = o.fetch ?? fetch;
   return {
     provider: 'http',
+    deduplicates: o.deduplicates ?? false,
     async send(mobile, content, ctx) {
       const res = await doFetch(o.url, {
         method: 'POST',

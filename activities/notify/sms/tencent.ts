@@ -55,13 +55,47 @@ interface TencentResponse {
   };
 }
 
+interface PullStatusResponse {
+  Response?: {
+    Error?: { Code: string; Message: string };
+    PullSmsSendStatusSet?: { SerialNo?: string; PhoneNumber?: string; SessionContext?: string; ReportStatus?: string }[];
+  };
+}
+
 export function createTencentSms(o: TencentSmsOptions): SmsSender {
   const doFetch = o.fetch ?? fetch;
   const host = new URL(o.endpoint).host;
+  const clock = o.now ?? (() => new Date());
+
+  async function call<T>(action: string, body: Record<string, unknown>): Promise<{ status: number; json: T }> {
+    const payload = JSON.stringify(body);
+    const timestamp = Math.floor(clock().getTime() / 1000);
+    const authorization = tc3Authorization({ secretId: o.secretId, secretKey: o.secretKey, host, action, service: 'sms', timestamp, payload });
+    const res = await doFetch(o.endpoint, {
+      method: 'POST',
+      headers: {
+        authorization,
+        'content-type': TENCENT_CONTENT_TYPE,
+        'x-tc-action': action,
+        'x-tc-timestamp': String(timestamp),
+        'x-tc-version': '2021-01-11',
+        'x-tc-region': o.region,
+      },
+      body: payload,
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await res.text();
+    try {
+      return { status: res.status, json: JSON.parse(text) as T };
+    } catch {
+      throw new Error(`tencent sms ${action}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`);
+    }
+  }
+
   return {
     provider: 'tencent',
     async send(mobile, content, ctx) {
-      const payload = JSON.stringify({
+      const { status: httpStatus, json } = await call<TencentResponse>('SendSms', {
         PhoneNumberSet: [`+86${mobile}`],
         SmsSdkAppId: o.sdkAppId,
         SignName: o.signName,
@@ -69,43 +103,37 @@ export function createTencentSms(o: TencentSmsOptions): SmsSender {
         TemplateParamSet: content.tencent.params.map((p) => capParam(p, o.maxParamChars)),
         SessionContext: ctx.outId.slice(0, 512),
       });
-      const timestamp = Math.floor((o.now ?? (() => new Date()))().getTime() / 1000);
-      const authorization = tc3Authorization({
-        secretId: o.secretId,
-        secretKey: o.secretKey,
-        host,
-        action: 'SendSms',
-        service: 'sms',
-        timestamp,
-        payload,
-      });
-      const res = await doFetch(o.endpoint, {
-        method: 'POST',
-        headers: {
-          authorization,
-          'content-type': TENCENT_CONTENT_TYPE,
-          'x-tc-action': 'SendSms',
-          'x-tc-timestamp': String(timestamp),
-          'x-tc-version': '2021-01-11',
-          'x-tc-region': o.region,
-        },
-        body: payload,
-        signal: AbortSignal.timeout(15_000),
-      });
-      const text = await res.text();
-      let json: TencentResponse;
-      try {
-        json = JSON.parse(text) as TencentResponse;
-      } catch {
-        throw new Error(`tencent sms: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`);
-      }
       const error = json.Response?.Error;
       const status = json.Response?.SendStatusSet?.[0];
-      const code = error?.Code ?? status?.Code ?? `HTTP_${res.status}`;
+      const code = error?.Code ?? status?.Code ?? `HTTP_${httpStatus}`;
       const message = error?.Message ?? status?.Message ?? '';
       if (!error && status?.Code === 'Ok') return { providerMessageId: status.SerialNo };
-      if (res.status >= 500 || TENCENT_TRANSIENT.some((r) => r.test(code))) throw new Error(`tencent sms ${code}: ${message}`);
+      if (httpStatus >= 500 || TENCENT_TRANSIENT.some((r) => r.test(code))) throw new Error(`tencent sms ${code}: ${message}`);
       throw new SmsRejectedError(`tencent_${code}`, `腾讯云短信拒绝发送（${code}）：${message}`);
+    },
+
+    /**
+     * PullSmsSendStatusByPhoneNumber returns delivery receipts, each with the SessionContext the
+     * message was sent with. A receipt proves the send; its absence proves nothing (receipts come
+     * from the carrier, seconds to hours later), so "not there" is 'unknown', never 'not_found'.
+     */
+    async lookup(mobile, ctx) {
+      const end = Math.floor(clock().getTime() / 1000);
+      // The API keeps 7 days; a minute of slack for clock skew between us and the provider.
+      const begin = Math.max(Math.floor(ctx.since.getTime() / 1000) - 60, end - 7 * 86_400 + 60);
+      const { status, json } = await call<PullStatusResponse>('PullSmsSendStatusByPhoneNumber', {
+        BeginTime: begin,
+        EndTime: end,
+        Offset: 0,
+        Limit: 100,
+        PhoneNumber: `+86${mobile}`,
+        SmsSdkAppId: o.sdkAppId,
+      });
+      const error = json.Response?.Error;
+      if (error || status >= 400) throw new Error(`tencent sms PullSmsSendStatusByPhoneNumber ${error?.Code ?? `HTTP_${status}`}: ${error?.Message ?? ''}`);
+      const hit = (json.Response?.PullSmsSendStatusSet ?? []).find((r) => r.SessionContext === ctx.outId);
+      if (hit) return { kind: 'sent', providerMessageId: hit.SerialNo ?? '' };
+      return { kind: 'unknown', reason: '腾讯云尚无该短信的回执，无法确认是否已发出' };
     },
   };
 }

@@ -79,7 +79,7 @@ describe('email channel', () => {
     expect(mailbox.messages().length - before).toBe(1);
   });
 
-  it('after a crash between accept and record: no parallel resend inside the lease, then one resend with the same Message-ID', async () => {
+  it('after a crash between accept and record: no parallel resend inside the lease, then no resend at all; the office is told', async () => {
     const before = mailbox.messages().length;
     const inner = openSqliteDeliveryLog(':memory:');
     const { activities, clock } = buildActivities({ mailer, deliveryLog: crashingOnceAfterSend(inner) });
@@ -90,23 +90,23 @@ describe('email channel', () => {
     await expect(activities.deliverNotification(reminder('c'))).rejects.toThrow(/another attempt is sending/);
     expect(mailbox.messages().length - before).toBe(1);
 
-    // After the lease the claim is presumed dead and taken over.
+    // After the lease the claim is presumed dead. SMTP cannot be asked whether it got the message,
+    // so the delivery is recorded uncertain rather than sent a second time.
     clock.advance(121_000);
     const report = await activities.deliverNotification(reminder('c'));
-    expect(report.results[0]?.outcome).toBe('sent');
-    const fresh = (await mailbox.waitFor(before + 2)).slice(before);
-    expect(fresh).toHaveLength(2);
-    expect(new Set(fresh.map((m) => m.messageId)).size).toBe(1);
-    const attempts = await inner.attempts(report.results[0]?.deliveryKey ?? '');
-    expect(attempts.map((a) => a.outcome)).toEqual(['claimed', 'took_over', 'sent']);
+    expect(report.results[0]).toMatchObject({ outcome: 'uncertain', errorCode: 'uncertain_after_crash' });
+    expect(report.results[0]?.reason).toBe('邮件发送过程中工作进程中断，无法确认对方是否已收到；为避免重复发送，系统没有自动重发。请与张明核实，未收到的请人工补发。');
+    const key = report.results[0]?.deliveryKey ?? '';
+    expect((await inner.attempts(key)).map((a) => a.outcome)).toEqual(['claimed', 'took_over', 'uncertain']);
+    expect((await activities.listDeliveryProblems({ notificationIdPrefix: 'campaign/c1/' })).map((p) => [p.deliveryKey, p.status])).toContainEqual([key, 'uncertain']);
 
-    // From now on it is recorded: further retries send nothing.
-    expect((await activities.deliverNotification(reminder('c'))).results[0]?.outcome).toBe('already_sent');
+    // Settled: further retries report the same and send nothing.
+    expect((await activities.deliverNotification(reminder('c'))).results[0]?.outcome).toBe('uncertain');
     await new Promise((r) => setTimeout(r, 200));
-    expect(mailbox.messages().length - before).toBe(2);
+    expect(mailbox.messages().length - before).toBe(1);
   });
 
-  it('after a crash between claim and send, the retry sends exactly once', async () => {
+  it('after a crash between claim and send, the retry cannot tell it from a crash after sending: uncertain, listed, not guessed', async () => {
     const before = mailbox.messages().length;
     const log = openSqliteDeliveryLog(':memory:');
     let dead = true;
@@ -116,10 +116,11 @@ describe('email channel', () => {
     await expect(first.activities.deliverNotification(reminder('d'))).rejects.toThrow(/dead/);
     const second = buildActivities({ mailer, deliveryLog: log });
     second.clock.advance(121_000);
-    expect((await second.activities.deliverNotification(reminder('d'))).results[0]?.outcome).toBe('sent');
-    expect((await second.activities.deliverNotification(reminder('d'))).results[0]?.outcome).toBe('already_sent');
+    expect((await second.activities.deliverNotification(reminder('d'))).results[0]?.outcome).toBe('uncertain');
+    expect((await second.activities.deliverNotification(reminder('d'))).results[0]?.outcome).toBe('uncertain');
+    expect((await log.problems()).map((p) => p.status)).toEqual(['uncertain']);
     await new Promise((r) => setTimeout(r, 200));
-    expect(mailbox.messages().length - before).toBe(1);
+    expect(mailbox.messages().length - before).toBe(0);
   });
 
   it('records a malformed address as a permanent failure and reports it to the office', async () => {
@@ -129,7 +130,7 @@ describe('email channel', () => {
     expect(report.results[0]).toMatchObject({ outcome: 'failed', errorCode: 'invalid_address' });
     expect(report.results[0]?.reason).toContain('邮箱地址格式不正确');
     expect((await activities.deliverNotification(reminder('e', 'zhangming＠dongjie'))).results[0]?.outcome).toBe('failed');
-    const failures = await activities.listDeliveryFailures({ notificationIdPrefix: 'campaign/c1/' });
+    const failures = await activities.listDeliveryProblems({ notificationIdPrefix: 'campaign/c1/' });
     expect(failures.map((f) => f.address)).toContain('zhangming＠dongjie');
     expect(mailbox.messages().length).toBe(before);
   });
@@ -169,7 +170,7 @@ describe('email channel', () => {
       const error = await activities.deliverNotification(reminder('g')).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(Error);
       expect(error).not.toBeInstanceOf(ApplicationFailure);
-      expect(await deliveryLog.failures()).toHaveLength(0);
+      expect(await deliveryLog.problems()).toHaveLength(0);
       const key = deliveryKeyFor(reminder('g').notificationId, 'email', 'liaison', 'zhangming@dongjie.example.cn');
       expect(await deliveryLog.get(key)).toMatchObject({ status: 'retrying', attempts: 1, errorCode: 'smtp_ESOCKET' });
     } finally {

@@ -1,4 +1,3 @@
-import { createHash, createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAliyunSms } from '../../../activities/notify/sms/aliyun.js';
 import { createHttpGatewaySms } from '../../../activities/notify/sms/http-gateway.js';
@@ -7,6 +6,7 @@ import { createTencentSms } from '../../../activities/notify/sms/tencent.js';
 import type { DeliverNotificationInput } from '../../../activities/notify/types.js';
 import { buildActivities } from './support/notify-fixture.js';
 import { startHttpReceiver, type HttpReceiver, type ReceivedRequest } from './support/http-receiver.js';
+import { aliyunCheck, tencentCheck } from './support/provider-checks.js';
 import { SAMPLE_FACTS } from './support/sample-facts.js';
 
 const receivers: HttpReceiver[] = [];
@@ -21,34 +21,6 @@ const input = (id: string, mobile = '13812345678'): DeliverNotificationInput => 
   recipients: [{ role: 'liaison', name: '张明', mobile }],
   channels: ['sms'],
 });
-
-/** Aliyun's documented RPC signature, re-derived here: RFC 3986 encoding, sorted, HMAC-SHA1 with secret + "&". */
-function aliyunCheck(req: ReceivedRequest, secret: string): Record<string, string> | undefined {
-  const params = Object.fromEntries(new URLSearchParams(req.body));
-  const { Signature, ...rest } = params;
-  const enc = (s: string) => encodeURIComponent(s).replace(/\+/g, '%20').replace(/\*/g, '%2A').replace(/!/g, '%21').replace(/'/g, '%27').replace(/\(/g, '%28').replace(/\)/g, '%29');
-  const canonical = Object.keys(rest).sort().map((k) => `${enc(k)}=${enc(rest[k] ?? '')}`).join('&');
-  const expected = createHmac('sha1', `${secret}&`).update(`POST&%2F&${enc(canonical)}`).digest('base64');
-  return Signature === expected ? rest : undefined;
-}
-
-/** Tencent Cloud API 3.0 TC3-HMAC-SHA256, re-derived from the received request. */
-function tencentCheck(req: ReceivedRequest, secretId: string, secretKey: string): boolean {
-  const h = req.headers;
-  const auth = String(h.authorization);
-  const m = /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/sms\/tc3_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(auth);
-  if (!m || m[1] !== secretId) return false;
-  const signed = (m[3] ?? '').split(';');
-  const canonicalHeaders = signed.map((name) => `${name}:${name === 'content-type' ? String(h[name]) : String(h[name]).toLowerCase()}\n`).join('');
-  const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-  const canonicalRequest = `POST\n/\n\n${canonicalHeaders}\n${m[3]}\n${sha(req.body)}`;
-  const timestamp = String(h['x-tc-timestamp']);
-  if (new Date(Number(timestamp) * 1000).toISOString().slice(0, 10) !== m[2]) return false;
-  const sts = `TC3-HMAC-SHA256\n${timestamp}\n${m[2]}/sms/tc3_request\n${sha(canonicalRequest)}`;
-  const k = (key: Buffer | string, s: string) => createHmac('sha256', key).update(s).digest();
-  const signing = k(k(k(`TC3${secretKey}`, m[2] ?? ''), 'sms'), 'tc3_request');
-  return createHmac('sha256', signing).update(sts).digest('hex') === m[4];
-}
 
 describe('SMS', () => {
   it('Aliyun SendSms: signed RPC request with template code and JSON params', async () => {

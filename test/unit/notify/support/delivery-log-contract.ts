@@ -79,7 +79,7 @@ export function deliveryLogContract(name: string, store: DeliveryLogStore): void
       const dead = request('n3#email#liaison#zhang@example.cn');
       await log.claim(dead);
       const heir = request(dead.deliveryKey, { now: at(LEASE) });
-      expect(await log.claim(heir)).toMatchObject({ kind: 'claimed', tookOver: true, record: { attempts: 2, claimToken: heir.claimToken } });
+      expect(await log.claim(heir)).toMatchObject({ kind: 'claimed', tookOver: true, staleClaimedAt: T0.toISOString(), record: { attempts: 2, claimToken: heir.claimToken } });
       await expect(log.markSent({ deliveryKey: dead.deliveryKey, claimToken: dead.claimToken, now: at(LEASE + 1), providerMessageId: 'late' })).rejects.toBeInstanceOf(
         LostClaimError,
       );
@@ -90,6 +90,30 @@ export function deliveryLogContract(name: string, store: DeliveryLogStore): void
         [2, 'took_over'],
         [2, 'sent'],
       ]);
+    });
+
+    it('uncertain is final and listed; only an attempt that heard from the provider can still settle it', async () => {
+      const { log } = await fresh();
+      const dead = request('c1/u9/n#sms#liaison#13800000009', { notificationId: 'c1/u9/n', channel: 'sms' });
+      await log.claim(dead);
+      const heir = request(dead.deliveryKey, { notificationId: 'c1/u9/n', channel: 'sms', now: at(LEASE) });
+      await log.claim(heir);
+      await log.markUncertain({ deliveryKey: heir.deliveryKey, claimToken: heir.claimToken, now: at(LEASE + 1), errorCode: 'uncertain_after_crash', errorReason: '无法确认' });
+      expect(await log.get(dead.deliveryKey)).toMatchObject({ status: 'uncertain', claimToken: null, errorCode: 'uncertain_after_crash', errorReason: '无法确认' });
+      expect((await log.claim(request(dead.deliveryKey, { now: at(10 * LEASE) }))).kind).toBe('done');
+      expect((await log.problems({ notificationIdPrefix: 'c1/' })).map((p) => p.status)).toEqual(['uncertain']);
+      // The dead attempt cannot turn it into something retryable…
+      await expect(log.markRetrying({ deliveryKey: dead.deliveryKey, claimToken: dead.claimToken, now: at(LEASE + 2), errorCode: 'x', errorReason: 'x' })).rejects.toBeInstanceOf(
+        LostClaimError,
+      );
+      await expect(log.markDeferred({ deliveryKey: dead.deliveryKey, claimToken: dead.claimToken, now: at(LEASE + 2), deferUntil: at(LEASE * 3) })).rejects.toBeInstanceOf(
+        LostClaimError,
+      );
+      // …but if it was only slow and the provider did accept, that is the truth to record.
+      await log.markSent({ deliveryKey: dead.deliveryKey, claimToken: dead.claimToken, now: at(LEASE + 3), providerMessageId: 'late-but-sent' });
+      expect(await log.get(dead.deliveryKey)).toMatchObject({ status: 'sent', providerMessageId: 'late-but-sent' });
+      expect(await log.problems()).toEqual([]);
+      expect((await log.attempts(dead.deliveryKey)).map((a) => a.outcome)).toEqual(['claimed', 'took_over', 'uncertain', 'sent']);
     });
 
     it('a transient failure releases the claim at once; the retry is a plain claim, not a take-over', async () => {
@@ -124,11 +148,11 @@ export function deliveryLogContract(name: string, store: DeliveryLogStore): void
       await log.claim(ok);
       await log.markSent({ deliveryKey: ok.deliveryKey, claimToken: ok.claimToken, now: at(5000), providerMessageId: null });
       expect((await log.claim(request(keys[0] ?? '', { now: at(10 * LEASE) }))).kind).toBe('done');
-      expect((await log.failures()).map((f) => f.deliveryKey)).toEqual([...keys].reverse());
-      expect((await log.failures({ notificationIdPrefix: 'c1/' })).map((f) => f.errorReason)).toEqual(['地址错误 1', '地址错误 0']);
-      expect(await log.failures({ limit: 1 })).toHaveLength(1);
+      expect((await log.problems()).map((f) => f.deliveryKey)).toEqual([...keys].reverse());
+      expect((await log.problems({ notificationIdPrefix: 'c1/' })).map((f) => f.errorReason)).toEqual(['地址错误 1', '地址错误 0']);
+      expect(await log.problems({ limit: 1 })).toHaveLength(1);
       // LIKE-style wildcards in a prefix are literal text, not patterns.
-      expect(await log.failures({ notificationIdPrefix: 'c_/' })).toEqual([]);
+      expect(await log.problems({ notificationIdPrefix: 'c_/' })).toEqual([]);
     });
 
     it('10 concurrent claims of one delivery: exactly one wins, the rest are busy', async () => {

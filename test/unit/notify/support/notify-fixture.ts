@@ -27,14 +27,14 @@ export class TestClock {
 /** Wednesday 2009-12-09 10:00 in Beijing: inside office hours. */
 export const OFFICE_TIME = new Date('2009-12-09T02:00:00Z');
 
-export function buildActivities(overrides: Partial<NotificationDeps> = {}) {
+/** Pass `clock` to share one clock between the activities and a provider stand-in or client. */
+export function buildActivities(overrides: Partial<Omit<NotificationDeps, 'clock'>> & { clock?: TestClock } = {}) {
   const deliveryLog = overrides.deliveryLog ?? openSqliteDeliveryLog(':memory:');
-  const clock = new TestClock(OFFICE_TIME);
+  const clock = overrides.clock ?? new TestClock(OFFICE_TIME);
   const activities = createNotificationActivities({
     templates: loadTemplates(TEMPLATES_DIR),
     deliveryLog,
     calendar: weekdayCalendar(),
-    clock,
     settings: {
       officeName: '区学习实践活动办公室',
       mailFrom: '区学习实践活动办公室 <office@xuexi.example.gov.cn>',
@@ -44,6 +44,7 @@ export function buildActivities(overrides: Partial<NotificationDeps> = {}) {
       claimLeaseMs: 120_000,
     },
     ...overrides,
+    clock,
   });
   return { activities, deliveryLog, clock };
 }
