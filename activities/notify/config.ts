@@ -39,6 +39,8 @@ const EnvSchema = z.object({
     /** Refuse to send unless STARTTLS succeeds (port 587). */
     SMTP_REQUIRE_TLS: bool(true),
     SMTP_TLS_REJECT_UNAUTHORIZED: bool(true),
+    /** PEM file of the CA that signed the server's certificate (an internal / 政务外网 CA); the system CAs otherwise. */
+    SMTP_TLS_CA_FILE: z.string().min(1).optional(),
     SMTP_USER: z.string().optional(),
     SMTP_PASS: z.string().optional(),
     SMTP_POOL_MAX_CONNECTIONS: int(5, 1, 50),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
 import type { NotifyConfig } from './config.js';
 
@@ -25,6 +26,8 @@ export interface SmtpOptions {
   secure: boolean;
   requireTLS: boolean;
   rejectUnauthorized: boolean;
+  /** PEM of a private CA to trust for the server's certificate. */
+  ca?: string;
   user?: string;
   pass?: string;
   maxConnections: number;
@@ -40,10 +43,22 @@ export function smtpOptionsFromConfig(config: NotifyConfig): SmtpOptions {
     secure: config.SMTP_SECURE,
     requireTLS: config.SMTP_REQUIRE_TLS,
     rejectUnauthorized: config.SMTP_TLS_REJECT_UNAUTHORIZED,
+    ...(config.SMTP_TLS_CA_FILE ? { ca: readCaFile(config.SMTP_TLS_CA_FILE) } : {}),
     ...(config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASS ?? '' } : {}),
     maxConnections: config.SMTP_POOL_MAX_CONNECTIONS,
     ratePerSecond: config.SMTP_RATE_PER_SECOND,
   };
+}
+
+function readCaFile(path: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`环境变量配置有误：\n  SMTP_TLS_CA_FILE: 读不到证书文件 ${path}（${(e as NodeJS.ErrnoException).code ?? String(e)}）`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`环境变量配置有误：\n  SMTP_TLS_CA_FILE: ${path} 不是 PEM 格式的证书`);
+  return pem;
 }
 
 /** Pooled SMTP: connections are reused across activity calls in the worker process. */
@@ -55,7 +70,7 @@ export function createSmtpMailer(o: SmtpOptions): Mailer {
     secure: o.secure,
     requireTLS: o.requireTLS,
     ignoreTLS: !o.secure && !o.requireTLS && o.host === '127.0.0.1',
-    tls: { rejectUnauthorized: o.rejectUnauthorized, minVersion: 'TLSv1.2' },
+    tls: { rejectUnauthorized: o.rejectUnauthorized, minVersion: 'TLSv1.2', ...(o.ca ? { ca: o.ca } : {}) },
     ...(o.user ? { auth: { user: o.user, pass: o.pass ?? '' } } : {}),
     maxConnections: o.maxConnections,
     maxMessages: 500,
@@ -101,14 +116,16 @@ export interface SmtpFailure {
 
 /**
  * 5xx replies to RCPT/DATA mean the server will never take this message (no such mailbox, policy):
- * permanent. 4xx, connection and TLS trouble, and authentication failures (a configuration fault
- * the office can fix) are transient, so the retry policy carries them over the fix.
+ * permanent. 4xx, connection and TLS trouble, and 5xx to the session's own commands (STARTTLS,
+ * AUTH, MAIL FROM: a configuration fault the office can fix, not the recipient's) are transient,
+ * so the retry policy carries them over the fix.
  */
 export function classifySmtpError(error: unknown): SmtpFailure {
-  const e = error as { responseCode?: number; code?: string; response?: string; message?: string };
+  const e = error as { responseCode?: number; code?: string; command?: string; response?: string; message?: string };
   const code = e.responseCode;
   const text = e.response ?? e.message ?? String(error);
-  if (code !== undefined && code >= 500 && code < 600 && e.code !== 'EAUTH') {
+  const aboutThisMessage = e.code === 'EENVELOPE' || e.code === 'EMESSAGE' || e.command === 'RCPT TO' || e.command === 'DATA';
+  if (code !== undefined && code >= 500 && code < 600 && aboutThisMessage) {
     return { permanent: true, code: `smtp_${code}`, reason: `邮件服务器拒收（${code}）：${text}` };
   }
   return { permanent: false, code: e.code ? `smtp_${e.code}` : code ? `smtp_${code}` : 'smtp_error', reason: text };
