@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { redactUrl } from './config.js';
 import type { DeliveryLog, DeliveryRecord } from './log/delivery-log.js';
+import { createSendOnce, interruptedReason, TransientDeliveryError, type StaleVerdict } from './send-once.js';
 import { classifySmtpError, messageIdFor, type Mailer } from './mailer.js';
 import type { WorkCalendar } from '../../domain/calendar/index.js';
 import { QUIET_RULE_IDS } from '../../domain/routing/quiet-rules.js';
@@ -145,18 +145,7 @@ export function deliveryKeyFor(notificationId: string, channel: Channel, role: s
   return `${notificationId}#${channel}#${role}#${address}`;
 }
 
-class TransientDeliveryError extends Error {}
-
-const UNCERTAIN_CODE = 'uncertain_after_crash';
-
 const CHANNEL_NAMES: Record<Channel, string> = { email: '邮件', sms: '短信', dingtalk: '钉钉群消息', wecom: '企业微信群消息' };
-
-/** What a retry reports for a delivery an earlier attempt already finished. */
-const DONE_OUTCOME: Partial<Record<DeliveryRecord['status'], DeliveryResult['outcome']>> = {
-  sent: 'already_sent',
-  failed: 'failed',
-  uncertain: 'uncertain',
-};
 
 export function createNotificationActivities(deps: NotificationDeps) {
   const now = () => (deps.clock ? deps.clock.now() : new Date());
@@ -165,22 +154,10 @@ export function createNotificationActivities(deps: NotificationDeps) {
   const messageIdDomain = s.messageIdDomain ?? /@([^>\s]+)>?\s*$/.exec(s.mailFrom)?.[1] ?? 'campaign.local';
   const configured = configuredPolicy(deps.calendar ?? configuredCalendar(s.officeHours), s.quietChannels);
 
-  function resultOf(job: Job, record: DeliveryRecord, outcome: DeliveryResult['outcome']): DeliveryResult {
-    return {
-      deliveryKey: job.deliveryKey,
-      channel: job.channel,
-      role: job.recipient.role,
-      name: job.recipient.name,
-      outcome,
-      ...(record.providerMessageId ? { providerMessageId: record.providerMessageId } : {}),
-      ...(record.errorCode ? { errorCode: record.errorCode } : {}),
-      ...(record.errorReason ? { reason: record.errorReason } : {}),
-    };
-  }
+  const sendOnce = createSendOnce({ deliveryLog: deps.deliveryLog, leaseMs: s.claimLeaseMs, now, log });
 
   async function deliverOne(input: DeliverNotificationInput, job: Job, render: () => unknown): Promise<DeliveryResult> {
-    const claimToken = randomUUID();
-    const claim = await deps.deliveryLog.claim({
+    const delivery = {
       deliveryKey: job.deliveryKey,
       notificationId: input.notificationId,
       channel: job.channel,
@@ -188,94 +165,57 @@ export function createNotificationActivities(deps: NotificationDeps) {
       role: job.recipient.role,
       recipientName: job.recipient.name,
       address: job.address,
-      claimToken,
-      now: now(),
-      leaseMs: s.claimLeaseMs,
+    };
+    const r = await sendOnce(delivery, {
+      ...(job.invalid ? { invalid: job.invalid } : {}),
+      what: CHANNEL_NAMES[job.channel],
+      settleStale: (stale) => settleStaleSms(job, stale.since),
+      deferUntil: (t) => {
+        let until: Date | undefined;
+        if (input.notBefore && Date.parse(input.notBefore) > t.getTime()) until = new Date(input.notBefore);
+        if (!input.ignoreQuietHours) {
+          const policy = input.quietHours ? planPolicy(input.quietHours) : configured;
+          const opening = quietUntilFor(policy, job.channel, until ?? t);
+          if (opening) until = opening;
+        }
+        return until;
+      },
+      send: () => send(job, render()),
+      classify: (error) => classify(job.channel, error),
     });
-    if (claim.kind === 'done') return resultOf(job, claim.record, DONE_OUTCOME[claim.record.status] ?? 'failed');
-    if (claim.kind === 'busy') throw new TransientDeliveryError(`${job.deliveryKey}: another attempt is sending it right now`);
-    const outcome = { deliveryKey: job.deliveryKey, claimToken };
-
-    if (job.invalid) {
-      await deps.deliveryLog.markFailed({ ...outcome, now: now(), errorCode: 'invalid_address', errorReason: job.invalid });
-      return { ...resultOf(job, claim.record, 'failed'), errorCode: 'invalid_address', reason: job.invalid };
-    }
-    if (claim.tookOver) {
-      const settled = await settleStaleClaim(job, claim.record, outcome, claim.staleClaimedAt);
-      if (settled) return settled;
-    }
-
-    const t = now();
-    let deferUntil: Date | undefined;
-    if (input.notBefore && Date.parse(input.notBefore) > t.getTime()) deferUntil = new Date(input.notBefore);
-    if (!input.ignoreQuietHours) {
-      const policy = input.quietHours ? planPolicy(input.quietHours) : configured;
-      const opening = quietUntilFor(policy, job.channel, deferUntil ?? t);
-      if (opening) deferUntil = opening;
-    }
-    if (deferUntil) {
-      await deps.deliveryLog.markDeferred({ ...outcome, now: t, deferUntil });
-      return { ...resultOf(job, claim.record, 'deferred'), deferUntil: deferUntil.toISOString() };
-    }
-
-    let providerMessageId: string | null;
-    try {
-      providerMessageId = await send(job, render());
-    } catch (error) {
-      const failure = classify(job.channel, error);
-      if (failure.permanent) {
-        await deps.deliveryLog.markFailed({ ...outcome, now: now(), errorCode: failure.code, errorReason: failure.reason });
-        log.warn('notify: permanent failure', { deliveryKey: job.deliveryKey, code: failure.code });
-        return { ...resultOf(job, claim.record, 'failed'), errorCode: failure.code, reason: failure.reason };
-      }
-      await deps.deliveryLog.markRetrying({ ...outcome, now: now(), errorCode: failure.code, errorReason: failure.reason });
-      throw new TransientDeliveryError(`${job.deliveryKey}: ${failure.reason}`);
-    }
-    // A crash here, after the provider accepted and before this commit, is the one window in which
-    // a retry sends again (see README): everything before it is covered by the claim.
-    await deps.deliveryLog.markSent({ ...outcome, now: now(), providerMessageId });
-    log.info('notify: sent', { deliveryKey: job.deliveryKey, channel: job.channel });
-    return { ...resultOf(job, claim.record, 'sent'), ...(providerMessageId ? { providerMessageId } : {}) };
+    return {
+      deliveryKey: job.deliveryKey,
+      channel: job.channel,
+      role: job.recipient.role,
+      name: job.recipient.name,
+      outcome: r.outcome,
+      ...(r.providerMessageId ? { providerMessageId: r.providerMessageId } : {}),
+      ...(r.errorCode ? { errorCode: r.errorCode } : {}),
+      ...(r.reason ? { reason: r.reason } : {}),
+      ...(r.deferUntil ? { deferUntil: r.deferUntil } : {}),
+    };
   }
 
   /**
-   * The attempt that claimed this delivery died before recording what the provider said. Sending
-   * again could duplicate the message; not sending could lose it. Where the provider can tell us
-   * (an SMS status query, or a gateway that drops repeated idempotency keys) we ask it and act on
-   * the answer. Otherwise the delivery is recorded 'uncertain' and listed for the office to check
-   * with the recipient: a person can settle in a phone call what no retry can.
-   * Returns the result to report, or undefined when sending is safe.
+   * Where the SMS provider can tell whether an interrupted attempt reached it (a status query, or a
+   * gateway that drops repeated idempotency keys) we ask it and act on the answer; for every other
+   * channel the delivery is recorded 'uncertain' and listed for the office to check with the
+   * recipient: a person can settle in a phone call what no retry can.
    */
-  async function settleStaleClaim(
-    job: Job,
-    record: DeliveryRecord,
-    outcome: { deliveryKey: string; claimToken: string },
-    staleClaimedAt: string | undefined,
-  ): Promise<DeliveryResult | undefined> {
-    log.warn('notify: an earlier attempt died holding this delivery; settling it', { deliveryKey: job.deliveryKey, channel: job.channel });
-    let reason = `${CHANNEL_NAMES[job.channel]}发送过程中工作进程中断，无法确认对方是否已收到；为避免重复发送，系统没有自动重发。请与${job.recipient.name}核实，未收到的请人工补发。`;
-    if (job.channel === 'sms' && deps.sms) {
-      if (deps.sms.deduplicates) return undefined;
-      if (deps.sms.lookup) {
-        const since = new Date(Date.parse(staleClaimedAt ?? record.createdAt));
-        let answer: Awaited<ReturnType<NonNullable<SmsSender['lookup']>>>;
-        try {
-          answer = await deps.sms.lookup(job.address, { outId: smsOutId(job.deliveryKey), since });
-        } catch (error) {
-          // The claim stays with this attempt until its lease runs out; the next one asks again.
-          throw new TransientDeliveryError(`${job.deliveryKey}: cannot ask the SMS provider about an interrupted send: ${redactUrl(String(error))}`);
-        }
-        if (answer.kind === 'not_found') return undefined;
-        if (answer.kind === 'sent') {
-          await deps.deliveryLog.markSent({ ...outcome, now: now(), providerMessageId: answer.providerMessageId || null });
-          log.info('notify: the provider confirms the interrupted attempt sent it', { deliveryKey: job.deliveryKey });
-          return { ...resultOf(job, record, 'already_sent'), ...(answer.providerMessageId ? { providerMessageId: answer.providerMessageId } : {}) };
-        }
-        reason = `短信发送过程中工作进程中断，${answer.reason}；为避免重复发送，系统没有自动重发。请与${job.recipient.name}核实，未收到的请人工补发。`;
-      }
+  async function settleStaleSms(job: Job, since: Date): Promise<StaleVerdict> {
+    if (job.channel !== 'sms' || !deps.sms) return { kind: 'uncertain' };
+    if (deps.sms.deduplicates) return { kind: 'send' };
+    if (!deps.sms.lookup) return { kind: 'uncertain' };
+    let answer: Awaited<ReturnType<NonNullable<SmsSender['lookup']>>>;
+    try {
+      answer = await deps.sms.lookup(job.address, { outId: smsOutId(job.deliveryKey), since });
+    } catch (error) {
+      // The claim stays with this attempt until its lease runs out; the next one asks again.
+      throw new TransientDeliveryError(`${job.deliveryKey}: cannot ask the SMS provider about an interrupted send: ${redactUrl(String(error))}`);
     }
-    await deps.deliveryLog.markUncertain({ ...outcome, now: now(), errorCode: UNCERTAIN_CODE, errorReason: reason });
-    return { ...resultOf(job, record, 'uncertain'), errorCode: UNCERTAIN_CODE, reason };
+    if (answer.kind === 'not_found') return { kind: 'send' };
+    if (answer.kind === 'sent') return { kind: 'sent', providerMessageId: answer.providerMessageId || null };
+    return { kind: 'uncertain', reason: interruptedReason('短信', job.recipient.name, answer.reason) };
   }
 
   function classify(channel: Channel, error: unknown): { permanent: boolean; code: string; reason: string } {
