@@ -26,6 +26,8 @@ export interface EphemeralPostgresOptions {
   onLog?: (line: string) => void;
   /** Milliseconds to wait for the server to accept connections (default 30 s). */
   startTimeoutMs?: number;
+  /** Keep PostgreSQL's production durability (fsync, synchronous commit): for benchmarks, not tests. */
+  durable?: boolean;
 }
 
 const SUPERUSER = 'postgres';
@@ -149,10 +151,8 @@ export async function startEphemeralPostgres(options: EphemeralPostgresOptions =
         '-h', '127.0.0.1',
         '-p', String(port),
         '-k', '',
-        // A test server: durability is not the point, speed is.
-        '-c', 'fsync=off',
-        '-c', 'synchronous_commit=off',
-        '-c', 'full_page_writes=off',
+        // A test server: durability is not the point, speed is (unless a benchmark asks for it).
+        ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
         '-c', 'log_min_messages=warning',
       ],
       env,
