@@ -251,6 +251,15 @@ export function note(state: CampaignState, now: number, kind: string, text: stri
   }
 }
 
+/**
+ * For notes that repeat word for word (every reminder to a malformed address fails the same way):
+ * one copy in the timeline is enough, and repeats must not push the unit's history out of it.
+ */
+export function noteOnce(state: CampaignState, now: number, kind: string, text: string): void {
+  if (state.timeline.some((e) => e.kind === kind && e.text === text)) return;
+  note(state, now, kind, text);
+}
+
 export function findTask(state: CampaignState, taskId: string): TaskState | undefined {
   return state.tasks.find((t) => t.sched.taskId === taskId);
 }

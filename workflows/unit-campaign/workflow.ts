@@ -10,6 +10,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -50,6 +51,7 @@ import {
   type UnitCampaignResult,
   type UpdateAck,
 } from './messages.js';
+import { problemNotes, reachedAnyone } from './delivery-problems.js';
 import * as S from './state.js';
 import * as V from './validators.js';
 
@@ -61,6 +63,8 @@ export interface Carried {
 
 const DEFAULT_HISTORY_EVENT_LIMIT = 8000;
 const RETRY_FAILED_DELIVERY_MS = 60 * 60 * 1000;
+/** Runs from before this change counted every finished notification as sent and noted no delivery problems. */
+const NOTE_DELIVERY_PROBLEMS = 'note-delivery-problems';
 
 const { loadPlan } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -233,8 +237,17 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
         continue;
       }
       st.outbox = st.outbox.filter((x) => x !== o);
-      if (r?.error) S.note(st, now(), 'notify_failed', `通知 ${o.event} 无法发送：${r.error}`);
-      else st.sent += 1;
+      if (r?.error) {
+        S.note(st, now(), 'notify_failed', `通知 ${o.event} 无法发送：${r.error}`);
+        continue;
+      }
+      const report = r?.report;
+      const notes = report ? problemNotes(o.event, report) : [];
+      if (report && notes.length > 0 && patched(NOTE_DELIVERY_PROBLEMS)) {
+        // Repeats of one failure (a malformed number fails every reminder) keep a single note.
+        for (const n of notes) S.noteOnce(st, now(), n.kind, n.text);
+        if (reachedAnyone(report)) st.sent += 1;
+      } else st.sent += 1;
     }
   }
 
