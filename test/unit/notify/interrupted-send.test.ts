@@ -9,11 +9,12 @@ import type { DeliveryLog } from '../../../activities/notify/log/delivery-log.js
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
 import { createDigestDispatcher } from '../../../activities/notify/robots/digest-dispatcher.js';
 import { createRobotClient } from '../../../activities/notify/robots/robot-client.js';
-import { aliyunSendDate, createAliyunSms } from '../../../activities/notify/sms/aliyun.js';
+import { createAliyunSms } from '../../../activities/notify/sms/aliyun.js';
 import { createHttpGatewaySms } from '../../../activities/notify/sms/http-gateway.js';
 import { smsOutId } from '../../../activities/notify/sms/sms-sender.js';
 import { createTencentSms } from '../../../activities/notify/sms/tencent.js';
 import type { DeliverNotificationInput } from '../../../activities/notify/types.js';
+import { startAliyunStandIn } from './support/aliyun-stand-in.js';
 import { startHttpReceiver, type HttpReceiver } from './support/http-receiver.js';
 import { buildActivities, OFFICE_TIME, TestClock } from './support/notify-fixture.js';
 import { aliyunCheck, tencentCheck } from './support/provider-checks.js';
@@ -50,48 +51,11 @@ const smsInput = (id: string): DeliverNotificationInput => ({
   channels: ['sms'],
 });
 
-interface StoredSms {
-  phone: string;
-  outId: string;
-  day: string;
-  bizId: string;
-}
-
-/**
- * Aliyun dysmsapi stand-in: checks every request's signature, keeps what SendSms accepted, and
- * answers QuerySendDetails from it (paged, per number and Beijing day), as the real API does.
- */
+/** The shared stand-in, closed after each test. */
 async function aliyunStandIn(opts: { otherMessagesToday?: number; now: () => Date }) {
-  const stored: StoredSms[] = [];
-  for (let i = 0; i < (opts.otherMessagesToday ?? 0); i += 1) stored.push({ phone: MOBILE, outId: `other-${i}`, day: aliyunSendDate(opts.now()), bizId: `b-other-${i}` });
-  const receiver = await startHttpReceiver((req) => {
-    const p = aliyunCheck(req, 'ak-secret');
-    if (!p) return { status: 400, json: { Code: 'SignatureDoesNotMatch', Message: 'bad sign' } };
-    if (p.Action === 'SendSms') {
-      const bizId = `biz-${stored.length + 1}`;
-      stored.push({ phone: p.PhoneNumbers ?? '', outId: p.OutId ?? '', day: aliyunSendDate(opts.now()), bizId });
-      return { json: { Code: 'OK', Message: 'OK', BizId: bizId, RequestId: 'r' } };
-    }
-    if (p.Action === 'QuerySendDetails') {
-      if (!p.PhoneNumber || !/^\d{8}$/.test(p.SendDate ?? '') || !p.PageSize || !p.CurrentPage) return { json: { Code: 'isv.InvalidParameters', Message: 'missing' } };
-      const size = Number(p.PageSize);
-      if (size < 1 || size > 50) return { json: { Code: 'isv.InvalidParameters', Message: 'PageSize' } };
-      const all = stored.filter((s) => s.phone === p.PhoneNumber && s.day === p.SendDate);
-      const page = all.slice((Number(p.CurrentPage) - 1) * size, Number(p.CurrentPage) * size);
-      return {
-        json: {
-          Code: 'OK',
-          Message: 'OK',
-          TotalCount: all.length,
-          SmsSendDetailDTOs: { SmsSendDetailDTO: page.map((s) => ({ PhoneNum: s.phone, OutId: s.outId, SendStatus: 1, TemplateCode: 'SMS_X', SendDate: '2009-12-09 10:00:00' })) },
-        },
-      };
-    }
-    return { status: 400, json: { Code: 'InvalidAction', Message: p.Action } };
-  });
-  receivers.push(receiver);
-  const sends = () => receiver.requests().filter((r) => aliyunCheck(r, 'ak-secret')?.Action === 'SendSms');
-  return { receiver, stored, sends };
+  const standIn = await startAliyunStandIn({ secret: 'ak-secret', seedPhone: MOBILE, ...opts });
+  receivers.push(standIn.receiver);
+  return standIn;
 }
 
 describe('a send interrupted between the provider and the delivery log goes out once', () => {
