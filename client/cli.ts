@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { registerCampaignCommands } from './commands/campaign.js';
+import { registerNotifyCommands } from './commands/notify.js';
 import { registerPlanCommands } from './commands/plan.js';
 import { registerRosterCommands } from './commands/roster.js';
 
@@ -14,5 +15,6 @@ const program = new Command('campaign')
 registerPlanCommands(program);
 registerRosterCommands(program);
 registerCampaignCommands(program);
+registerNotifyCommands(program);
 
 await program.parseAsync(process.argv);
