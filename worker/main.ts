@@ -23,7 +23,8 @@ const log = {
   error: (message: string, meta?: unknown) => console.error(message, meta ?? ''),
 };
 const notify = await notificationDepsFromConfig(notifyConfig, { log });
-// The digests attach the Excel report, which the notification path does not carry: they get a transport of their own.
+// The digests attach the Excel report, which the notification path does not carry: they get a transport of their own
+// (and share the notifications' delivery log).
 const transport = nodemailer.createTransport({
   host: notifyConfig.SMTP_HOST,
   port: notifyConfig.SMTP_PORT,
@@ -50,6 +51,9 @@ try {
         transport,
         from: notifyConfig.NOTIFY_MAIL_FROM,
         officeName: notifyConfig.NOTIFY_OFFICE_NAME,
+        deliveryLog: notify.deps.deliveryLog,
+        claimLeaseMs: notify.deps.settings.claimLeaseMs,
+        log,
       },
     },
     workflowBundle: existsSync(workflowBundlePath) ? { codePath: workflowBundlePath } : undefined,

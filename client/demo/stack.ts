@@ -82,7 +82,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
           // Loopback demo: every hour is office hours, nothing waits for the morning.
           settings: { officeName: o.officeName, mailFrom, officeHours: { start: '00:00', end: '23:59', zone: 'Asia/Shanghai' }, quietChannels: [], claimLeaseMs: 60_000 },
         },
-        digest: { temporalClient: client, transport, from: mailFrom, officeName: o.officeName },
+        digest: { temporalClient: client, transport, from: mailFrom, officeName: o.officeName, deliveryLog, claimLeaseMs: 60_000 },
       }),
     });
     const running = worker.run();

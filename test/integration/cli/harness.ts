@@ -67,7 +67,7 @@ export async function startHarness(): Promise<Harness> {
       from: notify.settings.mailFrom,
       notify: { ...notify, settings: { ...notify.settings, quietChannels: [] } },
       plansDir: FIXTURES,
-      digest: { temporalClient: conn.client, transport, from: notify.settings.mailFrom, officeName: OFFICE_NAME },
+      digest: { temporalClient: conn.client, transport, from: notify.settings.mailFrom, officeName: OFFICE_NAME, deliveryLog: notify.deliveryLog, claimLeaseMs: notify.settings.claimLeaseMs },
     }),
   });
   const running = worker.run();
