@@ -80,6 +80,7 @@ const EnvSchema = z.object({
           return z.NEVER;
         }
       }),
+    /** Per robot across all workers (shared window in the delivery log's database), not per worker. */
     ROBOT_RATE_LIMIT: int(20, 1, 1000),
     ROBOT_RATE_WINDOW_SECONDS: int(61, 1, 3600),
     ROBOT_BATCH_LINGER_MS: int(1500, 0, 60_000),

@@ -4,6 +4,9 @@ import { createNotificationActivities, type NotificationDeps, type NotifyLogger 
 import { redactNotifyConfig, type NotifyConfig } from './config.js';
 import type { DeliveryLog } from './log/delivery-log.js';
 import { openPostgresDeliveryLog } from './log/postgres-delivery-log.js';
+import type { RobotWindowStore } from './log/robot-window.js';
+import { openPostgresRobotWindow } from './log/robot-window-postgres.js';
+import { openSqliteRobotWindow } from './log/robot-window-sqlite.js';
 import { openSqliteDeliveryLog } from './log/sqlite-delivery-log.js';
 import { createSmtpMailer, smtpOptionsFromConfig } from './mailer.js';
 import { createDigestDispatcher } from './robots/digest-dispatcher.js';
@@ -16,6 +19,11 @@ import { loadTemplates } from './templates.js';
 
 export async function openDeliveryLog(config: NotifyConfig): Promise<DeliveryLog> {
   return config.DATABASE_URL ? openPostgresDeliveryLog(config.DATABASE_URL) : openSqliteDeliveryLog(resolve(config.NOTIFY_SQLITE_PATH));
+}
+
+/** The robots' rate window, in the same database as the delivery log so every worker shares it. */
+export async function openRobotWindow(config: NotifyConfig): Promise<RobotWindowStore> {
+  return config.DATABASE_URL ? openPostgresRobotWindow(config.DATABASE_URL) : openSqliteRobotWindow(resolve(config.NOTIFY_SQLITE_PATH));
 }
 
 export function smsSenderFromConfig(c: NotifyConfig): SmsSender | undefined {
@@ -64,12 +72,14 @@ export async function notificationDepsFromConfig(
   const deliveryLog = await openDeliveryLog(config);
   const mailer = config.SMTP_HOST ? createSmtpMailer(smtpOptionsFromConfig(config)) : undefined;
   const sms = smsSenderFromConfig(config);
+  const robotWindow = await openRobotWindow(config);
   const robots = createDigestDispatcher({
     client: createRobotClient({ dingtalkSecrets: config.DINGTALK_ROBOT_SECRETS }),
     limit: config.ROBOT_RATE_LIMIT,
     windowMs: config.ROBOT_RATE_WINDOW_SECONDS * 1000,
     lingerMs: config.ROBOT_BATCH_LINGER_MS,
     maxBytes: config.ROBOT_MAX_MESSAGE_BYTES,
+    window: robotWindow,
   });
   const deps: NotificationDeps = {
     templates: loadTemplates(resolve(config.NOTIFY_TEMPLATES_DIR)),
@@ -93,6 +103,7 @@ export async function notificationDepsFromConfig(
     async close() {
       robots.close();
       mailer?.close();
+      await robotWindow.close();
       await deliveryLog.close();
     },
   };

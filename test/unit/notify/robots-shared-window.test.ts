@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { loadNotifyConfig } from '../../../activities/notify/config.js';
+import { notificationDepsFromConfig } from '../../../activities/notify/from-config.js';
 import type { RobotWindowStore } from '../../../activities/notify/log/robot-window.js';
 import { openSqliteRobotWindow } from '../../../activities/notify/log/robot-window-sqlite.js';
 import { createDigestDispatcher, type RobotDispatcher } from '../../../activities/notify/robots/digest-dispatcher.js';
@@ -167,5 +169,25 @@ describe('robot limit across workers', () => {
     await expect(d.deliver({ kind: 'wecom', webhook: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k' }, unitMessage(1))).rejects.toThrow('SQLITE_BUSY');
     expect(sent).toEqual([]);
     expect(d.pending()).toBe(0);
+  });
+
+  it('workers built from the same configuration share the window (the delivery log\'s SQLite file)', async () => {
+    const wecom = await startHttpReceiver(() => ({ json: { errcode: 0, errmsg: 'ok' } }));
+    cleanup.push(() => wecom.close());
+    const config = loadNotifyConfig({
+      NOTIFY_SQLITE_PATH: join(dir, `config-${++n}.sqlite`),
+      ROBOT_RATE_LIMIT: '1',
+      ROBOT_RATE_WINDOW_SECONDS: '1',
+      ROBOT_BATCH_LINGER_MS: '0',
+    });
+    const workers = [await notificationDepsFromConfig(config), await notificationDepsFromConfig(config)];
+    cleanup.push(async () => {
+      for (const w of workers) await w.close();
+    });
+    const target: RobotTarget = { kind: 'wecom', webhook: `${wecom.url}/cgi-bin/webhook/send?key=configured` };
+    await workers[0]?.deps.robots?.deliver(target, unitMessage(1));
+    await workers[1]?.deps.robots?.deliver(target, unitMessage(2));
+    const [first, second] = wecom.requests();
+    expect(second?.at ?? 0).toBeGreaterThanOrEqual((first?.at ?? 0) + 950);
   });
 });
