@@ -25,6 +25,7 @@ export const API_ACTIONS = [
   'batch',
   'report',
   'launch',
+  'notifyProblems',
 ] as const;
 export type ApiAction = (typeof API_ACTIONS)[number];
 
@@ -40,6 +41,7 @@ export const ACTION_LABELS: Record<ApiAction, string> = {
   batch: '批量操作',
   report: '导出报表',
   launch: '发起活动',
+  notifyProblems: '查看通知异常',
 };
 
 /** The role matrix (docs/api.md prints it). */
@@ -62,6 +64,7 @@ export const ROLE_MATRIX: Record<ApiAction, readonly Role[]> = {
   batch: ['office'],
   report: ['office'],
   launch: ['office'],
+  notifyProblems: ['office'],
 };
 
 export class AccessDenied extends Error {

@@ -111,7 +111,7 @@ export function errorReply(err: unknown, request: FastifyRequest, reply: Fastify
     return send(400, { error: 'invalid_request', message: problems.join('；'), problems });
   }
   if (err instanceof AccessDenied) return send(403, { error: 'forbidden', message: err.message });
-  if (err instanceof ApiError) return send(err.statusCode, { error: err.statusCode === 401 ? 'unauthorized' : err.statusCode === 404 ? 'not_found' : 'invalid_request', message: err.message, problems: err.problems });
+  if (err instanceof ApiError) return send(err.statusCode, { error: err.statusCode === 401 ? 'unauthorized' : err.statusCode === 404 ? 'not_found' : err.statusCode === 503 ? 'not_configured' : 'invalid_request', message: err.message, problems: err.problems });
   if (err instanceof OperationError) {
     const status = err.kind === 'invalid' ? 400 : err.kind === 'not_found' ? 404 : 503;
     return send(status, { error: err.kind === 'invalid' ? 'rejected_by_workflow' : err.kind, message: err.message, problems: err.problems });

@@ -7,6 +7,7 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
+import type { DeliveryLog } from '../../activities/notify/log/delivery-log.js';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { runBatch } from '../commands/campaign/batch.js';
@@ -20,6 +21,7 @@ import { reportBuffer } from '../report/xlsx.js';
 import { AccessDenied, requireCampaign, requireRole, requireUnitAccess, type ApiAction } from './access.js';
 import { ApiError, errorReply } from './errors.js';
 import { registerLaunchRoutes } from './launch-routes.js';
+import { registerNotifyRoutes } from './notify-routes.js';
 import { ProgressHistory, type ProgressHistoryOptions } from './progress-history.js';
 import { BODY_SCHEMAS, OPERATION_PATHS, batchBody, campaignParams, errorSchema, filterQuery, unitParams, type BodyOperation } from './schemas.js';
 import { hashToken, type Principal, type TokenStore } from './tokens.js';
@@ -55,6 +57,11 @@ export interface ApiServerOptions {
    * sampling interval; 0 = only when the office reads the overview).
    */
   progress?: ProgressHistoryOptions & { timerMs?: number };
+  /**
+   * The worker's delivery log (same DATABASE_URL / NOTIFY_SQLITE_PATH), for the office's 通知异常
+   * list. Without it that route answers 503. The caller opens and closes it.
+   */
+  deliveryLog?: DeliveryLog;
 }
 
 const PUBLIC = new Set(['/openapi.json', '/health']);
@@ -376,6 +383,8 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     taskQueue: o.taskQueue ?? process.env.CAMPAIGN_TASK_QUEUE ?? 'campaign',
     office: o.office ?? DEFAULT_OFFICE,
   });
+
+  registerNotifyRoutes(app, { deliveryLog: o.deliveryLog, principalOf });
 
   app.get<{ Params: { campaignId: string } }>(
     '/api/campaigns/:campaignId/report.xlsx',

@@ -532,15 +532,21 @@ export function registerCampaignCommands(program: Command): void {
         return;
       }
       const c = await connectClient();
+      // The worker's delivery log, for the office's 通知异常 list; without it that one route answers 503.
+      const { openConfiguredDeliveryLog } = await import('../api/delivery-log-config.js');
+      const delivery = await openConfiguredDeliveryLog(process.env);
       const app = await createApiServer({
         temporalClient: c.client,
         store: await TokenStore.load(o.tokens),
         uploads: openUploadStore(uploadConfig),
         maxUploadBytes: Number(o.maxUploadMb) * 1024 * 1024,
         logger: true,
+        ...(delivery.ok ? { deliveryLog: delivery.log } : {}),
       });
+      if (delivery.ok) app.addHook('onClose', () => delivery.log.close());
       await app.listen({ host: o.host, port: Number(o.port) });
       console.log(`API 已启动：http://${o.host}:${o.port}（文档 /openapi.json；上传文件存放于${describeUploadStore(uploadConfig)}）`);
+      console.log(delivery.ok ? `通知异常读取投递记录：${delivery.where}` : `未接入通知投递记录，通知异常列表不可用：${delivery.problem}`);
       // Ctrl-C / a service manager's stop: finish requests in flight, then leave with status 0.
       const stop = () => {
         process.off('SIGINT', stop);

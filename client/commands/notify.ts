@@ -3,13 +3,9 @@
  * rejections, sends a worker crash left unconfirmed), from the delivery log the worker writes.
  * Same database as the worker: DATABASE_URL (PostgreSQL) or NOTIFY_SQLITE_PATH.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadNotifyConfig, NotifyConfigError } from '../../activities/notify/config.js';
-import { openDeliveryLog } from '../../activities/notify/from-config.js';
-import type { DeliveryLog } from '../../activities/notify/log/delivery-log.js';
 import { renderTable } from '../../domain/schedule/preview-table.js';
+import { openConfiguredDeliveryLog } from '../api/delivery-log-config.js';
 import { DEFAULT_PROBLEM_LIMIT, listDeliveryProblems, problemTime, unitAndNotice, type DeliveryProblemList } from '../api/delivery-problems.js';
 
 export interface ProblemsOptions {
@@ -19,28 +15,6 @@ export interface ProblemsOptions {
 }
 
 type Print = (line: string) => void;
-
-/** The log as the worker configured it; undefined (with the reason printed) when it cannot be read. */
-export async function openConfiguredDeliveryLog(env: NodeJS.ProcessEnv, fail: Print): Promise<DeliveryLog | undefined> {
-  // Only the variables that locate the log: a command-line user need not hold the SMS or SMTP secrets.
-  let config;
-  try {
-    config = loadNotifyConfig({ DATABASE_URL: env.DATABASE_URL, NOTIFY_SQLITE_PATH: env.NOTIFY_SQLITE_PATH });
-  } catch (e) {
-    if (!(e instanceof NotifyConfigError)) throw e;
-    fail(e.message);
-    return undefined;
-  }
-  if (!config.DATABASE_URL) {
-    const file = resolve(config.NOTIFY_SQLITE_PATH);
-    // Opening would create an empty log; say where we looked instead.
-    if (!existsSync(file)) {
-      fail(`找不到投递记录文件：${file}\n请在 worker 的运行目录执行，或设置与 worker 相同的 NOTIFY_SQLITE_PATH（使用 PostgreSQL 时设置 DATABASE_URL）。`);
-      return undefined;
-    }
-  }
-  return openDeliveryLog(config);
-}
 
 export function formatProblems(list: DeliveryProblemList, limit: number): string {
   const scope = list.campaignId ? `活动「${list.campaignId}」` : '全部活动';
@@ -62,8 +36,12 @@ export async function runProblems(o: ProblemsOptions, env: NodeJS.ProcessEnv, pr
     fail(`--limit：应为 1 到 10000 的整数（收到「${o.limit}」）`);
     return 1;
   }
-  const log = await openConfiguredDeliveryLog(env, fail);
-  if (!log) return 1;
+  const opened = await openConfiguredDeliveryLog(env);
+  if (!opened.ok) {
+    fail(opened.problem);
+    return 1;
+  }
+  const log = opened.log;
   try {
     const list = await listDeliveryProblems(log, { ...(o.campaign !== undefined ? { campaignId: o.campaign } : {}), limit });
     print(o.json ? JSON.stringify(list, null, 2) : formatProblems(list, limit));

@@ -102,6 +102,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       office: { name: o.officeName, members: [{ id: 'office', name: o.officeName, email: o.officeEmail }] },
       // The progress curve continues across restarts of npm start.
       progress: { dir: path.join(o.dataDir, 'progress') },
+      // The worker's own log: the office's 通知异常 list.
+      deliveryLog,
     });
     closers.push(() => api.close());
     const web = await startConsoleServer({ api, ...(o.consolePort !== undefined ? { port: o.consolePort } : {}), ...(o.demoLogins ? { demoLogins: o.demoLogins } : {}) });

@@ -1,0 +1,103 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeliveryLog } from '../../../activities/notify/log/delivery-log.js';
+import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
+import type { DeliveryProblemList } from '../../../client/api/delivery-problems.js';
+import { createApiServer } from '../../../client/api/server.js';
+import { TokenStore, issueTokens } from '../../../client/api/tokens.js';
+import { localUploadStore } from '../../../client/api/uploads.js';
+import type { RosterUnit } from '../../../domain/roster/types.js';
+
+const unit: RosterUnit = {
+  id: 'A',
+  name: 'A镇机关',
+  type: 'town_office',
+  flags: [],
+  head: { name: 'A书记', email: 'head-a@u.cn' },
+  liaison: { name: 'A联络员', mobile: '13800000000' },
+  groupId: 'G1',
+  group: { id: 'G1', name: 'G1组', members: [{ name: 'G1组长', role: 'leader', sourceRow: 2, email: 'g1@g.cn' }] },
+  sourceRow: 2,
+};
+const { store, issued } = issueTokens('c1', [unit], { name: '活动办', members: [{ id: 'office', name: '孙主任' }] });
+const tokens = new TokenStore(store);
+const bearer = (personId: string) => ({ authorization: `Bearer ${issued.find((t) => t.personId === personId)!.token}` });
+// Nothing here reaches Temporal.
+const noTemporal = {} as Client;
+
+let dir: string;
+let log: DeliveryLog;
+let app: FastifyInstance;
+let bare: FastifyInstance;
+
+async function record(id: string, channel: 'email' | 'sms', role: string, name: string, address: string, outcome: 'failed' | 'uncertain' | 'sent', reason: string, at: string) {
+  const deliveryKey = `${id}#${channel}#${role}#${address}`;
+  const o = { deliveryKey, claimToken: 't', now: new Date(at) };
+  await log.claim({ deliveryKey, notificationId: id, channel, event: id.split('/').at(-1) === 'kickoff' ? 'kickoff' : 'urge', role, recipientName: name, address, claimToken: 't', now: o.now, leaseMs: 120_000 });
+  if (outcome === 'sent') await log.markSent({ ...o, providerMessageId: null });
+  else if (outcome === 'failed') await log.markFailed({ ...o, errorCode: 'invalid_address', errorReason: reason });
+  else await log.markUncertain({ ...o, errorCode: 'uncertain_after_crash', errorReason: reason });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'api-notify-'));
+  log = openSqliteDeliveryLog(path.join(dir, 'delivery.sqlite'));
+  await record('campaign/c1/unit/A/kickoff', 'sms', 'liaison', 'A联络员', '1234', 'failed', '手机号码不是有效的大陆手机号：1234', '2009-11-10T02:00:00Z');
+  await record('campaign/c1/unit/A/kickoff', 'email', 'head', 'A书记', 'head-a@u.cn', 'sent', '', '2009-11-10T02:00:00Z');
+  await record('campaign/c1/unit/A/task/plan/urge/1', 'email', 'head', 'A书记', 'head-a@u.cn', 'uncertain', '邮件发送过程中工作进程中断，无法确认对方是否已收到', '2009-11-12T02:00:00Z');
+  await record('campaign/c2/unit/A/kickoff', 'email', 'liaison', '别的活动', 'x', 'failed', '邮箱地址格式不正确：x', '2009-11-13T02:00:00Z');
+  const common = { temporalClient: noTemporal, store: tokens, uploads: localUploadStore(path.join(dir, 'uploads')), progress: { dir: path.join(dir, 'progress'), timerMs: 0 } };
+  app = await createApiServer({ ...common, deliveryLog: log });
+  bare = await createApiServer(common);
+});
+afterAll(async () => {
+  await app?.close();
+  await bare?.close();
+  await log?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const URL = '/api/campaigns/c1/notification-problems';
+
+describe('GET /api/campaigns/{c}/notification-problems', () => {
+  it('gives the office this campaign’s failed and uncertain deliveries, newest first, with unit, labels and reason', async () => {
+    const r = await app.inject({ method: 'GET', url: URL, headers: bearer('office') });
+    expect(r.statusCode).toBe(200);
+    const body = r.json<DeliveryProblemList>();
+    expect(body.problems.map((p) => [p.unitId, p.statusLabel, p.channelLabel, p.recipient, p.eventLabel, p.reason])).toEqual([
+      ['A', '结果未知', '邮件', '第一责任人 A书记', '催办', '邮件发送过程中工作进程中断，无法确认对方是否已收到'],
+      ['A', '发送失败', '短信', '联络员 A联络员', '启动通知', '手机号码不是有效的大陆手机号：1234'],
+    ]);
+    expect(body.problems[1]!.address).toBe('1234');
+    expect([body.campaignId, body.failed, body.uncertain, body.truncated]).toEqual(['c1', 1, 1, false]);
+    const one = (await app.inject({ method: 'GET', url: `${URL}?limit=1`, headers: bearer('office') })).json<DeliveryProblemList>();
+    expect([one.problems.length, one.truncated]).toEqual([1, true]);
+  });
+
+  it('refuses 指导组 and units, another campaign, and a bad limit, in Chinese', async () => {
+    const g = await app.inject({ method: 'GET', url: URL, headers: bearer('G1-m1') });
+    expect([g.statusCode, g.json<{ message: string }>().message]).toEqual([403, '指导组成员无权查看通知异常']);
+    const u = await app.inject({ method: 'GET', url: URL, headers: bearer('A-liaison') });
+    expect(u.statusCode).toBe(403);
+    const other = await app.inject({ method: 'GET', url: '/api/campaigns/c2/notification-problems', headers: bearer('office') });
+    expect([other.statusCode, other.json<{ message: string }>().message]).toEqual([403, '令牌属于活动「c1」，不能访问活动「c2」']);
+    const bad = await app.inject({ method: 'GET', url: `${URL}?limit=0`, headers: bearer('office') });
+    expect([bad.statusCode, bad.json<{ message: string }>().message]).toEqual([400, '查询参数 limit：不能小于 1']);
+    expect((await app.inject({ method: 'GET', url: URL })).statusCode).toBe(401);
+  });
+
+  it('answers 503 with what to configure when the server has no delivery log', async () => {
+    const r = await bare.inject({ method: 'GET', url: URL, headers: bearer('office') });
+    expect(r.statusCode).toBe(503);
+    expect(r.json()).toMatchObject({ error: 'not_configured', message: expect.stringContaining('NOTIFY_SQLITE_PATH') as unknown });
+  });
+
+  it('is in the OpenAPI document', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, unknown> }>();
+    expect(doc.paths).toHaveProperty(['/api/campaigns/{campaignId}/notification-problems']);
+  });
+});
