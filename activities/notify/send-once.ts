@@ -5,24 +5,15 @@
  * (see README in this folder).
  */
 import { randomUUID } from 'node:crypto';
-import type { DeliveryLog, DeliveryRecord } from './log/delivery-log.js';
-import type { Channel } from './types.js';
+import type { ClaimRequest, DeliveryLog, DeliveryRecord } from './log/delivery-log.js';
 
 export interface SendOnceLogger {
   info(message: string, meta?: Record<string, unknown>): void;
   warn(message: string, meta?: Record<string, unknown>): void;
 }
 
-/** One message to one address; the key is what makes a retry recognise it. */
-export interface Delivery {
-  deliveryKey: string;
-  notificationId: string;
-  channel: Channel;
-  event: string;
-  role: string;
-  recipientName: string;
-  address: string;
-}
+/** One message to one address, as the log knows it; the key is what makes a retry recognise it. */
+export type Delivery = Omit<ClaimRequest, 'claimToken' | 'now' | 'leaseMs'>;
 
 /** What a provider-specific check concluded about an attempt that died holding the claim. */
 export type StaleVerdict =

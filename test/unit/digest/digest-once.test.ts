@@ -15,6 +15,7 @@ import type { DeliveryLog } from '../../../activities/notify/log/delivery-log.js
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
 import { messageIdFor } from '../../../activities/notify/mailer.js';
 import type { DigestGroup } from '../../../workflows/digest/messages.js';
+import { dyingOnce } from '../notify/support/dying-log.js';
 import { startPickyMailbox, type PickyMailbox } from './support/picky-mailbox.js';
 
 const LEASE_MS = 120_000;
@@ -84,21 +85,6 @@ class Clock {
   advance(ms: number) {
     this.current = new Date(this.current.getTime() + ms);
   }
-}
-
-/** Dies once at the first 'sent' commit: the SMTP server accepted, the worker died before recording it. */
-function crashingOnceAfterAccept(inner: DeliveryLog): DeliveryLog {
-  let crashed = false;
-  return {
-    ...inner,
-    markSent: (o) => {
-      if (!crashed) {
-        crashed = true;
-        return Promise.reject(new Error('simulated crash between SMTP accept and log commit'));
-      }
-      return inner.markSent(o);
-    },
-  };
 }
 
 let mailbox: PickyMailbox;
@@ -173,7 +159,7 @@ describe('指导组 daily digests go out once per member', () => {
 
   it('a crash between the server’s accept and the record ends uncertain for the office and is not resent', async () => {
     const inner = openSqliteDeliveryLog(':memory:');
-    const { activities, clock } = setup({ deliveryLog: crashingOnceAfterAccept(inner) });
+    const { activities, clock } = setup({ deliveryLog: dyingOnce(inner, 'markSent') });
     const before = mailbox.messages().length;
     await expect(activities.sendGroupDigests(daily('d-d'))).rejects.toThrow(/simulated crash/);
     expect(arrivals(before, 'd-d').map((g) => g.to)).toEqual(['wangqiang@groups.example.cn']);
@@ -245,7 +231,7 @@ describe('the office 简报 goes out once per office member', () => {
 
   it('a crash after the server accepted one 简报 leaves it uncertain; the retry sends the other one only', async () => {
     const inner = openSqliteDeliveryLog(':memory:');
-    const { activities, clock } = setup({ deliveryLog: crashingOnceAfterAccept(inner) });
+    const { activities, clock } = setup({ deliveryLog: dyingOnce(inner, 'markSent') });
     const before = mailbox.messages().length;
     await expect(activities.sendOfficeBriefing(weekly('w-b'))).rejects.toThrow(/simulated crash/);
     clock.advance(LEASE_MS + 1_000);
