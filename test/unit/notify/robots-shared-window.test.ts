@@ -7,8 +7,9 @@ import { notificationDepsFromConfig } from '../../../activities/notify/from-conf
 import type { RobotWindowStore } from '../../../activities/notify/log/robot-window.js';
 import { openSqliteRobotWindow } from '../../../activities/notify/log/robot-window-sqlite.js';
 import { createDigestDispatcher, type RobotDispatcher } from '../../../activities/notify/robots/digest-dispatcher.js';
-import { createRobotClient, RobotThrottledError, type RobotClient, type RobotMessage, type RobotTarget } from '../../../activities/notify/robots/robot-client.js';
-import { startHttpReceiver, type HttpReceiver } from './support/http-receiver.js';
+import { RobotThrottledError, type RobotClient, type RobotTarget } from '../../../activities/notify/robots/robot-client.js';
+import { startHttpReceiver } from './support/http-receiver.js';
+import { busiestWindow, timesEachDelivered, twoWorkersSend30, unitMessage } from './support/two-robot-workers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'robots-shared-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,66 +30,19 @@ function twoWorkerWindows(): [RobotWindowStore, RobotWindowStore] {
   return [a, b];
 }
 
-/** Most requests inside any window of `windowMs` starting at a request. */
-function busiestWindow(times: number[], windowMs: number): number {
-  return Math.max(0, ...times.map((t) => times.filter((u) => u >= t && u - t < windowMs).length));
-}
-
-const unitMessage = (i: number): RobotMessage => ({ title: `今日到期：第${i}号单位`, markdown: `### 今日到期\n**第${i}号单位**“分析检查报告”今天截止。` });
-
-function countOnce(markdowns: string[], count: number): number[] {
-  const all = markdowns.join('\n');
-  return Array.from({ length: count }, (_, k) => all.split(`**第${k + 1}号单位**`).length - 1);
-}
-
-/** Counts the requests each worker made, so the test can tell both took part. */
-function counting(client: RobotClient): RobotClient & { requests: number } {
-  const c = {
-    requests: 0,
-    send(target: RobotTarget, message: RobotMessage) {
-      c.requests++;
-      return client.send(target, message);
-    },
-  };
-  return c;
-}
-
 describe('robot limit across workers', () => {
-  async function twoWorkersSend30(shared: boolean) {
-    const limit = 4;
-    const windowMs = 2_000; // 20 a minute, scaled down so the test runs in seconds
-    const wecom: HttpReceiver = await startHttpReceiver(() => ({ json: { errcode: 0, errmsg: 'ok' } }));
-    cleanup.push(() => wecom.close());
-    const windows = shared ? twoWorkerWindows() : [undefined, undefined];
-    const clients = [0, 1].map(() => counting(createRobotClient({ dingtalkSecrets: {} })));
-    const workers: RobotDispatcher[] = clients.map((client, w) =>
-      createDigestDispatcher({ client, limit, windowMs, lingerMs: 20, maxBytes: 4000, ...(windows[w] ? { window: windows[w] } : {}) }),
-    );
-    cleanup.push(() => workers.forEach((d) => d.close()));
-    const target: RobotTarget = { kind: 'wecom', webhook: `${wecom.url}/cgi-bin/webhook/send?key=shared` };
-    const calls: Promise<void>[] = [];
-    for (let i = 1; i <= 30; i++) {
-      calls.push((workers[i % 2] as RobotDispatcher).deliver(target, unitMessage(i)));
-      await new Promise((r) => setTimeout(r, 40)); // 30 messages over 1.2 s, within one window
-    }
-    const settled = await Promise.allSettled(calls);
-    const requests = wecom.requests();
-    const markdowns = requests.map((r) => (JSON.parse(r.body) as { markdown: { content: string } }).markdown.content);
-    return { limit, windowMs, settled, requests, markdowns, perWorker: clients.map((c) => c.requests) };
-  }
-
   it('two workers sharing the window send 30 messages to one robot: at most 4 requests in any 2 s, each message once', async () => {
-    const r = await twoWorkersSend30(true);
+    const r = await twoWorkersSend30(twoWorkerWindows());
     expect(r.settled.every((s) => s.status === 'fulfilled')).toBe(true);
     expect(busiestWindow(r.requests.map((q) => q.at), r.windowMs)).toBeLessThanOrEqual(r.limit);
-    expect(countOnce(r.markdowns, 30)).toEqual(Array.from({ length: 30 }, () => 1));
+    expect(timesEachDelivered(r.markdowns, 30)).toEqual(Array.from({ length: 30 }, () => 1));
     expect(r.markdowns.some((m) => /通知汇总（\d+ 条）/.test(m))).toBe(true);
     expect(r.perWorker.every((k) => k > 0)).toBe(true);
   });
 
   it('without the shared window the same two workers exceed the limit (what the store prevents)', async () => {
-    const r = await twoWorkersSend30(false);
-    expect(countOnce(r.markdowns, 30)).toEqual(Array.from({ length: 30 }, () => 1));
+    const r = await twoWorkersSend30(undefined);
+    expect(timesEachDelivered(r.markdowns, 30)).toEqual(Array.from({ length: 30 }, () => 1));
     expect(busiestWindow(r.requests.map((q) => q.at), r.windowMs)).toBeGreaterThan(r.limit);
   });
 
@@ -117,7 +71,7 @@ describe('robot limit across workers', () => {
     // 30 lone messages would be 30 requests in a minute; 20 go alone, the rest wait and share digests.
     expect(busiestWindow(sent.map((s) => s.at), 60_000)).toBe(20);
     expect(busiestWindow(sent.map((s) => s.at), 61_000)).toBeLessThanOrEqual(20);
-    expect(countOnce(sent.map((s) => s.markdown), 30)).toEqual(Array.from({ length: 30 }, () => 1));
+    expect(timesEachDelivered(sent.map((s) => s.markdown), 30)).toEqual(Array.from({ length: 30 }, () => 1));
     expect(sent.length).toBeLessThan(30);
   });
 
