@@ -133,6 +133,37 @@ export interface ProgressSample {
   remedial: number;
 }
 
+/** One delivery the office must look at (GET …/notification-problems). */
+export interface DeliveryProblem {
+  at: string;
+  /** failed: not delivered, never retried; uncertain: a send was interrupted, never resent automatically. */
+  status: 'failed' | 'uncertain';
+  statusLabel: string;
+  channel: string;
+  channelLabel: string;
+  role: string;
+  roleLabel: string;
+  recipientName: string;
+  recipient: string;
+  address: string;
+  notificationId: string;
+  campaignId?: string;
+  unitId?: string;
+  event: string;
+  eventLabel: string;
+  errorCode: string;
+  reason: string;
+  attempts: number;
+}
+
+export interface DeliveryProblemList {
+  campaignId?: string;
+  problems: DeliveryProblem[];
+  failed: number;
+  uncertain: number;
+  truncated: boolean;
+}
+
 export interface IssuedLogin {
   token: string;
   role: 'office' | 'group' | 'unit';
@@ -244,6 +275,7 @@ export const api = {
   preview: (campaignId: string, f: LaunchFiles) => call<CampaignPreview>('POST', `${c(campaignId)}/preview`, launchForm(f)),
   start: (campaignId: string, f: LaunchFiles) => call<LaunchSummary>('POST', `${c(campaignId)}/start`, launchForm(f)),
   report: (campaignId: string) => call<Blob>('GET', `${c(campaignId)}/report.xlsx`),
+  notificationProblems: (campaignId: string, limit = 100) => call<DeliveryProblemList>('GET', `${c(campaignId)}/notification-problems?limit=${limit}`),
 };
 
 /** Ready-made logins, served next to the console only when the demo runs. */

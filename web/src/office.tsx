@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { UNIT_TYPES } from '../../domain/unit-types.js';
-import { api, ApiFailure, type Me, type Overview, type UnitCampaignStatus, type UnitFilter } from './api.js';
+import { api, ApiFailure, type DeliveryProblemList, type Me, type Overview, type UnitCampaignStatus, type UnitFilter, type UnitRow } from './api.js';
 import { Board, stageColumns, useStatuses } from './board.js';
 import { when } from './format.js';
 import { useLive } from './live.js';
@@ -137,6 +137,10 @@ export function OfficePage({ me }: { me: Me }) {
         </Card>
       </div>
 
+      <Card title="通知异常" id="notification-problems">
+        <NotificationProblems me={me} units={units.data} />
+      </Card>
+
       <Card title="报表" id="report">
         <ReportButton me={me} />
       </Card>
@@ -206,6 +210,57 @@ function SurveyChart({ statuses }: { statuses: Map<string, UnitCampaignStatus> }
   );
   if (rows.length === 0) return <p class="muted">还没有单位录入测评结果。</p>;
   return <StackedBars rows={rows} />;
+}
+
+/**
+ * Notifications that reached nobody (bad address, provider rejection) or whose send was cut off:
+ * neither is retried by the system, so the office fixes the roster or checks with the person.
+ */
+export function NotificationProblems({ me, units }: { me: Me; units: UnitRow[] | undefined }) {
+  // Failures change slowly; no need to poll as often as the counts.
+  const live = useLive(() => api.notificationProblems(me.campaignId), 15_000, [me.campaignId]);
+  if (live.error) return live.error.status === 503 ? <p class="muted">{live.error.message}</p> : <Notice kind="error">{live.error.message}</Notice>;
+  const list: DeliveryProblemList | undefined = live.data;
+  if (!list) return <p class="muted">正在读取……</p>;
+  if (list.problems.length === 0) return <p class="muted">没有发送失败或结果未知的通知。</p>;
+  const names = new Map((units ?? []).map((u) => [u.unitId, u.unitName ?? u.unitId]));
+  return (
+    <>
+      <p id="notification-problem-counts">
+        发送失败 <strong>{list.failed}</strong> 条，结果未知 <strong>{list.uncertain}</strong> 条{list.truncated ? `（只列出最近 ${list.problems.length} 条）` : ''}。
+        {list.failed > 0 && ' 发送失败的请核对名单中的邮箱、手机号或群机器人地址。'}
+        {list.uncertain > 0 && ' 结果未知的系统不会自动重发，请与收件人核实，未收到的请人工补发。'}
+      </p>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>时间</th>
+              <th>状态</th>
+              <th>渠道</th>
+              <th>收件人</th>
+              <th>单位/通知</th>
+              <th>原因</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.problems.map((p) => (
+              <tr key={`${p.notificationId}-${p.channel}-${p.role}-${p.address}`} class={p.status === 'failed' ? 'row-red' : ''}>
+                <td>{when(p.at)}</td>
+                <td>{p.statusLabel}</td>
+                <td>{p.channelLabel}</td>
+                <td>{p.recipient}</td>
+                <td>
+                  {p.unitId ? <a href={`#/unit/${encodeURIComponent(p.unitId)}`}>{names.get(p.unitId) ?? p.unitId}</a> : p.notificationId} · {p.eventLabel}
+                </td>
+                <td class="wrap">{p.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
 }
 
 function ReportButton({ me }: { me: Me }) {

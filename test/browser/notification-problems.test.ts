@@ -1,0 +1,107 @@
+/**
+ * The office page's 通知异常 panel in a real browser: deliveries the worker recorded as failed or
+ * uncertain (seeded into the stack's delivery log) are listed with status, channel, recipient,
+ * unit and reason. No units run: only the log is read.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openSqliteDeliveryLog } from '../../activities/notify/log/sqlite-delivery-log.js';
+import { issueTokens } from '../../client/api/tokens.js';
+import { buildWeb } from '../../client/demo/build-web.js';
+import { startStack, type Stack } from '../../client/demo/stack.js';
+import type { RosterUnit } from '../../domain/roster/types.js';
+import { startMailbox, type Mailbox } from '../../toolchain/mailbox.js';
+import { uniqueName } from '../support/unique.js';
+import { DESKTOP, launchChromium, screenshot } from './browser.js';
+
+const OFFICE = { name: '区学习实践活动办公室', members: [{ id: 'office', name: '孙主任', email: 'office@xuexi.example.gov.cn' }] };
+const UNIT: RosterUnit = {
+  id: 'N01',
+  name: '红旗镇机关',
+  type: 'town_office',
+  flags: [],
+  head: { name: '李书记', email: 'head@n01.example.cn' },
+  liaison: { name: '张明', mobile: '1234' },
+  groupId: 'G1',
+  group: { id: 'G1', name: '第一指导组', members: [{ name: '王组长', role: 'leader', sourceRow: 2, email: 'g1@example.cn' }] },
+  sourceRow: 2,
+};
+
+let stack: Stack;
+let mailbox: Mailbox;
+let browser: Browser;
+let tmp: string;
+let campaign: string;
+const tokens: Record<string, string> = {};
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  await buildWeb();
+  tmp = await mkdtemp(path.join(tmpdir(), 'browser-notify-'));
+  campaign = uniqueName('np');
+  // What the worker would have written: the liaison's malformed mobile, and a send cut off by a crash.
+  const log = openSqliteDeliveryLog(path.join(tmp, 'delivery.sqlite'));
+  const seed = async (id: string, channel: 'email' | 'sms', role: string, name: string, address: string, event: string, uncertain: boolean, reason: string) => {
+    const deliveryKey = `${id}#${channel}#${role}#${address}`;
+    const o = { deliveryKey, claimToken: 't', now: new Date() };
+    await log.claim({ deliveryKey, notificationId: id, channel, event, role, recipientName: name, address, claimToken: 't', now: o.now, leaseMs: 60_000 });
+    if (uncertain) await log.markUncertain({ ...o, errorCode: 'uncertain_after_crash', errorReason: reason });
+    else await log.markFailed({ ...o, errorCode: 'invalid_address', errorReason: reason });
+  };
+  await seed(`campaign/${campaign}/unit/N01/kickoff`, 'sms', 'liaison', '张明', '1234', 'kickoff', false, '手机号码不是有效的大陆手机号：1234');
+  await seed(`campaign/${campaign}/unit/N01/task/plan/urge/1`, 'email', 'head', '李书记', 'head@n01.example.cn', 'urge', true, '邮件发送过程中工作进程中断，无法确认对方是否已收到；为避免重复发送，系统没有自动重发。请与李书记核实，未收到的请人工补发。');
+  await seed('campaign/another/unit/N01/kickoff', 'email', 'liaison', '别的活动的人', 'x', 'kickoff', false, '邮箱地址格式不正确：x');
+  await log.close();
+
+  mailbox = await startMailbox({ port: 0 });
+  const issued = issueTokens(campaign, [UNIT], OFFICE, ['study']);
+  for (const t of issued.issued) tokens[t.personId] = t.token;
+  stack = await startStack({
+    temporalAddress: inject('temporalAddress'),
+    taskQueue: uniqueName('np'),
+    plansDir: tmp,
+    dataDir: tmp,
+    smtpPort: mailbox.port,
+    officeName: OFFICE.name,
+    officeEmail: OFFICE.members[0]!.email,
+    tokens: issued.store,
+  });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await stack?.close();
+  await mailbox?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+async function loginAs(personId: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(stack.consoleUrl);
+  await page.getByLabel('令牌').fill(tokens[personId]!);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.locator('#who').waitFor();
+  return page;
+}
+
+describe('office console: 通知异常', () => {
+  it('lists this campaign’s failed and uncertain notifications with who, which unit and why', async () => {
+    const page = await loginAs('office');
+    const rows = page.locator('#notification-problems tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(2);
+    const cells = async (i: number) => (await rows.nth(i).locator('td').allTextContents()).slice(1);
+    expect(await cells(0)).toEqual(['结果未知', '邮件', '第一责任人 李书记', 'N01 · 催办', '邮件发送过程中工作进程中断，无法确认对方是否已收到；为避免重复发送，系统没有自动重发。请与李书记核实，未收到的请人工补发。']);
+    expect(await cells(1)).toEqual(['发送失败', '短信', '联络员 张明', 'N01 · 启动通知', '手机号码不是有效的大陆手机号：1234']);
+    expect(await page.locator('#notification-problem-counts').textContent()).toContain('发送失败 1 条，结果未知 1 条');
+    expect(await page.locator('#notification-problems').textContent()).not.toContain('别的活动的人');
+    await page.locator('#notification-problems').scrollIntoViewIfNeeded();
+    await screenshot(page, '20-office-notification-problems');
+  });
+});
