@@ -128,5 +128,6 @@ export function classifySmtpError(error: unknown): SmtpFailure {
   if (code !== undefined && code >= 500 && code < 600 && aboutThisMessage) {
     return { permanent: true, code: `smtp_${code}`, reason: `邮件服务器拒收（${code}）：${text}` };
   }
-  return { permanent: false, code: e.code ? `smtp_${e.code}` : code ? `smtp_${code}` : 'smtp_error', reason: text };
+  // The server's reply code says more than nodemailer's category (EENVELOPE for any RCPT refusal).
+  return { permanent: false, code: code ? `smtp_${code}` : e.code ? `smtp_${e.code}` : 'smtp_error', reason: text };
 }

@@ -140,7 +140,7 @@ describe('指导组 daily digests go out once per member', () => {
     await expect(activities.sendGroupDigests(daily('d-b'))).rejects.toThrow(/1 deliveries will be retried/);
     expect(arrivals(before, 'd-b').map((g) => g.to).sort()).toEqual(['wangqiang@groups.example.cn', 'zhaogang@groups.example.cn']);
     const lina = deliveryKeyFor(groupDigestId('d-b', DATE, 'g1'), 'email', 'group_member', 'lina@groups.example.cn');
-    expect(await log.get(lina)).toMatchObject({ status: 'retrying', errorCode: 'smtp_EENVELOPE', errorReason: expect.stringMatching(/451/) as string });
+    expect(await log.get(lina)).toMatchObject({ status: 'retrying', errorCode: 'smtp_451', errorReason: expect.stringMatching(/451/) as string });
 
     expect(await activities.sendGroupDigests(daily('d-b'))).toBe(1);
     expect(arrivals(before, 'd-b').map((g) => g.to).sort()).toEqual(['lina@groups.example.cn', 'wangqiang@groups.example.cn', 'zhaogang@groups.example.cn']);

@@ -1,11 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryKeyFor } from '../../../activities/notify/activities.js';
-import type { DeliveryLog } from '../../../activities/notify/log/delivery-log.js';
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
 import { createSmtpMailer, messageIdFor, type Mailer } from '../../../activities/notify/mailer.js';
 import type { DeliverNotificationInput } from '../../../activities/notify/types.js';
 import { startMailbox, type Mailbox } from '../../support/mailbox.js';
+import { dyingOnce } from './support/dying-log.js';
 import { buildActivities } from './support/notify-fixture.js';
 import { startRejectingSmtp } from './support/rejecting-smtp.js';
 import { SAMPLE_FACTS } from './support/sample-facts.js';
@@ -20,21 +20,6 @@ function reminder(id: string, email = 'zhangming@dongjie.example.cn'): DeliverNo
     facts: SAMPLE_FACTS.reminder,
     recipients: [{ role: 'liaison', name: '张明', email }],
     channels: ['email'],
-  };
-}
-
-/** A delivery log whose markSent dies once: the process "crashed" after the SMTP server accepted. */
-function crashingOnceAfterSend(inner: DeliveryLog): DeliveryLog {
-  let crashed = false;
-  return {
-    ...inner,
-    markSent: (o) => {
-      if (!crashed) {
-        crashed = true;
-        return Promise.reject(new Error('simulated crash between SMTP accept and log commit'));
-      }
-      return inner.markSent(o);
-    },
   };
 }
 
@@ -82,7 +67,7 @@ describe('email channel', () => {
   it('after a crash between accept and record: no parallel resend inside the lease, then no resend at all; the office is told', async () => {
     const before = mailbox.messages().length;
     const inner = openSqliteDeliveryLog(':memory:');
-    const { activities, clock } = buildActivities({ mailer, deliveryLog: crashingOnceAfterSend(inner) });
+    const { activities, clock } = buildActivities({ mailer, deliveryLog: dyingOnce(inner, 'markSent') });
     await expect(activities.deliverNotification(reminder('c'))).rejects.toThrow(/simulated crash/);
     await mailbox.waitFor(before + 1);
 

@@ -5,7 +5,6 @@
  * on a clock moved past the claim lease, as a retry on another worker would.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeliveryLog } from '../../../activities/notify/log/delivery-log.js';
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
 import { createDigestDispatcher } from '../../../activities/notify/robots/digest-dispatcher.js';
 import { createRobotClient } from '../../../activities/notify/robots/robot-client.js';
@@ -16,6 +15,7 @@ import { createTencentSms } from '../../../activities/notify/sms/tencent.js';
 import type { DeliverNotificationInput } from '../../../activities/notify/types.js';
 import { startAliyunStandIn } from './support/aliyun-stand-in.js';
 import { startHttpReceiver, type HttpReceiver } from './support/http-receiver.js';
+import { dyingOnce } from './support/dying-log.js';
 import { buildActivities, OFFICE_TIME, TestClock } from './support/notify-fixture.js';
 import { aliyunCheck, tencentCheck } from './support/provider-checks.js';
 import { SAMPLE_FACTS } from './support/sample-facts.js';
@@ -27,21 +27,6 @@ const receivers: HttpReceiver[] = [];
 afterEach(async () => {
   for (const r of receivers.splice(0)) await r.close();
 });
-
-/** Dies once at the first outcome commit of the given kind, as a worker killed at that instant would. */
-function dyingOnce(inner: DeliveryLog, at: 'markSent' | 'markRetrying'): DeliveryLog {
-  let dead = false;
-  return {
-    ...inner,
-    [at]: (o: never) => {
-      if (!dead) {
-        dead = true;
-        return Promise.reject(new Error('simulated crash: worker died before recording the outcome'));
-      }
-      return (inner[at])(o);
-    },
-  };
-}
 
 const smsInput = (id: string): DeliverNotificationInput => ({
   notificationId: `campaign/c1/unit/u7/task/report/reminder/T-1/${id}`,

@@ -124,7 +124,7 @@ describe('SMTP security from configuration', () => {
       .send(mail)
       .catch((e: unknown) => e);
     expect(s.accepted).toEqual([]);
-    expect(classifySmtpError(error)).toMatchObject({ permanent: false, code: 'smtp_EAUTH' });
+    expect(classifySmtpError(error)).toMatchObject({ permanent: false, code: 'smtp_535' });
   });
 
   it('names the variable when the CA file is missing or not a certificate', () => {
