@@ -5,10 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadNotifyConfig, notificationDepsFromConfig } from '../activities/notify/index.js';
+import { createSmtpTransport, smtpOptionsFromConfig } from '../activities/notify/mailer.js';
 import { createCampaignWorker } from './create-worker.js';
 import { workflowBundlePath } from './bundle.js';
 import { loadWorkerConfig } from './config.js';
@@ -25,14 +25,7 @@ const log = {
 const notify = await notificationDepsFromConfig(notifyConfig, { log });
 // The digests attach the Excel report, which the notification path does not carry: they get a transport of their own
 // (and share the notifications' delivery log).
-const transport = nodemailer.createTransport({
-  host: notifyConfig.SMTP_HOST,
-  port: notifyConfig.SMTP_PORT,
-  secure: notifyConfig.SMTP_SECURE,
-  requireTLS: !notifyConfig.SMTP_SECURE && notifyConfig.SMTP_REQUIRE_TLS,
-  pool: true,
-  auth: notifyConfig.SMTP_USER ? { user: notifyConfig.SMTP_USER, pass: notifyConfig.SMTP_PASS } : undefined,
-});
+const transport = createSmtpTransport(smtpOptionsFromConfig(notifyConfig));
 const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 try {

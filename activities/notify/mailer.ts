@@ -61,9 +61,13 @@ function readCaFile(path: string): string {
   return pem;
 }
 
-/** Pooled SMTP: connections are reused across activity calls in the worker process. */
-export function createSmtpMailer(o: SmtpOptions): Mailer {
-  const transport = nodemailer.createTransport({
+/**
+ * Pooled SMTP: connections are reused across activity calls in the worker process. Every mail the
+ * worker sends (notifications, digests with attachments) goes through a transport made here, so
+ * TLS, the private CA and AUTH apply to all of them alike.
+ */
+export function createSmtpTransport(o: SmtpOptions) {
+  return nodemailer.createTransport({
     pool: true,
     host: o.host,
     port: o.port,
@@ -80,6 +84,10 @@ export function createSmtpMailer(o: SmtpOptions): Mailer {
     socketTimeout: 60_000,
     logger: false,
   });
+}
+
+export function createSmtpMailer(o: SmtpOptions): Mailer {
+  const transport = createSmtpTransport(o);
   return {
     async send(mail) {
       const info = (await transport.sendMail({
