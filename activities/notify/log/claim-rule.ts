@@ -1,4 +1,4 @@
-import type { ClaimRequest, DeliveryRecord } from './delivery-log.js';
+import type { ClaimRequest, DeliveryRecord, ProblemRecord, Resolution } from './delivery-log.js';
 
 /** The one rule both stores apply inside their transaction, so SQLite and PostgreSQL agree. */
 export type ClaimDecision = 'insert' | 'done' | 'busy' | 'take' | 'take-over';
@@ -51,7 +51,36 @@ export const SCHEMA_STATEMENTS = [
     detail TEXT
   )`,
   `CREATE INDEX IF NOT EXISTS notify_attempt_key ON notify_attempt (delivery_key)`,
+  // A table of its own rather than columns on notify_delivery: CREATE TABLE IF NOT EXISTS adds it to
+  // logs written before resolutions existed, and the delivery's row stays the record of the send.
+  `CREATE TABLE IF NOT EXISTS notify_resolution (
+    delivery_key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    note TEXT,
+    resolved_by TEXT NOT NULL,
+    resolved_at TEXT NOT NULL
+  )`,
 ];
+
+/** Problem rows are read joined with their resolution (NULLs when the office has not dealt with them). */
+export const PROBLEM_COLUMNS = 'd.*, r.kind AS resolution_kind, r.note AS resolution_note, r.resolved_by, r.resolved_at';
+export const PROBLEM_FROM = 'notify_delivery d LEFT JOIN notify_resolution r ON r.delivery_key = d.delivery_key';
+
+export interface ProblemRow extends DeliveryRow {
+  resolution_kind: string | null;
+  resolution_note: string | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
+}
+
+export function fromProblemRow(r: ProblemRow): ProblemRecord {
+  const { resolution_kind, resolution_note, resolved_by, resolved_at, ...delivery } = r;
+  const resolution: Resolution | null =
+    resolution_kind !== null && resolved_by !== null && resolved_at !== null
+      ? { kind: resolution_kind as Resolution['kind'], by: resolved_by, at: resolved_at, note: resolution_note }
+      : null;
+  return { ...fromRow(delivery), resolution };
+}
 
 export interface DeliveryRow {
   delivery_key: string;

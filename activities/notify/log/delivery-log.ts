@@ -77,6 +77,50 @@ export interface AttemptRecord {
   detail: string | null;
 }
 
+/**
+ * How the office dealt with a problem delivery. It never changes the delivery's status (that stays
+ * the truth about the send); it only takes the delivery off the office's open list.
+ */
+export const RESOLUTION_KINDS = ['received', 'resent', 'address_fixed', 'other'] as const;
+export type ResolutionKind = (typeof RESOLUTION_KINDS)[number];
+
+export const RESOLUTION_LABELS: Record<ResolutionKind, string> = {
+  received: '已核实收到',
+  resent: '已人工补发',
+  address_fixed: '已更正地址',
+  other: '其他',
+};
+
+export const RESOLUTION_NOTE_MAX = 200;
+
+export interface Resolution {
+  kind: ResolutionKind;
+  /** The office user's name. */
+  by: string;
+  at: string;
+  note: string | null;
+}
+
+export interface ResolveRequest {
+  deliveryKey: string;
+  kind: ResolutionKind;
+  by: string;
+  note?: string | null;
+  now: Date;
+}
+
+/** A failed or uncertain delivery, with the office's resolution if it has one. */
+export interface ProblemRecord extends DeliveryRecord {
+  resolution: Resolution | null;
+}
+
+export interface ProblemQuery {
+  notificationIdPrefix?: string;
+  limit?: number;
+  /** Also list problems the office has already resolved (default: only open ones). */
+  includeResolved?: boolean;
+}
+
 export interface DeliveryLog {
   claim(req: ClaimRequest): Promise<ClaimResult>;
   /**
@@ -93,8 +137,17 @@ export interface DeliveryLog {
   markDeferred(o: Outcome & { deferUntil: Date }): Promise<void>;
   get(deliveryKey: string): Promise<DeliveryRecord | undefined>;
   attempts(deliveryKey: string): Promise<AttemptRecord[]>;
-  /** Failed and uncertain deliveries for the office, newest first; optionally only ids under a prefix. */
-  problems(opts?: { notificationIdPrefix?: string; limit?: number }): Promise<DeliveryRecord[]>;
+  /**
+   * Failed and uncertain deliveries for the office, newest first; optionally only ids under a prefix.
+   * Resolved ones are left out unless `includeResolved`.
+   */
+  problems(opts?: ProblemQuery): Promise<ProblemRecord[]>;
+  /**
+   * Records the office's resolution of a failed or uncertain delivery, replacing an earlier one; every
+   * resolution is also appended to the attempt history (outcome 'resolved'), so a replaced one is not lost.
+   * Throws ResolveError for an unknown key or a delivery that is not a problem.
+   */
+  resolve(req: ResolveRequest): Promise<Resolution>;
   close(): Promise<void>;
 }
 
@@ -104,4 +157,45 @@ export class LostClaimError extends Error {
     super(`delivery ${deliveryKey}: claim was taken over by another attempt`);
     this.name = 'LostClaimError';
   }
+}
+
+/** Resolving something that is not an open or resolved problem: the message is for the office. */
+export class ResolveError extends Error {
+  constructor(
+    readonly reason: 'unknown_delivery' | 'not_a_problem' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ResolveError';
+  }
+}
+
+const STATUS_TEXT: Record<DeliveryStatus, string> = {
+  sending: '正在发送',
+  sent: '已发送成功',
+  failed: '发送失败',
+  deferred: '等待工作时间发送',
+  retrying: '等待重试',
+  uncertain: '结果未知',
+};
+
+/**
+ * The checks both stores make inside their transaction before writing a resolution, so they agree
+ * on what is refused and say it the same way.
+ */
+export function checkResolvable(key: string, status: DeliveryStatus | undefined, req: ResolveRequest): void {
+  if (status === undefined) throw new ResolveError('unknown_delivery', `没有这条投递记录：${key}`);
+  if (!(PROBLEM_STATUSES as readonly string[]).includes(status)) {
+    throw new ResolveError('not_a_problem', `这条通知的状态是「${STATUS_TEXT[status]}」，不是发送失败或结果未知，无需标记处理：${key}`);
+  }
+  const problems: string[] = [];
+  if (!(RESOLUTION_KINDS as readonly string[]).includes(req.kind)) problems.push(`处理方式只能是 ${RESOLUTION_KINDS.join('、')} 之一（收到「${String(req.kind)}」）`);
+  if (req.by.trim() === '') problems.push('处理人不能为空');
+  if ((req.note ?? '').length > RESOLUTION_NOTE_MAX) problems.push(`说明不能超过 ${RESOLUTION_NOTE_MAX} 个字`);
+  if (problems.length > 0) throw new ResolveError('invalid', problems.join('；'));
+}
+
+/** What the attempt history keeps of a resolution: kind, who, and the note. */
+export function resolutionDetail(r: Resolution): string {
+  return [r.kind, r.by, r.note].filter((x) => x !== null && x !== '').join(' · ');
 }

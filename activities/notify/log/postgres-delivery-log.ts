@@ -1,9 +1,12 @@
 import pg from 'pg';
-import { decideClaim, fromRow, SCHEMA_STATEMENTS, settlesUncertain, type DeliveryRow } from './claim-rule.js';
+import { decideClaim, fromProblemRow, fromRow, PROBLEM_COLUMNS, PROBLEM_FROM, SCHEMA_STATEMENTS, settlesUncertain, type DeliveryRow, type ProblemRow } from './claim-rule.js';
 import {
+  checkResolvable,
   LostClaimError,
   PROBLEM_STATUSES,
+  resolutionDetail,
   type AttemptRecord,
+  type Resolution,
   type ClaimResult,
   type DeliveryLog,
   type Outcome,
@@ -129,13 +132,29 @@ export async function openPostgresDeliveryLog(connectionString: string): Promise
       return res.rows.map((r): AttemptRecord => ({ deliveryKey: r.delivery_key, attempt: Number(r.attempt), at: r.at, outcome: r.outcome, detail: r.detail }));
     },
     async problems(opts = {}) {
-      const res = await pool.query<DeliveryRow>(
-        `SELECT * FROM notify_delivery WHERE status = ANY($3) AND starts_with(notification_id, $1)
-         ORDER BY updated_at DESC, delivery_key DESC LIMIT $2`,
-        [opts.notificationIdPrefix ?? '', opts.limit ?? 1000, [...PROBLEM_STATUSES]],
+      const res = await pool.query<ProblemRow>(
+        `SELECT ${PROBLEM_COLUMNS} FROM ${PROBLEM_FROM}
+         WHERE d.status = ANY($3) AND starts_with(d.notification_id, $1) AND ($4 OR r.delivery_key IS NULL)
+         ORDER BY d.updated_at DESC, d.delivery_key DESC LIMIT $2`,
+        [opts.notificationIdPrefix ?? '', opts.limit ?? 1000, [...PROBLEM_STATUSES], opts.includeResolved === true],
       );
-      return res.rows.map(fromRow);
+      return res.rows.map(fromProblemRow);
     },
+    resolve: (req) =>
+      tx(async (c): Promise<Resolution> => {
+        // FOR UPDATE: a late attempt settling an 'uncertain' delivery and the office's resolution do not interleave.
+        const existing = await c.query<DeliveryRow>('SELECT * FROM notify_delivery WHERE delivery_key = $1 FOR UPDATE', [req.deliveryKey]);
+        const row = existing.rows[0];
+        checkResolvable(req.deliveryKey, row ? fromRow(row).status : undefined, req);
+        const resolution: Resolution = { kind: req.kind, by: req.by.trim(), at: req.now.toISOString(), note: req.note?.trim() || null };
+        await c.query(
+          `INSERT INTO notify_resolution (delivery_key, kind, note, resolved_by, resolved_at) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (delivery_key) DO UPDATE SET kind = EXCLUDED.kind, note = EXCLUDED.note, resolved_by = EXCLUDED.resolved_by, resolved_at = EXCLUDED.resolved_at`,
+          [req.deliveryKey, resolution.kind, resolution.note, resolution.by, resolution.at],
+        );
+        await addAttempt(c, req.deliveryKey, Number((row as DeliveryRow).attempts), resolution.at, 'resolved', resolutionDetail(resolution));
+        return resolution;
+      }),
     close: () => pool.end(),
   };
 }

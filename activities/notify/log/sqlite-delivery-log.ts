@@ -1,11 +1,15 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { decideClaim, fromRow, SCHEMA_STATEMENTS, settlesUncertain, type DeliveryRow } from './claim-rule.js';
+import { decideClaim, fromProblemRow, fromRow, PROBLEM_COLUMNS, PROBLEM_FROM, SCHEMA_STATEMENTS, settlesUncertain, type DeliveryRow, type ProblemRow } from './claim-rule.js';
 import {
+  checkResolvable,
   LostClaimError,
   PROBLEM_STATUSES,
+  resolutionDetail,
   type AttemptRecord,
+  type Resolution,
+  type ResolveRequest,
   type ClaimRequest,
   type ClaimResult,
   type DeliveryLog,
@@ -82,6 +86,19 @@ export function openSqliteDeliveryLog(path: string): DeliveryLog {
     },
   );
 
+  const upsertResolution = db.prepare(
+    `INSERT INTO notify_resolution (delivery_key, kind, note, resolved_by, resolved_at) VALUES (@deliveryKey, @kind, @note, @by, @at)
+     ON CONFLICT (delivery_key) DO UPDATE SET kind = excluded.kind, note = excluded.note, resolved_by = excluded.resolved_by, resolved_at = excluded.resolved_at`,
+  );
+  const resolveTx = db.transaction((req: ResolveRequest): Resolution => {
+    const row = select.get(req.deliveryKey);
+    checkResolvable(req.deliveryKey, row ? fromRow(row).status : undefined, req);
+    const resolution: Resolution = { kind: req.kind, by: req.by.trim(), at: req.now.toISOString(), note: req.note?.trim() || null };
+    upsertResolution.run({ deliveryKey: req.deliveryKey, ...resolution });
+    addAttempt.run(req.deliveryKey, (row as DeliveryRow).attempts, resolution.at, 'resolved', resolutionDetail(resolution));
+    return resolution;
+  });
+
   return {
     // async: a LostClaimError (or SQLITE_BUSY) must reject the promise, as in PostgreSQL, not throw synchronously.
     claim: (req) => settle(() => claimTx.immediate(req)),
@@ -106,13 +123,15 @@ export function openSqliteDeliveryLog(path: string): DeliveryLog {
     problems: (opts = {}) =>
       Promise.resolve(
         db
-          .prepare<[{ prefix: string; limit: number; s1: string; s2: string }], DeliveryRow>(
-            `SELECT * FROM notify_delivery WHERE status IN (@s1, @s2) AND substr(notification_id, 1, length(@prefix)) = @prefix
-             ORDER BY updated_at DESC, rowid DESC LIMIT @limit`,
+          .prepare<[{ prefix: string; limit: number; s1: string; s2: string; all: number }], ProblemRow>(
+            `SELECT ${PROBLEM_COLUMNS} FROM ${PROBLEM_FROM}
+             WHERE d.status IN (@s1, @s2) AND substr(d.notification_id, 1, length(@prefix)) = @prefix AND (@all = 1 OR r.delivery_key IS NULL)
+             ORDER BY d.updated_at DESC, d.rowid DESC LIMIT @limit`,
           )
-          .all({ prefix: opts.notificationIdPrefix ?? '', limit: opts.limit ?? 1000, s1: PROBLEM_STATUSES[0], s2: PROBLEM_STATUSES[1] })
-          .map(fromRow),
+          .all({ prefix: opts.notificationIdPrefix ?? '', limit: opts.limit ?? 1000, s1: PROBLEM_STATUSES[0], s2: PROBLEM_STATUSES[1], all: opts.includeResolved ? 1 : 0 })
+          .map(fromProblemRow),
       ),
+    resolve: (req) => settle(() => resolveTx.immediate(req)),
     close: () => {
       db.close();
       return Promise.resolve();

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LostClaimError, type ClaimRequest, type DeliveryLog } from '../../../../activities/notify/log/delivery-log.js';
+import { LostClaimError, ResolveError, type ClaimRequest, type DeliveryLog } from '../../../../activities/notify/log/delivery-log.js';
 
 export interface DeliveryLogStore {
   /** A fresh, empty log, plus a way to open a second handle on the same data (a second worker). */
@@ -184,6 +184,86 @@ export function deliveryLogContract(name: string, store: DeliveryLogStore): void
       const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? log : other).claim(request(key, { now: at(LEASE + 1) }))));
       expect(results.filter((r) => r.kind === 'claimed')).toEqual([expect.objectContaining({ tookOver: true, record: expect.objectContaining({ attempts: 2 }) as unknown })]);
       expect(results.filter((r) => r.kind === 'busy')).toHaveLength(9);
+    });
+  
+    async function failed(log: DeliveryLog, key: string, ms: number, how: 'failed' | 'uncertain' = 'failed') {
+      const r = request(key, { notificationId: key.split('#')[0] ?? key, now: at(ms) });
+      await log.claim(r);
+      const o = { deliveryKey: key, claimToken: r.claimToken, now: at(ms + 1), errorCode: how === 'failed' ? 'smtp_550' : 'uncertain_after_crash', errorReason: how === 'failed' ? '邮箱不存在' : '无法确认' };
+      if (how === 'failed') await log.markFailed(o);
+      else await log.markUncertain(o);
+      return r;
+    }
+
+    it('a resolved problem leaves the open list but keeps its status; includeResolved shows it with the resolution', async () => {
+      const { log, openAnother } = await fresh();
+      const a = 'c1/u1/a#email#liaison#gone@example.cn';
+      const b = 'c1/u2/b#sms#liaison#13800000003';
+      await failed(log, a, 0);
+      await failed(log, b, 1000, 'uncertain');
+      const before = await log.get(b);
+      const resolution = await log.resolve({ deliveryKey: b, kind: 'received', by: ' 孙主任 ', note: ' 已电话核实收到 ', now: at(5000) });
+      expect(resolution).toEqual({ kind: 'received', by: '孙主任', at: at(5000).toISOString(), note: '已电话核实收到' });
+      // The send's own record is untouched: still uncertain, same time, same reason.
+      expect(await log.get(b)).toEqual(before);
+      expect((await log.problems()).map((p) => [p.deliveryKey, p.resolution])).toEqual([[a, null]]);
+      const all = await log.problems({ includeResolved: true, notificationIdPrefix: 'c1/' });
+      expect(all.map((p) => [p.deliveryKey, p.status, p.resolution])).toEqual([
+        [b, 'uncertain', resolution],
+        [a, 'failed', null],
+      ]);
+      // Another worker or the API sees the same resolution.
+      const other = await openAnother();
+      expect((await other.problems({ includeResolved: true, limit: 1 }))[0]?.resolution).toEqual(resolution);
+      expect(await other.problems()).toHaveLength(1);
+      // A note is optional; an empty one is stored as none.
+      expect(await log.resolve({ deliveryKey: a, kind: 'address_fixed', by: '孙主任', note: '  ', now: at(6000) })).toMatchObject({ note: null });
+      expect(await log.problems()).toEqual([]);
+      expect((await log.get(a))?.status).toBe('failed');
+    });
+
+    it('resolving again replaces the resolution; the attempt history keeps every one', async () => {
+      const { log } = await fresh();
+      const key = 'c1/u3/c#email#head#head@example.cn';
+      await failed(log, key, 0, 'uncertain');
+      await log.resolve({ deliveryKey: key, kind: 'received', by: '孙主任', now: at(5000) });
+      await log.resolve({ deliveryKey: key, kind: 'resent', by: '李干事', note: '对方说没收到，已补发', now: at(6000) });
+      const [p] = await log.problems({ includeResolved: true });
+      expect(p?.resolution).toEqual({ kind: 'resent', by: '李干事', at: at(6000).toISOString(), note: '对方说没收到，已补发' });
+      expect((await log.attempts(key)).map((x) => [x.outcome, x.detail])).toEqual([
+        ['claimed', null],
+        ['uncertain', '无法确认'],
+        ['resolved', 'received · 孙主任'],
+        ['resolved', 'resent · 李干事 · 对方说没收到，已补发'],
+      ]);
+      // Resolving is not a claim: a later attempt still finds the delivery done and sends nothing.
+      expect((await log.claim(request(key, { now: at(10 * LEASE) }))).kind).toBe('done');
+    });
+
+    it('refuses an unknown key, a delivery that is not a problem, and a note over 200 characters, writing nothing', async () => {
+      const { log } = await fresh();
+      const reason = (p: Promise<unknown>) =>
+        p.then(
+          () => 'resolved',
+          (e: unknown) => (e instanceof ResolveError ? [e.reason, e.message] : e),
+        );
+      expect(await reason(log.resolve({ deliveryKey: 'nobody', kind: 'other', by: '孙主任', now: T0 }))).toEqual(['unknown_delivery', '没有这条投递记录：nobody']);
+      const ok = request('c1/u4/d#email#liaison#ok@example.cn');
+      await log.claim(ok);
+      expect(await reason(log.resolve({ deliveryKey: ok.deliveryKey, kind: 'other', by: '孙主任', now: T0 }))).toEqual([
+        'not_a_problem',
+        `这条通知的状态是「正在发送」，不是发送失败或结果未知，无需标记处理：${ok.deliveryKey}`,
+      ]);
+      await log.markSent({ deliveryKey: ok.deliveryKey, claimToken: ok.claimToken, now: at(1), providerMessageId: null });
+      expect(await reason(log.resolve({ deliveryKey: ok.deliveryKey, kind: 'other', by: '孙主任', now: T0 }))).toEqual([
+        'not_a_problem',
+        `这条通知的状态是「已发送成功」，不是发送失败或结果未知，无需标记处理：${ok.deliveryKey}`,
+      ]);
+      const bad = 'c1/u5/e#email#liaison#bad';
+      await failed(log, bad, 0);
+      expect(await reason(log.resolve({ deliveryKey: bad, kind: 'other', by: '', note: '长'.repeat(201), now: T0 }))).toEqual(['invalid', '处理人不能为空；说明不能超过 200 个字']);
+      expect(await reason(log.resolve({ deliveryKey: bad, kind: 'other', by: '孙主任', note: '长'.repeat(200), now: T0 }))).toBe('resolved');
+      expect((await log.attempts(ok.deliveryKey)).map((x) => x.outcome)).toEqual(['claimed', 'sent']);
     });
   });
 }
