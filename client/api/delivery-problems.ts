@@ -3,12 +3,37 @@
  * nobody can vouch for (a worker died mid-send), read from the delivery log the worker writes.
  * One shape for the command line and the API, so both say the same thing.
  */
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { DeliveryLog, DeliveryRecord } from '../../activities/notify/log/delivery-log.js';
+import {
+  RESOLUTION_KINDS,
+  RESOLUTION_LABELS,
+  ResolveError,
+  type DeliveryLog,
+  type DeliveryRecord,
+  type ProblemRecord,
+  type Resolution,
+  type ResolutionKind,
+} from '../../activities/notify/log/delivery-log.js';
 import { EVENT_LABELS, type EventKind } from '../../domain/routing/event-kinds.js';
 import { PROBLEM_LABELS, RECIPIENT_ROLE_LABELS, channelLabel, recipientLabel, type ProblemOutcome } from '../../workflows/unit-campaign/delivery-problems.js';
 
+export interface ProblemResolution {
+  kind: ResolutionKind;
+  /** 已核实收到 / 已人工补发 / 已更正地址 / 其他. */
+  kindLabel: string;
+  by: string;
+  at: string;
+  note?: string;
+}
+
 export interface DeliveryProblem {
+  /**
+   * Short handle for `notify resolve` and the API: the first hex characters of sha256(deliveryKey),
+   * 8 unless two rows of the same listing would share them.
+   */
+  id: string;
+  deliveryKey: string;
   /** When the delivery was last touched (the failure or the takeover), ISO. */
   at: string;
   status: ProblemOutcome;
@@ -31,13 +56,19 @@ export interface DeliveryProblem {
   errorCode: string;
   reason: string;
   attempts: number;
+  /** How the office dealt with it; only on listings that include resolved problems. */
+  resolution?: ProblemResolution;
 }
 
 export interface DeliveryProblemList {
   campaignId?: string;
   problems: DeliveryProblem[];
+  /** Open (not yet resolved) failures and uncertain deliveries in this listing. */
   failed: number;
   uncertain: number;
+  /** Resolved problems in this listing (0 unless resolved ones were asked for). */
+  resolved: number;
+  includeResolved: boolean;
   /** More problems exist than `limit` let through. */
   truncated: boolean;
 }
@@ -55,9 +86,27 @@ export function campaignPrefix(campaignId: string): string {
   return `campaign/${campaignId}/`;
 }
 
-export function toProblem(r: DeliveryRecord): DeliveryProblem {
+export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+
+/** The shortest length from 8 up at which no two keys of the listing share a hash prefix. */
+export function shortIdLength(keys: readonly string[]): number {
+  const hashes = keys.map(sha256Hex);
+  for (let len = 8; len < 64; len += 2) {
+    if (new Set(hashes.map((h) => h.slice(0, len))).size === new Set(hashes).size) return len;
+  }
+  return 64;
+}
+
+export function toResolution(r: Resolution): ProblemResolution {
+  return { kind: r.kind, kindLabel: RESOLUTION_LABELS[r.kind], by: r.by, at: r.at, ...(r.note ? { note: r.note } : {}) };
+}
+
+export function toProblem(r: DeliveryRecord | ProblemRecord, idLength = 8): DeliveryProblem {
   const status: ProblemOutcome = r.status === 'uncertain' ? 'uncertain' : 'failed';
+  const resolution = 'resolution' in r && r.resolution ? r.resolution : undefined;
   return {
+    id: sha256Hex(r.deliveryKey).slice(0, idLength),
+    deliveryKey: r.deliveryKey,
     at: r.updatedAt,
     status,
     statusLabel: PROBLEM_LABELS[status],
@@ -75,23 +124,123 @@ export function toProblem(r: DeliveryRecord): DeliveryProblem {
     errorCode: r.errorCode ?? '',
     reason: r.errorReason ?? '',
     attempts: r.attempts,
+    ...(resolution ? { resolution: toResolution(resolution) } : {}),
   };
 }
 
 export const DEFAULT_PROBLEM_LIMIT = 200;
 
-export async function listDeliveryProblems(log: DeliveryLog, o: { campaignId?: string; limit?: number } = {}): Promise<DeliveryProblemList> {
+/** Enough for every problem of a campaign: the short ids are made unique over this many. */
+const LOOKUP_LIMIT = 100_000;
+
+const scope = (campaignId: string | undefined) => (campaignId !== undefined ? { notificationIdPrefix: campaignPrefix(campaignId) } : {});
+
+export async function listDeliveryProblems(
+  log: DeliveryLog,
+  o: { campaignId?: string; limit?: number; includeResolved?: boolean } = {},
+): Promise<DeliveryProblemList> {
   const limit = o.limit ?? DEFAULT_PROBLEM_LIMIT;
+  const includeResolved = o.includeResolved === true;
   // One more than asked tells whether the list was cut.
-  const records = await log.problems({ ...(o.campaignId !== undefined ? { notificationIdPrefix: campaignPrefix(o.campaignId) } : {}), limit: limit + 1 });
-  const problems = records.slice(0, limit).map(toProblem);
+  const records = await log.problems({ ...scope(o.campaignId), limit: limit + 1, includeResolved });
+  const shown = records.slice(0, limit);
+  // Ids unique over everything `resolve` may look them up in, not only over the rows shown.
+  const universe = await log.problems({ ...scope(o.campaignId), limit: LOOKUP_LIMIT, includeResolved: true });
+  const idLength = shortIdLength(universe.map((r) => r.deliveryKey));
+  const problems = shown.map((r) => toProblem(r, idLength));
+  const open = problems.filter((p) => !p.resolution);
   return {
     ...(o.campaignId !== undefined ? { campaignId: o.campaignId } : {}),
     problems,
-    failed: problems.filter((p) => p.status === 'failed').length,
-    uncertain: problems.filter((p) => p.status === 'uncertain').length,
+    failed: open.filter((p) => p.status === 'failed').length,
+    uncertain: open.filter((p) => p.status === 'uncertain').length,
+    resolved: problems.length - open.length,
+    includeResolved,
     truncated: records.length > limit,
   };
+}
+
+/** A reference that names no problem, or more than one: `problems` lists every one of them. */
+export class ProblemRefError extends Error {
+  constructor(
+    readonly notFound: boolean,
+    readonly problems: string[],
+  ) {
+    super(problems.join('；'));
+    this.name = 'ProblemRefError';
+  }
+}
+
+const SHORT_ID = /^[0-9a-f]{8,64}$/i;
+
+/**
+ * Finds the deliveries the office named: by short id (a hash prefix, as the listing shows it) or by
+ * full delivery key. All references are checked before anything is written, and every bad one is
+ * reported at once.
+ */
+export async function findProblems(log: DeliveryLog, refs: readonly string[], o: { campaignId?: string } = {}): Promise<ProblemRecord[]> {
+  const universe = await log.problems({ ...scope(o.campaignId), limit: LOOKUP_LIMIT, includeResolved: true });
+  const byKey = new Map(universe.map((r) => [r.deliveryKey, r]));
+  const hashed = universe.map((r) => ({ hash: sha256Hex(r.deliveryKey), record: r }));
+  const where = o.campaignId !== undefined ? `活动「${o.campaignId}」的通知异常中` : '通知异常中';
+  const found: ProblemRecord[] = [];
+  const problems: string[] = [];
+  let notFound = false;
+  for (const ref of refs) {
+    const exact = byKey.get(ref);
+    if (exact) {
+      found.push(exact);
+      continue;
+    }
+    if (!SHORT_ID.test(ref)) {
+      // A full key that is not a problem of this campaign: the log says what it is (unknown, or sent).
+      if (o.campaignId !== undefined && !ref.startsWith(campaignPrefix(o.campaignId))) problems.push(`「${ref}」：${where}没有这条通知`);
+      else {
+        const record = await log.get(ref);
+        if (!record) problems.push(`「${ref}」：没有这条投递记录`);
+        else problems.push(`「${ref}」：这条通知的状态不是发送失败或结果未知，无需标记处理`);
+      }
+      notFound = true;
+      continue;
+    }
+    const matches = hashed.filter((h) => h.hash.startsWith(ref.toLowerCase()));
+    if (matches.length === 1) found.push(matches[0]!.record);
+    else if (matches.length === 0) {
+      problems.push(`「${ref}」：${where}没有这个编号（编号见 notify problems --all 的第一列）`);
+      notFound = true;
+    } else problems.push(`「${ref}」：有 ${matches.length} 条通知异常的编号以此开头，请写出更长的编号`);
+  }
+  if (problems.length > 0) throw new ProblemRefError(notFound && problems.length === refs.length, problems);
+  return found;
+}
+
+export interface ResolveInput {
+  refs: readonly string[];
+  kind: ResolutionKind;
+  by: string;
+  note?: string;
+  campaignId?: string;
+  now: Date;
+}
+
+/** Resolves every named problem, or none when any reference is bad. */
+export async function resolveProblems(log: DeliveryLog, input: ResolveInput): Promise<DeliveryProblem[]> {
+  const records = await findProblems(log, input.refs, input.campaignId !== undefined ? { campaignId: input.campaignId } : {});
+  const out: DeliveryProblem[] = [];
+  for (const r of records) {
+    const resolution = await log.resolve({ deliveryKey: r.deliveryKey, kind: input.kind, by: input.by, note: input.note ?? null, now: input.now });
+    out.push(toProblem({ ...r, resolution }));
+  }
+  return out;
+}
+
+export { RESOLUTION_KINDS, RESOLUTION_LABELS, ResolveError };
+
+/** 「已核实收到（孙主任 11-12 10:00：已电话核实）」: what the office did, for tables. */
+export function resolutionText(r: ProblemResolution | undefined): string {
+  if (!r) return '未处理';
+  const when = problemTime(r.at).slice(5);
+  return `${r.kindLabel}（${r.by} ${when}${r.note ? `：${r.note.replace(/\s+/g, ' ')}` : ''}）`;
 }
 
 /** 2009-11-10 14:05 in the campaign's time zone. */

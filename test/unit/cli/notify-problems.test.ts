@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryLog } from '../../../activities/notify/log/delivery-log.js';
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
-import { parseNotificationId } from '../../../client/api/delivery-problems.js';
-import { runProblems } from '../../../client/commands/notify.js';
+import { parseNotificationId, sha256Hex, shortIdLength } from '../../../client/api/delivery-problems.js';
+import { runProblems, runResolve } from '../../../client/commands/notify.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const run = promisify(execFile);
@@ -55,12 +55,13 @@ describe('campaign notify problems', () => {
     const r = await inProcess({ campaign: 'c1' });
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
-    expect(lines[0]).toMatch(/^时间\s+状态\s+渠道\s+收件人\s+单位\/通知\s+原因$/);
-    expect(lines[1]).toMatch(/^2009-11-11 14:30\s+结果未知\s+邮件\s+第一责任人 李书记\s+xinan · 到期提醒\s+邮件发送过程中工作进程中断/);
-    expect(lines[2]).toMatch(/^2009-11-10 10:00\s+发送失败\s+短信\s+联络员 张明\s+dawei · 启动通知\s+手机号码不是有效的大陆手机号：1234$/);
+    expect(lines[0]).toMatch(/^编号\s+时间\s+状态\s+渠道\s+收件人\s+单位\/通知\s+原因$/);
+    expect(lines[1]).toMatch(/^[0-9a-f]{8}\s+2009-11-11 14:30\s+结果未知\s+邮件\s+第一责任人 李书记\s+xinan · 到期提醒\s+邮件发送过程中工作进程中断/);
+    expect(lines[2]).toMatch(/^[0-9a-f]{8}\s+2009-11-10 10:00\s+发送失败\s+短信\s+联络员 张明\s+dawei · 启动通知\s+手机号码不是有效的大陆手机号：1234$/);
     expect(r.out).not.toContain('王五');
-    expect(r.out).toContain('活动「c1」：发送失败 1 条，结果未知 1 条。');
+    expect(r.out).toContain('活动「c1」：待处理的发送失败 1 条，结果未知 1 条。');
     expect(r.out).toContain('请与收件人核实');
+    expect(r.out).toContain('campaign notify resolve <编号> --as');
   });
 
   it('--json gives the same list with unit and campaign parsed from the notification id; --limit cuts and says so', async () => {
@@ -74,8 +75,8 @@ describe('campaign notify problems', () => {
     expect(list.problems[0]!.address).toBe('bad-address');
     expect([list.failed, list.uncertain, list.truncated]).toEqual([2, 1, false]);
     const cut = await inProcess({ limit: '1' });
-    expect(cut.out).toContain('全部活动：发送失败 1 条，结果未知 0 条（只列出最近 1 条，用 --limit 查看更多）');
-    expect((await inProcess({ campaign: 'nope' })).out).toBe('活动「nope」没有发送失败或结果未知的通知。');
+    expect(cut.out).toContain('全部活动：待处理的发送失败 1 条，结果未知 0 条（只列出最近 1 条，用 --limit 查看更多）');
+    expect((await inProcess({ campaign: 'nope' })).out).toBe('活动「nope」没有待处理的发送失败或结果未知的通知（已处理的用 --all 查看）。');
   });
 
   it('names the missing log file and a bad --limit instead of creating anything', async () => {
@@ -101,6 +102,92 @@ describe('campaign notify problems', () => {
       env: { ...process.env, NOTIFY_SQLITE_PATH: file, DATABASE_URL: '' },
     });
     expect(r.stdout).toContain('联络员 张明');
-    expect(r.stdout).toContain('活动「c1」：发送失败 1 条，结果未知 1 条。');
+    expect(r.stdout).toContain('活动「c1」：待处理的发送失败 1 条，结果未知 1 条。');
+    const help = await run(path.join(ROOT, 'node_modules/.bin/tsx'), ['client/cli.ts', 'notify', 'resolve', '--help'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' } });
+    expect(help.stdout).toContain('address_fixed（已更正地址）');
+  });
+});
+
+/** A fresh copy of the log per test, so resolutions do not leak between them. */
+async function logCopy(): Promise<string> {
+  const copy = path.join(dir, `copy-${Math.random().toString(36).slice(2)}.sqlite`);
+  await cp(file, copy);
+  return copy;
+}
+
+async function resolveIn(copy: string, refs: string[], o: Parameters<typeof runResolve>[1]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runResolve(refs, o, { NOTIFY_SQLITE_PATH: copy }, (l) => out.push(l), (l) => err.push(l), () => new Date('2009-11-12T03:00:00Z'));
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const idOf = (key: string) => sha256Hex(key).slice(0, 8);
+const SMS_KEY = 'campaign/c1/unit/dawei/kickoff#sms#liaison#1234';
+const UNCERTAIN_KEY = 'campaign/c1/unit/xinan/task/plan/reminder/0#email#head#li@xinan.example.cn';
+
+describe('campaign notify resolve', () => {
+  it('takes a problem off the list by the short id the table shows; --all shows it with 处理情况', async () => {
+    const copy = await logCopy();
+    const listed = await inProcess({ campaign: 'c1' }, { NOTIFY_SQLITE_PATH: copy });
+    expect(listed.out).toContain(idOf(UNCERTAIN_KEY));
+    const r = await resolveIn(copy, [idOf(UNCERTAIN_KEY)], { as: 'received', note: '已电话核实收到', by: '孙主任' });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`${idOf(UNCERTAIN_KEY)}  结果未知 · 邮件 · 第一责任人 李书记 · xinan · 到期提醒 → 已核实收到（孙主任 11-12 11:00：已电话核实收到）`);
+    expect(r.out).toContain('已标记 1 条为「已核实收到」');
+    const open = await inProcess({ campaign: 'c1' }, { NOTIFY_SQLITE_PATH: copy });
+    expect(open.out).not.toContain('李书记');
+    expect(open.out).toContain('活动「c1」：待处理的发送失败 1 条，结果未知 0 条。');
+    const all = await inProcess({ campaign: 'c1', all: true }, { NOTIFY_SQLITE_PATH: copy });
+    const lines = all.out.split('\n');
+    expect(lines[0]).toMatch(/原因\s+处理情况$/);
+    expect(lines[1]).toMatch(/第一责任人 李书记.*已核实收到（孙主任 11-12 11:00：已电话核实收到）$/);
+    expect(lines[2]).toMatch(/联络员 张明.*未处理$/);
+    expect(all.out).toContain('活动「c1」：待处理的发送失败 1 条，结果未知 0 条，已处理 1 条。');
+    const json = JSON.parse((await inProcess({ campaign: 'c1', all: true, json: true }, { NOTIFY_SQLITE_PATH: copy })).out) as { problems: { deliveryKey: string; resolution?: unknown }[]; resolved: number };
+    expect(json.problems[0]).toMatchObject({ deliveryKey: UNCERTAIN_KEY, resolution: { kind: 'received', kindLabel: '已核实收到', by: '孙主任', note: '已电话核实收到' } });
+    expect(json.resolved).toBe(1);
+  });
+
+  it('accepts several ids and full keys; one bad id names itself and nothing is marked', async () => {
+    const copy = await logCopy();
+    const bad = await resolveIn(copy, [idOf(SMS_KEY), 'deadbeef', 'campaign/c1/unit/dawei/kickoff#email#head#head@dawei.example.cn'], { as: 'resent', campaign: 'c1' });
+    expect(bad.code).toBe(1);
+    expect(bad.err.split('\n')).toEqual([
+      '编号「deadbeef」：活动「c1」的通知异常中没有这个编号（编号见 notify problems --all 的第一列）',
+      '编号「campaign/c1/unit/dawei/kickoff#email#head#head@dawei.example.cn」：这条通知的状态不是发送失败或结果未知，无需标记处理',
+      '没有标记任何一条。',
+    ]);
+    expect((await inProcess({ campaign: 'c1' }, { NOTIFY_SQLITE_PATH: copy })).out).toContain('待处理的发送失败 1 条，结果未知 1 条');
+    const ok = await resolveIn(copy, [idOf(SMS_KEY), UNCERTAIN_KEY], { as: 'resent', campaign: 'c1' });
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('已标记 2 条为「已人工补发」');
+    expect(ok.out).toContain('已人工补发（活动办 11-12 11:00）');
+    expect((await inProcess({ campaign: 'c1' }, { NOTIFY_SQLITE_PATH: copy })).out).toContain('没有待处理的');
+    // Another campaign's problem is not reachable from c1.
+    const other = await resolveIn(copy, ['campaign/c10/unit/dawei/kickoff#email#liaison#bad-address'], { as: 'other', campaign: 'c1' });
+    expect(other.err).toContain('活动「c1」的通知异常中没有这条通知');
+  });
+
+  it('names every bad argument at once, in Chinese, before opening the log', async () => {
+    const r = await resolveIn(path.join(dir, 'never', 'x.sqlite'), [], { as: 'phoned', note: '长'.repeat(201), by: ' ' });
+    expect(r.code).toBe(1);
+    expect(r.err.split('\n')).toEqual([
+      '编号：请至少给出一条通知异常的编号（见 campaign notify problems 的第一列）',
+      '--as：只能是 received（已核实收到）、resent（已人工补发）、address_fixed（已更正地址）、other（其他） 之一（收到「phoned」）',
+      '--note：不能超过 200 个字（现有 201 个字）',
+      '--by：处理人姓名不能为空',
+    ]);
+    const missing = await resolveIn(file, ['abcdef12'], {});
+    expect(missing.err).toContain('--as：请写明处理方式：received（已核实收到）');
+  });
+
+  it('short ids grow past 8 characters only when two keys of the listing share them', () => {
+    expect(shortIdLength(['a', 'b', 'c'])).toBe(8);
+    // k153629 and k164064 hash to the same first 8 hex characters (caaf373a…).
+    expect([sha256Hex('k153629').slice(0, 8), sha256Hex('k164064').slice(0, 8)]).toEqual(['caaf373a', 'caaf373a']);
+    const len = shortIdLength(['a', 'k153629', 'k164064']);
+    expect(len).toBe(10);
+    expect(sha256Hex('k153629').slice(0, len)).not.toBe(sha256Hex('k164064').slice(0, len));
   });
 });
