@@ -26,6 +26,7 @@ export const API_ACTIONS = [
   'report',
   'launch',
   'notifyProblems',
+  'resolveNotifyProblem',
 ] as const;
 export type ApiAction = (typeof API_ACTIONS)[number];
 
@@ -42,6 +43,7 @@ export const ACTION_LABELS: Record<ApiAction, string> = {
   report: '导出报表',
   launch: '发起活动',
   notifyProblems: '查看通知异常',
+  resolveNotifyProblem: '标记通知异常已处理',
 };
 
 /** The role matrix (docs/api.md prints it). */
@@ -65,6 +67,7 @@ export const ROLE_MATRIX: Record<ApiAction, readonly Role[]> = {
   report: ['office'],
   launch: ['office'],
   notifyProblems: ['office'],
+  resolveNotifyProblem: ['office'],
 };
 
 export class AccessDenied extends Error {

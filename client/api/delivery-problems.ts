@@ -160,7 +160,10 @@ export async function listDeliveryProblems(
   };
 }
 
-/** A reference that names no problem, or more than one: `problems` lists every one of them. */
+/**
+ * References that name no problem, or more than one: `problems` lists every one of them.
+ * `notFound`: every bad reference names nothing at all (not an existing delivery that is no problem, nor an ambiguous id).
+ */
 export class ProblemRefError extends Error {
   constructor(
     readonly notFound: boolean,
@@ -185,7 +188,7 @@ export async function findProblems(log: DeliveryLog, refs: readonly string[], o:
   const where = o.campaignId !== undefined ? `活动「${o.campaignId}」的通知异常中` : '通知异常中';
   const found: ProblemRecord[] = [];
   const problems: string[] = [];
-  let notFound = false;
+  let unknown = 0;
   for (const ref of refs) {
     const exact = byKey.get(ref);
     if (exact) {
@@ -193,24 +196,23 @@ export async function findProblems(log: DeliveryLog, refs: readonly string[], o:
       continue;
     }
     if (!SHORT_ID.test(ref)) {
-      // A full key that is not a problem of this campaign: the log says what it is (unknown, or sent).
-      if (o.campaignId !== undefined && !ref.startsWith(campaignPrefix(o.campaignId))) problems.push(`「${ref}」：${where}没有这条通知`);
+      // A full key that is not a problem here: say whether it exists at all (e.g. it was sent fine).
+      const record = o.campaignId !== undefined && !ref.startsWith(campaignPrefix(o.campaignId)) ? undefined : await log.get(ref);
+      if (record) problems.push(`「${ref}」：这条通知的状态不是发送失败或结果未知，无需标记处理`);
       else {
-        const record = await log.get(ref);
-        if (!record) problems.push(`「${ref}」：没有这条投递记录`);
-        else problems.push(`「${ref}」：这条通知的状态不是发送失败或结果未知，无需标记处理`);
+        problems.push(`「${ref}」：${where}没有这条通知`);
+        unknown++;
       }
-      notFound = true;
       continue;
     }
     const matches = hashed.filter((h) => h.hash.startsWith(ref.toLowerCase()));
     if (matches.length === 1) found.push(matches[0]!.record);
     else if (matches.length === 0) {
-      problems.push(`「${ref}」：${where}没有这个编号（编号见 notify problems --all 的第一列）`);
-      notFound = true;
+      problems.push(`「${ref}」：${where}没有这个编号（编号见通知异常列表的第一列）`);
+      unknown++;
     } else problems.push(`「${ref}」：有 ${matches.length} 条通知异常的编号以此开头，请写出更长的编号`);
   }
-  if (problems.length > 0) throw new ProblemRefError(notFound && problems.length === refs.length, problems);
+  if (problems.length > 0) throw new ProblemRefError(unknown === problems.length, problems);
   return found;
 }
 

@@ -1,26 +1,42 @@
 /**
  * The office's view of notifications that did not reach someone or whose delivery is uncertain,
- * read from the delivery log the worker writes. Optional: an API started without the log answers
- * 503 with a sentence saying what to configure.
+ * read from the delivery log the worker writes, and its record of having dealt with one. Optional:
+ * an API started without the log answers 503 with a sentence saying what to configure.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { DeliveryLog } from '../../activities/notify/log/delivery-log.js';
+import { ResolveError, type DeliveryLog } from '../../activities/notify/log/delivery-log.js';
 import { requireCampaign, requireRole } from './access.js';
-import { DEFAULT_PROBLEM_LIMIT, listDeliveryProblems } from './delivery-problems.js';
+import { DEFAULT_PROBLEM_LIMIT, ProblemRefError, listDeliveryProblems, resolveProblems } from './delivery-problems.js';
 import { ApiError } from './errors.js';
-import { campaignParams, errorSchema } from './schemas.js';
+import { campaignParams, errorSchema, resolutionBody, type ResolutionBody } from './schemas.js';
 import type { Principal } from './tokens.js';
+import { openApiSchema, zodBodyValidator } from './zod-body.js';
 
 export interface NotifyRouteOptions {
   deliveryLog: DeliveryLog | undefined;
   principalOf: (request: FastifyRequest) => Principal;
+  now?: () => number;
 }
 
 const str = (description: string) => ({ type: 'string', description }) as const;
 
+const resolutionSchema = {
+  type: 'object',
+  description: '活动办的处理情况（只在包含已处理的列表和标记后的回答中出现）',
+  properties: {
+    kind: { type: 'string', enum: ['received', 'resent', 'address_fixed', 'other'] },
+    kindLabel: str('已核实收到 / 已人工补发 / 已更正地址 / 其他'),
+    by: str('处理人（令牌对应的活动办人员）'),
+    at: str('标记时间（ISO）'),
+    note: str('补充说明'),
+  },
+} as const;
+
 const problemSchema = {
   type: 'object',
   properties: {
+    id: str('编号：投递编号 sha256 的前 8 位（同一列表中重复时更长），标记已处理时用'),
+    deliveryKey: str('完整的投递编号'),
     at: str('最近一次记录的时间（ISO）'),
     status: { type: 'string', enum: ['failed', 'uncertain'], description: 'failed：发送失败，不会重试；uncertain：发送中断、结果未知，不会自动重发' },
     statusLabel: str('发送失败 / 结果未知'),
@@ -39,26 +55,49 @@ const problemSchema = {
     errorCode: str('原因代码'),
     reason: str('原因（中文）'),
     attempts: { type: 'integer', description: '尝试次数' },
+    resolution: resolutionSchema,
   },
 } as const;
 
+const problemParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['campaignId', 'problemId'],
+  properties: {
+    campaignId: { type: 'string', minLength: 1, maxLength: 64, description: '活动编号' },
+    problemId: { type: 'string', minLength: 8, maxLength: 1000, description: '通知异常的编号（列表中的 id），或完整的投递编号（URL 编码）' },
+  },
+} as const;
+
+const NO_LOG = '服务器没有接入通知投递记录，无法查看通知异常：请用与 worker 相同的 DATABASE_URL 或 NOTIFY_SQLITE_PATH 启动 API';
+
 export function registerNotifyRoutes(app: FastifyInstance, o: NotifyRouteOptions): void {
-  app.get<{ Params: { campaignId: string }; Querystring: { limit?: number } }>(
+  const now = o.now ?? Date.now;
+  app.get<{ Params: { campaignId: string }; Querystring: { limit?: number; includeResolved?: boolean } }>(
     '/api/campaigns/:campaignId/notification-problems',
     {
       schema: {
         summary: '通知异常：发送失败（地址有误、服务商拒收）和结果未知（发送中断，未自动重发）的通知，最近的在前（仅活动办）',
         tags: ['汇总'],
         params: campaignParams,
-        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, description: `最多返回多少条，默认 ${DEFAULT_PROBLEM_LIMIT}` } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 1000, description: `最多返回多少条，默认 ${DEFAULT_PROBLEM_LIMIT}` },
+            includeResolved: { type: 'boolean', description: 'true 时也列出已标记处理的（带 resolution）；缺省只列待处理的' },
+          },
+        },
         response: {
           200: {
             type: 'object',
             properties: {
               campaignId: { type: 'string' },
               problems: { type: 'array', items: problemSchema },
-              failed: { type: 'integer', description: '本次返回中发送失败的条数' },
-              uncertain: { type: 'integer', description: '本次返回中结果未知的条数' },
+              failed: { type: 'integer', description: '本次返回中待处理的发送失败条数' },
+              uncertain: { type: 'integer', description: '本次返回中待处理的结果未知条数' },
+              resolved: { type: 'integer', description: '本次返回中已处理的条数（includeResolved 时）' },
+              includeResolved: { type: 'boolean' },
               truncated: { type: 'boolean', description: '还有更早的记录没有返回' },
             },
           },
@@ -74,10 +113,53 @@ export function registerNotifyRoutes(app: FastifyInstance, o: NotifyRouteOptions
       const p = o.principalOf(request);
       requireCampaign(p, request.params.campaignId);
       requireRole(p, 'notifyProblems');
-      if (!o.deliveryLog) {
-        throw new ApiError(503, '服务器没有接入通知投递记录，无法查看通知异常：请用与 worker 相同的 DATABASE_URL 或 NOTIFY_SQLITE_PATH 启动 API');
+      if (!o.deliveryLog) throw new ApiError(503, NO_LOG);
+      return listDeliveryProblems(o.deliveryLog, {
+        campaignId: p.campaignId,
+        limit: request.query.limit ?? DEFAULT_PROBLEM_LIMIT,
+        includeResolved: request.query.includeResolved === true,
+      });
+    },
+  );
+
+  app.post<{ Params: { campaignId: string; problemId: string }; Body: ResolutionBody }>(
+    '/api/campaigns/:campaignId/notification-problems/:problemId/resolution',
+    {
+      schema: {
+        summary: '标记通知异常已处理（已核实收到、已人工补发、已更正地址、其他）：不再列入待处理；通知本身的发送状态不变。再次标记会替换此前的处理情况（仅活动办）',
+        tags: ['汇总'],
+        params: problemParams,
+        body: openApiSchema(resolutionBody),
+        response: { 200: problemSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 429: errorSchema, 503: errorSchema },
+      },
+      // The body by zod; the path needs no check beyond the token's campaign and the lookup itself.
+      validatorCompiler: ({ httpPart }) => (httpPart === 'body' ? zodBodyValidator(resolutionBody)() : () => true),
+    },
+    async (request) => {
+      const p = o.principalOf(request);
+      requireCampaign(p, request.params.campaignId);
+      requireRole(p, 'resolveNotifyProblem');
+      if (!o.deliveryLog) throw new ApiError(503, NO_LOG);
+      const body = request.body;
+      try {
+        const [resolved] = await resolveProblems(o.deliveryLog, {
+          refs: [request.params.problemId],
+          kind: body.kind,
+          by: p.name,
+          ...(body.note ? { note: body.note } : {}),
+          campaignId: p.campaignId,
+          now: new Date(now()),
+        });
+        return resolved;
+      } catch (e) {
+        // 404: nothing by that id; 409: it exists but is not a problem, or the id is ambiguous.
+        if (e instanceof ProblemRefError) {
+          const problems = e.problems.map((x) => `problemId${x}`);
+          throw new ApiError(e.notFound ? 404 : 409, problems.join('；'), problems);
+        }
+        if (e instanceof ResolveError) throw new ApiError(e.reason === 'unknown_delivery' ? 404 : e.reason === 'invalid' ? 400 : 409, e.message);
+        throw e;
       }
-      return listDeliveryProblems(o.deliveryLog, { campaignId: p.campaignId, limit: request.query.limit ?? DEFAULT_PROBLEM_LIMIT });
     },
   );
 }

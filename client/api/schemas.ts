@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { RESOLUTION_KINDS, RESOLUTION_NOTE_MAX } from '../../activities/notify/log/delivery-log.js';
+
 /**
  * JSON schemas of the API's inputs: Fastify validates requests against them and the OpenAPI
  * document at /openapi.json is generated from them, so the two cannot drift apart. The acting
@@ -100,3 +103,12 @@ export const errorSchema = {
   properties: { error: { type: 'string' }, message: { type: 'string' }, problems: { type: 'array', items: { type: 'string' } } },
   required: ['error', 'message'],
 } as const;
+
+/** 通知异常「标记已处理」: validated with zod (zod-body.ts); who resolved it comes from the token. */
+export const resolutionBody = z
+  .strictObject({
+    kind: z.enum(RESOLUTION_KINDS).describe('处理方式：received 已核实收到，resent 已人工补发，address_fixed 已更正地址，other 其他'),
+    note: z.string().trim().max(RESOLUTION_NOTE_MAX).optional().describe(`补充说明，不超过 ${RESOLUTION_NOTE_MAX} 字`),
+  })
+  .describe('标记通知异常已处理');
+export type ResolutionBody = z.infer<typeof resolutionBody>;

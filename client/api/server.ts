@@ -384,7 +384,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     office: o.office ?? DEFAULT_OFFICE,
   });
 
-  registerNotifyRoutes(app, { deliveryLog: o.deliveryLog, principalOf });
+  registerNotifyRoutes(app, { deliveryLog: o.deliveryLog, principalOf, now });
 
   app.get<{ Params: { campaignId: string } }>(
     '/api/campaigns/:campaignId/report.xlsx',

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryLog } from '../../../activities/notify/log/delivery-log.js';
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
-import type { DeliveryProblemList } from '../../../client/api/delivery-problems.js';
+import { sha256Hex, type DeliveryProblem, type DeliveryProblemList } from '../../../client/api/delivery-problems.js';
 import { createApiServer } from '../../../client/api/server.js';
 import { TokenStore, issueTokens } from '../../../client/api/tokens.js';
 import { localUploadStore } from '../../../client/api/uploads.js';
@@ -51,7 +51,7 @@ beforeAll(async () => {
   await record('campaign/c1/unit/A/task/plan/urge/1', 'email', 'head', 'A书记', 'head-a@u.cn', 'uncertain', '邮件发送过程中工作进程中断，无法确认对方是否已收到', '2009-11-12T02:00:00Z');
   await record('campaign/c2/unit/A/kickoff', 'email', 'liaison', '别的活动', 'x', 'failed', '邮箱地址格式不正确：x', '2009-11-13T02:00:00Z');
   const common = { temporalClient: noTemporal, store: tokens, uploads: localUploadStore(path.join(dir, 'uploads')), progress: { dir: path.join(dir, 'progress'), timerMs: 0 } };
-  app = await createApiServer({ ...common, deliveryLog: log });
+  app = await createApiServer({ ...common, deliveryLog: log, now: () => Date.parse('2009-11-14T02:00:00Z') });
   bare = await createApiServer(common);
 });
 afterAll(async () => {
@@ -99,5 +99,88 @@ describe('GET /api/campaigns/{c}/notification-problems', () => {
   it('is in the OpenAPI document', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, unknown> }>();
     expect(doc.paths).toHaveProperty(['/api/campaigns/{campaignId}/notification-problems']);
+  });
+});
+
+const SMS_KEY = 'campaign/c1/unit/A/kickoff#sms#liaison#1234';
+const UNCERTAIN_KEY = 'campaign/c1/unit/A/task/plan/urge/1#email#head#head-a@u.cn';
+const resolveUrl = (id: string) => `${URL}/${encodeURIComponent(id)}/resolution`;
+
+describe('POST /api/campaigns/{c}/notification-problems/{id}/resolution', () => {
+  it('lists each problem with its short id; resolving by it records the office user from the token and takes it off the list', async () => {
+    const before = (await app.inject({ method: 'GET', url: URL, headers: bearer('office') })).json<DeliveryProblemList>();
+    const row = before.problems.find((p) => p.deliveryKey === UNCERTAIN_KEY)!;
+    expect(row.id).toBe(sha256Hex(UNCERTAIN_KEY).slice(0, 8));
+    const r = await app.inject({ method: 'POST', url: resolveUrl(row.id), headers: bearer('office'), payload: { kind: 'received', note: '  已电话核实收到 ' } });
+    expect(r.statusCode).toBe(200);
+    expect(r.json<DeliveryProblem>()).toMatchObject({
+      id: row.id,
+      status: 'uncertain',
+      statusLabel: '结果未知',
+      resolution: { kind: 'received', kindLabel: '已核实收到', by: '孙主任', at: '2009-11-14T02:00:00.000Z', note: '已电话核实收到' },
+    });
+    const open = (await app.inject({ method: 'GET', url: URL, headers: bearer('office') })).json<DeliveryProblemList>();
+    expect(open.problems.map((p) => p.deliveryKey)).toEqual([SMS_KEY]);
+    expect([open.failed, open.uncertain, open.resolved, open.includeResolved]).toEqual([1, 0, 0, false]);
+    const all = (await app.inject({ method: 'GET', url: `${URL}?includeResolved=true`, headers: bearer('office') })).json<DeliveryProblemList>();
+    expect(all.problems.map((p) => [p.deliveryKey, p.resolution?.kindLabel])).toEqual([
+      [UNCERTAIN_KEY, '已核实收到'],
+      [SMS_KEY, undefined],
+    ]);
+    expect([all.failed, all.uncertain, all.resolved]).toEqual([1, 0, 1]);
+    // The send itself is still recorded as uncertain.
+    expect((await log.get(UNCERTAIN_KEY))?.status).toBe('uncertain');
+  });
+
+  it('accepts the full delivery key too, and a second resolution replaces the first', async () => {
+    const first = await app.inject({ method: 'POST', url: resolveUrl(SMS_KEY), headers: bearer('office'), payload: { kind: 'other' } });
+    expect(first.statusCode).toBe(200);
+    const again = await app.inject({ method: 'POST', url: resolveUrl(sha256Hex(SMS_KEY).slice(0, 8)), headers: bearer('office'), payload: { kind: 'address_fixed', note: '名单已改为 13800000000' } });
+    expect(again.json<DeliveryProblem>().resolution).toEqual({ kind: 'address_fixed', kindLabel: '已更正地址', by: '孙主任', at: '2009-11-14T02:00:00.000Z', note: '名单已改为 13800000000' });
+    const all = (await app.inject({ method: 'GET', url: `${URL}?includeResolved=true`, headers: bearer('office') })).json<DeliveryProblemList>();
+    expect(all.problems.find((p) => p.deliveryKey === SMS_KEY)?.resolution?.kind).toBe('address_fixed');
+    expect((await log.attempts(SMS_KEY)).filter((a) => a.outcome === 'resolved').map((a) => a.detail)).toEqual(['other · 孙主任', 'address_fixed · 孙主任 · 名单已改为 13800000000']);
+  });
+
+  it('validates the body with every problem named in Chinese', async () => {
+    const id = sha256Hex(SMS_KEY).slice(0, 8);
+    const bad = await app.inject({ method: 'POST', url: resolveUrl(id), headers: bearer('office'), payload: { kind: 'phoned', note: '长'.repeat(201), by: '别人' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ problems: string[] }>().problems).toEqual(['kind：只能是 received、resent、address_fixed、other 之一', 'note：不能超过 200 个字', 'by：不是可接受的字段']);
+    const missing = await app.inject({ method: 'POST', url: resolveUrl(id), headers: bearer('office'), payload: {} });
+    expect([missing.statusCode, missing.json<{ message: string }>().message]).toEqual([400, 'kind：必须填写']);
+    const wrongType = await app.inject({ method: 'POST', url: resolveUrl(id), headers: bearer('office'), payload: { kind: 'other', note: 5 } });
+    expect(wrongType.json<{ message: string }>().message).toBe('note：应为文字');
+    const notJson = await app.inject({ method: 'POST', url: resolveUrl(id), headers: bearer('office'), payload: [] });
+    expect([notJson.statusCode, notJson.json<{ message: string }>().message]).toEqual([400, '请求：应为对象']);
+  });
+
+  it('404 for an id or key it does not know, 409 for a delivery that is no problem; another campaign’s problem is out of reach', async () => {
+    const none = await app.inject({ method: 'POST', url: resolveUrl('deadbeef'), headers: bearer('office'), payload: { kind: 'other' } });
+    expect([none.statusCode, none.json<{ message: string }>().message]).toEqual([404, 'problemId「deadbeef」：活动「c1」的通知异常中没有这个编号（编号见通知异常列表的第一列）']);
+    const sent = 'campaign/c1/unit/A/kickoff#email#head#head-a@u.cn';
+    const ok = await app.inject({ method: 'POST', url: resolveUrl(sent), headers: bearer('office'), payload: { kind: 'other' } });
+    expect([ok.statusCode, ok.json<{ message: string }>().message]).toEqual([409, `problemId「${sent}」：这条通知的状态不是发送失败或结果未知，无需标记处理`]);
+    const other = 'campaign/c2/unit/A/kickoff#email#liaison#x';
+    const c2 = await app.inject({ method: 'POST', url: resolveUrl(other), headers: bearer('office'), payload: { kind: 'other' } });
+    expect(c2.statusCode).toBe(404);
+    const c2short = await app.inject({ method: 'POST', url: resolveUrl(sha256Hex(other).slice(0, 8)), headers: bearer('office'), payload: { kind: 'other' } });
+    expect(c2short.statusCode).toBe(404);
+    expect((await log.problems({ includeResolved: true, notificationIdPrefix: 'campaign/c2/' }))[0]?.resolution).toBeNull();
+  });
+
+  it('is the office’s alone, within its own campaign, and needs the delivery log', async () => {
+    const id = sha256Hex(SMS_KEY).slice(0, 8);
+    const g = await app.inject({ method: 'POST', url: resolveUrl(id), headers: bearer('G1-m1'), payload: { kind: 'other' } });
+    expect([g.statusCode, g.json<{ message: string }>().message]).toEqual([403, '指导组成员无权标记通知异常已处理']);
+    const u = await app.inject({ method: 'POST', url: resolveUrl(id), headers: bearer('A-liaison'), payload: { kind: 'other' } });
+    expect(u.statusCode).toBe(403);
+    const other = await app.inject({ method: 'POST', url: `/api/campaigns/c2/notification-problems/${id}/resolution`, headers: bearer('office'), payload: { kind: 'other' } });
+    expect(other.statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: resolveUrl(id), payload: { kind: 'other' } })).statusCode).toBe(401);
+    expect((await bare.inject({ method: 'POST', url: resolveUrl(id), headers: bearer('office'), payload: { kind: 'other' } })).statusCode).toBe(503);
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: unknown }> } } }> }>();
+    const post = doc.paths['/api/campaigns/{campaignId}/notification-problems/{problemId}/resolution']?.post;
+    expect(post?.requestBody?.content['application/json']?.schema).toMatchObject({ properties: { kind: { enum: ['received', 'resent', 'address_fixed', 'other'] } }, required: ['kind'] });
   });
 });

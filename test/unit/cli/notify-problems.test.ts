@@ -154,7 +154,7 @@ describe('campaign notify resolve', () => {
     const bad = await resolveIn(copy, [idOf(SMS_KEY), 'deadbeef', 'campaign/c1/unit/dawei/kickoff#email#head#head@dawei.example.cn'], { as: 'resent', campaign: 'c1' });
     expect(bad.code).toBe(1);
     expect(bad.err.split('\n')).toEqual([
-      '编号「deadbeef」：活动「c1」的通知异常中没有这个编号（编号见 notify problems --all 的第一列）',
+      '编号「deadbeef」：活动「c1」的通知异常中没有这个编号（编号见通知异常列表的第一列）',
       '编号「campaign/c1/unit/dawei/kickoff#email#head#head@dawei.example.cn」：这条通知的状态不是发送失败或结果未知，无需标记处理',
       '没有标记任何一条。',
     ]);
