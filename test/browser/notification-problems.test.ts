@@ -1,7 +1,8 @@
 /**
  * The office page's 通知异常 panel in a real browser: deliveries the worker recorded as failed or
  * uncertain (seeded into the stack's delivery log) are listed with status, channel, recipient,
- * unit and reason. No units run: only the log is read.
+ * unit and reason, and the office marks one 已处理 so it leaves the open list. No units run: only
+ * the log is read and written.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openSqliteDeliveryLog } from '../../activities/notify/log/sqlite-delivery-log.js';
+import { sha256Hex } from '../../client/api/delivery-problems.js';
 import { issueTokens } from '../../client/api/tokens.js';
 import { buildWeb } from '../../client/demo/build-web.js';
 import { startStack, type Stack } from '../../client/demo/stack.js';
@@ -96,12 +98,49 @@ describe('office console: 通知异常', () => {
     const page = await loginAs('office');
     const rows = page.locator('#notification-problems tbody tr');
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(2);
-    const cells = async (i: number) => (await rows.nth(i).locator('td').allTextContents()).slice(1);
+    const cells = async (i: number) => (await rows.nth(i).locator('td').allTextContents()).slice(2, 7);
     expect(await cells(0)).toEqual(['结果未知', '邮件', '第一责任人 李书记', 'N01 · 催办', '邮件发送过程中工作进程中断，无法确认对方是否已收到；为避免重复发送，系统没有自动重发。请与李书记核实，未收到的请人工补发。']);
     expect(await cells(1)).toEqual(['发送失败', '短信', '联络员 张明', 'N01 · 启动通知', '手机号码不是有效的大陆手机号：1234']);
+    // The first column is the short id the command line's resolve also accepts.
+    expect(await rows.nth(1).locator('td').first().textContent()).toBe(sha256Hex(`campaign/${campaign}/unit/N01/kickoff#sms#liaison#1234`).slice(0, 8));
     expect(await page.locator('#notification-problem-counts').textContent()).toContain('发送失败 1 条，结果未知 1 条');
     expect(await page.locator('#notification-problems').textContent()).not.toContain('别的活动的人');
     await page.locator('#notification-problems').scrollIntoViewIfNeeded();
     await screenshot(page, '20-office-notification-problems');
+  });
+
+  it('marks a problem 已处理 with a kind and a note: it leaves the list, and 显示已处理 brings it back with who and what', async () => {
+    const page = await loginAs('office');
+    const panel = page.locator('#notification-problems');
+    const rows = panel.locator('tbody tr[data-problem]');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(2);
+    const uncertain = rows.filter({ hasText: '李书记' });
+    await uncertain.getByRole('button', { name: '标记已处理' }).click();
+    await panel.getByLabel('处理方式').selectOption({ label: '已人工补发' });
+    await panel.getByLabel(/说明/).fill('已电话联系李书记，邮件重新发出');
+    await panel.locator('.resolve-form').scrollIntoViewIfNeeded();
+    await screenshot(page, '21-office-notification-problem-resolve-form');
+    await panel.getByRole('button', { name: '确定' }).click();
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
+    expect(await panel.textContent()).toContain('已将「第一责任人 李书记 · 催办（邮件）」标记为已人工补发。');
+    expect(await page.locator('#notification-problem-counts').textContent()).toContain('发送失败 1 条，结果未知 0 条');
+
+    await panel.getByLabel('显示已处理').check();
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(2);
+    const resolved = rows.filter({ hasText: '李书记' });
+    expect(await resolved.locator('td').last().textContent()).toMatch(/^已人工补发（孙主任 .+：已电话联系李书记，邮件重新发出）/);
+    expect(await resolved.getAttribute('class')).toContain('row-muted');
+    expect(await page.locator('#notification-problem-counts').textContent()).toContain('已处理 1 条');
+    // What the worker recorded about the send is unchanged: still 结果未知.
+    expect((await resolved.locator('td').allTextContents())[2]).toBe('结果未知');
+    await panel.scrollIntoViewIfNeeded();
+    await screenshot(page, '22-office-notification-problems-resolved');
+
+    // The note's limit is the server's: it names the field.
+    await rows.filter({ hasText: '张明' }).getByRole('button', { name: '标记已处理' }).click();
+    await panel.getByLabel(/说明/).evaluate((el) => el.removeAttribute('maxlength'));
+    await panel.getByLabel(/说明/).fill('长'.repeat(201));
+    await panel.getByRole('button', { name: '确定' }).click();
+    await expect.poll(() => panel.getByRole('alert').textContent(), { timeout: 10_000 }).toBe('note：不能超过 200 个字');
   });
 });

@@ -133,8 +133,29 @@ export interface ProgressSample {
   remedial: number;
 }
 
+export type ResolutionKind = 'received' | 'resent' | 'address_fixed' | 'other';
+
+export const RESOLUTION_LABELS: Record<ResolutionKind, string> = {
+  received: '已核实收到',
+  resent: '已人工补发',
+  address_fixed: '已更正地址',
+  other: '其他',
+};
+
+/** How the office dealt with a problem delivery; the delivery's own status does not change. */
+export interface ProblemResolution {
+  kind: ResolutionKind;
+  kindLabel: string;
+  by: string;
+  at: string;
+  note?: string;
+}
+
 /** One delivery the office must look at (GET …/notification-problems). */
 export interface DeliveryProblem {
+  /** Short id (sha256 prefix of the delivery key) the resolution route accepts. */
+  id: string;
+  deliveryKey: string;
   at: string;
   /** failed: not delivered, never retried; uncertain: a send was interrupted, never resent automatically. */
   status: 'failed' | 'uncertain';
@@ -154,13 +175,17 @@ export interface DeliveryProblem {
   errorCode: string;
   reason: string;
   attempts: number;
+  resolution?: ProblemResolution;
 }
 
 export interface DeliveryProblemList {
   campaignId?: string;
   problems: DeliveryProblem[];
+  /** Open (unresolved) ones. */
   failed: number;
   uncertain: number;
+  resolved: number;
+  includeResolved: boolean;
   truncated: boolean;
 }
 
@@ -275,7 +300,10 @@ export const api = {
   preview: (campaignId: string, f: LaunchFiles) => call<CampaignPreview>('POST', `${c(campaignId)}/preview`, launchForm(f)),
   start: (campaignId: string, f: LaunchFiles) => call<LaunchSummary>('POST', `${c(campaignId)}/start`, launchForm(f)),
   report: (campaignId: string) => call<Blob>('GET', `${c(campaignId)}/report.xlsx`),
-  notificationProblems: (campaignId: string, limit = 100) => call<DeliveryProblemList>('GET', `${c(campaignId)}/notification-problems?limit=${limit}`),
+  notificationProblems: (campaignId: string, o: { limit?: number; includeResolved?: boolean } = {}) =>
+    call<DeliveryProblemList>('GET', `${c(campaignId)}/notification-problems?limit=${o.limit ?? 100}${o.includeResolved ? '&includeResolved=true' : ''}`),
+  resolveNotificationProblem: (campaignId: string, id: string, body: { kind: ResolutionKind; note?: string }) =>
+    call<DeliveryProblem>('POST', `${c(campaignId)}/notification-problems/${encodeURIComponent(id)}/resolution`, body),
 };
 
 /** Ready-made logins, served next to the console only when the demo runs. */
