@@ -138,7 +138,7 @@ describe('office console: 通知异常', () => {
 
     // The note's limit is the server's: it names the field.
     await rows.filter({ hasText: '张明' }).getByRole('button', { name: '标记已处理' }).click();
-    await panel.getByLabel(/说明/).evaluate((el) => el.removeAttribute('maxlength'));
+    await panel.getByLabel(/说明/).evaluate((el: { removeAttribute(name: string): void }) => el.removeAttribute('maxlength'));
     await panel.getByLabel(/说明/).fill('长'.repeat(201));
     await panel.getByRole('button', { name: '确定' }).click();
     await expect.poll(() => panel.getByRole('alert').textContent(), { timeout: 10_000 }).toBe('note：不能超过 200 个字');
