@@ -15,6 +15,7 @@ import { buildWeb } from './demo/build-web.js';
 import type { DemoLoginEntry } from './demo/console-server.js';
 import { startDriver, type DemoUnit, type Habit } from './demo/driver.js';
 import { startStack } from './demo/stack.js';
+import { DEMO_UNKNOWN_MAILBOX } from './demo/unknown-mailbox.js';
 import { UNIT_TYPE_IDS } from '../domain/unit-types.js';
 import { parseRosterFile } from '../domain/roster/parse-file.js';
 import { startDevServer, type DevServer } from '../toolchain/dev-server.js';
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
     }
     const address = external ?? server!.address;
 
-    const mailbox = await startMailbox({ port: port('DEMO_SMTP_PORT', 2525), storeDir: path.join(demoDir, 'mail') });
+    const mailbox = await startMailbox({ port: port('DEMO_SMTP_PORT', 2525), storeDir: path.join(demoDir, 'mail'), unknownMailboxes: [DEMO_UNKNOWN_MAILBOX] });
     cleanups.push(() => mailbox.close());
     const mailPage = await startMailPage(mailbox, port('DEMO_MAIL_PAGE_PORT', 8025));
     cleanups.push(() => mailPage.close());
@@ -172,6 +173,8 @@ async function main(): Promise<void> {
     console.log(`  演示邮箱：      ${mailPage.url}`);
     if (server?.uiUrl) console.log(`  Temporal 控制台：${server.uiUrl}/namespaces/default/workflows`);
     console.log('  整个活动约 5 分钟跑完：提醒、督办（到指导组、活动办通报）、回头看查缺补缺、测评不满意 → 补课。');
+    console.log(`  通知异常：演示邮箱里没有 ${DEMO_UNKNOWN_MAILBOX}（${unitNames.get('U04') ?? 'U04'} 第一责任人），发给他的邮件被拒收（550），`);
+    console.log('            活动办页面「通知异常」里可以看到，并可「标记已处理」。');
     console.log('  按 Ctrl-C 停止；再次运行 npm start 会从上次的状态继续。全部重来：删除 .data/ 文件夹。');
     console.log('');
   } catch (err) {

@@ -19,7 +19,18 @@ export interface Mailbox {
  * A real SMTP server on loopback that keeps what it receives, parsed. Tests read the mail that
  * nodemailer really sent; the demo shows it on a web page. No TLS and no auth: loopback only.
  */
-export async function startMailbox(options: { port?: number; storeDir?: string } = {}): Promise<Mailbox> {
+export interface MailboxOptions {
+  port?: number;
+  storeDir?: string;
+  /**
+   * Addresses this server says do not exist: RCPT TO is answered 550, as a real server answers for
+   * an unknown mailbox (the demo uses one so the office's 通知异常 list shows a real permanent failure).
+   */
+  unknownMailboxes?: readonly string[];
+}
+
+export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbox> {
+  const unknown = new Set((options.unknownMailboxes ?? []).map((a) => a.toLowerCase()));
   const received: ParsedMail[] = [];
   // With a store, each message is kept as an .eml file, so a restarted demo still shows its mail.
   const storeDir = options.storeDir;
@@ -38,6 +49,12 @@ export async function startMailbox(options: { port?: number; storeDir?: string }
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     size: 25 * 1024 * 1024,
+    onRcptTo(address, _session, callback) {
+      if (!unknown.has(address.address.toLowerCase())) return callback();
+      const err = new Error(`5.1.1 <${address.address}>: 用户不存在 / mailbox unavailable`) as Error & { responseCode: number };
+      err.responseCode = 550;
+      callback(err);
+    },
     onData(stream, _session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
