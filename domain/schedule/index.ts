@@ -6,3 +6,13 @@ export { computeEscalations, nextEscalationRepeat, delayAfter } from './escalati
 export { calendarForPlan } from './plan-calendar.js';
 export { appliesTo, planServesUnitType } from './applies.js';
 export { anchorOf, anchorAt, type Anchor } from './resolve.js';
+export {
+  addPlanDuration,
+  deadlineAfter,
+  dueOnPlanDate,
+  escalationRepeatAfter,
+  planMillis,
+  retimeTask,
+  scheduleStageOpenedAt,
+  viaPlanTime,
+} from './plan-time.js';

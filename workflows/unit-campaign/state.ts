@@ -16,25 +16,26 @@ import {
   type IsoInstant,
   type WorkCalendar,
 } from '../../domain/calendar/index.js';
-import { isDayUnit } from '../../domain/plan/expr.js';
 import type { Channel, Plan, Role } from '../../domain/plan/schema.js';
 import type { EventKind } from '../../domain/routing/event-kinds.js';
 import { escalationEventFor, routeNotification } from '../../domain/routing/route.js';
 import {
   appliesTo,
   anchorOf,
-  computeEscalations,
-  computeReminders,
-  nextEscalationRepeat,
+  deadlineAfter as planDeadlineAfter,
+  dueOnPlanDate,
+  escalationRepeatAfter,
+  planMillis,
   rescheduleTask,
-  scheduleStage,
+  retimeTask,
+  scheduleStageOpenedAt,
   shiftTasks,
   type Schedule,
   type ScheduledTask,
   type TimeScaleInfo,
   type UnitProfile,
 } from '../../domain/schedule/index.js';
-import { addDayDuration, clockSeconds, dueFromDate, duration } from '../../domain/schedule/resolve.js';
+import { duration } from '../../domain/schedule/resolve.js';
 import type {
   AddAdHocItemRequest,
   AddGapItemRequest,
@@ -131,6 +132,12 @@ export interface Ctx {
   plan: Plan;
   cal: WorkCalendar;
   timeScale: TimeScaleInfo | null;
+  /**
+   * Deadlines set at run time (returns, 回头看 gaps, 补课, repeats, after_previous stages) count
+   * in plan time when the plan has a timeScale. Decided by the workflow (patched), because runs
+   * started before this computed them in real time and must replay that way.
+   */
+  runTimeInPlanTime?: boolean;
   unit: UnitProfile;
   start: string;
   campaignId: string;
@@ -268,16 +275,22 @@ function isOverdue(t: TaskState, now: number): boolean {
   return ACTIVE.includes(t.status) && ms(t.sched.dueAt) < now;
 }
 
-/** A deadline `text` (e.g. 5wd, 15s) after `from`: day units end at office closing, per the plan's holiday rule. */
-export function deadlineAfter(ctx: Ctx, from: IsoInstant, text: string): IsoInstant {
-  const d = duration(text);
-  if (!isDayUnit(d.unit) || ctx.cal.kind === 'continuous') return addSeconds(ctx.cal, from, clockSeconds(d));
-  return dueFromDate(ctx.cal, addDayDuration(ctx.cal, localDateOf(ctx.cal, from), d), ctx.plan.deadlineOnHoliday);
+/** The timeScale run-time deadlines are computed with: null means real time. */
+function runScale(ctx: Ctx): TimeScaleInfo | null {
+  return ctx.runTimeInPlanTime ? ctx.timeScale : null;
 }
 
-/** A date (office closing, holiday rule) or an exact instant, as typed by the office. */
+/** A deadline `text` (e.g. 5wd, 15s) after `from`: day units end at office closing, per the plan's holiday rule. */
+export function deadlineAfter(ctx: Ctx, from: IsoInstant, text: string): IsoInstant {
+  return planDeadlineAfter(ctx.plan, ctx.cal, runScale(ctx), from, text);
+}
+
+/**
+ * A date (office closing, holiday rule) or an exact instant, as typed by the office. In a
+ * timeScale plan a date is a plan date and an instant real time, as for extensions.
+ */
 export function parseDue(ctx: Ctx, text: string): IsoInstant {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return dueFromDate(ctx.cal, text, ctx.plan.deadlineOnHoliday);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return dueOnPlanDate(ctx.plan, ctx.cal, runScale(ctx), text);
   return addSeconds(ctx.cal, iso(Date.parse(text)), 0);
 }
 
@@ -291,14 +304,7 @@ function rearm(t: TaskState, now: number): void {
 }
 
 function withDeadline(ctx: Ctx, t: TaskState, opensAt: IsoInstant, dueAt: IsoInstant): ScheduledTask {
-  return {
-    ...t.sched,
-    opensAt,
-    dueAt,
-    dueDate: localDateOf(ctx.cal, dueAt),
-    reminders: computeReminders(ctx.cal, ctx.plan.reminders, opensAt, dueAt),
-    escalations: computeEscalations(ctx.cal, ctx.plan.escalation, dueAt),
-  };
+  return retimeTask(ctx.plan, ctx.cal, runScale(ctx), t.sched, opensAt, dueAt);
 }
 
 function syntheticTask(
@@ -320,7 +326,7 @@ function syntheticTask(
     reminders: [],
     escalations: [],
   };
-  return { ...sched, reminders: computeReminders(ctx.cal, ctx.plan.reminders, fields.opensAt, fields.dueAt), escalations: computeEscalations(ctx.cal, ctx.plan.escalation, fields.dueAt) };
+  return retimeTask(ctx.plan, ctx.cal, runScale(ctx), sched, fields.opensAt, fields.dueAt);
 }
 
 function currentStageId(state: CampaignState): string {
@@ -367,7 +373,7 @@ function openStages(ctx: Ctx, state: CampaignState, now: number): void {
       const def = ctx.plan.stages.find((d) => d.id === s.stageId);
       if (def) {
         // Offsets of an after_previous stage count from the moment it actually opens.
-        const r = scheduleStage(ctx.plan, ctx.unit, def, anchorOf(ctx.cal, ctx.start), ctx.cal, iso(now));
+        const r = scheduleStageOpenedAt(ctx.plan, ctx.unit, def, anchorOf(ctx.cal, ctx.start), ctx.cal, runScale(ctx), iso(now));
         s.opensAt = r.stage.opensAt;
         s.dueAt = r.stage.dueAt;
         for (const nt of r.tasks) {
@@ -431,7 +437,7 @@ function tickTask(ctx: Ctx, state: CampaignState, t: TaskState, now: number): vo
     fireEscalation(ctx, state, t, e.level, e.label, [...e.recipients, ...e.cc], `${id}/escalation/L${e.level}/0`, now);
     t.fired.push({ level: e.level, label: e.label, at: iso(now), repeats: 0, acknowledged: false });
     if (level === t.sched.escalations.length - 1) {
-      const next = nextEscalationRepeat(ctx.cal, ctx.plan.escalation, iso(now));
+      const next = escalationRepeatAfter(ctx.plan, ctx.cal, runScale(ctx), iso(now));
       if (next) t.repeatAt = next;
     }
   } else if (t.repeatAt && ms(t.repeatAt) <= now) {
@@ -440,7 +446,7 @@ function tickTask(ctx: Ctx, state: CampaignState, t: TaskState, now: number): vo
     if (last && lv && !last.acknowledged) {
       last.repeats += 1;
       fireEscalation(ctx, state, t, lv.level, lv.label, [...lv.recipients, ...lv.cc], `${id}/escalation/L${lv.level}/${last.repeats}`, now);
-      const next = nextEscalationRepeat(ctx.cal, ctx.plan.escalation, iso(now));
+      const next = escalationRepeatAfter(ctx.plan, ctx.cal, runScale(ctx), iso(now));
       if (next) t.repeatAt = next;
       else delete t.repeatAt;
     } else delete t.repeatAt;
@@ -771,7 +777,7 @@ export function pauseShift(ctx: Ctx, pausedMs: number): string {
     const secs = Math.max(1, Math.round(pausedMs / 1000 / (ctx.timeScale?.factor ?? 1)));
     return `${secs}s`;
   }
-  return `${Math.max(1, Math.ceil(pausedMs / 86_400_000))}d`;
+  return `${Math.max(1, Math.ceil(planMillis(runScale(ctx), pausedMs) / 86_400_000))}d`;
 }
 
 export function resume(ctx: Ctx, state: CampaignState, shiftBy: string | undefined, now: number): void {

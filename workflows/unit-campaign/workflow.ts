@@ -65,6 +65,8 @@ const DEFAULT_HISTORY_EVENT_LIMIT = 8000;
 const RETRY_FAILED_DELIVERY_MS = 60 * 60 * 1000;
 /** Runs from before this change counted every finished notification as sent and noted no delivery problems. */
 const NOTE_DELIVERY_PROBLEMS = 'note-delivery-problems';
+/** Runs from before this change computed run-time deadlines of timeScale plans in real time. */
+const PLAN_TIME_DEADLINES = 'plan-time-deadlines';
 
 const { loadPlan } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -78,6 +80,11 @@ const { deliverNotifications } = proxyActivities<Activities>({
   // the outbox and are tried again later with the same ids.
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 12 },
 });
+
+/** Asked only for compressed plans, so histories of real-time plans carry no marker at all. */
+function setRunTimeScale(c: S.Ctx): void {
+  if (c.timeScale) c.runTimeInPlanTime = patched(PLAN_TIME_DEADLINES);
+}
 
 export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<UnitCampaignResult> {
   // Filled once the plan is loaded; handlers registered before that wait for it.
@@ -173,9 +180,11 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
       o.ignoreQuietHours ??= false;
     }
     c.timeScale = buildSchedule(plan, unit, input.start, cal).timeScale;
+    setRunTimeScale(c);
   } else {
     const schedule = buildSchedule(plan, unit, input.start, cal);
     c.timeScale = schedule.timeScale;
+    setRunTimeScale(c);
     st = S.initialState(c, schedule, now());
     S.advance(c, st, now());
   }
