@@ -12,6 +12,11 @@ export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', impo
  * wherever workflow code is bundled (worker from source, `npm run bundle`).
  */
 export const bundlerOptions = {
+  // Evaluated once per worker thread and shared by every workflow of the reusable V8 context,
+  // instead of once per workflow: chinese-days builds its tables when loaded, and the calendar's
+  // memo of time-zone answers (domain/calendar/memo.ts) only pays off when it is shared. Holds no
+  // per-workflow state (see memo.ts); docs/benchmarks.md "First workflow task" has the numbers.
+  preloadModules: [fileURLToPath(new URL('../domain/calendar/index.ts', import.meta.url))],
   webpackConfigHook: (config: Configuration): Configuration => {
     config.module ??= {};
     config.module.rules ??= [];

@@ -6,16 +6,25 @@
 import { DateTime } from 'luxon';
 import type { WorkCalendar } from './calendar.js';
 import type { IsoDate } from './dates.js';
+import { stringMemo } from './memo.js';
 import { nextWorkingDay, previousWorkingDay } from './working-days.js';
 
 export type IsoInstant = string;
 
+// One memo per function: the answers depend on the zone and the arguments only (memo.ts).
+const localInstants = stringMemo();
+const localDates = stringMemo();
+const localTimes = stringMemo();
+const shifted = stringMemo();
+
 export function localInstant(cal: WorkCalendar, date: IsoDate, time: string): IsoInstant {
-  const [h, m, s] = time.split(':').map(Number);
-  const base = DateTime.fromISO(date, { zone: cal.zone }).startOf('day');
-  // '24:00' (continuous calendars' office end) is the next midnight.
-  const dt = base.plus({ hours: h ?? 0, minutes: m ?? 0, seconds: s ?? 0 });
-  return toIso(dt);
+  return localInstants.get(`${cal.zone}|${date}|${time}`, () => {
+    const [h, m, s] = time.split(':').map(Number);
+    const base = DateTime.fromISO(date, { zone: cal.zone }).startOf('day');
+    // '24:00' (continuous calendars' office end) is the next midnight.
+    const dt = base.plus({ hours: h ?? 0, minutes: m ?? 0, seconds: s ?? 0 });
+    return toIso(dt);
+  });
 }
 
 export function toIso(dt: DateTime): IsoInstant {
@@ -35,18 +44,20 @@ export function ms(instant: IsoInstant): number {
 }
 
 export function localDateOf(cal: WorkCalendar, instant: IsoInstant): IsoDate {
-  const d = parseInstant(cal, instant).toISODate();
-  if (d === null) throw new Error(`invalid instant: ${instant}`);
-  return d;
+  return localDates.get(`${cal.zone}|${instant}`, () => {
+    const d = parseInstant(cal, instant).toISODate();
+    if (d === null) throw new Error(`invalid instant: ${instant}`);
+    return d;
+  });
 }
 
 /** Local time of day as HH:mm:ss. */
 export function localTimeOf(cal: WorkCalendar, instant: IsoInstant): string {
-  return parseInstant(cal, instant).toFormat('HH:mm:ss');
+  return localTimes.get(`${cal.zone}|${instant}`, () => parseInstant(cal, instant).toFormat('HH:mm:ss'));
 }
 
 export function addSeconds(cal: WorkCalendar, instant: IsoInstant, seconds: number): IsoInstant {
-  return toIso(parseInstant(cal, instant).plus({ seconds }));
+  return shifted.get(`${cal.zone}|${instant}|${seconds}`, () => toIso(parseInstant(cal, instant).plus({ seconds })));
 }
 
 export function officeStart(cal: WorkCalendar, date: IsoDate): IsoInstant {
