@@ -11,10 +11,11 @@ import { formatIssue, type PlanIssue } from '../../domain/plan/issue.js';
 import { loadPlanText } from '../../domain/plan/load.js';
 import { ROLES, type Plan } from '../../domain/plan/schema.js';
 import { parseRosterFile, type ParsedRoster } from '../../domain/roster/parse-file.js';
-import type { RosterError, RosterUnit } from '../../domain/roster/types.js';
+import type { RosterUnit } from '../../domain/roster/types.js';
 import { buildSchedule, calendarForPlan } from '../../domain/schedule/index.js';
 import { UNIT_FLAGS, UNIT_TYPES, type UnitFlag, type UnitType } from '../../domain/unit-types.js';
 import { sha256Hex } from '../commands/campaign/launch.js';
+import type { CampaignPreview, PreviewTask, UnitKindPreview } from './wire/campaign-preview.js';
 
 export interface UploadedFile {
   filename: string;
@@ -29,41 +30,7 @@ export interface LaunchUpload {
   skipBadRows: boolean;
 }
 
-export interface PreviewTask {
-  taskId: string;
-  no?: number;
-  title: string;
-  opensAt: string;
-  dueAt: string;
-  review?: string;
-  reminders: { at: string; label: string }[];
-  escalations: { level: number; at: string; label: string }[];
-}
-
-export interface UnitKindPreview {
-  unitType: UnitType;
-  unitTypeLabel: string;
-  flags: UnitFlag[];
-  flagLabels: string[];
-  unitCount: number;
-  /** Set when the plan does not serve this unit type: its units would be refused at start. */
-  refusedReason?: string;
-  stages: { stageId: string; title: string; opensAt: string; dueAt: string; afterPrevious: boolean; tasks: PreviewTask[] }[];
-  warnings: string[];
-}
-
-export interface CampaignPreview {
-  /** True when a launch would start units (with skipBadRows when the roster has bad rows). */
-  ok: boolean;
-  plan?: { id: string; title: string; stages: number; steps: number; calendar: string; escalation: string[] };
-  planErrors: (PlanIssue & { text: string })[];
-  /** Missing or malformed form fields (start date, files). */
-  inputErrors: string[];
-  rosterErrors: RosterError[];
-  rosterWarnings: RosterError[];
-  roster?: { units: number; usableUnits: number; rowsWithErrors: number[]; fatal: boolean };
-  previews: UnitKindPreview[];
-}
+export type { CampaignPreview, PreviewTask, UnitKindPreview };
 
 export const PLAN_MAX_BYTES = 512 * 1024;
 export const ROSTER_MAX_BYTES = 5 * 1024 * 1024;

@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { OperationError } from '../commands/campaign/unit-ops.js';
 import { AccessDenied } from './access.js';
+import type { ErrorBody } from './wire/errors.js';
 
 export class ApiError extends Error {
   constructor(
@@ -17,11 +18,7 @@ export class ApiError extends Error {
   }
 }
 
-export interface ErrorBody {
-  error: string;
-  message: string;
-  problems?: string[];
-}
+export type { ErrorBody };
 
 interface AjvError {
   keyword: string;

@@ -17,6 +17,8 @@ import { PLAN_MAX_BYTES, ROSTER_MAX_BYTES, parseLaunchUpload, type LaunchUpload,
 import { ApiError } from './errors.js';
 import { campaignParams, errorSchema } from './schemas.js';
 import { issueMissingTokens, type Principal, type TokenStore } from './tokens.js';
+import type { CampaignPreview } from './wire/campaign-preview.js';
+import type { LaunchSummary } from './wire/launch.js';
 
 export interface LaunchRouteOptions {
   client: Client;
@@ -100,7 +102,7 @@ export function registerLaunchRoutes(app: FastifyInstance, o: LaunchRouteOptions
     }
   };
 
-  app.post<{ Params: { campaignId: string } }>(
+  app.post<{ Params: { campaignId: string }; Reply: CampaignPreview }>(
     '/api/campaigns/:campaignId/preview',
     {
       schema: {
@@ -127,7 +129,7 @@ export function registerLaunchRoutes(app: FastifyInstance, o: LaunchRouteOptions
     (request) => withUpload(request, (parsed) => Promise.resolve(parsed.preview)),
   );
 
-  app.post<{ Params: { campaignId: string } }>(
+  app.post<{ Params: { campaignId: string }; Reply: LaunchSummary }>(
     '/api/campaigns/:campaignId/start',
     {
       schema: {

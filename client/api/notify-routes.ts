@@ -10,6 +10,7 @@ import { DEFAULT_PROBLEM_LIMIT, ProblemRefError, listDeliveryProblems, resolvePr
 import { ApiError } from './errors.js';
 import { campaignParams, errorSchema, resolutionBody, type ResolutionBody } from './schemas.js';
 import type { Principal } from './tokens.js';
+import type { DeliveryProblem, DeliveryProblemList, DeliveryProblemQuery } from './wire/delivery-problems.js';
 import { openApiSchema, zodBodyValidator } from './zod-body.js';
 
 export interface NotifyRouteOptions {
@@ -73,7 +74,7 @@ const NO_LOG = '服务器没有接入通知投递记录，无法查看通知异�
 
 export function registerNotifyRoutes(app: FastifyInstance, o: NotifyRouteOptions): void {
   const now = o.now ?? Date.now;
-  app.get<{ Params: { campaignId: string }; Querystring: { limit?: number; includeResolved?: boolean } }>(
+  app.get<{ Params: { campaignId: string }; Querystring: DeliveryProblemQuery; Reply: DeliveryProblemList }>(
     '/api/campaigns/:campaignId/notification-problems',
     {
       schema: {
@@ -122,7 +123,7 @@ export function registerNotifyRoutes(app: FastifyInstance, o: NotifyRouteOptions
     },
   );
 
-  app.post<{ Params: { campaignId: string; problemId: string }; Body: ResolutionBody }>(
+  app.post<{ Params: { campaignId: string; problemId: string }; Body: ResolutionBody; Reply: DeliveryProblem }>(
     '/api/campaigns/:campaignId/notification-problems/:problemId/resolution',
     {
       schema: {

@@ -7,15 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CampaignOverview } from '../commands/campaign/visibility.js';
+import type { ProgressSample } from './wire/progress.js';
 
-export interface ProgressSample {
-  at: string;
-  byStage: Record<string, number>;
-  /** Units with an overdue item. */
-  overdue: number;
-  /** Units in any 补课 round. */
-  remedial: number;
-}
+export type { ProgressSample };
 
 export interface ProgressHistoryOptions {
   /** Default CAMPAIGN_PROGRESS_DIR, else `.data/progress`. */

@@ -1,5 +1,6 @@
-import { z } from 'zod';
-import { RESOLUTION_KINDS, RESOLUTION_NOTE_MAX } from '../../activities/notify/log/delivery-log.js';
+import type { BodyOperation, OperationBodies } from './wire/unit-operations.js';
+
+export { resolutionBody, type ResolutionBody } from './wire/resolution-body.js';
 
 /**
  * JSON schemas of the API's inputs: Fastify validates requests against them and the OpenAPI
@@ -10,7 +11,8 @@ const text = (maxLength: number, description: string) => ({ type: 'string', minL
 const due = (description: string) => ({ type: 'string', minLength: 10, maxLength: 40, description: `${description}：日期（2009-12-20）或带时区的时刻（2009-12-20T17:30:00+08:00）` }) as const;
 const taskId = { type: 'string', minLength: 1, maxLength: 200, description: '事项编号（见单位进度中的 taskId）' } as const;
 
-const obj = (properties: Record<string, unknown>, required: string[], description: string) =>
+// Generic only so the compiler keeps the field names, which BODY_SCHEMAS is checked against below.
+const obj = <P extends Record<string, unknown>, R extends keyof P & string = never>(properties: P, required: R[], description: string) =>
   ({ type: 'object', additionalProperties: false, properties, required, description }) as const;
 
 export const BODY_SCHEMAS = {
@@ -55,7 +57,21 @@ export const BODY_SCHEMAS = {
   cancel: obj({ reason: text(500, '撤销理由') }, ['reason'], '撤销本单位活动'),
 } as const;
 
-export type BodyOperation = keyof typeof BODY_SCHEMAS;
+export type { BodyOperation } from './wire/unit-operations.js';
+
+/**
+ * Compile-time check that each body schema has exactly the fields of its wire type, with exactly
+ * the non-optional ones required: a field changed on either side fails `npm run typecheck`.
+ */
+type RequiredKeys<T> = { [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? never : K }[keyof T];
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Matches<S, T> = S extends { properties: infer P; required: (infer R)[] } ? (Same<keyof P, keyof T> extends true ? Same<R, RequiredKeys<T>> : false) : false;
+type Schemas = typeof BODY_SCHEMAS;
+/** The operations whose schema and wire type disagree, or that only one side has (the compiler names them). */
+type Mismatched = {
+  [K in BodyOperation | keyof Schemas]: K extends BodyOperation & keyof Schemas ? (Matches<Schemas[K], OperationBodies[K]> extends true ? never : K) : K;
+}[BodyOperation | keyof Schemas];
+const _bodySchemasMatchWire: [Mismatched] extends [never] ? true : `schema and wire type differ: ${Mismatched}` = true;
 
 /** URL segment per operation. */
 export const OPERATION_PATHS: Record<BodyOperation, string> = {
@@ -103,12 +119,3 @@ export const errorSchema = {
   properties: { error: { type: 'string' }, message: { type: 'string' }, problems: { type: 'array', items: { type: 'string' } } },
   required: ['error', 'message'],
 } as const;
-
-/** 通知异常「标记已处理」: validated with zod (zod-body.ts); who resolved it comes from the token. */
-export const resolutionBody = z
-  .strictObject({
-    kind: z.enum(RESOLUTION_KINDS).describe('处理方式：received 已核实收到，resent 已人工补发，address_fixed 已更正地址，other 其他'),
-    note: z.string().trim().max(RESOLUTION_NOTE_MAX).optional().describe(`补充说明，不超过 ${RESOLUTION_NOTE_MAX} 字`),
-  })
-  .describe('标记通知异常已处理');
-export type ResolutionBody = z.infer<typeof resolutionBody>;

@@ -26,6 +26,13 @@ import { ProgressHistory, type ProgressHistoryOptions } from './progress-history
 import { BODY_SCHEMAS, OPERATION_PATHS, batchBody, campaignParams, errorSchema, filterQuery, unitParams, type BodyOperation } from './schemas.js';
 import { hashToken, type Principal, type TokenStore } from './tokens.js';
 import { checkFileType, type UploadStore } from './uploads.js';
+import type { CampaignOverview } from './wire/overview.js';
+import type { OverdueList } from './wire/overdue.js';
+import type { ProgressReply } from './wire/progress.js';
+import type { Me } from './wire/session.js';
+import type { UnitList, UnitListQuery } from './wire/units.js';
+import type { UploadReply } from './wire/uploads.js';
+import type { UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -156,7 +163,8 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
 
   app.get('/api/me', { schema: { summary: '当前令牌对应的人员与权限', tags: ['账号'], response: { 401: errorSchema } } }, (request, reply) => {
     const p = principalOf(request);
-    return reply.send({ ...p, units: p.role === 'unit' ? [p.unitId] : p.role === 'group' ? Object.entries(store.file.unitGroups).filter(([, g]) => g === p.groupId).map(([u]) => u) : undefined });
+    // A unit's login always names its unit (tokens.ts issues none without).
+    return reply.send({ ...p, units: p.role === 'unit' ? [p.unitId!] : p.role === 'group' ? Object.entries(store.file.unitGroups).filter(([, g]) => g === p.groupId).map(([u]) => u) : undefined } satisfies Me);
   });
 
   const history = new ProgressHistory({ now, ...o.progress });
@@ -188,7 +196,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     });
   }
 
-  app.get<{ Params: { campaignId: string } }>(
+  app.get<{ Params: { campaignId: string }; Reply: CampaignOverview }>(
     '/api/campaigns/:campaignId/overview',
     { schema: { summary: '活动汇总：按阶段、单位类型、指导组、逾期、补课轮次计数（来自可见性查询）', tags: ['汇总'], params: campaignParams, response: responses } },
     async (request) => {
@@ -202,7 +210,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     },
   );
 
-  app.get<{ Params: { campaignId: string } }>(
+  app.get<{ Params: { campaignId: string }; Reply: ProgressReply }>(
     '/api/campaigns/:campaignId/progress',
     {
       schema: {
@@ -236,7 +244,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     },
   );
 
-  const scopedFilter = (p: Principal, q: Record<string, unknown>): UnitFilter => {
+  const scopedFilter = (p: Principal, q: UnitListQuery): UnitFilter => {
     const f: UnitFilter = { campaignId: p.campaignId };
     if (typeof q.unitType === 'string') f.unitType = q.unitType;
     if (typeof q.group === 'string') f.group = q.group;
@@ -253,7 +261,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     return f;
   };
 
-  app.get<{ Params: { campaignId: string }; Querystring: Record<string, unknown> }>(
+  app.get<{ Params: { campaignId: string }; Querystring: UnitListQuery; Reply: UnitList }>(
     '/api/campaigns/:campaignId/units',
     { schema: { summary: '单位列表（按类型、指导组、阶段、逾期、补课轮次筛选）', tags: ['汇总'], params: campaignParams, querystring: filterQuery, response: responses } },
     async (request) => {
@@ -265,7 +273,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     },
   );
 
-  app.get<{ Params: { campaignId: string }; Querystring: Record<string, unknown> }>(
+  app.get<{ Params: { campaignId: string }; Querystring: UnitListQuery; Reply: OverdueList }>(
     '/api/campaigns/:campaignId/overdue',
     { schema: { summary: '逾期事项：逾期多久、督办到哪一级', tags: ['汇总'], params: campaignParams, querystring: filterQuery, response: responses } },
     async (request) => {
@@ -276,7 +284,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     },
   );
 
-  app.get<{ Params: { campaignId: string; unitId: string } }>(
+  app.get<{ Params: { campaignId: string; unitId: string }; Reply: UnitCampaignStatus }>(
     '/api/campaigns/:campaignId/units/:unitId',
     { schema: { summary: '单位的完整进度（阶段、事项、督办、测评、记录）', tags: ['单位'], params: unitParams, response: responses } },
     async (request) => {
@@ -288,7 +296,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
   );
 
   for (const op of Object.keys(BODY_SCHEMAS) as BodyOperation[]) {
-    app.post<{ Params: { campaignId: string; unitId: string }; Body: Body }>(
+    app.post<{ Params: { campaignId: string; unitId: string }; Body: Body; Reply: UnitCampaignStatus }>(
       `/api/campaigns/:campaignId/units/:unitId/${OPERATION_PATHS[op]}`,
       { schema: { summary: BODY_SCHEMAS[op].description, tags: ['单位'], params: unitParams, body: BODY_SCHEMAS[op], response: responses } },
       async (request) => {
@@ -324,7 +332,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     }
   }
 
-  app.post<{ Params: { campaignId: string; unitId: string } }>(
+  app.post<{ Params: { campaignId: string; unitId: string }; Reply: UploadReply }>(
     '/api/campaigns/:campaignId/units/:unitId/files',
     {
       schema: {

@@ -9,8 +9,9 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { RosterUnit } from '../../domain/roster/types.js';
 import { groupMemberId, headId, liaisonId, type Office } from '../commands/campaign/people.js';
+import type { IssuedToken, Principal, Role } from './wire/session.js';
 
-export type Role = 'office' | 'group' | 'unit';
+export type { IssuedToken, Principal, Role } from './wire/session.js';
 export const ROLE_LABELS: Record<Role, string> = { office: '活动办', group: '指导组成员', unit: '参学单位' };
 
 const EntrySchema = z.object({
@@ -35,15 +36,6 @@ const StoreFileSchema = z.object({
   entries: z.array(EntrySchema),
 });
 export type TokenStoreFile = z.infer<typeof StoreFileSchema>;
-
-export interface Principal {
-  role: Role;
-  personId: string;
-  name: string;
-  campaignId: string;
-  unitId?: string;
-  groupId?: string;
-}
 
 export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
@@ -109,17 +101,6 @@ export class TokenStore {
     if (!r.success) throw new Error(`令牌文件「${path}」格式有误：${r.error.issues.map((i) => `${i.path.join('.')}：${i.message}`).join('；')}`);
     return new TokenStore(r.data, path);
   }
-}
-
-export interface IssuedToken {
-  token: string;
-  role: Role;
-  personId: string;
-  name: string;
-  unitId?: string;
-  groupId?: string;
-  email?: string;
-  mobile?: string;
 }
 
 const newToken = (): string => `co_${randomBytes(24).toString('base64url')}`;

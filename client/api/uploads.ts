@@ -8,13 +8,9 @@ import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import type { StoredFile } from './wire/uploads.js';
 
-export interface StoredFile {
-  ref: string;
-  size: number;
-  /** True when the same content was already stored. */
-  existed: boolean;
-}
+export type { StoredFile };
 
 export interface UploadStore {
   put(bytes: Buffer): Promise<StoredFile>;

@@ -13,7 +13,7 @@ export const webRoot = path.join(repoRoot, 'web');
 export const webDist = path.join(webRoot, 'dist');
 const HASH_FILE = path.join(webDist, '.source-hash');
 /** Files outside web/ the bundle imports (values, not only types). */
-const SHARED_INPUTS = ['domain/unit-types.ts', 'package-lock.json'];
+const SHARED_INPUTS = ['domain/unit-types.ts', 'client/api/wire/delivery-problems.ts', 'activities/notify/log/delivery-log.ts', 'package-lock.json'];
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];

@@ -1,204 +1,33 @@
 /**
  * The console's only way to the server: the HTTP API (docs/api.md), with the token from the login
- * page. Types mirror the API's JSON; the workflow's own view types are imported type-only.
+ * page. The request and reply shapes are the server's own (client/api/wire, type-only imports:
+ * nothing of the server is bundled), so a changed field fails `npm run typecheck` on both sides.
  */
 import type { UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
+import type { CampaignPreview } from '../../client/api/wire/campaign-preview.js';
+import type { DeliveryProblem, DeliveryProblemList, DeliveryProblemQuery } from '../../client/api/wire/delivery-problems.js';
+import type { ErrorBody } from '../../client/api/wire/errors.js';
+import type { LaunchSummary } from '../../client/api/wire/launch.js';
+import type { OverdueList } from '../../client/api/wire/overdue.js';
+import type { CampaignOverview } from '../../client/api/wire/overview.js';
+import type { ProgressReply } from '../../client/api/wire/progress.js';
+import type { ResolutionRequest } from '../../client/api/wire/resolution-body.js';
+import type { Me, Role } from '../../client/api/wire/session.js';
+import type { OperationBodies } from '../../client/api/wire/unit-operations.js';
+import type { UnitList, UnitListQuery } from '../../client/api/wire/units.js';
+import type { UploadReply } from '../../client/api/wire/uploads.js';
 
 export type { UnitCampaignStatus, TaskView, EscalationView, SurveyRecord } from '../../workflows/unit-campaign/messages.js';
-
-export type Role = 'office' | 'group' | 'unit';
-
-export interface Me {
-  role: Role;
-  personId: string;
-  name: string;
-  campaignId: string;
-  unitId?: string;
-  groupId?: string;
-  units?: string[];
-}
-
-export interface CountBucket {
-  value: string;
-  count: number;
-}
-
-export interface Overview {
-  campaignId: string;
-  total: number;
-  running: number;
-  overdueUnits: number;
-  byStage: CountBucket[];
-  byUnitType: CountBucket[];
-  byGroup: CountBucket[];
-  byRemedialRound: CountBucket[];
-}
-
-export interface UnitRow {
-  workflowId: string;
-  unitId: string;
-  /** From the memo set at start; units started before that fall back to their status. */
-  unitName?: string;
-  groupName?: string;
-  unitType: string;
-  group: string;
-  stage: string;
-  overdueCount: number;
-  remedialRound: number;
-  status: string;
-}
-
-export interface OverdueItem {
-  unitId: string;
-  unitName: string;
-  group: string;
-  unitType: string;
-  taskId: string;
-  title: string;
-  stageId: string;
-  dueAt: string;
-  hoursLate: number;
-  escalationLevel: number;
-  escalationLabel?: string;
-  acknowledged: boolean;
-}
-
-export interface UnitFilter {
-  unitType?: string;
-  group?: string;
-  stage?: string;
-  overdue?: boolean;
-  remedialRound?: number;
-}
-
-export interface RosterProblem {
-  sheet: 'units' | 'groups' | 'file';
-  row?: number;
-  column?: string;
-  code: string;
-  message: string;
-}
-
-export interface PreviewTask {
-  taskId: string;
-  no?: number;
-  title: string;
-  opensAt: string;
-  dueAt: string;
-  review?: string;
-  reminders: { at: string; label: string }[];
-  escalations: { level: number; at: string; label: string }[];
-}
-
-export interface UnitKindPreview {
-  unitType: string;
-  unitTypeLabel: string;
-  flags: string[];
-  flagLabels: string[];
-  unitCount: number;
-  refusedReason?: string;
-  stages: { stageId: string; title: string; opensAt: string; dueAt: string; afterPrevious: boolean; tasks: PreviewTask[] }[];
-  warnings: string[];
-}
-
-export interface CampaignPreview {
-  ok: boolean;
-  plan?: { id: string; title: string; stages: number; steps: number; calendar: string; escalation: string[] };
-  planErrors: { file: string; line: number; path: string; message: string; text: string }[];
-  inputErrors: string[];
-  rosterErrors: RosterProblem[];
-  rosterWarnings: RosterProblem[];
-  roster?: { units: number; usableUnits: number; rowsWithErrors: number[]; fatal: boolean };
-  previews: UnitKindPreview[];
-}
-
-export interface LaunchSummary {
-  campaignId: string;
-  planTitle: string;
-  started: number;
-  alreadyRunning: number;
-  refused: number;
-  units: { unitId: string; unitName: string; outcome: 'started' | 'already_running' | 'refused'; reason?: string }[];
-  skippedRows: number[];
-  elapsedMs: number;
-  /** Logins issued by this start; the plain tokens are shown only now. */
-  tokens?: IssuedLogin[];
-}
-
-/** One point of the server's progress history. */
-export interface ProgressSample {
-  at: string;
-  byStage: Record<string, number>;
-  overdue: number;
-  remedial: number;
-}
-
-export type ResolutionKind = 'received' | 'resent' | 'address_fixed' | 'other';
-
-export const RESOLUTION_LABELS: Record<ResolutionKind, string> = {
-  received: '已核实收到',
-  resent: '已人工补发',
-  address_fixed: '已更正地址',
-  other: '其他',
-};
-
-/** How the office dealt with a problem delivery; the delivery's own status does not change. */
-export interface ProblemResolution {
-  kind: ResolutionKind;
-  kindLabel: string;
-  by: string;
-  at: string;
-  note?: string;
-}
-
-/** One delivery the office must look at (GET …/notification-problems). */
-export interface DeliveryProblem {
-  /** Short id (sha256 prefix of the delivery key) the resolution route accepts. */
-  id: string;
-  deliveryKey: string;
-  at: string;
-  /** failed: not delivered, never retried; uncertain: a send was interrupted, never resent automatically. */
-  status: 'failed' | 'uncertain';
-  statusLabel: string;
-  channel: string;
-  channelLabel: string;
-  role: string;
-  roleLabel: string;
-  recipientName: string;
-  recipient: string;
-  address: string;
-  notificationId: string;
-  campaignId?: string;
-  unitId?: string;
-  event: string;
-  eventLabel: string;
-  errorCode: string;
-  reason: string;
-  attempts: number;
-  resolution?: ProblemResolution;
-}
-
-export interface DeliveryProblemList {
-  campaignId?: string;
-  problems: DeliveryProblem[];
-  /** Open (unresolved) ones. */
-  failed: number;
-  uncertain: number;
-  resolved: number;
-  includeResolved: boolean;
-  truncated: boolean;
-}
-
-export interface IssuedLogin {
-  token: string;
-  role: 'office' | 'group' | 'unit';
-  personId: string;
-  name: string;
-  unitId?: string;
-  groupId?: string;
-  email?: string;
-  mobile?: string;
-}
+export type { CampaignPreview, PreviewTask, UnitKindPreview } from '../../client/api/wire/campaign-preview.js';
+export type { DeliveryProblem, DeliveryProblemList, ProblemResolution, ResolutionKind } from '../../client/api/wire/delivery-problems.js';
+export type { LaunchSummary, UnitLaunchOutcome } from '../../client/api/wire/launch.js';
+export type { OverdueItem } from '../../client/api/wire/overdue.js';
+export type { CampaignOverview, CountBucket } from '../../client/api/wire/overview.js';
+export type { ProgressSample } from '../../client/api/wire/progress.js';
+export type { IssuedToken, Me, Role } from '../../client/api/wire/session.js';
+export type { UnitListQuery, UnitRow } from '../../client/api/wire/units.js';
+// The one value shared with the server: the labels it writes into kindLabel (a plain constant).
+export { RESOLUTION_LABELS } from '../../client/api/wire/delivery-problems.js';
 
 export interface LaunchFiles {
   plan?: File;
@@ -257,7 +86,7 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, tok
     let message = `请求失败（${res.status}）`;
     let problems: string[] = [];
     try {
-      const err = (await res.json()) as { message?: string; problems?: string[] };
+      const err = (await res.json()) as Partial<ErrorBody>;
       message = err.message ?? message;
       problems = err.problems ?? [];
     } catch {
@@ -269,7 +98,7 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, tok
   return (type.includes('json') ? await res.json() : await res.blob()) as T;
 }
 
-const query = (f: UnitFilter & { limit?: number }): string => {
+const query = (f: UnitListQuery): string => {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '' && v !== false) q.set(k, String(v));
   const s = q.toString();
@@ -281,28 +110,27 @@ const u = (campaignId: string, unitId: string) => `${c(campaignId)}/units/${enco
 
 export const api = {
   me: (token?: string) => call<Me>('GET', '/api/me', undefined, token ?? session.token()),
-  overview: (campaignId: string) => call<Overview>('GET', `${c(campaignId)}/overview`),
-  progress: (campaignId: string) => call<{ intervalMs: number; samples: ProgressSample[] }>('GET', `${c(campaignId)}/progress`),
-  units: (campaignId: string, f: UnitFilter = {}) => call<{ units: UnitRow[] }>('GET', `${c(campaignId)}/units${query({ ...f, limit: 500 })}`).then((r) => r.units),
-  overdue: (campaignId: string, f: UnitFilter = {}) => call<OverdueItem[] | { items: OverdueItem[] }>('GET', `${c(campaignId)}/overdue${query(f)}`).then((r) => (Array.isArray(r) ? r : r.items)),
+  overview: (campaignId: string) => call<CampaignOverview>('GET', `${c(campaignId)}/overview`),
+  progress: (campaignId: string) => call<ProgressReply>('GET', `${c(campaignId)}/progress`),
+  units: (campaignId: string, f: UnitListQuery = {}) => call<UnitList>('GET', `${c(campaignId)}/units${query({ ...f, limit: 500 })}`).then((r) => r.units),
+  overdue: (campaignId: string, f: UnitListQuery = {}) => call<OverdueList>('GET', `${c(campaignId)}/overdue${query(f)}`).then((r) => r.items),
   unit: (campaignId: string, unitId: string) => call<UnitCampaignStatus>('GET', u(campaignId, unitId)),
   upload: (campaignId: string, unitId: string, file: File) => {
     const form = new FormData();
     form.append('file', file, file.name);
-    return call<{ ref: string; filename: string; size: number }>('POST', `${u(campaignId, unitId)}/files`, form);
+    return call<UploadReply>('POST', `${u(campaignId, unitId)}/files`, form);
   },
-  submit: (campaignId: string, unitId: string, body: { taskId: string; summary: string; fileRefs: string[] }) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/submit`, body),
-  review: (campaignId: string, unitId: string, body: { taskId: string; decision: 'approve' | 'return'; reasons?: string[]; failedItems?: string[] }) =>
-    call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/review`, body),
-  acknowledge: (campaignId: string, unitId: string, body: { taskId: string; level: number; note?: string }) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/acknowledge`, body),
-  extend: (campaignId: string, unitId: string, body: { taskId: string; newDue: string; reason: string }) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/extend`, body),
-  addGap: (campaignId: string, unitId: string, body: { title: string; note?: string }) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/gap-items`, body),
+  submit: (campaignId: string, unitId: string, body: OperationBodies['submit']) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/submit`, body),
+  review: (campaignId: string, unitId: string, body: OperationBodies['review']) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/review`, body),
+  acknowledge: (campaignId: string, unitId: string, body: OperationBodies['acknowledge']) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/acknowledge`, body),
+  extend: (campaignId: string, unitId: string, body: OperationBodies['extend']) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/extend`, body),
+  addGap: (campaignId: string, unitId: string, body: OperationBodies['addGap']) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/gap-items`, body),
   preview: (campaignId: string, f: LaunchFiles) => call<CampaignPreview>('POST', `${c(campaignId)}/preview`, launchForm(f)),
   start: (campaignId: string, f: LaunchFiles) => call<LaunchSummary>('POST', `${c(campaignId)}/start`, launchForm(f)),
   report: (campaignId: string) => call<Blob>('GET', `${c(campaignId)}/report.xlsx`),
-  notificationProblems: (campaignId: string, o: { limit?: number; includeResolved?: boolean } = {}) =>
+  notificationProblems: (campaignId: string, o: DeliveryProblemQuery = {}) =>
     call<DeliveryProblemList>('GET', `${c(campaignId)}/notification-problems?limit=${o.limit ?? 100}${o.includeResolved ? '&includeResolved=true' : ''}`),
-  resolveNotificationProblem: (campaignId: string, id: string, body: { kind: ResolutionKind; note?: string }) =>
+  resolveNotificationProblem: (campaignId: string, id: string, body: ResolutionRequest) =>
     call<DeliveryProblem>('POST', `${c(campaignId)}/notification-problems/${encodeURIComponent(id)}/resolution`, body),
 };
 

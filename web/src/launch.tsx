@@ -5,7 +5,7 @@
  * was refused. Starting again with the same files starts nothing twice.
  */
 import { useState } from 'preact/hooks';
-import { api, ApiFailure, type CampaignPreview, type LaunchFiles, type IssuedLogin, type LaunchSummary, type Me, type UnitKindPreview } from './api.js';
+import { api, ApiFailure, type CampaignPreview, type LaunchFiles, type IssuedToken as IssuedLogin, type LaunchSummary, type Me, type UnitKindPreview } from './api.js';
 import { when } from './format.js';
 import { Card, Notice } from './ui.js';
 

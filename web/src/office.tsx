@@ -12,10 +12,10 @@ import {
   type DeliveryProblem,
   type DeliveryProblemList,
   type Me,
-  type Overview,
+  type CampaignOverview as Overview,
   type ResolutionKind,
   type UnitCampaignStatus,
-  type UnitFilter,
+  type UnitListQuery as UnitFilter,
   type UnitRow,
 } from './api.js';
 import { Board, stageColumns, useStatuses } from './board.js';

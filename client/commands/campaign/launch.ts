@@ -23,6 +23,7 @@ import {
   UnitType,
 } from '../../../workflows/search-attributes.js';
 import { UNIT_CAMPAIGN_WORKFLOW_TYPE, type UnitCampaignInput } from '../../../workflows/unit-campaign/messages.js';
+import type { LaunchedCampaign, UnitLaunchOutcome } from '../../api/wire/launch.js';
 import { mapLimit } from './concurrency.js';
 import { campaignUnitOf, DEFAULT_OFFICE, type Office } from './people.js';
 
@@ -45,26 +46,11 @@ export interface LaunchOptions {
   onPlanned?: (units: number) => void;
 }
 
-export type UnitLaunchOutcome =
-  | { unitId: string; unitName: string; outcome: 'started' }
-  | { unitId: string; unitName: string; outcome: 'already_running' }
-  | { unitId: string; unitName: string; outcome: 'refused'; reason: string };
+export type { UnitLaunchOutcome };
 
 export type LaunchResult =
   | { ok: false; stage: 'input'; errors: string[]; rosterErrors?: RosterError[] }
-  | {
-      ok: true;
-      campaignId: string;
-      planId: string;
-      planTitle: string;
-      started: number;
-      alreadyRunning: number;
-      refused: number;
-      units: UnitLaunchOutcome[];
-      rosterErrors: RosterError[];
-      skippedRows: number[];
-      elapsedMs: number;
-    };
+  | LaunchedCampaign;
 
 const CAMPAIGN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const START = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;

@@ -4,25 +4,12 @@
  */
 import type { Client } from '@temporalio/client';
 import type { UnitCampaignStatus } from '../../../workflows/unit-campaign/messages.js';
+import type { OverdueItem, OverdueList } from '../../api/wire/overdue.js';
 import { mapLimit } from './concurrency.js';
 import { unitStatus } from './unit-ops.js';
 import { listUnits, type UnitFilter } from './visibility.js';
 
-export interface OverdueItem {
-  unitId: string;
-  unitName: string;
-  group: string;
-  unitType: string;
-  taskId: string;
-  title: string;
-  stageId: string;
-  dueAt: string;
-  /** Whole hours past the deadline (days are hours / 24; a deadline passes on the minute). */
-  hoursLate: number;
-  escalationLevel: number;
-  escalationLabel?: string;
-  acknowledged: boolean;
-}
+export type { OverdueItem };
 
 export function overdueItemsOf(s: UnitCampaignStatus, meta: { group: string; unitType: string }, now: number): OverdueItem[] {
   return s.tasks
@@ -50,7 +37,7 @@ export async function overdueItems(
   client: Client,
   filter: UnitFilter,
   now: () => number = Date.now,
-): Promise<{ items: OverdueItem[]; unitsQueried: number; failures: { unitId: string; error: string }[] }> {
+): Promise<OverdueList> {
   const units = await listUnits(client, { ...filter, overdue: true, runningOnly: true });
   const failures: { unitId: string; error: string }[] = [];
   const lists = await mapLimit(units, 16, async (u) => {

@@ -14,6 +14,8 @@ import {
   UnitId,
   UnitType,
 } from '../../../workflows/search-attributes.js';
+import type { CampaignOverview, CountBucket } from '../../api/wire/overview.js';
+import type { UnitRow } from '../../api/wire/units.js';
 import { mapLimit } from './concurrency.js';
 
 export interface UnitFilter {
@@ -46,25 +48,8 @@ export function unitQuery(f: UnitFilter): string {
   return parts.join(' AND ');
 }
 
-export interface CountBucket {
-  value: string;
-  count: number;
-}
-
-export interface CampaignOverview {
-  campaignId: string;
-  total: number;
-  running: number;
-  overdueUnits: number;
-  byStage: CountBucket[];
-  byUnitType: CountBucket[];
-  byGroup: CountBucket[];
-  byRemedialRound: CountBucket[];
-  /** How the counts were obtained: `group_by` (one query per dimension) or `per_value`. */
-  method: 'group_by' | 'per_value';
-  queries: number;
-  elapsedMs: number;
-}
+// The API sends these as they are: defined with the API's other wire shapes, for the console too.
+export type { CampaignOverview, CountBucket, UnitRow };
 
 export interface OverviewHints {
   /** Stage ids to count when the server cannot GROUP BY (from the plans in use). */
@@ -174,20 +159,6 @@ async function aggregateByListing(client: Client, query: string, attribute: stri
     counts.set(value, (counts.get(value) ?? 0) + 1);
   }
   return [...counts].map(([value, count]) => ({ value, count }));
-}
-
-export interface UnitRow {
-  workflowId: string;
-  unitId: string;
-  /** From the memo set at start; absent for units started before names were memoised. */
-  unitName?: string;
-  groupName?: string;
-  unitType: string;
-  group: string;
-  stage: string;
-  overdueCount: number;
-  remedialRound: number;
-  status: string;
 }
 
 const memoText = (memo: Record<string, unknown> | undefined, key: string): { [k: string]: string } => {
