@@ -37,7 +37,13 @@ function withoutNotes(plan: Plan): Plan {
   return { ...plan, stages: plan.stages.map((s) => ({ ...s, steps: s.steps.map(({ notes: _notes, ...step }) => step) })) };
 }
 
+/** Plans parsed by this worker, by file content; a campaign's units all ask for the same few. */
+const PARSED_LIMIT = 64;
+
 export function createPlanStoreActivities(deps: PlanStoreDeps) {
+  // Parsing and validating a plan costs ~5 ms of the worker's main thread, once per unit start;
+  // the bytes are still read and hashed every time, so a changed file is refused as before.
+  const parsed = new Map<string, Plan>();
   return {
     async loadPlan(ref: PlanRef): Promise<Plan> {
       if (!PLAN_ID.test(ref.id)) throw ApplicationFailure.nonRetryable(`计划编号「${ref.id}」无效`, 'PlanNotFound');
@@ -55,6 +61,8 @@ export function createPlanStoreActivities(deps: PlanStoreDeps) {
           'PlanChanged',
         );
       }
+      const known = parsed.get(`${ref.id}:${actual}`);
+      if (known) return known;
       const r = loadPlanText(bytes.toString('utf8'), `${ref.id}.yaml`);
       if (!r.ok) {
         throw ApplicationFailure.nonRetryable(
@@ -62,7 +70,10 @@ export function createPlanStoreActivities(deps: PlanStoreDeps) {
           'PlanInvalid',
         );
       }
-      return withoutNotes(r.plan);
+      const plan = withoutNotes(r.plan);
+      if (parsed.size >= PARSED_LIMIT) parsed.clear();
+      parsed.set(`${ref.id}:${actual}`, plan);
+      return plan;
     },
   };
 }

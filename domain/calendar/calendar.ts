@@ -35,19 +35,46 @@ export interface WorkCalendar {
   coversYear(year: number): boolean;
 }
 
+/** Calendars made by makeCalendar: they never change, so answers about them may be remembered (working-days.ts). */
+const made = new WeakSet<WorkCalendar>();
+/** One calendar per distinct options: every unit workflow of a plan asks for the same one, and shares its day cache. */
+const byOptions = new Map<string, WorkCalendar>();
+const CALENDARS_LIMIT = 64;
+
+export function isImmutableCalendar(cal: WorkCalendar): boolean {
+  return made.has(cal);
+}
+
 export function makeCalendar(options: CalendarOptions = {}): WorkCalendar {
+  const key = JSON.stringify([options.kind, options.zone, options.officeHours, options.overrides?.map((o) => [o.date, o.working, o.note])]);
+  const known = byOptions.get(key);
+  if (known) return known;
+  const cal = buildCalendar(options);
+  if (byOptions.size >= CALENDARS_LIMIT) byOptions.clear();
+  byOptions.set(key, cal);
+  made.add(cal);
+  return cal;
+}
+
+function buildCalendar(options: CalendarOptions): WorkCalendar {
   const kind = options.kind ?? 'cn';
   const zone = options.zone ?? 'Asia/Shanghai';
-  const officeHours =
-    kind === 'continuous' ? { start: '00:00', end: '24:00' } : (options.officeHours ?? { start: '09:00', end: '17:30' });
+  const hours = kind === 'continuous' ? { start: '00:00', end: '24:00' } : (options.officeHours ?? { start: '09:00', end: '17:30' });
+  // A copy: the caller's object (a plan's) must not be able to change a shared calendar.
+  const officeHours = Object.freeze({ start: hours.start, end: hours.end });
   const overrides = new Map<IsoDate, DayOverride>();
   if (kind === 'cn') for (const list of Object.values(CN_OVERRIDES_BY_YEAR)) for (const o of list) overrides.set(o.date, o);
-  for (const o of options.overrides ?? []) overrides.set(o.date, o);
+  for (const o of options.overrides ?? []) overrides.set(o.date, { ...o });
   const overrideYears = new Set([...overrides.keys()].map(yearOf));
   // Results are cached per instance: the package lookup is the slow part of long schedules.
   const cache = new Map<IsoDate, DayInfo>();
 
+  // Frozen: the same answer object goes to every workflow that shares this calendar.
   function compute(date: IsoDate): DayInfo {
+    return Object.freeze(lookup(date));
+  }
+
+  function lookup(date: IsoDate): DayInfo {
     const o = overrides.get(date);
     if (o) return { date, working: o.working, ...(o.note ? { name: o.note } : {}), source: 'override' };
     if (kind === 'continuous') return { date, working: true, source: 'weekday' };
@@ -61,11 +88,11 @@ export function makeCalendar(options: CalendarOptions = {}): WorkCalendar {
     return { date, working: isPlainWeekday(date), source: 'weekday' };
   }
 
-  return {
+  return Object.freeze({
     kind,
     zone,
     officeHours,
-    dayInfo(date) {
+    dayInfo(date: IsoDate) {
       let info = cache.get(date);
       if (!info) {
         info = compute(date);
@@ -73,14 +100,14 @@ export function makeCalendar(options: CalendarOptions = {}): WorkCalendar {
       }
       return info;
     },
-    isWorkingDay(date) {
+    isWorkingDay(date: IsoDate) {
       return this.dayInfo(date).working;
     },
-    coversYear(year) {
+    coversYear(year: number) {
       if (kind !== 'cn') return true;
       return (year >= CN_DAYS_COVERED.from && year <= CN_DAYS_COVERED.to) || overrideYears.has(year);
     },
-  };
+  });
 }
 
 /** True for a Saturday or Sunday that is a 调休 working day. */

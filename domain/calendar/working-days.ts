@@ -2,8 +2,9 @@
  * Counting working days the way a Chinese office does: only working days count (a 调休
  * Saturday does, a holiday Monday does not), and the starting date itself is never counted.
  */
-import type { WorkCalendar } from './calendar.js';
+import { isImmutableCalendar, type WorkCalendar } from './calendar.js';
 import { addDays, type IsoDate } from './dates.js';
+import { stringMemo, type StringMemo } from './memo.js';
 
 // A run of non-working days never exceeds a few weeks; this bound only stops a calendar whose
 // overrides mark everything as a holiday from looping forever.
@@ -33,6 +34,20 @@ export function previousWorkingDay(cal: WorkCalendar, date: IsoDate, inclusive =
  * Between `date` and the result lie exactly |n| − 1 working days.
  */
 export function addWorkingDays(cal: WorkCalendar, date: IsoDate, n: number): IsoDate {
+  // Escalation ladders count 10wd and more, day by day, for every task of every unit: remembered
+  // per calendar (only makeCalendar's, which never change).
+  if (!isImmutableCalendar(cal)) return countWorkingDays(cal, date, n);
+  let memo = stepMemos.get(cal);
+  if (!memo) {
+    memo = stringMemo();
+    stepMemos.set(cal, memo);
+  }
+  return memo.get(`${date}|${n}`, () => countWorkingDays(cal, date, n));
+}
+
+const stepMemos = new WeakMap<WorkCalendar, StringMemo>();
+
+function countWorkingDays(cal: WorkCalendar, date: IsoDate, n: number): IsoDate {
   let d = date;
   const step = n >= 0 ? 1 : -1;
   for (let i = 0; i < Math.abs(n); i++) d = scan(cal, d, step, false);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { addSeconds, localDateOf, localInstant, localTimeOf, makeCalendar } from '../../../domain/calendar/index.js';
+import { addSeconds, addWorkingDays, localDateOf, localInstant, localTimeOf, makeCalendar, type WorkCalendar } from '../../../domain/calendar/index.js';
 import { stringMemo } from '../../../domain/calendar/memo.js';
 
 describe('stringMemo', () => {
@@ -73,5 +73,38 @@ describe('memoised instants agree with a direct luxon computation', () => {
     const b = localInstant(berlin, '2009-10-09', '17:30');
     expect(a).not.toBe(b);
     expect(localDateOf(berlin, a)).toBe(DateTime.fromISO(a).setZone('Europe/Berlin').toISODate());
+  });
+});
+
+describe('shared calendars', () => {
+  it('one calendar per distinct options, frozen, with the caller unable to change it afterwards', () => {
+    const hours = { start: '08:30', end: '17:00' };
+    const overrides = [{ date: '2031-10-01', working: false, note: '国庆节' }];
+    const a = makeCalendar({ kind: 'cn', zone: 'Asia/Shanghai', officeHours: hours, overrides });
+    const b = makeCalendar({ kind: 'cn', zone: 'Asia/Shanghai', officeHours: { ...hours }, overrides: overrides.map((o) => ({ ...o })) });
+    expect(b).toBe(a);
+    expect(makeCalendar({ kind: 'cn', zone: 'Asia/Shanghai', officeHours: hours })).not.toBe(a);
+    expect(makeCalendar({ kind: 'cn', zone: 'Asia/Shanghai', officeHours: { start: '09:00', end: '17:00' }, overrides })).not.toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(Object.isFrozen(a.dayInfo('2031-10-01'))).toBe(true);
+    hours.start = '06:00';
+    overrides[0]!.working = true;
+    expect(a.officeHours.start).toBe('08:30');
+    expect(a.isWorkingDay('2031-10-01')).toBe(false);
+  });
+
+  it('remembered working-day steps agree with counting on a calendar that is not shared', () => {
+    const shared = makeCalendar({ kind: 'cn', zone: 'Asia/Shanghai' });
+    // A hand-made calendar (not from makeCalendar) is never memoised: it is the reference.
+    const reference: WorkCalendar = { kind: shared.kind, zone: shared.zone, officeHours: shared.officeHours, dayInfo: (d) => shared.dayInfo(d), isWorkingDay: (d) => shared.isWorkingDay(d), coversYear: (y) => shared.coversYear(y) };
+    fc.assert(
+      fc.property(fc.date({ min: new Date('2004-01-01T00:00:00Z'), max: new Date('2026-12-01T00:00:00Z'), noInvalidDate: true }), fc.integer({ min: -30, max: 30 }), (d, n) => {
+        const date = d.toISOString().slice(0, 10);
+        const expected = addWorkingDays(reference, date, n);
+        expect(addWorkingDays(shared, date, n)).toBe(expected);
+        expect(addWorkingDays(shared, date, n)).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
