@@ -95,6 +95,9 @@ const running = worker.run();
 const settle = Date.now() + 300_000;
 while (Date.now() < settle && (await client.workflow.count(`CampaignId = '${campaignId}' AND CampaignStage = 'starting'`)).count > 0) await new Promise((res) => setTimeout(res, 2000));
 const left = (await client.workflow.count(`CampaignId = '${campaignId}' AND CampaignStage = 'starting'`)).count;
+const firstTasksS = (Date.now() - (settle - 300_000)) / 1000;
+// How fast one worker gets every unit through its first workflow task (plan loaded, schedule built, stage published).
+console.log(`首个工作流任务：${r.started - left} 个单位用时 ${firstTasksS.toFixed(1)} 秒（${((r.started - left) / firstTasksS).toFixed(0)} 个/秒，一个 worker）`);
 await measure(`worker 处理后（仍在 starting 的 ${left} 个）`);
 
 worker.shutdown();
