@@ -24,41 +24,6 @@ deliveryLogContract('PostgreSQL', {
   },
 });
 
-// Store-specific: what a worker recorded must still be there after it stops and a new one opens
-// the same database — the guarantee that a restart does not resend.
-it('keeps its records across a close and reopen of the same database (a worker restart)', async () => {
-  const { log, reopen } = await server
-    .createDatabase()
-    .then(async (url) => ({
-      log: await openPostgresDeliveryLog(url),
-      reopen: () => openPostgresDeliveryLog(url),
-    }));
-  const now = new Date('2009-12-09T02:00:00Z');
-  const key = 'campaign/c1/unit/u7/task/plan/reminder/T-3#email#liaison#zhang@example.cn';
-  const claim = await log.claim({
-    deliveryKey: key,
-    notificationId: 'campaign/c1/unit/u7/task/plan/reminder/T-3',
-    channel: 'email',
-    event: 'reminder',
-    role: 'liaison',
-    recipientName: '张明',
-    address: 'zhang@example.cn',
-    claimToken: 'token-1',
-    now,
-    leaseMs: 120_000,
-  });
-  expect(claim.kind).toBe('claimed');
-  await log.markSent({ deliveryKey: key, claimToken: 'token-1', now, providerMessageId: '<m1@x>' });
-  await log.close();
-
-  const again = await reopen();
-  try {
-    expect(await again.get(key)).toMatchObject({ status: 'sent', providerMessageId: '<m1@x>', attempts: 1 });
-  } finally {
-    await again.close();
-  }
-});
-
 // A database written before resolutions existed (no notify_resolution table) opens, lists its
 // problems and takes resolutions: the new table is added, the old rows are read as they are.
 it('opens a database from before resolutions existed and resolves its problems', async () => {

@@ -60,6 +60,18 @@ export function deliveryLogContract(name: string, store: DeliveryLogStore): void
       expect(await log.get('nobody')).toBeUndefined();
     });
 
+    it('keeps its records across a close and reopen of the same data (a worker restart): a restart does not resend', async () => {
+      const { log, openAnother } = await fresh();
+      const req = request('n0#email#liaison#zhang@example.cn');
+      expect((await log.claim(req)).kind).toBe('claimed');
+      await log.markSent({ deliveryKey: req.deliveryKey, claimToken: req.claimToken, now: at(1), providerMessageId: '<m1@x>' });
+      opened.splice(opened.indexOf(log), 1);
+      await log.close();
+      const again = await openAnother();
+      expect(await again.get(req.deliveryKey)).toMatchObject({ status: 'sent', providerMessageId: '<m1@x>', attempts: 1 });
+      expect((await again.claim(request(req.deliveryKey, { now: at(10 * LEASE) }))).kind).toBe('done');
+    });
+
     it('a fresh claim makes a parallel attempt busy; once sent, every later attempt is done', async () => {
       const { log } = await fresh();
       const first = request('n2#sms#head#13800000001');
