@@ -1,21 +1,11 @@
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { SCHEMA_STATEMENTS } from '../../../activities/notify/log/claim-rule.js';
 import { openPostgresDeliveryLog } from '../../../activities/notify/log/postgres-delivery-log.js';
-import { startEphemeralPostgres, type EphemeralPostgres } from '../../../toolchain/postgres.js';
+import { postgresForThisFile } from '../support/postgres-per-file.js';
 import { deliveryLogContract } from '../../unit/notify/support/delivery-log-contract.js';
 
-// No skip when PostgreSQL is missing: startEphemeralPostgres fails with the reason (binaries,
-// privileges), and the suite fails with it.
-let server: EphemeralPostgres;
-beforeAll(async () => {
-  server = await startEphemeralPostgres({
-    onLog: (line) => /ERROR|FATAL|PANIC/.test(line) && process.stderr.write(`[postgres] ${line}\n`),
-  });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = postgresForThisFile();
 
 deliveryLogContract('PostgreSQL', {
   async open() {

@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { RobotWindowStore } from '../../../activities/notify/log/robot-window.js';
 import { openPostgresRobotWindow } from '../../../activities/notify/log/robot-window-postgres.js';
-import { startEphemeralPostgres, type EphemeralPostgres } from '../../../toolchain/postgres.js';
+import { postgresForThisFile } from '../support/postgres-per-file.js';
 import { robotWindowContract } from '../../unit/notify/support/robot-window-contract.js';
 import { busiestWindow, timesEachDelivered, twoWorkersSend30 } from '../../unit/notify/support/two-robot-workers.js';
 
-// No skip when PostgreSQL is missing: startEphemeralPostgres fails with the reason.
-let server: EphemeralPostgres;
-beforeAll(async () => {
-  server = await startEphemeralPostgres({
-    onLog: (line) => /ERROR|FATAL|PANIC/.test(line) && process.stderr.write(`[postgres] ${line}\n`),
-  });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = postgresForThisFile();
 
 robotWindowContract('PostgreSQL', {
   async open() {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { openSqliteRobotWindow } from '../../../activities/notify/log/robot-window-sqlite.js';
 import { robotWindowContract } from './support/robot-window-contract.js';
 
@@ -15,4 +15,24 @@ robotWindowContract('SQLite', {
     const file = join(dir, `window-${++n}.sqlite`);
     return Promise.resolve({ store: openSqliteRobotWindow(file), openAnother: () => Promise.resolve(openSqliteRobotWindow(file)) });
   },
+});
+
+// Store-specific: the window lives in the file, so a worker restart does not hand the robot a fresh
+// allowance — slots taken before the close still count after the file is opened again.
+it('keeps its slots across a close and reopen of the file (a worker restart)', async () => {
+  const file = join(dir, 'restart.sqlite');
+  const rule = { limit: 2, windowMs: 60_000 };
+  const t0 = Date.UTC(2009, 11, 9, 2, 0, 0);
+  const before = openSqliteRobotWindow(file);
+  expect((await before.reserve('wecom:restart', t0, rule)).kind).toBe('taken');
+  expect((await before.reserve('wecom:restart', t0 + 1_000, rule)).kind).toBe('taken');
+  await before.close();
+
+  const after = openSqliteRobotWindow(file);
+  try {
+    expect(await after.reserve('wecom:restart', t0 + 2_000, rule)).toEqual({ kind: 'wait', until: t0 + 60_000 });
+    expect((await after.slots('wecom:restart')).map((s) => s.at)).toEqual([t0, t0 + 1_000]);
+  } finally {
+    await after.close();
+  }
 });
