@@ -92,6 +92,7 @@ export async function runStart(o: StartOptions, ctx: CliContext): Promise<number
   if (r.skippedRows.length > 0) ctx.print(`  名单中有错误的第 ${r.skippedRows.join('、')} 行已按 --skip-bad-rows 跳过：`);
   if (r.skippedRows.length > 0) for (const e of r.rosterErrors) ctx.print(`    ${e.message}`);
   for (const u of r.units) if (u.outcome === 'refused') ctx.print(`  未启动 ${u.unitName}（${u.unitId}）：${u.reason}`);
+  for (const w of r.calendarWarnings) ctx.print(`  警告：${w}`);
   return r.refused === 0 ? 0 : 1;
 }
 

@@ -113,9 +113,8 @@ export function buildSchedule(plan: Plan, unit: UnitProfile, start: string, cale
     years.add(yearOf(localDateOf(cal, t.opensAt)));
     years.add(yearOf(t.dueDate));
   }
-  for (const y of [...years].sort()) {
-    if (!cal.coversYear(y)) warnings.push(`日历缺少 ${y} 年的法定节假日和调休数据，该年按周一至周五计算；请在 calendar.overrides 中补充`);
-  }
+  const missingHolidayYears = [...years].sort().filter((y) => !cal.coversYear(y));
+  for (const y of missingHolidayYears) warnings.push(missingHolidayYearWarning(y));
   const timeScale = timeScaleOf(plan, anchor.instant);
   const finalTasks = timeScale ? tasks.map((t) => mapTaskInstants(t, (at) => compress(cal, timeScale, at))) : tasks;
   const finalStages = timeScale
@@ -131,5 +130,11 @@ export function buildSchedule(plan: Plan, unit: UnitProfile, start: string, cale
     stages: finalStages,
     tasks: finalTasks,
     warnings,
+    missingHolidayYears,
   };
+}
+
+/** What the office reads when a campaign runs into a year the calendar knows no holidays of. */
+export function missingHolidayYearWarning(year: number): string {
+  return `日历缺少 ${year} 年的法定节假日和调休数据，该年按周一至周五计算，可能把期限排在节假日；请在 calendar.overrides 中补充该年安排`;
 }

@@ -1,5 +1,5 @@
 export * from './types.js';
-export { buildSchedule, scheduleStage, taskForStep } from './build.js';
+export { buildSchedule, missingHolidayYearWarning, scheduleStage, taskForStep } from './build.js';
 export { rescheduleTask, shiftTasks, type RescheduleContext } from './reschedule.js';
 export { computeReminders } from './reminders.js';
 export { computeEscalations, nextEscalationRepeat, delayAfter } from './escalations.js';

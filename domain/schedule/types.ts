@@ -90,4 +90,6 @@ export interface Schedule {
   readonly tasks: ScheduledTask[];
   /** Chinese notes for the office (missing holiday data, windows that close before they open). */
   readonly warnings: string[];
+  /** Years the schedule touches for which the calendar has no public-holiday data (counted Monday–Friday). */
+  readonly missingHolidayYears: number[];
 }

@@ -317,6 +317,11 @@ function SummaryView({ summary }: { summary: LaunchSummary }) {
         活动「{summary.planTitle}」：新启动 {summary.started} 个单位，已在运行 {summary.alreadyRunning} 个（跳过），未启动 {summary.refused} 个。
       </Notice>
       {summary.skippedRows.length > 0 && <p class="muted">名单第 {summary.skippedRows.join('、')} 行有错误，已按要求跳过。</p>}
+      {summary.calendarWarnings.map((w) => (
+        <Notice key={w} kind="error">
+          {w}
+        </Notice>
+      ))}
       <TokenDownload campaignId={summary.campaignId} tokens={summary.tokens ?? []} />
       {refused.length > 0 && (
         <ul class="refused">

@@ -22,7 +22,7 @@ import type { Activities } from '../../activities/index.js';
 import type { Plan } from '../../domain/plan/schema.js';
 import { recipientsFor, type UnitContacts } from '../../domain/routing/recipients.js';
 import { quietHoursFor } from '../../domain/routing/quiet-spec.js';
-import { buildSchedule, calendarForPlan } from '../../domain/schedule/index.js';
+import { buildSchedule, calendarForPlan, missingHolidayYearWarning } from '../../domain/schedule/index.js';
 import {
   CampaignId,
   CampaignStage,
@@ -186,6 +186,8 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
     c.timeScale = schedule.timeScale;
     setRunTimeScale(c);
     st = S.initialState(c, schedule, now());
+    // Said on the unit's own timeline too: its deadlines in such a year may fall on a public holiday.
+    for (const y of schedule.missingHolidayYears) S.note(st, now(), 'calendar_gap', missingHolidayYearWarning(y));
     S.advance(c, st, now());
   }
   live.ctx = c;

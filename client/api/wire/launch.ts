@@ -19,6 +19,8 @@ export interface LaunchedCampaign {
   units: UnitLaunchOutcome[];
   rosterErrors: RosterError[];
   skippedRows: number[];
+  /** Years the campaign runs into without public-holiday data (Chinese, one line per year). */
+  calendarWarnings: string[];
   elapsedMs: number;
 }
 

@@ -9,6 +9,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { formatIssue } from '../../../domain/plan/issue.js';
 import { loadPlanFile } from '../../../domain/plan/load-file.js';
 import type { Plan } from '../../../domain/plan/schema.js';
+import { buildSchedule, missingHolidayYearWarning } from '../../../domain/schedule/index.js';
 import { parseRosterFile } from '../../../domain/roster/parse-file.js';
 import type { RosterError, RosterUnit } from '../../../domain/roster/types.js';
 import { UNIT_TYPES } from '../../../domain/unit-types.js';
@@ -133,6 +134,11 @@ export async function launchCampaign(client: Client, o: LaunchOptions): Promise<
     }
   });
   const count = (k: UnitLaunchOutcome['outcome']) => units.filter((u) => u.outcome === k).length;
+  const missingYears = new Set<number>();
+  for (const type of new Set(roster.units.map((u) => u.type))) {
+    if (!plan.unitTypes.includes(type)) continue;
+    for (const y of buildSchedule(plan, { id: 'probe', type, flags: [] }, o.start).missingHolidayYears) missingYears.add(y);
+  }
   return {
     ok: true,
     campaignId: o.campaignId,
@@ -144,6 +150,7 @@ export async function launchCampaign(client: Client, o: LaunchOptions): Promise<
     units,
     rosterErrors: roster.errors,
     skippedRows: roster.rowsWithErrors,
+    calendarWarnings: [...missingYears].sort().map(missingHolidayYearWarning),
     elapsedMs: Date.now() - t0,
   };
 }

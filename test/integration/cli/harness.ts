@@ -14,6 +14,7 @@ import { chineseDaysCalendar } from '../../../activities/notify/chinese-days-cal
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
 import { createSmtpMailer } from '../../../activities/notify/mailer.js';
 import { loadTemplates } from '../../../activities/notify/templates.js';
+import { daysAheadClock } from '../../support/days-ahead.js';
 import { connectToDevServer } from '../../support/dev-server-connection.js';
 import { startMailbox, type Mailbox } from '../../support/mailbox.js';
 import { uniqueName } from '../../support/unique.js';
@@ -48,6 +49,7 @@ export async function startHarness(): Promise<Harness> {
     deliveryLog: openSqliteDeliveryLog(path.join(tmp, 'delivery.sqlite')),
     calendar: chineseDaysCalendar,
     mailer,
+    clock: daysAheadClock(),
     settings: {
       officeName: OFFICE_NAME,
       mailFrom: `${OFFICE_NAME} <${OFFICE_EMAIL}>`,
@@ -67,7 +69,7 @@ export async function startHarness(): Promise<Harness> {
       from: notify.settings.mailFrom,
       notify: { ...notify, settings: { ...notify.settings, quietChannels: [] } },
       plansDir: FIXTURES,
-      digest: { temporalClient: conn.client, transport, from: notify.settings.mailFrom, officeName: OFFICE_NAME, deliveryLog: notify.deliveryLog, claimLeaseMs: notify.settings.claimLeaseMs },
+      digest: { clock: notify.clock, temporalClient: conn.client, transport, from: notify.settings.mailFrom, officeName: OFFICE_NAME, deliveryLog: notify.deliveryLog, claimLeaseMs: notify.settings.claimLeaseMs },
     }),
   });
   const running = worker.run();

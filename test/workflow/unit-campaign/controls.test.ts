@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { CN_DAYS_COVERED, addDays, localDateOf } from '../../../domain/calendar/index.js';
 import type { Plan } from '../../../domain/plan/schema.js';
+import { calendarForPlan, missingHolidayYearWarning, shiftTasks } from '../../../domain/schedule/index.js';
 import { unitWorkflowId } from '../../../workflows/ids.js';
 import {
   addAdHocItemUpdate,
@@ -14,7 +16,7 @@ import {
 } from '../../../workflows/unit-campaign/messages.js';
 import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
 import { uniqueName } from '../../support/unique.js';
-import { FILE_REF, PEOPLE, campaignInput, mailsOf, scheduleFor, sleepUntil, startHarness, writeRelativePlan, type Harness } from './support.js';
+import { FILE_REF, PEOPLE, campaignInput, mailsOf, scheduleFor, sleepUntil, startHarness, waitForNotification, writeRelativePlan, type Harness } from './support.js';
 
 const DAY = 86_400_000;
 
@@ -34,9 +36,15 @@ describe('unit campaign: office controls and bad input (time-skipping)', () => {
     return { handle, input, schedule: scheduleFor(plan, input) };
   }
 
+  /** The first stage is open (its opening is the next office moment of the start day). */
+  async function startOpen() {
+    const started = await start();
+    await sleepUntil(h.env, Date.parse(started.schedule.stages[0]!.opensAt) + 3_600_000);
+    return started;
+  }
+
   it('rejects bad updates with every problem named by field, leaving the state unchanged', async () => {
-    const { handle } = await start();
-    await sleepUntil(h.env, (await h.env.currentTimeMs()) + 2 * DAY);
+    const { handle } = await startOpen();
     const before = await handle.query(statusQuery);
     const err = await handle
       .executeUpdate(submitDeliverableUpdate, { args: [{ taskId: 'nope', submittedBy: PEOPLE.stranger, summary: '', fileRefs: ['x'] }] })
@@ -77,9 +85,23 @@ describe('unit campaign: office controls and bad input (time-skipping)', () => {
     await handle.terminate('test done');
   });
 
+  it('a campaign that runs into a year without holiday data says so on the unit\'s timeline', async () => {
+    const campaignId = uniqueName('c');
+    // A future year past the holiday table, whatever the day the test runs (a start in the past
+    // would fire a whole campaign of escalations at once).
+    const thisYear = new Date(await h.env.currentTimeMs()).getUTCFullYear();
+    const year = Math.max(CN_DAYS_COVERED.to, thisYear) + 1;
+    const input = { ...(await campaignInput(h, 'town_rel', campaignId)), start: `${year}-03-01` };
+    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, { taskQueue: h.taskQueue, workflowId: unitWorkflowId(campaignId, 'dawei'), args: [input] });
+    // Queried once its first workflow task is over (the kick-off notice has gone out).
+    await waitForNotification(h.mailbox, handle.workflowId, `${handle.workflowId}/kickoff`);
+    const s = await handle.query(statusQuery);
+    expect(s.timeline.filter((e) => e.kind === 'calendar_gap').map((e) => e.text)).toEqual([missingHolidayYearWarning(year)]);
+    await handle.terminate('test done');
+  });
+
   it('cancel ends the workflow cleanly with a cancelled result and sends nothing more', async () => {
-    const { handle } = await start();
-    await sleepUntil(h.env, (await h.env.currentTimeMs()) + 2 * DAY);
+    const { handle } = await startOpen();
     await handle.executeUpdate(cancelUpdate, { args: [{ by: PEOPLE.office, reason: '单位撤并' }] });
     const result = await handle.result();
     expect(result).toMatchObject({ outcome: 'cancelled', cancelReason: '单位撤并', unitId: 'dawei' });
@@ -89,8 +111,7 @@ describe('unit campaign: office controls and bad input (time-skipping)', () => {
   });
 
   it('Temporal cancellation is handled the same way', async () => {
-    const { handle } = await start();
-    await sleepUntil(h.env, (await h.env.currentTimeMs()) + 2 * DAY);
+    const { handle } = await startOpen();
     await handle.cancel();
     await expect(handle.result()).resolves.toMatchObject({ outcome: 'cancelled', cancelReason: 'Temporal 取消请求' });
   });
@@ -114,7 +135,11 @@ describe('unit campaign: office controls and bad input (time-skipping)', () => {
     expect(resumedAck.taskId).toBeUndefined();
     const dueAfter = Date.parse(resumed.tasks.find((t) => t.taskId === 'convey_spirit')!.dueAt);
     expect(resumed.phase).toBe('running');
-    expect(dueAfter - dueBefore).toBeGreaterThanOrEqual(pausedMs - DAY);
+    // Shifted by the paused time in whole days, landing on a working day by the plan's rule.
+    const pausedDays = `${Math.ceil(pausedMs / DAY)}d`;
+    expect(resumed.timeline.at(-1)!.text).toContain(`顺延 ${pausedDays}`);
+    const convey = schedule.tasks.find((t) => t.taskId === 'convey_spirit')!;
+    expect(dueAfter).toBe(Date.parse(shiftTasks(plan, [convey], pausedDays)[0]!.dueAt));
     expect(dueAfter).toBeGreaterThan(await h.env.currentTimeMs());
     expect(resumed.overdueCount).toBe(0);
     // Waive and ad-hoc items.
@@ -122,7 +147,7 @@ describe('unit campaign: office controls and bad input (time-skipping)', () => {
     const waived = await handle.query(statusQuery);
     expect(waivedAck).toMatchObject({ taskId: 'publicity', status: 'waived' });
     expect(waived.tasks.find((t) => t.taskId === 'publicity')?.status).toBe('waived');
-    const due = new Date((await h.env.currentTimeMs()) + 10 * DAY).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const due = addDays(localDateOf(calendarForPlan(plan), new Date(await h.env.currentTimeMs()).toISOString()), 10);
     const adhocAck = await handle.executeUpdate(addAdHocItemUpdate, { args: [{ by: PEOPLE.office, title: '报送学习笔记抽查情况', due }] });
     const adhoc = await handle.query(statusQuery);
     expect(adhocAck).toMatchObject({ taskId: 'adhoc_1', status: 'open' });

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addDays, nextWorkingDay } from '../../../domain/calendar/index.js';
 import type { Plan } from '../../../domain/plan/schema.js';
+import { calendarForPlan, computeEscalations, deadlineAfter, nextEscalationRepeat } from '../../../domain/schedule/index.js';
 import { unitWorkflowId } from '../../../workflows/ids.js';
 import {
   acknowledgeEscalationUpdate,
@@ -59,7 +61,10 @@ describe('unit campaign paths (time-skipping)', () => {
     expect(status.overdueCount).toBeGreaterThan(0);
     expect(status.openEscalations.filter((e) => e.taskId === 'convey_spirit').map((e) => e.level)).toEqual([1, 2, 3, 4]);
     // Level 4 (通报) repeats every 5 working days until acknowledged.
-    await sleepUntil(h.env, (await h.env.currentTimeMs()) + 8 * DAY);
+    const l4View = status.openEscalations.find((e) => e.taskId === 'convey_spirit' && e.level === 4)!;
+    expect(l4View.nextRepeatAt).toBe(nextEscalationRepeat(calendarForPlan(plan), plan.escalation, l4View.firedAt));
+    await sleepUntil(h.env, Date.parse(l4View.nextRepeatAt!) + 60_000);
+    await waitForNotification(h.mailbox, wf, id(4, 1));
     expect(mails().some((m) => m.id === id(4, 1))).toBe(true);
     await handle.executeUpdate(acknowledgeEscalationUpdate, { args: [{ taskId: 'convey_spirit', level: 4, by: PEOPLE.office }] });
     const countAfterAck = mails().filter((m) => m.id.includes('convey_spirit/v0/escalation/L4')).length;
@@ -75,16 +80,22 @@ describe('unit campaign paths (time-skipping)', () => {
     const { handle, schedule, wf } = await start();
     const task = schedule.tasks.find((t) => t.taskId === 'leading_group')!;
     await sleepUntil(h.env, Date.parse(task.dueAt) - DAY);
-    const newDue = new Date(Date.parse(task.dueAt) + 30 * DAY).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    // A working day about a month later: the requested day itself is then the new deadline.
+    const cal = calendarForPlan(plan);
+    const newDue = nextWorkingDay(cal, addDays(task.dueDate, 30), true);
     const sAck = await handle.executeUpdate(extendDeadlineUpdate, { args: [{ taskId: 'leading_group', newDue, by: PEOPLE.reviewer, reason: '班子调整' }] });
     const s = await handle.query(statusQuery);
     expect(sAck).toMatchObject({ phase: s.phase, message: s.timeline.at(-1)!.text });
     const t = s.tasks.find((x) => x.taskId === 'leading_group')!;
     expect(t.dueAt.slice(0, 10)).toBe(newDue);
-    await sleepUntil(h.env, Date.parse(task.dueAt) + 15 * DAY);
+    // Past the old deadline's whole ladder, still before the new deadline: nothing escalates.
+    await sleepUntil(h.env, Date.parse(task.escalations.at(-1)!.at) + 60_000);
+    expect(Date.parse(t.dueAt)).toBeGreaterThan(await h.env.currentTimeMs());
     expect(mailsOf(h.mailbox, wf).some((m) => m.id.includes('leading_group/v0/escalation'))).toBe(false);
-    await sleepUntil(h.env, Date.parse(t.dueAt) + 3 * DAY);
-    expect(mailsOf(h.mailbox, wf).some((m) => m.id === `${wf}/task/leading_group/v1/escalation/L1/0`)).toBe(true);
+    // The first level of the new deadline's ladder, by the plan's rules.
+    const [l1] = computeEscalations(cal, plan.escalation, t.dueAt);
+    await sleepUntil(h.env, Date.parse(l1!.at) + 60_000);
+    await waitForNotification(h.mailbox, wf, `${wf}/task/leading_group/v1/escalation/L1/0`);
   });
 
   it('a return with 四不通过-style reasons reopens the task with a new deadline and tells the unit why; resubmission is approved', async () => {
@@ -134,8 +145,10 @@ describe('unit campaign paths (time-skipping)', () => {
     const gaps = s.tasks.filter((t) => t.gap).map((t) => t.taskId);
     expect(gaps.sort()).toEqual(['discussion', 'institution_building']);
     const discussion = s.tasks.find((t) => t.taskId === 'discussion')!;
+    // The plan's gap deadline (5 working days), counted from the moment the 回头看 was done.
+    const lookedBackAt = s.tasks.find((t) => t.taskId === 'look_back')!.completedAt!;
+    expect(discussion.dueAt).toBe(deadlineAfter(plan, calendarForPlan(plan), null, lookedBackAt, plan.lookBack!.gapDeadline));
     expect(Date.parse(discussion.dueAt)).toBeGreaterThan(await h.env.currentTimeMs());
-    expect(Date.parse(discussion.dueAt)).toBeLessThan((await h.env.currentTimeMs()) + 10 * DAY);
     await waitForNotification(h.mailbox, wf, `${wf}/look_back/gaps`);
     expect(mailText(h.mailbox, `${wf}/look_back/gaps`)).toContain('组织开展讨论');
     expect(mailText(h.mailbox, `${wf}/look_back/gaps`)).toContain('加强制度建设');

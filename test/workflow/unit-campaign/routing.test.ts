@@ -101,8 +101,8 @@ describe('unit campaign: per-plan routing and quiet hours (time-skipping)', () =
     const task = schedule.tasks.find((t) => t.taskId === 'convey_spirit')!;
     const l3 = task.escalations.find((e) => e.level === 3)!;
     expect(l3.recipients).toContain('supervisor_group');
-    // Two days' slack: an SMS fired after office closing waits for the next working morning.
-    await sleepUntil(h.env, Date.parse(l3.at) + 2 * DAY);
+    // An SMS fired after office closing waits for the next working morning.
+    await sleepUntil(h.env, Date.parse(nextOfficeMoment(calendarForPlan(plan), l3.at)) + 3_600_000);
     const supervise = `${wf}/task/convey_spirit/v0/escalation/L3/0`;
     const sms = await waitForSms(gateway, (r) => r.filter((x) => isFor(supervise, x)).length >= 2);
 

@@ -53,8 +53,9 @@ describe('unit campaign: a timeScale plan computes run-time deadlines in plan ti
     expect(await waitForNotification(h.mailbox, wf, reminder)).toEqual(['liaison@dawei.example.cn']);
     expect(mailsOf(h.mailbox, wf).some((m) => m.id.startsWith(`${wf}/task/implementation_plan/v1/escalation/`))).toBe(false);
 
-    // Unanswered, the first escalation level comes one plan working day after it.
-    await sleepUntil(h.env, due + 10 * PLAN_DAY);
+    // Unanswered, the first escalation level comes one plan working day after it: within 12 plan
+    // days even when the deadline falls just before the longest holiday (8 days off with its weekend).
+    await sleepUntil(h.env, due + 12 * PLAN_DAY);
     await waitForNotification(h.mailbox, wf, `${wf}/task/implementation_plan/v1/escalation/L1/0`);
     const after = await handle.query(statusQuery);
     expect(after.tasks.find((t) => t.taskId === 'implementation_plan')).toMatchObject({ status: 'returned', overdue: true });
