@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { formatLateness, type OverdueItem } from '../../client/commands/campaign/overdue.js';
 import { beijing, reportBuffer, stageTitle } from '../../client/report/xlsx.js';
 import type { DigestGroup, DigestRecipient } from '../../workflows/digest/messages.js';
+import { notificationIds } from '../../workflows/ids.js';
 import { deliveryKeyFor } from '../notify/activities.js';
 import type { DeliveryLog } from '../notify/log/delivery-log.js';
 import { classifySmtpError, messageIdFor } from '../notify/mailer.js';
@@ -58,10 +59,6 @@ export interface OfficeBriefingInput {
 export const DIGEST_EVENTS = { daily: 'group_daily_digest', weekly: 'office_weekly_briefing' } as const;
 const ROLES = { daily: 'group_member', weekly: 'office' } as const;
 
-/** One notification per 指导组 per day: a second run of the same day's digest finds it sent. */
-export const groupDigestId = (campaignId: string, date: string, groupId: string): string => `campaign/${campaignId}/digest/daily/${date}/group/${groupId}`;
-/** The 简报 of the day it was due. */
-export const officeBriefingId = (campaignId: string, date: string): string => `campaign/${campaignId}/digest/weekly/${date}`;
 
 function heartbeat(): void {
   try {
@@ -182,7 +179,7 @@ export function createDigestActivities(deps: DigestDeps) {
         const to = g.members.filter((m) => m.email);
         if (mine.length === 0 || to.length === 0) continue;
         const content = renderOrFail(`${g.name}每日逾期清单`, () => daily.render(groupDigestFacts(input.campaignTitle, g, input.date, mine), deps.officeName));
-        batch.push({ mail: { notificationId: groupDigestId(input.campaignId, input.date, g.id), event: DIGEST_EVENTS.daily, role: ROLES.daily, ...content }, to });
+        batch.push({ mail: { notificationId: notificationIds.groupDigest(input.campaignId, input.date, g.id), event: DIGEST_EVENTS.daily, role: ROLES.daily, ...content }, to });
       }
       return deliverAll(`daily digest ${input.campaignId} ${input.date}`, batch);
     },
@@ -191,7 +188,7 @@ export function createDigestActivities(deps: DigestDeps) {
     async sendOfficeBriefing(input: OfficeBriefingInput): Promise<number> {
       const to = input.office.filter((m) => m.email);
       if (to.length === 0) return 0;
-      const notificationId = officeBriefingId(input.campaignId, input.date);
+      const notificationId = notificationIds.officeBriefing(input.campaignId, input.date);
       // A re-run of a 简报 everyone already has (or that the office has to settle by hand) reads nothing.
       const records = await Promise.all(to.map((m) => deps.deliveryLog.get(deliveryKeyFor(notificationId, 'email', ROLES.weekly, m.email))));
       if (records.every((r) => r && ['sent', 'failed', 'uncertain'].includes(r.status))) return 0;

@@ -16,23 +16,11 @@ import {
   type ResolutionKind,
 } from '../../activities/notify/log/delivery-log.js';
 import { EVENT_LABELS, type EventKind } from '../../domain/routing/event-kinds.js';
+import { campaignIdPrefix, parseNotificationId } from '../../workflows/ids.js';
 import { PROBLEM_LABELS, RECIPIENT_ROLE_LABELS, channelLabel, recipientLabel, type ProblemOutcome } from '../../workflows/unit-campaign/delivery-problems.js';
 import type { DeliveryProblem, DeliveryProblemList, ProblemResolution } from './wire/delivery-problems.js';
 
 export type { DeliveryProblem, DeliveryProblemList, ProblemResolution };
-
-/** `campaign/<campaignId>/unit/<unitId>/…`, as workflows/ids.ts builds it; other ids name neither. */
-export function parseNotificationId(id: string): { campaignId?: string; unitId?: string } {
-  const m = /^campaign\/([^/]+)\/unit\/([^/]+)(?:\/|$)/.exec(id);
-  if (m) return { campaignId: m[1]!, unitId: m[2]! };
-  const c = /^campaign\/([^/]+)(?:\/|$)/.exec(id);
-  return c ? { campaignId: c[1]! } : {};
-}
-
-/** The prefix of every notification id of one campaign (the trailing slash keeps c1 from matching c10). */
-export function campaignPrefix(campaignId: string): string {
-  return `campaign/${campaignId}/`;
-}
 
 export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
@@ -81,7 +69,7 @@ export const DEFAULT_PROBLEM_LIMIT = 200;
 /** Enough for every problem of a campaign: the short ids are made unique over this many. */
 const LOOKUP_LIMIT = 100_000;
 
-const scope = (campaignId: string | undefined) => (campaignId !== undefined ? { notificationIdPrefix: campaignPrefix(campaignId) } : {});
+const scope = (campaignId: string | undefined) => (campaignId !== undefined ? { notificationIdPrefix: campaignIdPrefix(campaignId) } : {});
 
 export async function listDeliveryProblems(
   log: DeliveryLog,
@@ -145,7 +133,7 @@ export async function findProblems(log: DeliveryLog, refs: readonly string[], o:
     }
     if (!SHORT_ID.test(ref)) {
       // A full key that is not a problem here: say whether it exists at all (e.g. it was sent fine).
-      const record = o.campaignId !== undefined && !ref.startsWith(campaignPrefix(o.campaignId)) ? undefined : await log.get(ref);
+      const record = o.campaignId !== undefined && !ref.startsWith(campaignIdPrefix(o.campaignId)) ? undefined : await log.get(ref);
       if (record) problems.push(`「${ref}」：这条通知的状态不是发送失败或结果未知，无需标记处理`);
       else {
         problems.push(`「${ref}」：${where}没有这条通知`);

@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { loadPlanFile } from '../../domain/plan/load-file.js';
 import { parseRosterFile } from '../../domain/roster/parse-file.js';
 import { UNIT_TYPE_IDS } from '../../domain/unit-types.js';
+import { digestScheduleId } from '../../workflows/ids.js';
 import type { UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
 import { TokenStore, issueTokens, writeTokenFiles } from '../api/tokens.js';
 import { UploadConfigError, describeUploadStore, openUploadStore, uploadStoreConfig, type UploadStoreConfig } from '../api/uploads-config.js';
@@ -502,7 +503,7 @@ export function registerCampaignCommands(program: Command): void {
     .action((o: { campaign: string }) =>
       withClient(async (ctx) => {
         try {
-          await ctx.client.schedule.getHandle(`campaign/${o.campaign}/digest`).trigger();
+          await ctx.client.schedule.getHandle(digestScheduleId(o.campaign)).trigger();
         } catch (e) {
           if (!(e instanceof ScheduleNotFoundError)) throw e;
           console.error(`活动 ${o.campaign} 还没有摘要计划：请先运行 campaign digest schedule --campaign ${o.campaign} …`);

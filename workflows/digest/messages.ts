@@ -30,5 +30,3 @@ export interface CampaignDigestResult {
 }
 
 export const CAMPAIGN_DIGEST_WORKFLOW_TYPE = 'campaignDigestWorkflow';
-
-export const digestScheduleId = (campaignId: string): string => `campaign/${campaignId}/digest`;

@@ -1,2 +1,3 @@
-export { unitCampaignWorkflow, type Carried } from './workflow.js';
+export { unitCampaignWorkflow } from './workflow.js';
+export type { Carried } from './state.js';
 export * from './messages.js';

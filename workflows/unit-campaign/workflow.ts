@@ -55,12 +55,6 @@ import { problemNotes, reachedAnyone } from './delivery-problems.js';
 import * as S from './state.js';
 import * as V from './validators.js';
 
-/** What a run hands to the next one when it continues as new. */
-export interface Carried {
-  plan: Plan;
-  state: S.CampaignState;
-}
-
 const DEFAULT_HISTORY_EVENT_LIMIT = 8000;
 const RETRY_FAILED_DELIVERY_MS = 60 * 60 * 1000;
 /** Runs from before this change counted every finished notification as sent and noted no delivery problems. */
@@ -153,7 +147,8 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
     return S.statusOf(live.ctx, live.state, now());
   });
 
-  const carried = input.carried as Carried | undefined;
+  // A previous run's state, upgraded to the version this code works with.
+  const carried = input.carried ? S.upgradeCarried(input.carried as { plan: Plan; state: unknown }) : undefined;
   const plan = carried?.plan ?? (await loadPlan(input.planRef));
   const cal = calendarForPlan(plan);
   const unit = { id: input.unit.id, type: input.unit.type, flags: input.unit.flags };
@@ -173,12 +168,6 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
   if (carried) {
     st = carried.state;
     st.run += 1;
-    // Items queued by a run older than per-plan routing carry only `to`: route them as that run would have.
-    for (const o of st.outbox as (Omit<S.Outgoing, 'cc' | 'channels'> & Partial<S.Outgoing>)[]) {
-      o.cc ??= [];
-      o.channels ??= [...plan.channels];
-      o.ignoreQuietHours ??= false;
-    }
     c.timeScale = buildSchedule(plan, unit, input.start, cal).timeScale;
     setRunTimeScale(c);
   } else {
@@ -277,7 +266,7 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
         // Accepted Updates finish in this run; the next run starts from the full state.
         await condition(allHandlersFinished);
         await drain();
-        const next: Carried = { plan, state: st };
+        const next: S.Carried = { plan, state: st };
         await continueAsNew<typeof unitCampaignWorkflow>({ ...input, carried: next });
       }
       const at = S.nextDueAt(c, st);

@@ -5,7 +5,8 @@
  */
 import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
 import type { RosterUnit } from '../../../domain/roster/types.js';
-import { CAMPAIGN_DIGEST_WORKFLOW_TYPE, digestScheduleId, type CampaignDigestInput, type DigestGroup } from '../../../workflows/digest/messages.js';
+import { CAMPAIGN_DIGEST_WORKFLOW_TYPE, type CampaignDigestInput, type DigestGroup } from '../../../workflows/digest/messages.js';
+import { digestRunWorkflowId, digestScheduleId } from '../../../workflows/ids.js';
 import type { Office } from './people.js';
 
 export interface DigestScheduleOptions {
@@ -47,7 +48,7 @@ export async function upsertDigestSchedule(client: Client, o: DigestScheduleOpti
   const action = {
     type: 'startWorkflow' as const,
     workflowType: CAMPAIGN_DIGEST_WORKFLOW_TYPE,
-    workflowId: `campaign/${o.campaignId}/digest-run`,
+    workflowId: digestRunWorkflowId(o.campaignId),
     taskQueue: o.taskQueue,
     args: [digestInput(o)],
   };

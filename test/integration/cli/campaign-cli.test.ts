@@ -13,8 +13,8 @@ import { localUploadStore } from '../../../client/api/uploads.js';
 import { unitStatus } from '../../../client/commands/campaign/unit-ops.js';
 import { RAG_LABELS, ragOf } from '../../../client/report/collect.js';
 import { RAG_FILLS, SHEET_NAMES } from '../../../client/report/xlsx.js';
-import { unitWorkflowId } from '../../../workflows/ids.js';
-import { CAMPAIGN_DIGEST_WORKFLOW_TYPE, digestScheduleId } from '../../../workflows/digest/messages.js';
+import { CAMPAIGN_DIGEST_WORKFLOW_TYPE } from '../../../workflows/digest/messages.js';
+import { digestScheduleId, unitWorkflowId } from '../../../workflows/ids.js';
 import { uniqueName } from '../../support/unique.js';
 import { FIXTURES, GROUPS, PLAN, UNITS, eventually, startHarness, type Harness } from './harness.js';
 

@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryLog } from '../../../activities/notify/log/delivery-log.js';
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
-import { parseNotificationId, sha256Hex, shortIdLength } from '../../../client/api/delivery-problems.js';
+import { sha256Hex, shortIdLength } from '../../../client/api/delivery-problems.js';
+import { parseNotificationId } from '../../../workflows/ids.js';
 import { runProblems, runResolve } from '../../../client/commands/notify.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OverdueItem } from '../../../client/commands/campaign/overdue.js';
 import type { CampaignOverview } from '../../../client/commands/campaign/visibility.js';
 import type { ReportData } from '../../../client/report/collect.js';
-import { createDigestActivities, groupDigestId, officeBriefingId } from '../../../activities/digest/activities.js';
+import { createDigestActivities } from '../../../activities/digest/activities.js';
+import { notificationIds } from '../../../workflows/ids.js';
 import type { DigestReader } from '../../../activities/digest/reader.js';
 import { deliveryKeyFor } from '../../../activities/notify/activities.js';
 import type { DeliveryLog } from '../../../activities/notify/log/delivery-log.js';
@@ -128,7 +129,7 @@ describe('指导组 daily digests go out once per member', () => {
     expect(wang?.subject).toBe('【第三批深入学习实践科学发展观活动】第一指导检查组每日逾期清单（2009-12-09）：2项');
     expect(wang?.mail.text).toContain('青山镇机关：“传达上级精神”');
     expect(wang?.mail.text).not.toContain('东岭镇机关');
-    const key = deliveryKeyFor(groupDigestId('d-a', DATE, 'g1'), 'email', 'group_member', 'wangqiang@groups.example.cn');
+    const key = deliveryKeyFor(notificationIds.groupDigest('d-a', DATE, 'g1'), 'email', 'group_member', 'wangqiang@groups.example.cn');
     expect(wang?.messageId).toBe(messageIdFor(key, 'xuexi.example.gov.cn'));
     expect(await log.get(key)).toMatchObject({ status: 'sent', recipientName: '王强', event: 'group_daily_digest', providerMessageId: wang?.messageId });
   });
@@ -139,7 +140,7 @@ describe('指导组 daily digests go out once per member', () => {
     const before = mailbox.messages().length;
     await expect(activities.sendGroupDigests(daily('d-b'))).rejects.toThrow(/1 deliveries will be retried/);
     expect(arrivals(before, 'd-b').map((g) => g.to).sort()).toEqual(['wangqiang@groups.example.cn', 'zhaogang@groups.example.cn']);
-    const lina = deliveryKeyFor(groupDigestId('d-b', DATE, 'g1'), 'email', 'group_member', 'lina@groups.example.cn');
+    const lina = deliveryKeyFor(notificationIds.groupDigest('d-b', DATE, 'g1'), 'email', 'group_member', 'lina@groups.example.cn');
     expect(await log.get(lina)).toMatchObject({ status: 'retrying', errorCode: 'smtp_451', errorReason: expect.stringMatching(/451/) as string });
 
     expect(await activities.sendGroupDigests(daily('d-b'))).toBe(1);
@@ -175,7 +176,7 @@ describe('指导组 daily digests go out once per member', () => {
     expect(got.filter((g) => g.to === 'wangqiang@groups.example.cn')).toHaveLength(1);
     expect(got).toHaveLength(3);
 
-    const key = deliveryKeyFor(groupDigestId('d-d', DATE, 'g1'), 'email', 'group_member', 'wangqiang@groups.example.cn');
+    const key = deliveryKeyFor(notificationIds.groupDigest('d-d', DATE, 'g1'), 'email', 'group_member', 'wangqiang@groups.example.cn');
     const record = await inner.get(key);
     expect(record).toMatchObject({ status: 'uncertain', errorCode: 'uncertain_after_crash' });
     expect(record?.errorReason).toBe(
@@ -221,7 +222,7 @@ describe('the office 简报 goes out once per office member', () => {
       expect(g.mail.attachments.map((a) => a.filename)).toEqual(['w-a-进度报表-2009-12-09.xlsx']);
       expect(g.mail.attachments[0]?.content.subarray(0, 2).toString()).toBe('PK');
     }
-    const key = deliveryKeyFor(officeBriefingId('w-a', DATE), 'email', 'office', 'zhoumin@xuexi.example.gov.cn');
+    const key = deliveryKeyFor(notificationIds.officeBriefing('w-a', DATE), 'email', 'office', 'zhoumin@xuexi.example.gov.cn');
     expect(await log.get(key)).toMatchObject({ status: 'sent', event: 'office_weekly_briefing' });
 
     expect(await activities.sendOfficeBriefing(weekly('w-a'))).toBe(0);

@@ -1,0 +1,111 @@
+/**
+ * The shapes of the unit campaign's state machine: the plain JSON state a workflow carries (and
+ * hands to its next run when it continues as new), and the context fixed for its whole life.
+ */
+import type { WorkCalendar } from '../../../domain/calendar/index.js';
+import type { Channel, Plan, Role } from '../../../domain/plan/schema.js';
+import type { EventKind } from '../../../domain/routing/event-kinds.js';
+import type { ScheduledTask, TimeScaleInfo, UnitProfile } from '../../../domain/schedule/index.js';
+import type { CampaignPhase, SurveyRecord, TaskOrigin, TaskStatus, TimelineEntry, UnitCampaignResult } from '../messages.js';
+
+export type Fact = string | number | boolean | null | readonly Fact[] | { readonly [k: string]: Fact };
+
+/** A notification waiting to be delivered. `id` is the idempotency key: never reused for another message. */
+export interface Outgoing {
+  id: string;
+  event: EventKind;
+  facts: Record<string, Fact>;
+  /** Resolved from the plan's routing when queued, so a message keeps its route across retries. */
+  to: Role[];
+  cc: Role[];
+  channels: Channel[];
+  ignoreQuietHours: boolean;
+  /** Set when the activity deferred it (quiet hours): try again at this instant. */
+  notBefore?: string;
+}
+
+export interface TaskState {
+  sched: ScheduledTask;
+  origin: TaskOrigin;
+  required: boolean;
+  status: TaskStatus;
+  /** Bumped whenever the deadline changes, so reminders and escalations of the new deadline get new ids. */
+  rev: number;
+  /** Index of the next reminder in sched.reminders not yet handled. */
+  nextReminder: number;
+  /** Index of the next escalation level in sched.escalations not yet fired. */
+  nextEscalation: number;
+  /** Fired levels of the current deadline, with repeat counts. */
+  fired: { level: number; label: string; at: string; repeats: number; acknowledged: boolean }[];
+  repeatAt?: string;
+  gap: boolean;
+  late: boolean;
+  submissions: number;
+  returns: number;
+  completedAt?: string;
+  lastReturn?: { reasons: string[]; failedItems: string[] };
+  note?: string;
+}
+
+export interface StageState {
+  stageId: string;
+  title: string;
+  opens: 'calendar' | 'after_previous';
+  opensAt: string;
+  dueAt: string;
+  status: 'pending' | 'open' | 'complete';
+  taskIds: string[];
+}
+
+/** Bumped whenever the carried shape changes; carried.ts holds the step from each older version. */
+export const STATE_VERSION = 2;
+
+export interface CampaignState {
+  /** Shape of this object; carried.ts upgrades older ones when a run continues as new. */
+  version: typeof STATE_VERSION;
+  phase: CampaignPhase;
+  startedAt: string;
+  stages: StageState[];
+  tasks: TaskState[];
+  outbox: Outgoing[];
+  sent: number;
+  escalationsSent: number;
+  highestLevel: number;
+  surveys: SurveyRecord[];
+  remedialRound: number;
+  surveyOutcome: UnitCampaignResult['surveyOutcome'];
+  lookBackDone: boolean;
+  gapItemsAdded: number;
+  adHocAdded: number;
+  pausedAt?: string;
+  cancelReason?: string;
+  finishedAt?: string;
+  timeline: TimelineEntry[];
+  timelineDropped: number;
+  run: number;
+}
+
+/** Everything fixed for the life of the workflow that the transitions need. */
+export interface Ctx {
+  plan: Plan;
+  cal: WorkCalendar;
+  timeScale: TimeScaleInfo | null;
+  /**
+   * Deadlines set at run time (returns, 回头看 gaps, 补课, repeats, after_previous stages) count
+   * in plan time when the plan has a timeScale. Decided by the workflow (patched), because runs
+   * started before this computed them in real time and must replay that way.
+   */
+  runTimeInPlanTime?: boolean;
+  unit: UnitProfile;
+  start: string;
+  campaignId: string;
+  campaignTitle: string;
+  unitName: string;
+  groupName: string;
+  pairedAgencyName?: string;
+}
+
+/** A task in either of these states counts as finished: it no longer holds up its stage. */
+export const FINISHED: readonly TaskStatus[] = ['done', 'waived'];
+/** A task in either of these states is waiting for the unit: reminders and escalations run. */
+export const ACTIVE: readonly TaskStatus[] = ['open', 'returned'];
