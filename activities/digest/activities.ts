@@ -13,7 +13,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
 import { formatLateness, type OverdueItem } from '../../client/commands/campaign/overdue.js';
-import { beijing, reportBuffer, stageTitle } from '../../client/report/xlsx.js';
+import { beijing, reportBuffer, stageTitle } from '../../app/report/xlsx.js';
 import type { DigestGroup, DigestRecipient } from '../../workflows/digest/messages.js';
 import { notificationIds } from '../../workflows/ids.js';
 import { deliveryKeyFor } from '../notify/activities.js';

@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { overdueItems, type OverdueItem } from '../../client/commands/campaign/overdue.js';
 import { campaignOverview, type CampaignOverview } from '../../client/commands/campaign/visibility.js';
-import { collectReport, type ReportData } from '../../client/report/collect.js';
+import { collectReport, type ReportData } from '../../app/report/collect.js';
 
 export interface DigestReader {
   overdue(campaignId: string): Promise<OverdueItem[]>;

@@ -27,6 +27,7 @@ export const API_ACTIONS = [
   'launch',
   'notifyProblems',
   'resolveNotifyProblem',
+  'archive',
 ] as const;
 export type ApiAction = (typeof API_ACTIONS)[number];
 
@@ -44,6 +45,7 @@ export const ACTION_LABELS: Record<ApiAction, string> = {
   launch: '发起活动',
   notifyProblems: '查看通知异常',
   resolveNotifyProblem: '标记通知异常已处理',
+  archive: '下载档案',
 };
 
 /** The role matrix (docs/api.md prints it). */
@@ -68,6 +70,8 @@ export const ROLE_MATRIX: Record<ApiAction, readonly Role[]> = {
   launch: ['office'],
   notifyProblems: ['office'],
   resolveNotifyProblem: ['office'],
+  // Scoped by requireUnitAccess: a 指导组 reaches its own units, a unit only itself.
+  archive: ['office', 'group', 'unit'],
 };
 
 export class AccessDenied extends Error {

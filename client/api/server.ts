@@ -16,10 +16,11 @@ import { runOperation, unitStatus, type Operation, type OperationRequests } from
 import { campaignOverview, listUnits, type UnitFilter } from '../commands/campaign/visibility.js';
 import { DEFAULT_OFFICE, type Office } from '../commands/campaign/people.js';
 import { defaultPlansDir } from '../../activities/index.js';
-import { collectReport } from '../report/collect.js';
-import { reportBuffer } from '../report/xlsx.js';
+import { collectReport } from '../../app/report/collect.js';
+import { reportBuffer } from '../../app/report/xlsx.js';
 import { AccessDenied, requireCampaign, requireRole, requireUnitAccess, type ApiAction } from './access.js';
 import { ApiError, errorReply } from './errors.js';
+import { registerArchiveRoutes } from './archive-routes.js';
 import { registerLaunchRoutes } from './launch-routes.js';
 import { registerNotifyRoutes } from './notify-routes.js';
 import { ProgressHistory, type ProgressHistoryOptions } from './progress-history.js';
@@ -393,6 +394,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
   });
 
   registerNotifyRoutes(app, { deliveryLog: o.deliveryLog, principalOf, now });
+  registerArchiveRoutes(app, { client, store, uploads: o.uploads, principalOf });
 
   app.get<{ Params: { campaignId: string } }>(
     '/api/campaigns/:campaignId/report.xlsx',

@@ -16,8 +16,8 @@ import type { UnitCampaignStatus } from '../../workflows/unit-campaign/messages.
 import { TokenStore, issueTokens, writeTokenFiles } from '../api/tokens.js';
 import { UploadConfigError, describeUploadStore, openUploadStore, uploadStoreConfig, type UploadStoreConfig } from '../api/uploads-config.js';
 import { connectClient } from '../connection.js';
-import { collectReport } from '../report/collect.js';
-import { stageTitle, unitTypeLabel, writeReportFile } from '../report/xlsx.js';
+import { collectReport } from '../../app/report/collect.js';
+import { stageTitle, unitTypeLabel, writeReportFile } from '../../app/report/xlsx.js';
 import { runBatch } from './campaign/batch.js';
 import { upsertDigestSchedule } from './campaign/digest-schedule.js';
 import { launchCampaign } from './campaign/launch.js';

@@ -33,7 +33,7 @@ export const unitTypeLabel = (id: string): string => (UNIT_TYPES as Record<strin
 export type Rag = 'red' | 'amber' | 'green' | 'grey';
 export const RAG_LABEL: Record<Rag, string> = { red: '红', amber: '黄', green: '绿', grey: '未开始' };
 
-/** Same rule as the Excel report (client/report/collect.ts), applied to one stage's tasks. */
+/** Same rule as the Excel report (app/report/collect.ts), applied to one stage's tasks. */
 export function ragOfTasks(tasks: TaskView[], unit: Pick<UnitCampaignStatus, 'phase' | 'remedialRound'>, stageOpen: boolean): Rag {
   if (!stageOpen) return 'grey';
   const overdue = tasks.filter((t) => t.overdue);

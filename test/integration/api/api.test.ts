@@ -15,7 +15,7 @@ import { localUploadStore } from '../../../client/api/uploads.js';
 import { launchCampaign } from '../../../client/commands/campaign/launch.js';
 import { loadOfficeFile } from '../../../client/commands/campaign/people.js';
 import { unitStatus } from '../../../client/commands/campaign/unit-ops.js';
-import { SHEET_NAMES } from '../../../client/report/xlsx.js';
+import { SHEET_NAMES } from '../../../app/report/xlsx.js';
 import { parseRosterFile } from '../../../domain/roster/parse-file.js';
 import { uniqueName } from '../../support/unique.js';
 import { FIXTURES, GROUPS, PLAN, UNITS, eventually, startHarness, type Harness } from '../cli/harness.js';

@@ -6,15 +6,25 @@ import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import { UNIT_TYPES, type UnitType } from '../../domain/unit-types.js';
 import type { CampaignPhase, UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
-import { formatLateness } from '../commands/campaign/overdue.js';
+import { formatLateness } from '../../client/commands/campaign/overdue.js';
 import { RAG_LABELS, ragOf, type Rag, type ReportData } from './collect.js';
 
-export const SHEET_NAMES = { units: '各单位进度', overdue: '逾期事项', escalations: '督办记录', surveys: '测评结果' } as const;
+export const SHEET_NAMES = {
+  units: '各单位进度',
+  overdue: '逾期事项',
+  escalations: '督办记录',
+  surveys: '测评结果',
+} as const;
 
 /** Fill colours are Excel's own "good / neutral / bad" cell styles, familiar to office staff. */
 export const RAG_FILLS: Record<Rag, string> = { red: 'FFFFC7CE', amber: 'FFFFEB9C', green: 'FFC6EFCE' };
 
-const PHASE_LABELS: Record<CampaignPhase, string> = { running: '进行中', paused: '已暂停', completed: '已完成', cancelled: '已撤销' };
+const PHASE_LABELS: Record<CampaignPhase, string> = {
+  running: '进行中',
+  paused: '已暂停',
+  completed: '已完成',
+  cancelled: '已撤销',
+};
 
 export function beijing(iso: string | undefined): string {
   if (!iso) return '';
@@ -31,7 +41,11 @@ export function stageTitle(stage: string, s?: UnitCampaignStatus): string {
 
 export const unitTypeLabel = (t: string): string => UNIT_TYPES[t as UnitType] ?? t;
 
-function addSheet(book: ExcelJS.Workbook, name: string, columns: { header: string; width: number }[]): ExcelJS.Worksheet {
+function addSheet(
+  book: ExcelJS.Workbook,
+  name: string,
+  columns: { header: string; width: number }[],
+): ExcelJS.Worksheet {
   const ws = book.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = columns.map((c) => ({ header: c.header, width: c.width }));
   ws.getRow(1).font = { bold: true };
@@ -88,7 +102,16 @@ export function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
     { header: '督办方式', width: 14 },
   ]);
   for (const o of data.overdue) {
-    overdue.addRow([o.unitId, o.unitName, o.group, o.title, beijing(o.dueAt), formatLateness(o.hoursLate), o.escalationLevel, o.escalationLabel ?? '']);
+    overdue.addRow([
+      o.unitId,
+      o.unitName,
+      o.group,
+      o.title,
+      beijing(o.dueAt),
+      formatLateness(o.hoursLate),
+      o.escalationLevel,
+      o.escalationLabel ?? '',
+    ]);
   }
 
   const esc = addSheet(book, SHEET_NAMES.escalations, [
@@ -103,7 +126,17 @@ export function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
     { header: '已确认', width: 8 },
   ]);
   for (const e of data.escalations) {
-    esc.addRow([e.unitId, e.unitName, e.group, e.taskTitle, e.level, e.label, beijing(e.firedAt), e.repeats, e.acknowledged ? '是' : '否']);
+    esc.addRow([
+      e.unitId,
+      e.unitName,
+      e.group,
+      e.taskTitle,
+      e.level,
+      e.label,
+      beijing(e.firedAt),
+      e.repeats,
+      e.acknowledged ? '是' : '否',
+    ]);
   }
 
   const surveys = addSheet(book, SHEET_NAMES.surveys, [

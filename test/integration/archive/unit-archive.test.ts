@@ -1,0 +1,163 @@
+/**
+ * A finished unit's archive, downloaded through the API and opened like a 档案室 would: every
+ * uploaded file is in it byte for byte under its readable name, with its 卷内目录 row; the review
+ * record names the 四不通过 items that failed; the timeline, the 督办/通报 and the 补课 rounds are
+ * there. The same state gives the same bytes, and nobody outside the unit's line gets any.
+ */
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INDEX_HEADERS, INDEX_SHEET } from '../../../app/archive/index-xlsx.js';
+import { startHarness, type Harness } from '../cli/harness.js';
+import { finishedCampaign, type FinishedCampaign } from './finished-unit.js';
+import { unzip, type ZipEntry } from './unzip.js';
+
+let h: Harness;
+let f: FinishedCampaign;
+let zip: Buffer;
+let entries: ZipEntry[];
+const ROOT = 'T01_青山镇机关';
+
+beforeAll(async () => {
+  h = await startHarness();
+  f = await finishedCampaign(h);
+  const res = await f.get('T01-liaison', `/api/campaigns/${f.campaign}/units/T01/archive.zip`);
+  expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+  zip = res.rawPayload;
+  entries = await unzip(zip);
+}, 180_000);
+afterAll(async () => {
+  await f?.app.close();
+  await h?.close();
+});
+
+const entry = (name: string) => entries.find((e) => e.name === `${ROOT}/${name}`);
+const text = (name: string) => entry(name)?.data.toString('utf8') ?? '';
+
+async function indexRows(): Promise<string[][]> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(entry('00_卷内目录.xlsx')!.data as unknown as ArrayBuffer);
+  const ws = book.getWorksheet(INDEX_SHEET)!;
+  const rows: string[][] = [];
+  ws.eachRow((row) =>
+    rows.push(
+      (row.values as unknown[])
+        .slice(1)
+        .map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '')),
+    ),
+  );
+  return rows;
+}
+
+describe('a finished unit’s archive', () => {
+  it('holds every uploaded file byte for byte under a readable name, each with its 卷内目录 row', async () => {
+    const names = entries.map((e) => e.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        `${ROOT}/01_学习调研阶段/制定实施方案/活动实施方案_v1.pdf`,
+        `${ROOT}/01_学习调研阶段/制定实施方案/活动实施方案_v2.docx`,
+        `${ROOT}/02_分析检查阶段/撰写分析检查报告/领导班子分析检查报告_v1.pdf`,
+        `${ROOT}/02_分析检查阶段/撰写分析检查报告/领导班子分析检查报告_v2.docx`,
+        `${ROOT}/03_整改落实阶段/形成活动总结报告/活动总结报告_v1.xlsx`,
+      ]),
+    );
+    const byUpload: Record<string, string> = {
+      '实施方案初稿.pdf': '01_学习调研阶段/制定实施方案/活动实施方案_v1.pdf',
+      '实施方案修改稿.docx': '01_学习调研阶段/制定实施方案/活动实施方案_v2.docx',
+      '分析检查报告初稿.pdf': '02_分析检查阶段/撰写分析检查报告/领导班子分析检查报告_v1.pdf',
+      '分析检查报告修改稿.docx': '02_分析检查阶段/撰写分析检查报告/领导班子分析检查报告_v2.docx',
+      '活动总结.xlsx': '03_整改落实阶段/形成活动总结报告/活动总结报告_v1.xlsx',
+    };
+    expect([...f.uploaded.keys()].sort()).toEqual(Object.keys(byUpload).sort());
+    for (const [uploadName, inZip] of Object.entries(byUpload))
+      expect(entry(inZip)?.data.equals(f.uploaded.get(uploadName)!), inZip).toBe(true);
+
+    const rows = await indexRows();
+    expect(rows[0]![0]).toBe('青山镇机关归档测试活动档案 · 卷内目录');
+    expect(rows[1]).toEqual([...INDEX_HEADERS]);
+    const body = rows.slice(2);
+    expect(body.map((r) => r[0])).toEqual(body.map((_r, i) => String(i + 1)));
+    for (const inZip of Object.values(byUpload)) {
+      const row = body.find((r) => r[4] === inZip);
+      expect(row, inZip).toBeDefined();
+      expect(row![1]).toBe('青山镇机关');
+      expect(row![2]).toMatch(/（第 \d 次报送）$/);
+      expect(row![3]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(Number(row![5])).toBe(entry(inZip)!.data.length);
+    }
+    const returned = body.find(
+      (r) => r[4] === '02_分析检查阶段/撰写分析检查报告/领导班子分析检查报告_v1.pdf',
+    )!;
+    expect(returned[6]).toContain('退回修改（马立新');
+    expect(returned[6]).toContain(
+      '征求意见范围不广的不通过；查找突出问题不准的不通过；只征求了机关干部意见，未征求村民代表意见',
+    );
+    expect(
+      body.find((r) => r[4] === '02_分析检查阶段/撰写分析检查报告/领导班子分析检查报告_v2.docx')![6],
+    ).toMatch(/^审查通过（马立新，/);
+    // Every record in the zip is listed, and nothing listed is missing from the zip.
+    for (const r of body) expect(entry(r[4]!), r[4]).toBeDefined();
+  });
+
+  it('has the review record with the 四不通过 items, the timeline, the 督办/通报 and the 补课 rounds', () => {
+    const review = text('90_报送与审查记录.html');
+    expect(review).toContain(
+      '四不通过：征求意见范围不广的不通过；四不通过：查找突出问题不准的不通过；只征求了机关干部意见，未征求村民代表意见',
+    );
+    expect(review).toContain('时间安排不具体，请细化到周');
+    expect(review).toContain('<td>退回修改</td><td>马立新</td>');
+    expect(review).toContain('<td>报送（第 2 次）</td><td>王芳</td>');
+
+    const timeline = text('91_大事记.html');
+    for (const line of [
+      '活动启动',
+      '「撰写分析检查报告」被退回',
+      '开始第 1 轮补课',
+      '全部工作完成，资料归档',
+    ])
+      expect(timeline).toContain(line);
+
+    const esc = text('92_催办督办通报记录.html');
+    expect(esc).toContain('<td>通报（通报）</td>');
+    expect(esc).toContain('<td>指导组督办（督办）</td>');
+    expect(esc.match(/<td>传达上级精神<\/td>/g)).toHaveLength(4);
+    expect(esc).toMatch(/<td>\d{4}-\d{2}-\d{2} \d{2}:\d{2} 马立新<\/td>/);
+    expect(esc).toContain('已报送');
+    expect(esc).not.toContain('未办结');
+
+    const surveys = text('93_满意度测评与补课.html');
+    expect(surveys).toContain('多数不满意，须补课');
+    expect(surveys).toContain('<td class="n">60.0%</td>');
+    expect(surveys).toContain('补课（共 1 轮）');
+    expect(surveys).toContain('补课（第1轮）：重新测评');
+
+    const cover = text('00_封面.html');
+    expect(cover).toContain('青山镇机关归档测试活动档案');
+    expect(cover).toContain('第一指导检查组');
+    expect(cover).toContain('经补课后群众满意');
+    expect(cover).toContain('<th style="width:28%">卷内文件</th><td>5 件</td>');
+  });
+
+  it('is the same bytes when downloaded again, by the unit or its 指导组, with every entry dated by the unit’s last event', async () => {
+    const again = await f.get('G1-m1', `/api/campaigns/${f.campaign}/units/T01/archive.zip`);
+    expect(again.statusCode).toBe(200);
+    expect(again.rawPayload.equals(zip)).toBe(true);
+    const office = await f.get('office', `/api/campaigns/${f.campaign}/units/T01/archive.zip`);
+    expect(office.rawPayload.equals(zip)).toBe(true);
+    expect(new Set(entries.map((e) => e.mtime.getTime())).size).toBe(1);
+    expect(office.headers['content-disposition']).toContain(encodeURIComponent('T01_青山镇机关_档案.zip'));
+  });
+
+  it('is refused (403, no zip) to another unit and to another 指导组', async () => {
+    for (const person of ['T02-liaison', 'T03-head', 'G2-m1']) {
+      const res = await f.get(person, `/api/campaigns/${f.campaign}/units/T01/archive.zip`);
+      expect(res.statusCode, person).toBe(403);
+      expect(res.headers['content-type']).toContain('application/json');
+      expect(res.rawPayload.subarray(0, 2).toString()).not.toBe('PK');
+    }
+    expect(
+      (await f.get('T02-liaison', `/api/campaigns/${f.campaign}/units/T01/archive.zip`)).json<{
+        message: string;
+      }>().message,
+    ).toBe('只能下载档案本单位（T02），无权访问单位「T01」');
+  });
+});
