@@ -199,7 +199,9 @@ export function createDigestActivities(deps: DigestDeps) {
       const data = await reader.report(input.campaignId);
       heartbeat();
       const byGroup = new Map<string, number>();
-      for (const o of data.overdue) byGroup.set(o.group, (byGroup.get(o.group) ?? 0) + 1);
+      // The report lists every item ever overdue; the 简报's counts are of what is overdue now.
+      const open = data.overdue.filter((o) => o.state === '仍逾期');
+      for (const o of open) byGroup.set(o.group, (byGroup.get(o.group) ?? 0) + 1);
       const names = new Map(input.groups.map((g) => [g.id, g.name]));
       const attachment = `${input.campaignId}-进度报表-${input.date}.xlsx`;
       const content = renderOrFail('工作简报', () =>
@@ -210,8 +212,8 @@ export function createDigestActivities(deps: DigestDeps) {
             total: overview.total,
             running: overview.running,
             overdueUnits: overview.overdueUnits,
-            overdueItems: data.overdue.length,
-            stages: overview.byStage.map((b) => ({ name: stageTitle(b.value, data.units.find((u) => u.status?.stage === b.value)?.status), count: b.count })),
+            overdueItems: open.length,
+            stages: overview.byStage.map((b) => ({ name: data.stageTitles[b.value] ?? stageTitle(b.value), count: b.count })),
             groups: [...byGroup].sort((a, b) => b[1] - a[1]).map(([id, count]) => ({ name: names.get(id) ?? id, count })),
             remedial: overview.byRemedialRound.reduce((s, b) => s + b.count, 0),
             attachment,

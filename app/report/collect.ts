@@ -1,18 +1,21 @@
 /**
- * The data behind the office's Excel report: every unit of a campaign found by visibility, then
- * each asked for its status (bounded concurrency). A report is read once a day, so one query per
- * unit is affordable here, unlike on the dashboards.
+ * The data behind the office's Excel report (and the 简报): every unit of a campaign found by
+ * visibility, then each unit's record (status, result, and the history of what it sent and was
+ * sent), read with bounded concurrency. Only small rows are kept per unit, so a 10,000-unit
+ * campaign does not hold 10,000 statuses at once.
+ *
+ * The 督办记录 and 逾期事项 sheets list everything that ever happened, not only what is open: a
+ * completed unit has no open escalation and no overdue item, yet its history is what the 总结 needs.
  */
 import type { Client } from '@temporalio/client';
 import { mapLimit } from '../../client/commands/campaign/concurrency.js';
-import { overdueItemsOf, type OverdueItem } from '../../client/commands/campaign/overdue.js';
-import { unitStatus } from '../../client/commands/campaign/unit-ops.js';
 import { listUnits, type UnitFilter, type UnitRow } from '../../client/commands/campaign/visibility.js';
 import type {
-  EscalationView,
+  CampaignPhase,
   SurveyRecord,
   UnitCampaignStatus,
 } from '../../workflows/unit-campaign/messages.js';
+import { readUnitRecord, type EscalationRecord, type UnitRecord } from '../archive/unit-record.js';
 
 export type Rag = 'red' | 'amber' | 'green';
 export const RAG_LABELS: Record<Rag, string> = { red: '红', amber: '黄', green: '绿' };
@@ -34,56 +37,154 @@ export function ragOf(s: UnitCampaignStatus): Rag {
   return 'green';
 }
 
+/** What the report prints about one unit. */
+export interface UnitSummary {
+  unitName: string;
+  stage: string;
+  stageTitle: string;
+  rag: Rag;
+  done: number;
+  total: number;
+  overdueCount: number;
+  remedialRound: number;
+  phase: CampaignPhase;
+}
+
 export interface ReportUnit {
   row: UnitRow;
-  status?: UnitCampaignStatus;
+  summary?: UnitSummary;
   error?: string;
 }
+
+/** An item that was overdue at some point: still overdue, finished late, or escalated. */
+export interface OverdueRecord {
+  unitId: string;
+  unitName: string;
+  group: string;
+  taskId: string;
+  title: string;
+  stageId: string;
+  dueAt: string;
+  /** Hours past the deadline: until now while open, until completion once done. */
+  hoursLate: number;
+  /** Highest rung ever sent for it (0 when none was). */
+  escalationLevel: number;
+  escalationLabel?: string;
+  state: '仍逾期' | '逾期后完成' | '逾期后报送' | '延期后完成' | '已免除' | '已延期' | '已撤销';
+  completedAt?: string;
+}
+
+export type EscalationRow = EscalationRecord & { unitId: string; unitName: string; group: string };
 
 export interface ReportData {
   campaignId: string;
   generatedAt: string;
   units: ReportUnit[];
-  overdue: OverdueItem[];
-  escalations: (EscalationView & { unitId: string; unitName: string; group: string; taskTitle: string })[];
+  overdue: OverdueRecord[];
+  escalations: EscalationRow[];
   surveys: (SurveyRecord & { unitId: string; unitName: string; group: string })[];
+  /** Stage id → title, from the plans the units run. */
+  stageTitles: Record<string, string>;
+  /** The earliest unit start (ISO date or instant), for numbering the 简报. */
+  campaignStart?: string;
+}
+
+export type RecordSource = (campaignId: string, unitId: string) => Promise<UnitRecord>;
+
+export function summaryOf(s: UnitCampaignStatus): UnitSummary {
+  return {
+    unitName: s.unitName,
+    stage: s.stage,
+    stageTitle:
+      s.stage === 'done'
+        ? '已完成'
+        : s.stage === 'cancelled'
+          ? '已撤销'
+          : (s.stages.find((x) => x.stageId === s.stage)?.title ?? s.stage),
+    rag: ragOf(s),
+    done: s.tasks.filter((t) => t.status === 'done' || t.status === 'waived').length,
+    total: s.tasks.length,
+    overdueCount: s.overdueCount,
+    remedialRound: s.remedialRound,
+    phase: s.phase,
+  };
+}
+
+export function overdueRecordsOf(r: UnitRecord, group: string, now: number): OverdueRecord[] {
+  const s = r.status;
+  const out: OverdueRecord[] = [];
+  for (const t of s.tasks) {
+    const sent = r.escalations.filter((e) => e.taskId === t.taskId);
+    if (!t.overdue && !t.late && sent.length === 0) continue;
+    const top = [...sent].sort((a, b) => b.level - a.level)[0];
+    const end = t.overdue ? now : Date.parse(t.completedAt ?? r.asOf);
+    let state: OverdueRecord['state'];
+    if (t.overdue) state = '仍逾期';
+    else if (t.status === 'waived') state = '已免除';
+    else if (t.status === 'done') state = t.late ? '逾期后完成' : '延期后完成';
+    else if (t.status === 'submitted') state = '逾期后报送';
+    else if (s.phase === 'cancelled') state = '已撤销';
+    else state = '已延期';
+    out.push({
+      unitId: s.unitId,
+      unitName: s.unitName,
+      group,
+      taskId: t.taskId,
+      title: t.title,
+      stageId: t.stageId,
+      dueAt: t.dueAt,
+      hoursLate: Math.max(0, Math.floor((end - Date.parse(t.dueAt)) / 3_600_000)),
+      escalationLevel: Math.max(top?.level ?? 0, t.escalationLevel),
+      ...(top ? { escalationLabel: top.label } : {}),
+      state,
+      ...(t.completedAt ? { completedAt: t.completedAt } : {}),
+    });
+  }
+  return out;
 }
 
 export async function collectReport(
   client: Client,
   filter: UnitFilter,
   now: () => number = Date.now,
+  source: RecordSource = (c, u) => readUnitRecord(client, c, u),
 ): Promise<ReportData> {
   const rows = await listUnits(client, filter);
-  const units = await mapLimit(rows, 16, async (row): Promise<ReportUnit> => {
-    try {
-      return { row, status: await unitStatus(client, filter.campaignId, row.unitId) };
-    } catch (e) {
-      return { row, error: (e as Error).message };
-    }
-  });
   const at = now();
   const overdue: ReportData['overdue'] = [];
   const escalations: ReportData['escalations'] = [];
   const surveys: ReportData['surveys'] = [];
-  for (const u of units) {
-    const s = u.status;
-    if (!s) continue;
-    overdue.push(...overdueItemsOf(s, { group: u.row.group, unitType: u.row.unitType }, at));
-    const titles = new Map(s.tasks.map((t) => [t.taskId, t.title]));
-    for (const e of s.openEscalations)
-      escalations.push({
-        ...e,
-        unitId: s.unitId,
-        unitName: s.unitName,
-        group: u.row.group,
-        taskTitle: titles.get(e.taskId) ?? e.taskId,
-      });
-    for (const r of s.surveys)
-      surveys.push({ ...r, unitId: s.unitId, unitName: s.unitName, group: u.row.group });
-  }
-  overdue.sort((a, b) => b.hoursLate - a.hoursLate || a.unitId.localeCompare(b.unitId));
-  escalations.sort((a, b) => b.level - a.level || a.firedAt.localeCompare(b.firedAt));
+  const stageTitles: Record<string, string> = {};
+  let campaignStart: string | undefined;
+  const units = await mapLimit(rows, 16, async (row): Promise<ReportUnit> => {
+    let r: UnitRecord;
+    try {
+      r = await source(filter.campaignId, row.unitId);
+    } catch (e) {
+      return { row, error: (e as Error).message };
+    }
+    const s = r.status;
+    for (const st of s.stages) stageTitles[st.stageId] ??= st.title;
+    const start = r.result?.startedAt ?? r.input.start;
+    if (campaignStart === undefined || Date.parse(start) < Date.parse(campaignStart)) campaignStart = start;
+    overdue.push(...overdueRecordsOf(r, row.group, at));
+    for (const e of r.escalations)
+      escalations.push({ ...e, unitId: s.unitId, unitName: s.unitName, group: row.group });
+    for (const x of s.surveys)
+      surveys.push({ ...x, unitId: s.unitId, unitName: s.unitName, group: row.group });
+    return { row, summary: summaryOf(s) };
+  });
+  overdue.sort(
+    (a, b) =>
+      Number(b.state === '仍逾期') - Number(a.state === '仍逾期') ||
+      b.hoursLate - a.hoursLate ||
+      a.unitId.localeCompare(b.unitId) ||
+      a.taskId.localeCompare(b.taskId),
+  );
+  escalations.sort(
+    (a, b) => b.level - a.level || a.firstAt.localeCompare(b.firstAt) || a.unitId.localeCompare(b.unitId),
+  );
+  surveys.sort((a, b) => a.unitId.localeCompare(b.unitId) || a.round - b.round);
   return {
     campaignId: filter.campaignId,
     generatedAt: new Date(at).toISOString(),
@@ -91,5 +192,7 @@ export async function collectReport(
     overdue,
     escalations,
     surveys,
+    stageTitles,
+    ...(campaignStart ? { campaignStart } : {}),
   };
 }

@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { UNIT_TYPES, type UnitType } from '../../domain/unit-types.js';
 import type { CampaignPhase, UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
 import { formatLateness } from '../../client/commands/campaign/overdue.js';
-import { RAG_LABELS, ragOf, type Rag, type ReportData } from './collect.js';
+import { RAG_LABELS, type Rag, type ReportData } from './collect.js';
 
 export const SHEET_NAMES = {
   units: '各单位进度',
@@ -72,23 +72,22 @@ export function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
     { header: '备注', width: 40 },
   ]);
   for (const u of data.units) {
-    const s = u.status;
-    const rag = s ? ragOf(s) : undefined;
+    const s = u.summary;
     const row = units.addRow([
       u.row.unitId,
-      s?.unitName ?? '',
+      s?.unitName ?? u.row.unitName ?? '',
       unitTypeLabel(u.row.unitType),
       u.row.group,
-      stageTitle(s?.stage ?? u.row.stage, s),
-      rag ? RAG_LABELS[rag] : '',
-      s ? s.tasks.filter((t) => t.status === 'done' || t.status === 'waived').length : '',
-      s ? s.tasks.length : '',
+      s ? s.stageTitle : stageTitle(u.row.stage),
+      s ? RAG_LABELS[s.rag] : '',
+      s ? s.done : '',
+      s ? s.total : '',
       s ? s.overdueCount : u.row.overdueCount,
       s ? s.remedialRound : u.row.remedialRound,
       s ? PHASE_LABELS[s.phase] : '',
       u.error ? `无法读取状态：${u.error}` : '',
     ]);
-    if (rag) row.getCell(6).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: RAG_FILLS[rag] } };
+    if (s) row.getCell(6).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: RAG_FILLS[s.rag] } };
   }
 
   const overdue = addSheet(book, SHEET_NAMES.overdue, [
@@ -100,6 +99,8 @@ export function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
     { header: '逾期', width: 14 },
     { header: '督办级别', width: 10 },
     { header: '督办方式', width: 14 },
+    { header: '现状', width: 12 },
+    { header: '完成时间', width: 18 },
   ]);
   for (const o of data.overdue) {
     overdue.addRow([
@@ -111,6 +112,8 @@ export function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
       formatLateness(o.hoursLate),
       o.escalationLevel,
       o.escalationLabel ?? '',
+      o.state,
+      beijing(o.completedAt),
     ]);
   }
 
@@ -124,6 +127,11 @@ export function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
     { header: '发出时间', width: 18 },
     { header: '重复次数', width: 10 },
     { header: '已确认', width: 8 },
+    { header: '确认时间', width: 18 },
+    { header: '确认人', width: 10 },
+    { header: '送达对象', width: 40 },
+    { header: '办结情况', width: 10 },
+    { header: '办结时间', width: 18 },
   ]);
   for (const e of data.escalations) {
     esc.addRow([
@@ -133,9 +141,14 @@ export function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
       e.taskTitle,
       e.level,
       e.label,
-      beijing(e.firedAt),
+      beijing(e.firstAt),
       e.repeats,
-      e.acknowledged ? '是' : '否',
+      e.acknowledgedAt ? '是' : '否',
+      beijing(e.acknowledgedAt),
+      e.acknowledgedBy ?? '',
+      e.to,
+      e.resolution ?? '未办结',
+      beijing(e.resolvedAt),
     ]);
   }
 

@@ -7,6 +7,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INDEX_HEADERS, INDEX_SHEET } from '../../../app/archive/index-xlsx.js';
+import { SHEET_NAMES } from '../../../app/report/xlsx.js';
 import { startHarness, type Harness } from '../cli/harness.js';
 import { finishedCampaign, type FinishedCampaign } from './finished-unit.js';
 import { unzip, type ZipEntry } from './unzip.js';
@@ -159,5 +160,48 @@ describe('a finished unit’s archive', () => {
         message: string;
       }>().message,
     ).toBe('只能下载档案本单位（T02），无权访问单位「T01」');
+  });
+});
+
+describe('the Excel report once the unit has finished', () => {
+  async function sheetRows(name: string): Promise<string[][]> {
+    const res = await f.get('office', `/api/campaigns/${f.campaign}/report.xlsx`);
+    expect(res.statusCode).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const rows: string[][] = [];
+    book
+      .getWorksheet(name)!
+      .eachRow((row) =>
+        rows.push(
+          (row.values as unknown[])
+            .slice(1)
+            .map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '')),
+        ),
+      );
+    return rows;
+  }
+
+  it('still lists every 催办, 督办 and 通报 the finished unit was sent, with who acknowledged and how it ended', async () => {
+    const rows = (await sheetRows(SHEET_NAMES.escalations)).filter((r) => r[0] === 'T01');
+    expect(rows.map((r) => [r[3], r[4], r[5], r[8], r[10], r[12]]).sort()).toEqual([
+      ['传达上级精神', '1', '催办', '否', '', '已报送'],
+      ['传达上级精神', '2', '督促', '否', '', '已报送'],
+      ['传达上级精神', '3', '指导组督办', '是', '马立新', '已报送'],
+      ['传达上级精神', '4', '通报', '否', '', '已报送'],
+    ]);
+    expect(rows.find((r) => r[4] === '4')![11]).toContain('活动办（孙主任）');
+    // The units still running appear too, their 通报 not yet 办结.
+    expect(
+      (await sheetRows(SHEET_NAMES.escalations)).some(
+        (r) => r[0] === 'T02' && r[4] === '4' && r[12] === '未办结',
+      ),
+    ).toBe(true);
+  });
+
+  it('still lists the item that was overdue, as done late', async () => {
+    const rows = (await sheetRows(SHEET_NAMES.overdue)).filter((r) => r[0] === 'T01');
+    expect(rows.map((r) => [r[3], r[6], r[7], r[8]])).toEqual([['传达上级精神', '4', '通报', '逾期后完成']]);
+    expect(rows[0]![9]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
   });
 });

@@ -205,7 +205,7 @@ describe('campaign report', () => {
     expect(rows.get('T03')!.getCell(6).value).toBe('红');
 
     const overdue = book.getWorksheet(SHEET_NAMES.overdue)!;
-    expect(overdue.getRow(1).values).toEqual([undefined, '单位编号', '单位名称', '指导组', '事项', '截止时间', '逾期', '督办级别', '督办方式']);
+    expect(overdue.getRow(1).values).toEqual([undefined, '单位编号', '单位名称', '指导组', '事项', '截止时间', '逾期', '督办级别', '督办方式', '现状', '完成时间']);
     const overdueRows: ExcelJS.Row[] = [];
     overdue.eachRow((row, n) => {
       if (n > 1) overdueRows.push(row);
@@ -217,13 +217,16 @@ describe('campaign report', () => {
       expect(row.getCell(2).value).toBe(s.unitName);
       expect(row.getCell(4).value).toBe('传达上级精神');
       expect(row.getCell(5).text).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
-      expect(row.getCell(7).value).toBe(t.escalationLevel);
+      // The highest rung ever sent for the item: a resume re-arms the ladder (current level 0) but keeps what was sent.
+      expect(Number(row.getCell(7).value)).toBeGreaterThanOrEqual(t.escalationLevel);
+      expect(Number(row.getCell(7).value)).toBeGreaterThan(0);
+      expect(row.getCell(9).value).toBe('仍逾期');
     }
     expect(overdueRows.find((r) => r.getCell(1).value === 'T03')!.getCell(7).value).toBeGreaterThanOrEqual(3);
     expect(overdueRows.find((r) => r.getCell(1).value === 'T03')!.getCell(8).value).toBe('指导组督办');
 
     const esc = book.getWorksheet(SHEET_NAMES.escalations)!;
-    expect(esc.getRow(1).values).toEqual([undefined, '单位编号', '单位名称', '指导组', '事项', '级别', '督办方式', '发出时间', '重复次数', '已确认']);
+    expect(esc.getRow(1).values).toEqual([undefined, '单位编号', '单位名称', '指导组', '事项', '级别', '督办方式', '发出时间', '重复次数', '已确认', '确认时间', '确认人', '送达对象', '办结情况', '办结时间']);
     const t03esc = (await unitStatus(h.client, campaign, 'T03')).openEscalations;
     expect(t03esc.length).toBeGreaterThan(0);
     const escRows: unknown[][] = [];

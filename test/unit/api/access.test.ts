@@ -50,16 +50,16 @@ describe('role and unit checks', () => {
     }
   };
 
-  it('a unit reaches only itself, and only to view, submit and upload', () => {
+  it('a unit reaches only itself, and only to view, submit, upload and download its archive', () => {
     for (const action of API_ACTIONS) {
-      expect(allowed('A-head', action, 'A'), action).toBe(['view', 'submit', 'upload'].includes(action));
+      expect(allowed('A-head', action, 'A'), action).toBe(['view', 'submit', 'upload', 'archive'].includes(action));
       expect(allowed('A-head', action, 'B'), action).toBe(false);
     }
   });
 
-  it('a 指导组 member reaches its own units for review, acknowledge, extend, gap items, survey and viewing', () => {
+  it('a 指导组 member reaches its own units for review, acknowledge, extend, gap items, survey, viewing and archives', () => {
     const groupActions = API_ACTIONS.filter((a) => ROLE_MATRIX[a].includes('group'));
-    expect(groupActions).toEqual(['view', 'review', 'acknowledge', 'extend', 'addGap', 'survey', 'dashboard']);
+    expect(groupActions).toEqual(['view', 'review', 'acknowledge', 'extend', 'addGap', 'survey', 'dashboard', 'archive']);
     for (const action of API_ACTIONS) {
       expect(allowed('G1-m2', action, 'B'), action).toBe(groupActions.includes(action));
       expect(allowed('G1-m2', action, 'C'), action).toBe(false);

@@ -75,7 +75,7 @@ function fixedReader() {
   const reader: DigestReader = {
     overdue: () => ((reads.overdue += 1), Promise.resolve(overdue)),
     overview: () => ((reads.overview += 1), Promise.resolve(OVERVIEW)),
-    report: (): Promise<ReportData> => ((reads.report += 1), Promise.resolve({ campaignId: CAMPAIGN, generatedAt: '2009-12-09T01:00:00Z', units: [], overdue, escalations: [], surveys: [] })),
+    report: (): Promise<ReportData> => ((reads.report += 1), Promise.resolve({ campaignId: CAMPAIGN, generatedAt: '2009-12-09T01:00:00Z', units: [], overdue: overdue.map((o) => ({ ...o, state: '仍逾期' as const })), escalations: [], surveys: [], stageTitles: {} })),
   };
   return { reader, reads };
 }
