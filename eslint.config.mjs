@@ -39,6 +39,24 @@ export default tseslint.config(
               allowTypeImports: true,
               message: 'Workflows import activity types only (import type …).',
             },
+            { group: ['**/client/**', '**/app/**'], message: 'Workflow code sits below the clients and the service layer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Layers point one way: the command line sits on top; nothing below it imports from it.
+    files: ['app/**/*.ts', 'activities/**/*.ts', 'client/api/**/*.ts', 'client/report/**/*.ts', 'domain/**/*.ts', 'worker/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/client/commands/**', '**/commands/**'],
+              message: 'client/commands is the command line; campaign operations live in app/ (the service layer).',
+            },
           ],
         },
       ],

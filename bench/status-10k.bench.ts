@@ -14,8 +14,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
-import { launchCampaign } from '../client/commands/campaign/launch.js';
-import { campaignOverview, listUnits } from '../client/commands/campaign/visibility.js';
+import { launchCampaign } from '../app/launch.js';
+import { campaignOverview, listUnits } from '../app/visibility.js';
 import { startDevServer } from '../toolchain/dev-server.js';
 import { createCampaignWorker } from '../worker/create-worker.js';
 

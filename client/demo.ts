@@ -10,7 +10,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { issueTokens, type IssuedToken, type TokenStoreFile } from './api/tokens.js';
-import { launchCampaign } from './commands/campaign/launch.js';
+import { launchCampaign } from '../app/launch.js';
 import { buildWeb } from './demo/build-web.js';
 import type { DemoLoginEntry } from './demo/console-server.js';
 import { startDriver, type DemoUnit, type Habit } from './demo/driver.js';

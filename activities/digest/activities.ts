@@ -12,7 +12,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
-import { formatLateness, type OverdueItem } from '../../client/commands/campaign/overdue.js';
+import { formatLateness, type OverdueItem } from '../../app/overdue.js';
 import { beijing, reportBuffer, stageTitle } from '../../app/report/xlsx.js';
 import type { DigestGroup, DigestRecipient } from '../../workflows/digest/messages.js';
 import { notificationIds } from '../../workflows/ids.js';

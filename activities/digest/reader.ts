@@ -3,8 +3,8 @@
  * queries; tests hand in a fixed campaign so the sending can be exercised without a server.
  */
 import type { Client } from '@temporalio/client';
-import { overdueItems, type OverdueItem } from '../../client/commands/campaign/overdue.js';
-import { campaignOverview, type CampaignOverview } from '../../client/commands/campaign/visibility.js';
+import { overdueItems, type OverdueItem } from '../../app/overdue.js';
+import { campaignOverview, type CampaignOverview } from '../../app/visibility.js';
 import { collectReport, type ReportData } from '../../app/report/collect.js';
 
 export interface DigestReader {

@@ -14,7 +14,7 @@ import type {
   UnitCampaignResult,
   UnitCampaignStatus,
 } from '../../workflows/unit-campaign/messages.js';
-import { unitStatus } from '../../client/commands/campaign/unit-ops.js';
+import { unitStatus } from '../unit-operations.js';
 import { readUnitHistory, type UnitHistory } from './history.js';
 
 export interface SubmissionRecord {

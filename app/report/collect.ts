@@ -8,8 +8,8 @@
  * completed unit has no open escalation and no overdue item, yet its history is what the 总结 needs.
  */
 import type { Client } from '@temporalio/client';
-import { mapLimit } from '../../client/commands/campaign/concurrency.js';
-import { listUnits, type UnitFilter, type UnitRow } from '../../client/commands/campaign/visibility.js';
+import { mapLimit } from '../concurrency.js';
+import { listUnits, type UnitFilter, type UnitRow } from '../visibility.js';
 import type {
   CampaignPhase,
   SurveyRecord,

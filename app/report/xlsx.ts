@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import { UNIT_TYPES, type UnitType } from '../../domain/unit-types.js';
 import type { CampaignPhase, UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
-import { formatLateness } from '../../client/commands/campaign/overdue.js';
+import { formatLateness } from '../overdue.js';
 import { RAG_LABELS, type Rag, type ReportData } from './collect.js';
 
 export const SHEET_NAMES = {

@@ -3,7 +3,7 @@
  * then the unit (a unit reaches only itself, a 指导组 member only its group's units). The workflow
  * checks the acting person again, so a mistake here cannot let a unit act as its 指导组.
  */
-import { OPERATION_LABELS } from '../commands/campaign/unit-ops.js';
+import { OPERATION_LABELS } from '../../app/unit-operations.js';
 import { ROLE_LABELS, type Principal, type Role, type TokenStore } from './tokens.js';
 
 export const API_ACTIONS = [

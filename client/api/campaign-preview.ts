@@ -14,7 +14,7 @@ import { parseRosterFile, type ParsedRoster } from '../../domain/roster/parse-fi
 import type { RosterUnit } from '../../domain/roster/types.js';
 import { buildSchedule, calendarForPlan } from '../../domain/schedule/index.js';
 import { UNIT_FLAGS, UNIT_TYPES, type UnitFlag, type UnitType } from '../../domain/unit-types.js';
-import { sha256Hex } from '../commands/campaign/launch.js';
+import { sha256Hex } from '../../app/launch.js';
 import type { CampaignPreview, PreviewTask, UnitKindPreview } from './wire/campaign-preview.js';
 
 export interface UploadedFile {

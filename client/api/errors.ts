@@ -3,7 +3,7 @@
  * file paths, gRPC details) leaves the server. Schema errors are translated from Ajv's keywords.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { OperationError } from '../commands/campaign/unit-ops.js';
+import { OperationError } from '../../app/unit-operations.js';
 import { AccessDenied } from './access.js';
 import type { ErrorBody } from './wire/errors.js';
 

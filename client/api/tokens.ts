@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { RosterUnit } from '../../domain/roster/types.js';
-import { groupMemberId, headId, liaisonId, type Office } from '../commands/campaign/people.js';
+import { groupMemberId, headId, liaisonId, type Office } from '../../app/people.js';
 import type { IssuedToken, Principal, Role } from './wire/session.js';
 
 export type { IssuedToken, Principal, Role } from './wire/session.js';

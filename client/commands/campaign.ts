@@ -6,26 +6,25 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
+import { runBatch } from '../../app/batch.js';
+import { triggerDigestNow, upsertDigestSchedule } from '../../app/digest-schedule.js';
+import { launchCampaign } from '../../app/launch.js';
+import { formatLateness, overdueItems } from '../../app/overdue.js';
+import { DEFAULT_OFFICE, liaisonId, loadOfficeFile, type Office } from '../../app/people.js';
+import { collectReport } from '../../app/report/collect.js';
+import { stageTitle, unitTypeLabel, writeReportFile } from '../../app/report/xlsx.js';
+import { OPERATION_LABELS, OperationError, runOperation, unitStatus, type Operation, type OperationRequests } from '../../app/unit-operations.js';
+import { campaignOverview, type UnitFilter } from '../../app/visibility.js';
 import { loadPlanFile } from '../../domain/plan/load-file.js';
 import { parseRosterFile } from '../../domain/roster/parse-file.js';
 import { UNIT_TYPE_IDS } from '../../domain/unit-types.js';
-import { digestScheduleId } from '../../workflows/ids.js';
 import type { UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
 import { TokenStore, issueTokens, writeTokenFiles } from '../api/tokens.js';
 import { UploadConfigError, describeUploadStore, openUploadStore, uploadStoreConfig, type UploadStoreConfig } from '../api/uploads-config.js';
 import { connectClient } from '../connection.js';
-import { collectReport } from '../../app/report/collect.js';
-import { stageTitle, unitTypeLabel, writeReportFile } from '../../app/report/xlsx.js';
-import { runBatch } from './campaign/batch.js';
-import { upsertDigestSchedule } from './campaign/digest-schedule.js';
-import { launchCampaign } from './campaign/launch.js';
-import { formatLateness, overdueItems } from './campaign/overdue.js';
-import { DEFAULT_OFFICE, liaisonId, loadOfficeFile, type Office } from './campaign/people.js';
 import { progressBar } from './campaign/progress.js';
-import { OPERATION_LABELS, OperationError, runOperation, unitStatus, type Operation, type OperationRequests } from './campaign/unit-ops.js';
-import { campaignOverview, type UnitFilter } from './campaign/visibility.js';
 
 export type Print = (line: string) => void;
 export interface CliContext {
@@ -502,10 +501,7 @@ export function registerCampaignCommands(program: Command): void {
     .requiredOption('--campaign <id>', '活动编号')
     .action((o: { campaign: string }) =>
       withClient(async (ctx) => {
-        try {
-          await ctx.client.schedule.getHandle(digestScheduleId(o.campaign)).trigger();
-        } catch (e) {
-          if (!(e instanceof ScheduleNotFoundError)) throw e;
+        if (!(await triggerDigestNow(ctx.client, o.campaign))) {
           console.error(`活动 ${o.campaign} 还没有摘要计划：请先运行 campaign digest schedule --campaign ${o.campaign} …`);
           return 1;
         }

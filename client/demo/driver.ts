@@ -5,7 +5,7 @@
  * alone, so a restarted demo carries on where it was.
  */
 import type { Client } from '@temporalio/client';
-import { runOperation, unitStatus } from '../commands/campaign/unit-ops.js';
+import { runOperation, unitStatus } from '../../app/unit-operations.js';
 import type { TaskView, UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
 
 export type Habit = 'on_time' | 'late' | 'very_late';

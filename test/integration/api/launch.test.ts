@@ -12,7 +12,7 @@ import type { CampaignPreview } from '../../../client/api/campaign-preview.js';
 import { createApiServer } from '../../../client/api/server.js';
 import { TokenStore, issueTokens } from '../../../client/api/tokens.js';
 import { localUploadStore } from '../../../client/api/uploads.js';
-import { loadOfficeFile } from '../../../client/commands/campaign/people.js';
+import { loadOfficeFile } from '../../../app/people.js';
 import { parseRosterFile } from '../../../domain/roster/parse-file.js';
 import { uniqueName } from '../../support/unique.js';
 import { FIXTURES, GROUPS, PLAN, UNITS, eventually, startHarness, type Harness } from '../cli/harness.js';

@@ -12,7 +12,7 @@ import { createApiServer } from '../../../client/api/server.js';
 import { TokenStore, issueTokens } from '../../../client/api/tokens.js';
 import { openUploadStore, uploadStoreConfig } from '../../../client/api/uploads-config.js';
 import { s3UploadStore } from '../../../client/api/uploads-s3.js';
-import { loadOfficeFile } from '../../../client/commands/campaign/people.js';
+import { loadOfficeFile } from '../../../app/people.js';
 import { parseRosterFile } from '../../../domain/roster/parse-file.js';
 import { startMinio, type LocalS3 } from '../../../toolchain/minio.js';
 import { connectToDevServer } from '../../support/dev-server-connection.js';

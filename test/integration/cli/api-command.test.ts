@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueTokens, writeTokenFiles } from '../../../client/api/tokens.js';
-import { loadOfficeFile } from '../../../client/commands/campaign/people.js';
+import { loadOfficeFile } from '../../../app/people.js';
 import { parseRosterFile } from '../../../domain/roster/parse-file.js';
 import { freePort } from '../../../toolchain/ports.js';
 import { uniqueName } from '../../support/unique.js';

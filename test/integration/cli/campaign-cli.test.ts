@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILDERS, runOverdue, runReport, runStart, runStatus, runUpdate, runDigestSchedule, type CliContext, type UpdateOptions } from '../../../client/commands/campaign.js';
 import { localUploadStore } from '../../../client/api/uploads.js';
-import { unitStatus } from '../../../client/commands/campaign/unit-ops.js';
+import { unitStatus } from '../../../app/unit-operations.js';
 import { RAG_LABELS, ragOf } from '../../../app/report/collect.js';
 import { RAG_FILLS, SHEET_NAMES } from '../../../app/report/xlsx.js';
 import { CAMPAIGN_DIGEST_WORKFLOW_TYPE } from '../../../workflows/digest/messages.js';

@@ -6,8 +6,8 @@
 import path from 'node:path';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchCampaign } from '../../../client/commands/campaign/launch.js';
-import { loadOfficeFile } from '../../../client/commands/campaign/people.js';
+import { launchCampaign } from '../../../app/launch.js';
+import { loadOfficeFile } from '../../../app/people.js';
 import type { CampaignDigestResult } from '../../../workflows/digest/messages.js';
 import { digestScheduleId } from '../../../workflows/ids.js';
 import { uniqueName } from '../../support/unique.js';

@@ -5,8 +5,8 @@
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OverdueItem } from '../../../client/commands/campaign/overdue.js';
-import type { CampaignOverview } from '../../../client/commands/campaign/visibility.js';
+import type { OverdueItem } from '../../../app/overdue.js';
+import type { CampaignOverview } from '../../../app/visibility.js';
 import type { ReportData } from '../../../app/report/collect.js';
 import { createDigestActivities } from '../../../activities/digest/activities.js';
 import { notificationIds } from '../../../workflows/ids.js';

@@ -5,7 +5,7 @@
  * SQL visibility only group by ExecutionStatus) get one count per known value, run in parallel.
  */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { UNIT_TYPE_IDS } from '../../../domain/unit-types.js';
+import { UNIT_TYPE_IDS } from '../domain/unit-types.js';
 import {
   CampaignStage,
   OverdueCount,
@@ -13,9 +13,9 @@ import {
   SupervisorGroup,
   UnitId,
   UnitType,
-} from '../../../workflows/search-attributes.js';
-import type { CampaignOverview, CountBucket } from '../../api/wire/overview.js';
-import type { UnitRow } from '../../api/wire/units.js';
+} from '../workflows/search-attributes.js';
+import type { CampaignOverview, CountBucket } from '../client/api/wire/overview.js';
+import type { UnitRow } from '../client/api/wire/units.js';
 import { mapLimit } from './concurrency.js';
 
 export interface UnitFilter {

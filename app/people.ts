@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { RosterUnit } from '../../../domain/roster/types.js';
-import type { CampaignPerson, CampaignUnit, UnitCampaignInput } from '../../../workflows/unit-campaign/messages.js';
+import type { RosterUnit } from '../domain/roster/types.js';
+import type { CampaignPerson, CampaignUnit, UnitCampaignInput } from '../workflows/unit-campaign/messages.js';
 
 export const liaisonId = (unitId: string): string => `${unitId}-liaison`;
 export const headId = (unitId: string): string => `${unitId}-head`;

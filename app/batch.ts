@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { mapLimit } from './concurrency.js';
-import { OperationError, runOperation, type Operation, type OperationRequests } from './unit-ops.js';
+import { OperationError, runOperation, type Operation, type OperationRequests } from './unit-operations.js';
 import { listUnits, type UnitFilter } from './visibility.js';
 
 export interface BatchOutcome {

@@ -3,10 +3,10 @@
  * for their status (bounded concurrency) to name each item, how late it is and its escalation level.
  */
 import type { Client } from '@temporalio/client';
-import type { UnitCampaignStatus } from '../../../workflows/unit-campaign/messages.js';
-import type { OverdueItem, OverdueList } from '../../api/wire/overdue.js';
+import type { UnitCampaignStatus } from '../workflows/unit-campaign/messages.js';
+import type { OverdueItem, OverdueList } from '../client/api/wire/overdue.js';
 import { mapLimit } from './concurrency.js';
-import { unitStatus } from './unit-ops.js';
+import { unitStatus } from './unit-operations.js';
 import { listUnits, type UnitFilter } from './visibility.js';
 
 export type { OverdueItem };

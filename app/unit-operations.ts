@@ -1,11 +1,14 @@
 /**
- * Operations on one unit's workflow, shared by the CLI, the API and the batch tools: each is an
- * Update that the workflow validates and answers with the unit's new status. Failures come back
- * as an OperationError whose message is the workflow's own Chinese text.
+ * Operations on one unit's workflow, shared by the CLI, the API, the batch tools and the digests:
+ * each is an Update that the workflow validates and answers with the unit's new status. Failures
+ * come back as an OperationError whose message is the workflow's own Chinese text.
+ *
+ * `unitStatus` is the one place anything reads a unit's status, so that where it comes from (today
+ * the workflow's status Query) can change in one function.
  */
 import { QueryNotRegisteredError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { unitWorkflowId } from '../../../workflows/ids.js';
+import { unitWorkflowId } from '../workflows/ids.js';
 import {
   acknowledgeEscalationUpdate,
   addAdHocItemUpdate,
@@ -33,7 +36,7 @@ import {
   type SubmitDeliverableRequest,
   type UnitCampaignStatus,
   type WaiveTaskRequest,
-} from '../../../workflows/unit-campaign/messages.js';
+} from '../workflows/unit-campaign/messages.js';
 
 export interface OperationRequests {
   submit: SubmitDeliverableRequest;

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CampaignOverview } from '../commands/campaign/visibility.js';
-import type { ProgressSample } from './wire/progress.js';
+import type { CampaignOverview } from './visibility.js';
+import type { ProgressSample } from '../client/api/wire/progress.js';
 
 export type { ProgressSample };
 

@@ -3,10 +3,10 @@
  * workflow itself skips non-working days and sends the weekly 简报 on the week's first working
  * day, so holidays and 调休 follow the calendar rather than a cron expression.
  */
-import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
-import type { RosterUnit } from '../../../domain/roster/types.js';
-import { CAMPAIGN_DIGEST_WORKFLOW_TYPE, type CampaignDigestInput, type DigestGroup } from '../../../workflows/digest/messages.js';
-import { digestRunWorkflowId, digestScheduleId } from '../../../workflows/ids.js';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client } from '@temporalio/client';
+import type { RosterUnit } from '../domain/roster/types.js';
+import { CAMPAIGN_DIGEST_WORKFLOW_TYPE, type CampaignDigestInput, type DigestGroup } from '../workflows/digest/messages.js';
+import { digestRunWorkflowId, digestScheduleId } from '../workflows/ids.js';
 import type { Office } from './people.js';
 
 export interface DigestScheduleOptions {
@@ -59,5 +59,16 @@ export async function upsertDigestSchedule(client: Client, o: DigestScheduleOpti
     if (!(e instanceof ScheduleAlreadyRunning)) throw e;
     await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec, action }));
     return { scheduleId, created: false };
+  }
+}
+
+/** Runs the campaign's digest once now (the workflow still decides by the calendar what is due); false when it has no schedule. */
+export async function triggerDigestNow(client: Client, campaignId: string): Promise<boolean> {
+  try {
+    await client.schedule.getHandle(digestScheduleId(campaignId)).trigger();
+    return true;
+  } catch (e) {
+    if (e instanceof ScheduleNotFoundError) return false;
+    throw e;
   }
 }

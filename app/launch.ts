@@ -1,19 +1,20 @@
 /**
- * `campaign start`: validate the plan and the roster, then start one workflow per unit. Starting
+ * Launching a campaign (`campaign start`, the console's start): validate the plan and the roster,
+ * then start one workflow per unit. Starting
  * is idempotent because the workflow id is derived from campaign and unit and the server refuses
  * a second start of the same id (including one that already finished).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { formatIssue } from '../../../domain/plan/issue.js';
-import { loadPlanFile } from '../../../domain/plan/load-file.js';
-import type { Plan } from '../../../domain/plan/schema.js';
-import { buildSchedule, missingHolidayYearWarning } from '../../../domain/schedule/index.js';
-import { parseRosterFile } from '../../../domain/roster/parse-file.js';
-import type { RosterError, RosterUnit } from '../../../domain/roster/types.js';
-import { UNIT_TYPES } from '../../../domain/unit-types.js';
-import { unitWorkflowId } from '../../../workflows/ids.js';
+import { formatIssue } from '../domain/plan/issue.js';
+import { loadPlanFile } from '../domain/plan/load-file.js';
+import type { Plan } from '../domain/plan/schema.js';
+import { buildSchedule, missingHolidayYearWarning } from '../domain/schedule/index.js';
+import { parseRosterFile } from '../domain/roster/parse-file.js';
+import type { RosterError, RosterUnit } from '../domain/roster/types.js';
+import { UNIT_TYPES } from '../domain/unit-types.js';
+import { unitWorkflowId } from '../workflows/ids.js';
 import {
   CampaignId,
   CampaignStage,
@@ -22,9 +23,9 @@ import {
   SupervisorGroup,
   UnitId,
   UnitType,
-} from '../../../workflows/search-attributes.js';
-import { UNIT_CAMPAIGN_WORKFLOW_TYPE, type UnitCampaignInput } from '../../../workflows/unit-campaign/messages.js';
-import type { LaunchedCampaign, UnitLaunchOutcome } from '../../api/wire/launch.js';
+} from '../workflows/search-attributes.js';
+import { UNIT_CAMPAIGN_WORKFLOW_TYPE, type UnitCampaignInput } from '../workflows/unit-campaign/messages.js';
+import type { LaunchedCampaign, UnitLaunchOutcome } from '../client/api/wire/launch.js';
 import { mapLimit } from './concurrency.js';
 import { campaignUnitOf, DEFAULT_OFFICE, type Office } from './people.js';
 
