@@ -13,6 +13,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
 import { formatLateness, type OverdueItem } from '../../app/overdue.js';
+import { briefingOf } from '../../app/report/briefing.js';
+import { DOCX_TYPE, briefingDocx } from '../../app/report/briefing-docx.js';
 import { beijing, reportBuffer, stageTitle } from '../../app/report/xlsx.js';
 import type { DigestGroup, DigestRecipient } from '../../workflows/digest/messages.js';
 import { notificationIds } from '../../workflows/ids.js';
@@ -184,7 +186,7 @@ export function createDigestActivities(deps: DigestDeps) {
       return deliverAll(`daily digest ${input.campaignId} ${input.date}`, batch);
     },
 
-    /** The weekly 简报 to each office member with the Excel report attached. Returns emails sent by this call. */
+    /** The weekly 简报 to each office member, as Word document and with the Excel report attached. Returns emails sent by this call. */
     async sendOfficeBriefing(input: OfficeBriefingInput): Promise<number> {
       const to = input.office.filter((m) => m.email);
       if (to.length === 0) return 0;
@@ -204,6 +206,8 @@ export function createDigestActivities(deps: DigestDeps) {
       for (const o of open) byGroup.set(o.group, (byGroup.get(o.group) ?? 0) + 1);
       const names = new Map(input.groups.map((g) => [g.id, g.name]));
       const attachment = `${input.campaignId}-进度报表-${input.date}.xlsx`;
+      const briefing = briefingOf(data, { campaignTitle: input.campaignTitle, officeName: deps.officeName, date: input.date });
+      const briefingFile = `${input.campaignId}-简报第${briefing.issue}期-${input.date}.docx`;
       const content = renderOrFail('工作简报', () =>
         weekly.render(
           {
@@ -217,6 +221,7 @@ export function createDigestActivities(deps: DigestDeps) {
             groups: [...byGroup].sort((a, b) => b[1] - a[1]).map(([id, count]) => ({ name: names.get(id) ?? id, count })),
             remedial: overview.byRemedialRound.reduce((s, b) => s + b.count, 0),
             attachment,
+            briefing: briefingFile,
           },
           deps.officeName,
         ),
@@ -226,7 +231,10 @@ export function createDigestActivities(deps: DigestDeps) {
         event: DIGEST_EVENTS.weekly,
         role: ROLES.weekly,
         ...content,
-        attachments: [{ filename: attachment, content: await reportBuffer(data), contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }],
+        attachments: [
+          { filename: briefingFile, content: await briefingDocx(briefing), contentType: DOCX_TYPE },
+          { filename: attachment, content: await reportBuffer(data), contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+        ],
       };
       return deliverAll(`weekly briefing ${input.campaignId} ${input.date}`, [{ mail, to }]);
     },

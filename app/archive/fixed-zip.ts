@@ -38,11 +38,28 @@ export async function collect(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** Office documents also carry their writing time in docProps/core.xml: set it to `mtime` too. */
+function fixedCoreProperties(xml: string, mtime: Date): string {
+  const at = mtime.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return xml.replace(/(<dcterms:(created|modified)[^>]*>)[^<]*(<\/dcterms:\2>)/g, `$1${at}$3`);
+}
+
 /** The same zip with every entry dated `mtime` (and no other varying metadata). */
-export async function withFixedTimes(zip: Buffer, mtime: Date): Promise<Buffer> {
+export async function withFixedTimes(
+  zip: Buffer,
+  mtime: Date,
+  rewrite: (name: string, data: Buffer) => Buffer = (_n, d) => d,
+): Promise<Buffer> {
   const out = new yazl.ZipFile();
-  for (const e of await entries(zip))
-    out.addBuffer(e.data, e.name, { mtime, mode: 0o100644, forceDosTimestamp: true });
+  for (const e of await entries(zip)) {
+    const data = rewrite(
+      e.name,
+      e.name === 'docProps/core.xml'
+        ? Buffer.from(fixedCoreProperties(e.data.toString('utf8'), mtime))
+        : e.data,
+    );
+    out.addBuffer(data, e.name, { mtime, mode: 0o100644, forceDosTimestamp: true });
+  }
   out.end();
   const pass = new PassThrough();
   out.outputStream.pipe(pass);

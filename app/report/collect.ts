@@ -22,14 +22,18 @@ export const RAG_LABELS: Record<Rag, string> = { red: '红', amber: '黄', green
 
 /**
  * 红: an overdue item has reached the 指导组 (督办, level ≥ 3) or a 补课 has failed for good;
- * 黄: something is overdue, returned, in 补课 or the unit is paused; 绿: on schedule.
+ * 黄: something is overdue, returned, in 补课 (a 补课 task still open) or the unit is paused; 绿: on schedule.
  */
 export function ragOf(s: UnitCampaignStatus): Rag {
   const overdue = s.tasks.filter((t) => t.overdue);
   if (overdue.some((t) => t.escalationLevel >= 3)) return 'red';
+  // In 补课 while a 补课 task is still open (as the console says), not forever after a passed re-survey.
+  const inRemedial = s.tasks.some(
+    (t) => t.origin === 'remedial' && t.status !== 'done' && t.status !== 'waived',
+  );
   if (
     overdue.length > 0 ||
-    s.remedialRound > 0 ||
+    inRemedial ||
     s.phase === 'paused' ||
     s.tasks.some((t) => t.status === 'returned')
   )
@@ -47,6 +51,8 @@ export interface UnitSummary {
   total: number;
   overdueCount: number;
   remedialRound: number;
+  /** A 补课 task is still open. */
+  inRemedial: boolean;
   phase: CampaignPhase;
 }
 
@@ -87,6 +93,8 @@ export interface ReportData {
   stageTitles: Record<string, string>;
   /** The earliest unit start (ISO date or instant), for numbering the 简报. */
   campaignStart?: string;
+  /** 活动名称, as the units were started with it. */
+  campaignTitle?: string;
 }
 
 export type RecordSource = (campaignId: string, unitId: string) => Promise<UnitRecord>;
@@ -106,6 +114,7 @@ export function summaryOf(s: UnitCampaignStatus): UnitSummary {
     total: s.tasks.length,
     overdueCount: s.overdueCount,
     remedialRound: s.remedialRound,
+    inRemedial: s.tasks.some((t) => t.origin === 'remedial' && t.status !== 'done' && t.status !== 'waived'),
     phase: s.phase,
   };
 }
@@ -156,6 +165,7 @@ export async function collectReport(
   const surveys: ReportData['surveys'] = [];
   const stageTitles: Record<string, string> = {};
   let campaignStart: string | undefined;
+  let campaignTitle: string | undefined;
   const units = await mapLimit(rows, 16, async (row): Promise<ReportUnit> => {
     let r: UnitRecord;
     try {
@@ -165,6 +175,7 @@ export async function collectReport(
     }
     const s = r.status;
     for (const st of s.stages) stageTitles[st.stageId] ??= st.title;
+    campaignTitle ??= r.campaignTitle;
     const start = r.result?.startedAt ?? r.input.start;
     if (campaignStart === undefined || Date.parse(start) < Date.parse(campaignStart)) campaignStart = start;
     overdue.push(...overdueRecordsOf(r, row.group, at));

@@ -5,10 +5,15 @@
  */
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DateTime } from 'luxon';
 import { readUnitRecord } from '../../app/archive/unit-record.js';
 import { unitArchiveStream } from '../../app/archive/unit-archive.js';
-import { requireCampaign, requireUnitAccess } from './access.js';
-import { errorSchema, unitParams } from './schemas.js';
+import { briefingOf } from '../../app/report/briefing.js';
+import { DOCX_TYPE, briefingDocx } from '../../app/report/briefing-docx.js';
+import { collectReport } from '../../app/report/collect.js';
+import { requireCampaign, requireRole, requireUnitAccess } from './access.js';
+import { ApiError } from './errors.js';
+import { campaignParams, errorSchema, unitParams } from './schemas.js';
 import type { Principal, TokenStore } from './tokens.js';
 import type { UploadStore } from './uploads.js';
 
@@ -17,6 +22,9 @@ export interface ArchiveRouteOptions {
   store: TokenStore;
   uploads: UploadStore;
   principalOf: (request: FastifyRequest) => Principal;
+  /** The issuing office printed on the 简报's masthead. */
+  officeName: string;
+  now: () => number;
 }
 
 const responses = {
@@ -57,6 +65,46 @@ export function registerArchiveRoutes(app: FastifyInstance, o: ArchiveRouteOptio
       const stream = await unitArchiveStream(record, o.uploads);
       const name = `${record.unitId}_${record.input.unit.name}_档案.zip`;
       return attachment(reply.type('application/zip'), `${record.unitId}-archive.zip`, name).send(stream);
+    },
+  );
+
+  app.get<{ Params: { campaignId: string }; Querystring: { date?: string } }>(
+    '/api/campaigns/:campaignId/briefing.docx',
+    {
+      schema: {
+        summary:
+          '下载 Word 版工作简报（报头、总体进展、红黄绿表与图、本期督办通报、测评情况），数字与 Excel 报表一致',
+        tags: ['汇总'],
+        params: campaignParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { date: { type: 'string', description: '简报日期 YYYY-MM-DD（北京时间），默认今天' } },
+        },
+        produces: [DOCX_TYPE],
+        response: { ...responses, 400: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const p = o.principalOf(request);
+      requireCampaign(p, request.params.campaignId);
+      requireRole(p, 'report');
+      const today = DateTime.fromMillis(o.now(), { zone: 'Asia/Shanghai' }).toISODate()!;
+      const date = request.query.date ?? today;
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !DateTime.fromISO(date).isValid)
+        throw new ApiError(400, `查询参数 date：应为日期 YYYY-MM-DD（如 ${today}），现为「${date}」`);
+      const data = await collectReport(o.client, { campaignId: p.campaignId }, o.now);
+      const b = briefingOf(data, {
+        campaignTitle: data.campaignTitle ?? p.campaignId,
+        officeName: o.officeName,
+        date,
+      });
+      const buf = await briefingDocx(b);
+      return attachment(
+        reply.type(DOCX_TYPE),
+        `briefing-${b.issue}.docx`,
+        `${p.campaignId}-简报第${b.issue}期-${date}.docx`,
+      ).send(buf);
     },
   );
 }

@@ -394,7 +394,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
   });
 
   registerNotifyRoutes(app, { deliveryLog: o.deliveryLog, principalOf, now });
-  registerArchiveRoutes(app, { client, store, uploads: o.uploads, principalOf });
+  registerArchiveRoutes(app, { client, store, uploads: o.uploads, principalOf, officeName: (o.office ?? DEFAULT_OFFICE).name, now });
 
   app.get<{ Params: { campaignId: string } }>(
     '/api/campaigns/:campaignId/report.xlsx',

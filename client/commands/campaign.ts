@@ -24,6 +24,7 @@ import type { UnitCampaignStatus } from '../../workflows/unit-campaign/messages.
 import { TokenStore, issueTokens, writeTokenFiles } from '../api/tokens.js';
 import { UploadConfigError, describeUploadStore, openUploadStore, uploadStoreConfig, type UploadStoreConfig } from '../api/uploads-config.js';
 import { connectClient } from '../connection.js';
+import { writeBriefingFor } from '../../app/report/briefing-docx.js';
 import { progressBar } from './campaign/progress.js';
 
 export type Print = (line: string) => void;
@@ -304,12 +305,17 @@ export const BUILDERS: { [Op in Operation]: RequestBuilder<Op> } = {
 
 // ───────────────────────────── report, tokens ─────────────────────────────
 
-export async function runReport(o: FilterOptions & { xlsx: string; json?: boolean }, ctx: CliContext): Promise<number> {
+export async function runReport(o: FilterOptions & { xlsx?: string; docx?: string; date?: string; office?: string; json?: boolean }, ctx: CliContext): Promise<number> {
+  if (!o.xlsx && !o.docx) throw new UsageError('请用 --xlsx 或 --docx 指定输出文件（可同时指定）');
   const data = await collectReport(ctx.client, filterOf(o));
-  await writeReportFile(data, o.xlsx);
+  if (o.xlsx) await writeReportFile(data, o.xlsx);
+  const issue = o.docx ? await writeBriefingFor(data, o.docx, { officeName: (await officeFrom(o.office)).name, ...(o.date ? { date: o.date } : {}) }) : undefined;
   const failed = data.units.filter((u) => u.error).length;
-  if (o.json) ctx.print(JSON.stringify({ file: o.xlsx, units: data.units.length, overdue: data.overdue.length, escalations: data.escalations.length, surveys: data.surveys.length, failed }, null, 2));
-  else ctx.print(`报表已写入 ${o.xlsx}：${data.units.length} 个单位，逾期事项 ${data.overdue.length} 项，督办 ${data.escalations.length} 条，测评 ${data.surveys.length} 条${failed > 0 ? `；${failed} 个单位无法读取状态（见“备注”列）` : ''}`);
+  if (o.json) ctx.print(JSON.stringify({ file: o.xlsx, docx: o.docx, issue, units: data.units.length, overdue: data.overdue.length, escalations: data.escalations.length, surveys: data.surveys.length, failed }, null, 2));
+  else {
+    if (o.xlsx) ctx.print(`报表已写入 ${o.xlsx}：${data.units.length} 个单位，逾期事项 ${data.overdue.length} 项，督办 ${data.escalations.length} 条，测评 ${data.surveys.length} 条${failed > 0 ? `；${failed} 个单位无法读取状态（见“备注”列）` : ''}`);
+    if (o.docx) ctx.print(`简报第${issue}期（Word）已写入 ${o.docx}`);
+  }
   return 0;
 }
 
@@ -457,10 +463,15 @@ export function registerCampaignCommands(program: Command): void {
   update('adhoc', 'adhoc', '增加督办事项', (c) => c.requiredOption('--title <text>', '事项名称').requiredOption('--due <date>', '截止时间').option('--note <text>', '说明'));
   update('cancel', 'cancel', '撤销（单位或一批单位）', (c) => c.requiredOption('--reason <text>', '撤销理由', collect));
 
-  const report = program.command('report').description('导出 Excel 报表：各单位进度（红黄绿）、逾期事项、督办记录、测评结果');
+  const report = program.command('report').description('导出 Excel 报表（各单位进度红黄绿、逾期事项、督办记录、测评结果）和/或 Word 版工作简报');
   filterOptions(report)
-    .requiredOption('--xlsx <file>', '输出文件')
-    .action((o: FilterOptions & { xlsx: string; json?: boolean }) => withClient((ctx) => runReport({ ...o, xlsx: path.resolve(o.xlsx) }, ctx)));
+    .option('--xlsx <file>', 'Excel 报表输出文件')
+    .option('--docx <file>', 'Word 版工作简报输出文件')
+    .option('--date <date>', '简报日期 YYYY-MM-DD（默认今天）')
+    .option('--office <file>', '活动办（YAML，简报报头署名）')
+    .action((o: FilterOptions & { xlsx?: string; docx?: string; date?: string; office?: string; json?: boolean }) =>
+      withClient((ctx) => runReport({ ...o, ...(o.xlsx ? { xlsx: path.resolve(o.xlsx) } : {}), ...(o.docx ? { docx: path.resolve(o.docx) } : {}) }, ctx)),
+    );
 
   const tokens = program.command('tokens').description('API 令牌');
   tokens

@@ -16,6 +16,7 @@ import { RAG_FILLS, SHEET_NAMES } from '../../../app/report/xlsx.js';
 import { CAMPAIGN_DIGEST_WORKFLOW_TYPE } from '../../../workflows/digest/messages.js';
 import { digestScheduleId, unitWorkflowId } from '../../../workflows/ids.js';
 import { uniqueName } from '../../support/unique.js';
+import { readDocx } from '../../unit/report/docx-xml.js';
 import { FIXTURES, GROUPS, PLAN, UNITS, eventually, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -296,6 +297,22 @@ describe('digests', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(attachment!.content as unknown as ArrayBuffer);
     expect(book.getWorksheet(SHEET_NAMES.units)!.rowCount).toBe(4);
+    // The Word 简报 rides along, and its 红黄绿 table says what the Excel report's 各单位进度 says.
+    const word = weekly.attachments.find((a) => a.filename?.endsWith('.docx'));
+    expect(word?.filename).toMatch(new RegExp(`^${campaign}-简报第\\d+期-\\d{4}-\\d{2}-\\d{2}\\.docx$`));
+    const docx = await readDocx(word!.content);
+    const fromExcel = new Map<string, number[]>();
+    book.getWorksheet(SHEET_NAMES.units)!.eachRow((row, n) => {
+      if (n === 1) return;
+      const counts = fromExcel.get(row.getCell(5).text) ?? [0, 0, 0, 0];
+      counts[['红', '黄', '绿'].indexOf(row.getCell(6).text)]! += 1;
+      counts[3]! += 1;
+      fromExcel.set(row.getCell(5).text, counts);
+    });
+    const byStage = docx.tables[0]!;
+    expect(byStage[0]).toEqual(['阶段', '红', '黄', '绿', '合计']);
+    expect(new Map(byStage.slice(1, -1).map((r) => [r[0]!, r.slice(1).map(Number)]))).toEqual(fromExcel);
+    expect(byStage.at(-1)).toEqual(['合计', ...[0, 1, 2, 3].map((i) => String([...fromExcel.values()].reduce((s, c) => s + c[i]!, 0)))]);
     await h.client.schedule.getHandle(digestScheduleId(campaign)).delete();
   });
 });

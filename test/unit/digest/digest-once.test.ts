@@ -11,6 +11,7 @@ import type { ReportData } from '../../../app/report/collect.js';
 import { createDigestActivities } from '../../../activities/digest/activities.js';
 import { notificationIds } from '../../../workflows/ids.js';
 import type { DigestReader } from '../../../activities/digest/reader.js';
+import { readDocx } from '../report/docx-xml.js';
 import { deliveryKeyFor } from '../../../activities/notify/activities.js';
 import type { DeliveryLog } from '../../../activities/notify/log/delivery-log.js';
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
@@ -219,8 +220,11 @@ describe('the office 简报 goes out once per office member', () => {
     expect(got.map((g) => g.to).sort()).toEqual(['wujun@xuexi.example.gov.cn', 'zhoumin@xuexi.example.gov.cn']);
     for (const g of got) {
       expect(g.subject).toBe('【第三批深入学习实践科学发展观活动】工作简报（2009-12-09）');
-      expect(g.mail.attachments.map((a) => a.filename)).toEqual(['w-a-进度报表-2009-12-09.xlsx']);
-      expect(g.mail.attachments[0]?.content.subarray(0, 2).toString()).toBe('PK');
+      expect(g.mail.attachments.map((a) => a.filename)).toEqual(['w-a-简报第1期-2009-12-09.docx', 'w-a-进度报表-2009-12-09.xlsx']);
+      expect(g.mail.attachments.map((a) => a.content.subarray(0, 2).toString())).toEqual(['PK', 'PK']);
+      const docx = await readDocx(g.mail.attachments[0]!.content);
+      expect(docx.paragraphs.slice(0, 2).map((p) => p.text)).toEqual(['学习实践活动简报', '第1期']);
+      expect(g.mail.text).toContain('本期简报（Word 版，可直接印发）见附件《w-a-简报第1期-2009-12-09.docx》');
     }
     const key = deliveryKeyFor(notificationIds.officeBriefing('w-a', DATE), 'email', 'office', 'zhoumin@xuexi.example.gov.cn');
     expect(await log.get(key)).toMatchObject({ status: 'sent', event: 'office_weekly_briefing' });
