@@ -1,7 +1,8 @@
 /**
  * Counts over time for the progress chart: Temporal answers only "how many now", so the API keeps
- * samples of the campaign-wide overview in a JSON-lines file per campaign. The file outlives the
- * server (a restart continues the curve) and is trimmed to the newest samples so it stays small.
+ * samples of the campaign-wide overview. Here the embedded default, a JSON-lines file per campaign
+ * that outlives the server (a restart continues the curve) and is trimmed to the newest samples;
+ * progress-history-postgres.ts keeps them in PostgreSQL for several API replicas.
  */
 import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -30,6 +31,16 @@ export function sampleOf(o: CampaignOverview, at: number): ProgressSample {
   };
 }
 
+/** What the API needs of a progress store; both stores pass test/unit/api/support/progress-history-contract.ts. */
+export interface ProgressStore {
+  readonly intervalMs: number;
+  /** Records a sample unless one was taken less than `intervalMs` ago (by any replica); true when it did. */
+  record(campaignId: string, overview: CampaignOverview): Promise<boolean>;
+  /** Oldest first, at most the newest `maxSamples`. */
+  samples(campaignId: string): Promise<ProgressSample[]>;
+  close(): Promise<void>;
+}
+
 interface CampaignState {
   lastAt: number;
   lines: number;
@@ -37,7 +48,7 @@ interface CampaignState {
   queue: Promise<void>;
 }
 
-export class ProgressHistory {
+export class ProgressHistory implements ProgressStore {
   readonly dir: string;
   readonly intervalMs: number;
   readonly maxSamples: number;
@@ -118,5 +129,9 @@ export class ProgressHistory {
     const s = await this.campaign(campaignId);
     await s.queue;
     return (await this.read(campaignId)).slice(-this.maxSamples);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.state.values()].map(async (s) => (await s).queue));
   }
 }

@@ -28,6 +28,7 @@ export const API_ACTIONS = [
   'notifyProblems',
   'resolveNotifyProblem',
   'archive',
+  'manageTokens',
 ] as const;
 export type ApiAction = (typeof API_ACTIONS)[number];
 
@@ -46,6 +47,7 @@ export const ACTION_LABELS: Record<ApiAction, string> = {
   notifyProblems: '查看通知异常',
   resolveNotifyProblem: '标记通知异常已处理',
   archive: '下载档案',
+  manageTokens: '管理登录令牌',
 };
 
 /** The role matrix (docs/api.md prints it). */
@@ -72,6 +74,7 @@ export const ROLE_MATRIX: Record<ApiAction, readonly Role[]> = {
   resolveNotifyProblem: ['office'],
   // Scoped by requireUnitAccess: a 指导组 reaches its own units, a unit only itself.
   archive: ['office', 'group', 'unit'],
+  manageTokens: ['office'],
 };
 
 export class AccessDenied extends Error {

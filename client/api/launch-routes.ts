@@ -16,7 +16,7 @@ import { requireCampaign, requireRole } from './access.js';
 import { PLAN_MAX_BYTES, ROSTER_MAX_BYTES, parseLaunchUpload, type LaunchUpload, type ParsedLaunch } from './campaign-preview.js';
 import { ApiError } from './errors.js';
 import { campaignParams, errorSchema } from './schemas.js';
-import { issueMissingTokens, type Principal, type TokenStore } from './tokens.js';
+import type { Principal, TokenStore } from './tokens.js';
 import type { CampaignPreview } from './wire/campaign-preview.js';
 import type { LaunchSummary } from './wire/launch.js';
 
@@ -184,20 +184,12 @@ export function registerLaunchRoutes(app: FastifyInstance, o: LaunchRouteOptions
           const errs = r.errors.map(parsed.clean);
           throw new ApiError(400, errs.join('；'), errs);
         }
-        // Dashboards and 指导组 reach read these; new units and stages join them from now on.
-        for (const x of r.units) if (x.outcome !== 'refused') rememberUnitGroup(o.store, x.unitId, parsed);
-        for (const s of parsed.plan!.stages) if (!o.store.file.stages.includes(s.id)) o.store.file.stages.push(s.id);
-        // Units already running before this call count too: their people may still lack a login.
+        // Dashboards and 指导组 reach read these; new units and stages join them from now on. Units
+        // already running before this call count too: their people may still lack a login.
         const launched = new Set(r.units.filter((x) => x.outcome !== 'refused').map((x) => x.unitId));
-        const tokens = issueMissingTokens(o.store, parsed.units.filter((x) => launched.has(x.id)));
-        await o.store.save();
+        const unitGroups = Object.fromEntries([...launched].flatMap((u) => (parsed.unitGroups.has(u) ? [[u, parsed.unitGroups.get(u)!]] : [])));
+        const tokens = await o.store.recordLaunch({ unitGroups, stages: parsed.plan!.stages.map((s) => s.id), units: parsed.units.filter((x) => launched.has(x.id)) });
         return { ...r, tokens, rosterErrors: r.rosterErrors.map((e) => ({ ...e, message: parsed.clean(e.message) })) };
       }),
   );
-}
-
-function rememberUnitGroup(store: TokenStore, unitId: string, parsed: ParsedLaunch): void {
-  if (store.file.unitGroups[unitId] !== undefined) return;
-  const group = parsed.unitGroups.get(unitId);
-  if (group) store.file.unitGroups[unitId] = group;
 }

@@ -23,9 +23,13 @@ import { ApiError, errorReply } from './errors.js';
 import { registerArchiveRoutes } from './archive-routes.js';
 import { registerLaunchRoutes } from './launch-routes.js';
 import { registerNotifyRoutes } from './notify-routes.js';
-import { ProgressHistory, type ProgressHistoryOptions } from '../../app/progress-history.js';
+import { OPS_PATHS, registerOpsRoutes, temporalCheck, type ReadinessCheck } from './ops-routes.js';
+import { ProgressHistory, type ProgressHistoryOptions, type ProgressStore } from '../../app/progress-history.js';
 import { BODY_SCHEMAS, OPERATION_PATHS, batchBody, campaignParams, errorSchema, filterQuery, unitParams, type BodyOperation } from './schemas.js';
-import { hashToken, type Principal, type TokenStore } from './tokens.js';
+import { registerTokenRoutes } from './token-routes.js';
+import { REFUSAL_TEXT, hashToken, type Principal, type TokenStore } from './tokens.js';
+import { registerUploadRecordRoutes } from './upload-record-routes.js';
+import type { UploadRecords } from './upload-records.js';
 import { checkFileType, type UploadStore } from './uploads.js';
 import type { CampaignOverview } from './wire/overview.js';
 import type { OverdueList } from './wire/overdue.js';
@@ -64,7 +68,11 @@ export interface ApiServerOptions {
    * Progress history for the chart. `timerMs`: also sample on a timer this often (default the
    * sampling interval; 0 = only when the office reads the overview).
    */
-  progress?: ProgressHistoryOptions & { timerMs?: number };
+  progress?: ProgressHistoryOptions & { timerMs?: number; store?: ProgressStore };
+  /** Who uploaded which file (listed per unit); without it uploads are stored but not recorded. */
+  uploadRecords?: UploadRecords;
+  /** What /readyz checks besides Temporal (e.g. the database). */
+  readiness?: ReadinessCheck[];
   /**
    * The worker's delivery log (same DATABASE_URL / NOTIFY_SQLITE_PATH), for the office's 通知异常
    * list. Without it that route answers 503. The caller opens and closes it.
@@ -72,7 +80,7 @@ export interface ApiServerOptions {
   deliveryLog?: DeliveryLog;
 }
 
-const PUBLIC = new Set(['/openapi.json', '/health']);
+const PUBLIC = new Set<string>(['/openapi.json', '/health', ...OPS_PATHS]);
 
 /** Operations a 指导组 member or the office may run in bulk is office-only (see access.ts). */
 const BATCH_OPERATIONS: BodyOperation[] = ['extend', 'addGap', 'pause', 'resume', 'shift', 'waive', 'adhoc', 'cancel'];
@@ -145,31 +153,41 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
   await app.register(fastifyMultipart, { limits: { fileSize: maxUploadBytes, files: 1, fields: 5, parts: 6 }, throwFileSizeLimit: true });
 
   // After the rate limiter (a route-level onRequest hook) and before any body is read.
-  app.addHook('preParsing', (request, _reply, payload, done) => {
+  app.addHook('preParsing', async (request, _reply, payload) => {
     const url = request.url.split('?')[0] ?? '';
-    if (PUBLIC.has(url)) return done(null, payload);
+    if (PUBLIC.has(url)) return payload;
     const auth = request.headers.authorization;
     const m = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
-    if (!m?.[1]) return done(new ApiError(401, '请提供令牌：请求头 Authorization: Bearer <令牌>'));
-    const p = store.authenticate(m[1]);
-    if (!p) return done(new ApiError(401, '令牌无效或已作废'));
-    request.principal = p;
-    done(null, payload);
+    if (!m?.[1]) {
+      request.refusal = 'no_token';
+      throw new ApiError(401, '请提供令牌：请求头 Authorization: Bearer <令牌>');
+    }
+    // Asked of the store on every request: a token revoked on another replica is refused here too.
+    const checked = await store.check(m[1], new Date(now()));
+    if (!checked.ok) {
+      request.refusal = `${checked.reason}_token`;
+      throw new ApiError(401, REFUSAL_TEXT(checked));
+    }
+    request.principal = checked.principal;
+    return payload;
   });
 
   const responses = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 429: errorSchema };
 
   app.get('/health', { schema: { hide: true } }, (_request, reply) => reply.send({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } }, (_request, reply) => reply.send(app.swagger()));
+  registerOpsRoutes(app, { checks: [temporalCheck(client), ...(o.readiness ?? [])] });
+  registerTokenRoutes(app, { store, principalOf, now });
+  registerUploadRecordRoutes(app, { records: o.uploadRecords, store, principalOf });
 
   app.get('/api/me', { schema: { summary: '当前令牌对应的人员与权限', tags: ['账号'], response: { 401: errorSchema } } }, (request, reply) => {
     const p = principalOf(request);
     // A unit's login always names its unit (tokens.ts issues none without).
-    return reply.send({ ...p, units: p.role === 'unit' ? [p.unitId!] : p.role === 'group' ? Object.entries(store.file.unitGroups).filter(([, g]) => g === p.groupId).map(([u]) => u) : undefined } satisfies Me);
+    return reply.send({ ...p, units: p.role === 'unit' ? [p.unitId!] : p.role === 'group' ? store.unitsOfGroup(p.groupId ?? '') : undefined } satisfies Me);
   });
 
-  const history = new ProgressHistory({ now, ...o.progress });
-  const hints = () => ({ stages: store.file.stages, groups: store.groups() });
+  const history = o.progress?.store ?? new ProgressHistory({ now, ...o.progress });
+  const hints = () => ({ stages: store.stages(), groups: store.groups() });
   /** Only campaign-wide counts make the curve; a 指导组's overview covers its own units. */
   const recordProgress = async (overview: Awaited<ReturnType<typeof campaignOverview>>) => {
     try {
@@ -357,6 +375,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
       const bad = checkFileType(part.filename, bytes.subarray(0, 8));
       if (bad) throw new ApiError(415, `file：${bad}`);
       const stored = await o.uploads.put(bytes);
+      await o.uploadRecords?.record({ campaignId: p.campaignId, unitId: request.params.unitId, ref: stored.ref, filename: part.filename, size: stored.size, uploadedBy: p.personId, uploadedAt: new Date(now()).toISOString() });
       return { ...stored, filename: part.filename };
     },
   );

@@ -21,7 +21,8 @@ import { loadPlanFile } from '../../domain/plan/load-file.js';
 import { parseRosterFile } from '../../domain/roster/parse-file.js';
 import { UNIT_TYPE_IDS } from '../../domain/unit-types.js';
 import type { UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
-import { TokenStore, issueTokens, writeTokenFiles } from '../api/tokens.js';
+import { FileTokenStore } from '../api/token-store-file.js';
+import { issueTokens, writeTokenFiles } from '../api/tokens.js';
 import { UploadConfigError, describeUploadStore, openUploadStore, uploadStoreConfig, type UploadStoreConfig } from '../api/uploads-config.js';
 import { connectClient } from '../connection.js';
 import { writeBriefingFor } from '../../app/report/briefing-docx.js';
@@ -546,7 +547,7 @@ export function registerCampaignCommands(program: Command): void {
       const delivery = await openConfiguredDeliveryLog(process.env);
       const app = await createApiServer({
         temporalClient: c.client,
-        store: await TokenStore.load(o.tokens),
+        store: await FileTokenStore.load(o.tokens),
         uploads: openUploadStore(uploadConfig),
         maxUploadBytes: Number(o.maxUploadMb) * 1024 * 1024,
         logger: true,

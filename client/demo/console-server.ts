@@ -32,7 +32,7 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
 };
 
-const isApi = (url: string) => url.startsWith('/api/') || url === '/openapi.json' || url === '/health';
+const isApi = (url: string) => url.startsWith('/api/') || ['/openapi.json', '/health', '/healthz', '/readyz', '/metrics'].includes(url);
 
 export async function startConsoleServer(options: { api: FastifyInstance; port?: number; demoLogins?: DemoLoginEntry[]; distDir?: string }): Promise<ConsoleServer> {
   const dist = options.distDir ?? webDist;

@@ -15,7 +15,8 @@ import { createSmtpMailer } from '../../activities/notify/mailer.js';
 import { loadTemplates } from '../../activities/notify/templates.js';
 import { repoRoot } from '../../toolchain/paths.js';
 import { createApiServer } from '../api/server.js';
-import { TokenStore, type TokenStoreFile } from '../api/tokens.js';
+import { FileTokenStore } from '../api/token-store-file.js';
+import { type TokenStoreFile } from '../api/tokens.js';
 import { localUploadStore } from '../api/uploads.js';
 import { bundlerOptions, workflowsPath } from '../../worker/create-worker.js';
 import { startConsoleServer, type DemoLoginEntry } from './console-server.js';
@@ -93,7 +94,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
 
     const api = await createApiServer({
       temporalClient: client,
-      store: new TokenStore(o.tokens),
+      store: new FileTokenStore(o.tokens),
       uploads: localUploadStore(path.join(o.dataDir, 'uploads')),
       rateLimitPerMinute: o.rateLimitPerMinute ?? 3000,
       // Campaigns launched from the console: plans land where this worker reads them.

@@ -10,7 +10,8 @@ import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../../client/api/server.js';
-import { TokenStore, issueTokens } from '../../../client/api/tokens.js';
+import { FileTokenStore } from '../../../client/api/token-store-file.js';
+import { issueTokens } from '../../../client/api/tokens.js';
 import { localUploadStore } from '../../../client/api/uploads.js';
 import { launchCampaign } from '../../../app/launch.js';
 import { loadOfficeFile } from '../../../app/people.js';
@@ -38,7 +39,7 @@ beforeAll(async () => {
   const issued = issueTokens(campaign, roster.units, office.office, ['study', 'rectification']);
   tokens = Object.fromEntries(issued.issued.map((t) => [t.personId, t.token]));
   uploadsDir = path.join(h.tmp, 'uploads');
-  app = await createApiServer({ temporalClient: h.client, store: new TokenStore(issued.store), uploads: localUploadStore(uploadsDir), maxUploadBytes: MAX_UPLOAD, rateLimitPerMinute: 1000 });
+  app = await createApiServer({ temporalClient: h.client, store: new FileTokenStore(issued.store), uploads: localUploadStore(uploadsDir), maxUploadBytes: MAX_UPLOAD, rateLimitPerMinute: 1000 });
   // Every unit's workflow is up and has published its stage.
   await eventually(async () => ((await h.client.workflow.count(`CampaignId = '${campaign}' AND CampaignStage = 'study'`)).count === 3 ? true : undefined));
 });
@@ -277,7 +278,7 @@ describe('office', () => {
 
 describe('limits and errors', () => {
   it('rate-limits per token with a Chinese message', async () => {
-    const limited = await createApiServer({ temporalClient: h.client, store: new TokenStore(issueTokens(campaign, [], { name: '活动办', members: [{ id: 'office', name: '活动办' }] }).store), uploads: localUploadStore(uploadsDir), rateLimitPerMinute: 3 });
+    const limited = await createApiServer({ temporalClient: h.client, store: new FileTokenStore(issueTokens(campaign, [], { name: '活动办', members: [{ id: 'office', name: '活动办' }] }).store), uploads: localUploadStore(uploadsDir), rateLimitPerMinute: 3 });
     const codes: number[] = [];
     let last = '';
     for (let i = 0; i < 4; i++) {

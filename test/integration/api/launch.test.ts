@@ -10,7 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignPreview } from '../../../client/api/campaign-preview.js';
 import { createApiServer } from '../../../client/api/server.js';
-import { TokenStore, issueTokens } from '../../../client/api/tokens.js';
+import { FileTokenStore } from '../../../client/api/token-store-file.js';
+import { issueTokens } from '../../../client/api/tokens.js';
 import { localUploadStore } from '../../../client/api/uploads.js';
 import { loadOfficeFile } from '../../../app/people.js';
 import { parseRosterFile } from '../../../domain/roster/parse-file.js';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   planText = await readFile(PLAN, 'utf8');
   app = await createApiServer({
     temporalClient: h.client,
-    store: new TokenStore(issued.store),
+    store: new FileTokenStore(issued.store),
     uploads: localUploadStore(path.join(h.tmp, 'uploads')),
     rateLimitPerMinute: 1000,
     // The worker reads plans from the fixtures folder: the API keeps uploaded plans there too.
@@ -200,7 +201,7 @@ describe('logins for units launched from the console', () => {
     await writeFile(storePath, JSON.stringify(issued.store));
     app2 = await createApiServer({
       temporalClient: h.client,
-      store: await TokenStore.load(storePath),
+      store: await FileTokenStore.load(storePath),
       uploads: localUploadStore(path.join(h.tmp, 'uploads')),
       rateLimitPerMinute: 1000,
       plansDir: FIXTURES,
@@ -241,7 +242,7 @@ describe('logins for units launched from the console', () => {
     // Only hashes are kept, in the store file the server was given, so a restart keeps the logins.
     const saved = await readFile(storePath, 'utf8');
     expect(saved).not.toContain(liaison.token);
-    expect((await TokenStore.load(storePath)).authenticate(liaison.token)).toMatchObject({ unitId: 'T01' });
+    expect(await (await FileTokenStore.load(storePath)).check(liaison.token)).toMatchObject({ ok: true, principal: { unitId: 'T01' } });
 
     const again = (await start2()).json<typeof body>();
     expect(again.tokens).toEqual([]);

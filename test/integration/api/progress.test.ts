@@ -10,7 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProgressHistory, sampleOf, type ProgressSample } from '../../../app/progress-history.js';
 import { createApiServer, type ApiServerOptions } from '../../../client/api/server.js';
-import { TokenStore, issueTokens, type TokenStoreFile } from '../../../client/api/tokens.js';
+import { FileTokenStore } from '../../../client/api/token-store-file.js';
+import { issueTokens, type TokenStoreFile } from '../../../client/api/tokens.js';
 import { localUploadStore } from '../../../client/api/uploads.js';
 import type { CampaignOverview } from '../../../app/visibility.js';
 import { launchCampaign } from '../../../app/launch.js';
@@ -49,7 +50,7 @@ afterAll(async () => {
 async function server(progress: ApiServerOptions['progress']): Promise<FastifyInstance> {
   const app = await createApiServer({
     temporalClient: h.client,
-    store: new TokenStore(structuredClone(storeFile)),
+    store: new FileTokenStore(structuredClone(storeFile)),
     uploads: localUploadStore(path.join(h.tmp, 'uploads')),
     rateLimitPerMinute: 1000,
     now: () => clock,

@@ -9,7 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../../client/api/server.js';
-import { TokenStore, issueTokens } from '../../../client/api/tokens.js';
+import { FileTokenStore } from '../../../client/api/token-store-file.js';
+import { issueTokens } from '../../../client/api/tokens.js';
 import { openUploadStore, uploadStoreConfig } from '../../../client/api/uploads-config.js';
 import { s3UploadStore } from '../../../client/api/uploads-s3.js';
 import { loadOfficeFile } from '../../../app/people.js';
@@ -93,7 +94,7 @@ describe('S3 store specifics', () => {
       const roster = await parseRosterFile(UNITS, { groupsPath: GROUPS, channels: ['email'] });
       const issued = issueTokens(campaign, roster.units, office.office);
       const liaison = issued.issued.find((t) => t.personId === 'T01-liaison')!.token;
-      app = await createApiServer({ temporalClient: conn.client, store: new TokenStore(issued.store), uploads: openUploadStore(config) });
+      app = await createApiServer({ temporalClient: conn.client, store: new FileTokenStore(issued.store), uploads: openUploadStore(config) });
       const address = await app.listen({ host: '127.0.0.1', port: 0 });
 
       const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n学习计划\n'), randomBytes(4096)]);

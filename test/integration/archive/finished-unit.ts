@@ -10,7 +10,8 @@ import { Document, Packer, Paragraph } from 'docx';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { createApiServer } from '../../../client/api/server.js';
-import { TokenStore, issueTokens } from '../../../client/api/tokens.js';
+import { FileTokenStore } from '../../../client/api/token-store-file.js';
+import { issueTokens } from '../../../client/api/tokens.js';
 import { localUploadStore } from '../../../client/api/uploads.js';
 import { launchCampaign } from '../../../app/launch.js';
 import { loadOfficeFile } from '../../../app/people.js';
@@ -60,7 +61,7 @@ export async function finishedCampaign(h: Harness): Promise<FinishedCampaign> {
   const uploadsDir = path.join(h.tmp, `uploads-${campaign}`);
   const app = await createApiServer({
     temporalClient: h.client,
-    store: new TokenStore(issued.store),
+    store: new FileTokenStore(issued.store),
     uploads: localUploadStore(uploadsDir),
     office: office.office,
     rateLimitPerMinute: 10_000,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AccessDenied, API_ACTIONS, ROLE_MATRIX, requireCampaign, requireUnitAccess } from '../../../client/api/access.js';
-import { TokenStore, hashToken, issueTokens } from '../../../client/api/tokens.js';
+import { FileTokenStore } from '../../../client/api/token-store-file.js';
+import { hashToken, issueTokens } from '../../../client/api/tokens.js';
 import type { RosterUnit } from '../../../domain/roster/types.js';
 
 const unit = (id: string, groupId: string): RosterUnit => ({
@@ -16,8 +17,13 @@ const unit = (id: string, groupId: string): RosterUnit => ({
 });
 
 const { store, issued } = issueTokens('c1', [unit('A', 'G1'), unit('B', 'G1'), unit('C', 'G2')], { name: '活动办', members: [{ id: 'office', name: '孙主任' }] }, ['study']);
-const tokens = new TokenStore(store);
-const principal = (personId: string) => tokens.authenticate(issued.find((t) => t.personId === personId)!.token)!;
+const tokens = new FileTokenStore(store);
+const checked = new Map(await Promise.all(issued.map(async (t) => [t.personId, await tokens.check(t.token)] as const)));
+const principal = (personId: string) => {
+  const c = checked.get(personId);
+  if (!c?.ok) throw new Error(`no principal for ${personId}`);
+  return c.principal;
+};
 
 describe('tokens', () => {
   it('issues one token per office member, group member, liaison and head, and stores only hashes', () => {
@@ -31,11 +37,11 @@ describe('tokens', () => {
     expect(store.unitGroups).toEqual({ A: 'G1', B: 'G1', C: 'G2' });
   });
 
-  it('authenticates a token to its person, role and reach; rejects anything else', () => {
+  it('authenticates a token to its person, role and reach; rejects anything else', async () => {
     expect(principal('A-liaison')).toEqual({ role: 'unit', personId: 'A-liaison', name: 'A联络员', campaignId: 'c1', unitId: 'A' });
     expect(principal('G2-m2')).toEqual({ role: 'group', personId: 'G2-m2', name: 'G2成员', campaignId: 'c1', groupId: 'G2' });
-    expect(tokens.authenticate('co_guess')).toBeUndefined();
-    expect(tokens.authenticate(hashToken(issued[0]!.token))).toBeUndefined();
+    expect(await tokens.check('co_guess')).toEqual({ ok: false, reason: 'unknown' });
+    expect(await tokens.check(hashToken(issued[0]!.token))).toEqual({ ok: false, reason: 'unknown' });
   });
 });
 

@@ -6,7 +6,8 @@ import type { Client } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { translateAjv } from '../../../client/api/errors.js';
 import { createApiServer } from '../../../client/api/server.js';
-import { TokenStore, issueTokens } from '../../../client/api/tokens.js';
+import { FileTokenStore } from '../../../client/api/token-store-file.js';
+import { issueTokens } from '../../../client/api/tokens.js';
 import { checkFileType, localUploadStore } from '../../../client/api/uploads.js';
 
 const dirs: string[] = [];
@@ -63,7 +64,7 @@ describe('no internals to clients', () => {
     const failing = { workflow: { count: () => Promise.reject(new Error('boom at /srv/secret/path.ts:12')) } } as unknown as Client;
     const dir = await mkdtemp(path.join(tmpdir(), 'uploads-'));
     dirs.push(dir);
-    const app = await createApiServer({ temporalClient: failing, store: new TokenStore(store), uploads: localUploadStore(dir) });
+    const app = await createApiServer({ temporalClient: failing, store: new FileTokenStore(store), uploads: localUploadStore(dir) });
     const r = await app.inject({ method: 'GET', url: '/api/campaigns/c1/overview', headers: { authorization: `Bearer ${issued[0]!.token}` } });
     expect(r.statusCode).toBe(500);
     expect(r.json()).toEqual({ error: 'internal', message: '服务器内部错误，请稍后再试；如持续出现请联系活动办' });

@@ -8,7 +8,8 @@ import type { DeliveryLog } from '../../../activities/notify/log/delivery-log.js
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
 import { sha256Hex, type DeliveryProblem, type DeliveryProblemList } from '../../../client/api/delivery-problems.js';
 import { createApiServer } from '../../../client/api/server.js';
-import { TokenStore, issueTokens } from '../../../client/api/tokens.js';
+import { FileTokenStore } from '../../../client/api/token-store-file.js';
+import { issueTokens } from '../../../client/api/tokens.js';
 import { localUploadStore } from '../../../client/api/uploads.js';
 import type { RosterUnit } from '../../../domain/roster/types.js';
 
@@ -24,7 +25,7 @@ const unit: RosterUnit = {
   sourceRow: 2,
 };
 const { store, issued } = issueTokens('c1', [unit], { name: '活动办', members: [{ id: 'office', name: '孙主任' }] });
-const tokens = new TokenStore(store);
+const tokens = new FileTokenStore(store);
 const bearer = (personId: string) => ({ authorization: `Bearer ${issued.find((t) => t.personId === personId)!.token}` });
 // Nothing here reaches Temporal.
 const noTemporal = {} as Client;
