@@ -36,7 +36,11 @@ export async function runBatch<Op extends Operation>(
       await runOperation(client, filter.campaignId, u.unitId, op, request(u.unitId));
       return { unitId: u.unitId, ok: true };
     } catch (e) {
-      return { unitId: u.unitId, ok: false, error: e instanceof OperationError ? e.message : (e as Error).message };
+      return {
+        unitId: u.unitId,
+        ok: false,
+        error: e instanceof OperationError ? e.message : (e as Error).message,
+      };
     } finally {
       o.onUnitDone?.();
     }

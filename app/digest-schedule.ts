@@ -5,7 +5,11 @@
  */
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client } from '@temporalio/client';
 import type { RosterUnit } from '../domain/roster/types.js';
-import { CAMPAIGN_DIGEST_WORKFLOW_TYPE, type CampaignDigestInput, type DigestGroup } from '../workflows/digest/messages.js';
+import {
+  CAMPAIGN_DIGEST_WORKFLOW_TYPE,
+  type CampaignDigestInput,
+  type DigestGroup,
+} from '../workflows/digest/messages.js';
 import { digestRunWorkflowId, digestScheduleId } from '../workflows/ids.js';
 import type { Office } from './people.js';
 
@@ -24,7 +28,11 @@ export function digestGroupsOf(units: readonly RosterUnit[]): DigestGroup[] {
   const byId = new Map<string, DigestGroup>();
   for (const u of units) {
     if (byId.has(u.group.id)) continue;
-    byId.set(u.group.id, { id: u.group.id, name: u.group.name, members: u.group.members.filter((m) => m.email).map((m) => ({ name: m.name, email: m.email! })) });
+    byId.set(u.group.id, {
+      id: u.group.id,
+      name: u.group.name,
+      members: u.group.members.filter((m) => m.email).map((m) => ({ name: m.name, email: m.email! })),
+    });
   }
   return [...byId.values()];
 }
@@ -40,9 +48,20 @@ export function digestInput(o: DigestScheduleOptions): CampaignDigestInput {
 }
 
 /** Creates the campaign's schedule, or replaces its action and time when it exists. */
-export async function upsertDigestSchedule(client: Client, o: DigestScheduleOptions): Promise<{ scheduleId: string; created: boolean }> {
+export async function upsertDigestSchedule(
+  client: Client,
+  o: DigestScheduleOptions,
+): Promise<{ scheduleId: string; created: boolean }> {
   const [hh, mm] = (o.at ?? '08:30').split(':').map(Number);
-  if (hh === undefined || mm === undefined || !Number.isInteger(hh) || !Number.isInteger(mm) || hh > 23 || mm > 59) throw new Error(`--at：「${o.at}」不是时间（如 08:30）`);
+  if (
+    hh === undefined ||
+    mm === undefined ||
+    !Number.isInteger(hh) ||
+    !Number.isInteger(mm) ||
+    hh > 23 ||
+    mm > 59
+  )
+    throw new Error(`--at：「${o.at}」不是时间（如 08:30）`);
   const scheduleId = digestScheduleId(o.campaignId);
   const spec = { calendars: [{ hour: hh, minute: mm }], timezone: 'Asia/Shanghai' };
   const action = {
@@ -53,7 +72,12 @@ export async function upsertDigestSchedule(client: Client, o: DigestScheduleOpti
     args: [digestInput(o)],
   };
   try {
-    await client.schedule.create({ scheduleId, spec, action, policies: { overlap: 'SKIP', catchupWindow: '6 hours' } });
+    await client.schedule.create({
+      scheduleId,
+      spec,
+      action,
+      policies: { overlap: 'SKIP', catchupWindow: '6 hours' },
+    });
     return { scheduleId, created: true };
   } catch (e) {
     if (!(e instanceof ScheduleAlreadyRunning)) throw e;

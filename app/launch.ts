@@ -51,8 +51,7 @@ export interface LaunchOptions {
 export type { UnitLaunchOutcome };
 
 export type LaunchResult =
-  | { ok: false; stage: 'input'; errors: string[]; rosterErrors?: RosterError[] }
-  | LaunchedCampaign;
+  { ok: false; stage: 'input'; errors: string[]; rosterErrors?: RosterError[] } | LaunchedCampaign;
 
 const CAMPAIGN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const START = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
@@ -61,7 +60,12 @@ export function sha256Hex(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export function unitInput(plan: Plan, planSha: string, unit: RosterUnit, o: { campaignId: string; start: string; office: Office }): UnitCampaignInput {
+export function unitInput(
+  plan: Plan,
+  planSha: string,
+  unit: RosterUnit,
+  o: { campaignId: string; start: string; office: Office },
+): UnitCampaignInput {
   return {
     campaignId: o.campaignId,
     campaignTitle: plan.title,
@@ -75,8 +79,12 @@ export function unitInput(plan: Plan, planSha: string, unit: RosterUnit, o: { ca
 export async function launchCampaign(client: Client, o: LaunchOptions): Promise<LaunchResult> {
   const t0 = Date.now();
   const errors: string[] = [];
-  if (!CAMPAIGN_ID.test(o.campaignId)) errors.push(`--campaign：「${o.campaignId}」不是有效的活动编号（字母或数字开头，可含字母、数字、点、横线、下划线，最长 64 位）`);
-  if (!START.test(o.start) || Number.isNaN(Date.parse(o.start))) errors.push(`--start：「${o.start}」不是日期（2009-09-15）或带时区的时刻（2009-09-15T09:00:00+08:00）`);
+  if (!CAMPAIGN_ID.test(o.campaignId))
+    errors.push(
+      `--campaign：「${o.campaignId}」不是有效的活动编号（字母或数字开头，可含字母、数字、点、横线、下划线，最长 64 位）`,
+    );
+  if (!START.test(o.start) || Number.isNaN(Date.parse(o.start)))
+    errors.push(`--start：「${o.start}」不是日期（2009-09-15）或带时区的时刻（2009-09-15T09:00:00+08:00）`);
   const loaded = await loadPlanFile(o.planPath);
   if (!loaded.ok) {
     errors.push(...loaded.issues.map((i) => `--plan：${formatIssue(i)}`));
@@ -91,7 +99,8 @@ export async function launchCampaign(client: Client, o: LaunchOptions): Promise<
   });
   if (!roster.usable) {
     errors.push(...roster.errors.map((e) => `名单：${e.message}`));
-    if (!o.skipBadRows && !roster.fatal) errors.push('名单有错误，没有启动任何单位。改正后重新运行，或加 --skip-bad-rows 跳过有错误的行');
+    if (!o.skipBadRows && !roster.fatal)
+      errors.push('名单有错误，没有启动任何单位。改正后重新运行，或加 --skip-bad-rows 跳过有错误的行');
     return { ok: false, stage: 'input', errors, rosterErrors: roster.errors };
   }
   if (errors.length > 0) return { ok: false, stage: 'input', errors };
@@ -128,8 +137,14 @@ export async function launchCampaign(client: Client, o: LaunchOptions): Promise<
       });
       return { unitId: u.id, unitName: u.name, outcome: 'started' };
     } catch (e) {
-      if (e instanceof WorkflowExecutionAlreadyStartedError) return { unitId: u.id, unitName: u.name, outcome: 'already_running' };
-      return { unitId: u.id, unitName: u.name, outcome: 'refused', reason: `启动失败：${(e as Error).message}` };
+      if (e instanceof WorkflowExecutionAlreadyStartedError)
+        return { unitId: u.id, unitName: u.name, outcome: 'already_running' };
+      return {
+        unitId: u.id,
+        unitName: u.name,
+        outcome: 'refused',
+        reason: `启动失败：${(e as Error).message}`,
+      };
     } finally {
       o.onUnitDone?.();
     }
@@ -138,7 +153,8 @@ export async function launchCampaign(client: Client, o: LaunchOptions): Promise<
   const missingYears = new Set<number>();
   for (const type of new Set(roster.units.map((u) => u.type))) {
     if (!plan.unitTypes.includes(type)) continue;
-    for (const y of buildSchedule(plan, { id: 'probe', type, flags: [] }, o.start).missingHolidayYears) missingYears.add(y);
+    for (const y of buildSchedule(plan, { id: 'probe', type, flags: [] }, o.start).missingHolidayYears)
+      missingYears.add(y);
   }
   return {
     ok: true,

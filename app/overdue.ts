@@ -11,7 +11,11 @@ import { listUnits, type UnitFilter } from './visibility.js';
 
 export type { OverdueItem };
 
-export function overdueItemsOf(s: UnitCampaignStatus, meta: { group: string; unitType: string }, now: number): OverdueItem[] {
+export function overdueItemsOf(
+  s: UnitCampaignStatus,
+  meta: { group: string; unitType: string },
+  now: number,
+): OverdueItem[] {
   return s.tasks
     .filter((t) => t.overdue)
     .map((t) => {
@@ -42,7 +46,11 @@ export async function overdueItems(
   const failures: { unitId: string; error: string }[] = [];
   const lists = await mapLimit(units, 16, async (u) => {
     try {
-      return overdueItemsOf(await unitStatus(client, filter.campaignId, u.unitId), { group: u.group, unitType: u.unitType }, now());
+      return overdueItemsOf(
+        await unitStatus(client, filter.campaignId, u.unitId),
+        { group: u.group, unitType: u.unitType },
+        now(),
+      );
     } catch (e) {
       failures.push({ unitId: u.unitId, error: (e as Error).message });
       return [];

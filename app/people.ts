@@ -51,22 +51,40 @@ const OfficeSchema = z.object({
         id: z.string().regex(/^[A-Za-z0-9_.-]+$/, '编号只能用字母、数字、点、横线和下划线'),
         name: z.string().min(1, '请填写姓名'),
         email: z.email('不是有效的邮箱地址').optional(),
-        mobile: z.string().regex(/^1[3-9]\d{9}$/, '不是 11 位大陆手机号').optional(),
+        mobile: z
+          .string()
+          .regex(/^1[3-9]\d{9}$/, '不是 11 位大陆手机号')
+          .optional(),
       }),
     )
     .min(1, '至少要有一名活动办成员'),
 });
 
 /** `--office FILE`: `{ name, members: [{ id, name, email?, mobile? }] }` in YAML or JSON. */
-export async function loadOfficeFile(path: string): Promise<{ ok: true; office: Office } | { ok: false; errors: string[] }> {
+export async function loadOfficeFile(
+  path: string,
+): Promise<{ ok: true; office: Office } | { ok: false; errors: string[] }> {
   let raw: unknown;
   try {
     raw = parseYaml(await readFile(path, 'utf8'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, errors: [code === 'ENOENT' ? `找不到活动办文件「${path}」` : `活动办文件「${path}」无法读取：${(e as Error).message}`] };
+    return {
+      ok: false,
+      errors: [
+        code === 'ENOENT'
+          ? `找不到活动办文件「${path}」`
+          : `活动办文件「${path}」无法读取：${(e as Error).message}`,
+      ],
+    };
   }
   const r = OfficeSchema.safeParse(raw);
-  if (!r.success) return { ok: false, errors: r.error.issues.map((i) => `活动办文件「${path}」字段 ${i.path.join('.') || '(根)'}：${i.message}`) };
+  if (!r.success)
+    return {
+      ok: false,
+      errors: r.error.issues.map(
+        (i) => `活动办文件「${path}」字段 ${i.path.join('.') || '(根)'}：${i.message}`,
+      ),
+    };
   return { ok: true, office: r.data };
 }

@@ -70,7 +70,11 @@ export class ProgressHistory implements ProgressStore {
   private campaign(campaignId: string): Promise<CampaignState> {
     let s = this.state.get(campaignId);
     if (!s) {
-      s = this.read(campaignId).then((samples) => ({ lastAt: samples.length > 0 ? Date.parse(samples.at(-1)!.at) : -Infinity, lines: samples.length, queue: Promise.resolve() }));
+      s = this.read(campaignId).then((samples) => ({
+        lastAt: samples.length > 0 ? Date.parse(samples.at(-1)!.at) : -Infinity,
+        lines: samples.length,
+        queue: Promise.resolve(),
+      }));
       this.state.set(campaignId, s);
     }
     return s;

@@ -6,7 +6,12 @@
  * `unitStatus` is the one place anything reads a unit's status, so that where it comes from (today
  * the workflow's status Query) can change in one function.
  */
-import { QueryNotRegisteredError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  QueryNotRegisteredError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { unitWorkflowId } from '../workflows/ids.js';
 import {
@@ -102,16 +107,24 @@ export class OperationError extends Error {
 
 function translate(e: unknown, campaignId: string, unitId: string): OperationError {
   if (e instanceof OperationError) return e;
-  if (e instanceof WorkflowNotFoundError) return new OperationError('not_found', `活动「${campaignId}」中没有单位「${unitId}」，或该单位的流程已结束`);
+  if (e instanceof WorkflowNotFoundError)
+    return new OperationError(
+      'not_found',
+      `活动「${campaignId}」中没有单位「${unitId}」，或该单位的流程已结束`,
+    );
   if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure) {
     const details = e.cause.details?.[0];
-    const problems = Array.isArray(details) && details.every((d) => typeof d === 'string') ? details : [e.cause.message];
+    const problems =
+      Array.isArray(details) && details.every((d) => typeof d === 'string') ? details : [e.cause.message];
     return new OperationError('invalid', e.cause.message, problems);
   }
-  if (e instanceof QueryNotRegisteredError) return new OperationError('unavailable', '该单位的流程不支持状态查询（可能是旧版本流程）');
+  if (e instanceof QueryNotRegisteredError)
+    return new OperationError('unavailable', '该单位的流程不支持状态查询（可能是旧版本流程）');
   const message = (e as Error).message ?? String(e);
-  if (/not found/i.test(message)) return new OperationError('not_found', `活动「${campaignId}」中没有单位「${unitId}」`);
-  if (/already completed|workflow execution already completed/i.test(message)) return new OperationError('invalid', '本单位活动已结束，不能再修改');
+  if (/not found/i.test(message))
+    return new OperationError('not_found', `活动「${campaignId}」中没有单位「${unitId}」`);
+  if (/already completed|workflow execution already completed/i.test(message))
+    return new OperationError('invalid', '本单位活动已结束，不能再修改');
   // Query rejected while the workflow is starting, worker unavailable, deadline exceeded.
   return new OperationError('unavailable', `暂时无法处理单位「${unitId}」的请求：${message}`);
 }
@@ -133,7 +146,11 @@ export async function runOperation<Op extends Operation>(
   }
 }
 
-export async function unitStatus(client: Client, campaignId: string, unitId: string): Promise<UnitCampaignStatus> {
+export async function unitStatus(
+  client: Client,
+  campaignId: string,
+  unitId: string,
+): Promise<UnitCampaignStatus> {
   const handle = client.workflow.getHandle(unitWorkflowId(campaignId, unitId));
   try {
     return await handle.query(statusQuery);

@@ -85,7 +85,12 @@ export class VisibilityCounter {
     }
   }
 
-  async perValue(query: string, attribute: string, values: readonly string[], literal: (v: string) => string = quote): Promise<CountBucket[]> {
+  async perValue(
+    query: string,
+    attribute: string,
+    values: readonly string[],
+    literal: (v: string) => string = quote,
+  ): Promise<CountBucket[]> {
     const counts = await mapLimit(values, 16, (v) => this.count(`${query} AND ${attribute} = ${literal(v)}`));
     return values.map((value, i) => ({ value, count: counts[i] ?? 0 })).filter((b) => b.count > 0);
   }
@@ -95,7 +100,8 @@ export class VisibilityCounter {
   }
 }
 
-const sortBuckets = (b: CountBucket[]) => b.sort((x, y) => y.count - x.count || x.value.localeCompare(y.value));
+const sortBuckets = (b: CountBucket[]) =>
+  b.sort((x, y) => y.count - x.count || x.value.localeCompare(y.value));
 
 /** The campaign's overview: totals and counts by stage, unit type, 指导组 and 补课 round. */
 export async function campaignOverview(
@@ -113,17 +119,24 @@ export async function campaignOverview(
     v.count(unitQuery({ ...scope, overdue: true })),
     v.count(`${base} AND RemedialRound > 0`),
   ]);
-  const dimension = async (attribute: string, values: readonly string[] | undefined): Promise<CountBucket[]> => {
+  const dimension = async (
+    attribute: string,
+    values: readonly string[] | undefined,
+  ): Promise<CountBucket[]> => {
     const g = await v.grouped(base, attribute);
     if (g) return g;
     if (values !== undefined) return v.perValue(base, attribute, values);
     return aggregateByListing(client, base, attribute);
   };
-  const stageValues = hints.stages ? [...new Set(['starting', ...hints.stages, 'done', 'cancelled'])] : undefined;
+  const stageValues = hints.stages
+    ? [...new Set(['starting', ...hints.stages, 'done', 'cancelled'])]
+    : undefined;
   const [byStage, byUnitType, byGroup] = await Promise.all([
     dimension('CampaignStage', stageValues),
     dimension('UnitType', UNIT_TYPE_IDS),
-    scope.group !== undefined ? Promise.resolve([{ value: scope.group, count: total }]) : dimension('SupervisorGroup', hints.groups),
+    scope.group !== undefined
+      ? Promise.resolve([{ value: scope.group, count: total }])
+      : dimension('SupervisorGroup', hints.groups),
   ]);
   // Rounds are few and small integers: count each until every unit in 补课 is accounted for.
   const byRemedialRound: CountBucket[] = [];

@@ -3,6 +3,7 @@
  * client/commands/<area>.ts; output is Chinese, read commands take --json.
  */
 import { Command } from 'commander';
+import { registerArchiveCommands } from './archive-commands.js';
 import { registerCampaignCommands } from './commands/campaign.js';
 import { registerNotifyCommands } from './commands/notify.js';
 import { registerPlanCommands } from './commands/plan.js';
@@ -16,5 +17,6 @@ registerPlanCommands(program);
 registerRosterCommands(program);
 registerCampaignCommands(program);
 registerNotifyCommands(program);
+registerArchiveCommands(program);
 
 await program.parseAsync(process.argv);

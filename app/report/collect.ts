@@ -157,8 +157,10 @@ export async function collectReport(
   filter: UnitFilter,
   now: () => number = Date.now,
   source: RecordSource = (c, u) => readUnitRecord(client, c, u),
+  /** The units to report on, when the caller has listed them already (default: visibility). */
+  listed?: readonly UnitRow[],
 ): Promise<ReportData> {
-  const rows = await listUnits(client, filter);
+  const rows = listed ?? (await listUnits(client, filter));
   const at = now();
   const overdue: ReportData['overdue'] = [];
   const escalations: ReportData['escalations'] = [];

@@ -6,6 +6,12 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
+import {
+  buildCampaignArchive,
+  campaignArchiveStream,
+  readProgress,
+  type CampaignArchiveProgress,
+} from '../../app/archive/campaign-archive.js';
 import { readUnitRecord } from '../../app/archive/unit-record.js';
 import { unitArchiveStream } from '../../app/archive/unit-archive.js';
 import { briefingOf } from '../../app/report/briefing.js';
@@ -16,6 +22,7 @@ import { ApiError } from './errors.js';
 import { campaignParams, errorSchema, unitParams } from './schemas.js';
 import type { Principal, TokenStore } from './tokens.js';
 import type { UploadStore } from './uploads.js';
+import type { CampaignArchiveProgress as WireProgress } from './wire/archive.js';
 
 export interface ArchiveRouteOptions {
   client: Client;
@@ -105,6 +112,122 @@ export function registerArchiveRoutes(app: FastifyInstance, o: ArchiveRouteOptio
         `briefing-${b.issue}.docx`,
         `${p.campaignId}-简报第${b.issue}期-${date}.docx`,
       ).send(buf);
+    },
+  );
+}
+
+export interface CampaignArchiveRouteOptions {
+  client: Client;
+  uploads: UploadStore;
+  principalOf: (request: FastifyRequest) => Principal;
+  officeName: string;
+  /** Folder of the campaign archives (CAMPAIGN_ARCHIVE_DIR, default .data/archive). */
+  dir: string;
+  campaignId: string;
+  log: (message: string) => void;
+}
+
+/**
+ * The office's campaign archive: POST starts (or resumes) the background build, GET reports its
+ * progress, GET …/archive.zip streams it once built. A build that was running when the server
+ * stopped is resumed when it starts again.
+ */
+export function registerCampaignArchiveRoutes(app: FastifyInstance, o: CampaignArchiveRouteOptions): void {
+  const running = new Map<string, Promise<unknown>>();
+  const stop = new AbortController();
+  const start = (campaignId: string) => {
+    if (running.has(campaignId)) return;
+    const job = buildCampaignArchive({
+      client: o.client,
+      uploads: o.uploads,
+      campaignId,
+      dir: o.dir,
+      officeName: o.officeName,
+      signal: stop.signal,
+    })
+      .then(
+        (p) => o.log(`活动 ${campaignId} 档案：${p.state}，${p.done}/${p.total}`),
+        (e: unknown) => o.log(`活动 ${campaignId} 档案生成失败：${(e as Error).message}`),
+      )
+      .finally(() => running.delete(campaignId));
+    running.set(campaignId, job);
+  };
+  app.addHook('onReady', async () => {
+    if ((await readProgress(o.dir, o.campaignId))?.state === 'running') start(o.campaignId);
+  });
+  app.addHook('onClose', async () => {
+    stop.abort();
+    await Promise.allSettled([...running.values()]);
+  });
+  const guard = (request: FastifyRequest<{ Params: { campaignId: string } }>) => {
+    const p = o.principalOf(request);
+    requireCampaign(p, request.params.campaignId);
+    requireRole(p, 'report');
+    return p;
+  };
+  const progressReply = (p: CampaignArchiveProgress | undefined, campaignId: string): WireProgress =>
+    p ?? { campaignId, state: 'none', total: 0, done: 0, reused: 0, failed: [] };
+
+  app.post<{ Params: { campaignId: string } }>(
+    '/api/campaigns/:campaignId/archive',
+    {
+      schema: {
+        summary: '开始（或继续）在后台生成全活动档案：各单位档案加活动报表；已生成且未变化的单位不再重复生成',
+        tags: ['归档'],
+        params: campaignParams,
+        response: responses,
+      },
+    },
+    async (request, reply) => {
+      const p = guard(request);
+      start(p.campaignId);
+      // The build writes its first progress at once; answer with whatever is there.
+      await new Promise((r) => setTimeout(r, 50));
+      return reply.status(202).send(progressReply(await readProgress(o.dir, p.campaignId), p.campaignId));
+    },
+  );
+  app.get<{ Params: { campaignId: string } }>(
+    '/api/campaigns/:campaignId/archive',
+    {
+      schema: {
+        summary: '全活动档案的生成进度（state: none | running | done | failed）',
+        tags: ['归档'],
+        params: campaignParams,
+        response: responses,
+      },
+    },
+    async (request) => {
+      const p = guard(request);
+      return progressReply(await readProgress(o.dir, p.campaignId), p.campaignId);
+    },
+  );
+  app.get<{ Params: { campaignId: string } }>(
+    '/api/campaigns/:campaignId/archive.zip',
+    {
+      schema: {
+        summary: '下载全活动档案（须先生成完毕）',
+        tags: ['归档'],
+        params: campaignParams,
+        produces: ['application/zip'],
+        response: { ...responses, 409: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const p = guard(request);
+      const progress = await readProgress(o.dir, p.campaignId);
+      if (progress?.state !== 'done') {
+        const why = !progress
+          ? '尚未生成，请先开始生成'
+          : progress.state === 'running'
+            ? `正在生成（${progress.done}/${progress.total}）`
+            : `上次生成未完成：${progress.error ?? ''}，请重新开始生成`;
+        throw new ApiError(409, `全活动档案${why}`);
+      }
+      return attachment(
+        reply.type('application/zip'),
+        `${p.campaignId}-archive.zip`,
+        `${p.campaignId}_活动档案.zip`,
+      ).send(await campaignArchiveStream(o.dir, p.campaignId));
     },
   );
 }

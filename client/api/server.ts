@@ -20,7 +20,7 @@ import { collectReport } from '../../app/report/collect.js';
 import { reportBuffer } from '../../app/report/xlsx.js';
 import { AccessDenied, requireCampaign, requireRole, requireUnitAccess, type ApiAction } from './access.js';
 import { ApiError, errorReply } from './errors.js';
-import { registerArchiveRoutes } from './archive-routes.js';
+import { registerArchiveRoutes, registerCampaignArchiveRoutes } from './archive-routes.js';
 import { registerLaunchRoutes } from './launch-routes.js';
 import { registerNotifyRoutes } from './notify-routes.js';
 import { OPS_PATHS, registerOpsRoutes, temporalCheck, type ReadinessCheck } from './ops-routes.js';
@@ -78,6 +78,8 @@ export interface ApiServerOptions {
    * list. Without it that route answers 503. The caller opens and closes it.
    */
   deliveryLog?: DeliveryLog;
+  /** Folder of the campaign archives; default CAMPAIGN_ARCHIVE_DIR, else .data/archive. */
+  archiveDir?: string;
 }
 
 const PUBLIC = new Set<string>(['/openapi.json', '/health', ...OPS_PATHS]);
@@ -414,6 +416,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
 
   registerNotifyRoutes(app, { deliveryLog: o.deliveryLog, principalOf, now });
   registerArchiveRoutes(app, { client, store, uploads: o.uploads, principalOf, officeName: (o.office ?? DEFAULT_OFFICE).name, now });
+  registerCampaignArchiveRoutes(app, { client, uploads: o.uploads, principalOf, officeName: (o.office ?? DEFAULT_OFFICE).name, dir: o.archiveDir ?? process.env.CAMPAIGN_ARCHIVE_DIR ?? '.data/archive', campaignId: store.campaignId, log: (m) => app.log.info(m) });
 
   app.get<{ Params: { campaignId: string } }>(
     '/api/campaigns/:campaignId/report.xlsx',

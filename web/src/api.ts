@@ -4,6 +4,7 @@
  * nothing of the server is bundled), so a changed field fails `npm run typecheck` on both sides.
  */
 import type { UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
+import type { CampaignArchiveProgress } from '../../client/api/wire/archive.js';
 import type { CampaignPreview } from '../../client/api/wire/campaign-preview.js';
 import type { DeliveryProblem, DeliveryProblemList, DeliveryProblemQuery } from '../../client/api/wire/delivery-problems.js';
 import type { ErrorBody } from '../../client/api/wire/errors.js';
@@ -18,6 +19,7 @@ import type { UnitList, UnitListQuery } from '../../client/api/wire/units.js';
 import type { UploadReply } from '../../client/api/wire/uploads.js';
 
 export type { UnitCampaignStatus, TaskView, EscalationView, SurveyRecord } from '../../workflows/unit-campaign/messages.js';
+export type { CampaignArchiveProgress } from '../../client/api/wire/archive.js';
 export type { CampaignPreview, PreviewTask, UnitKindPreview } from '../../client/api/wire/campaign-preview.js';
 export type { DeliveryProblem, DeliveryProblemList, ProblemResolution, ResolutionKind } from '../../client/api/wire/delivery-problems.js';
 export type { LaunchSummary, UnitLaunchOutcome } from '../../client/api/wire/launch.js';
@@ -128,6 +130,11 @@ export const api = {
   preview: (campaignId: string, f: LaunchFiles) => call<CampaignPreview>('POST', `${c(campaignId)}/preview`, launchForm(f)),
   start: (campaignId: string, f: LaunchFiles) => call<LaunchSummary>('POST', `${c(campaignId)}/start`, launchForm(f)),
   report: (campaignId: string) => call<Blob>('GET', `${c(campaignId)}/report.xlsx`),
+  briefing: (campaignId: string) => call<Blob>('GET', `${c(campaignId)}/briefing.docx`),
+  unitArchive: (campaignId: string, unitId: string) => call<Blob>('GET', `${u(campaignId, unitId)}/archive.zip`),
+  campaignArchive: (campaignId: string) => call<CampaignArchiveProgress>('GET', `${c(campaignId)}/archive`),
+  startCampaignArchive: (campaignId: string) => call<CampaignArchiveProgress>('POST', `${c(campaignId)}/archive`),
+  campaignArchiveZip: (campaignId: string) => call<Blob>('GET', `${c(campaignId)}/archive.zip`),
   notificationProblems: (campaignId: string, o: DeliveryProblemQuery = {}) =>
     call<DeliveryProblemList>('GET', `${c(campaignId)}/notification-problems?limit=${o.limit ?? 100}${o.includeResolved ? '&includeResolved=true' : ''}`),
   resolveNotificationProblem: (campaignId: string, id: string, body: ResolutionRequest) =>

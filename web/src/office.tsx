@@ -4,6 +4,7 @@
  * seconds; escalations and surveys from the statuses the board already reads.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { BriefingButton, CampaignArchivePanel } from './archive.js';
 import { UNIT_TYPES } from '../../domain/unit-types.js';
 import {
   api,
@@ -155,6 +156,11 @@ export function OfficePage({ me }: { me: Me }) {
 
       <Card title="报表" id="report">
         <ReportButton me={me} />
+        <BriefingButton me={me} />
+      </Card>
+
+      <Card title="资料归档" id="archive">
+        <CampaignArchivePanel me={me} />
       </Card>
     </div>
   );

@@ -4,6 +4,7 @@
  * open it for any unit they may reach and get the review and supervision actions below it.
  */
 import { useState } from 'preact/hooks';
+import { UnitArchiveButton } from './archive.js';
 import { api, ApiFailure, type Me, type TaskView, type UnitCampaignStatus } from './api.js';
 import { PHASE, TASK_STATUS, ragOfTasks, ragOfUnit, relative, when } from './format.js';
 import { useLive } from './live.js';
@@ -56,6 +57,9 @@ export function UnitPage({ me, unitId }: { me: Me; unitId: string }) {
       </Card>
 
       {me.role === 'unit' && <SubmitForm me={me} status={s} onDone={live.refresh} />}
+      <Card title="资料归档" id="unit-archive">
+        <UnitArchiveButton me={me} unitId={s.unitId} unitName={s.unitName} />
+      </Card>
       {me.role !== 'unit' && <SupervisionActions me={me} status={s} onDone={live.refresh} />}
 
       <Card title="审查结果" id="review-results">

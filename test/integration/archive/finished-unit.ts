@@ -26,8 +26,10 @@ export interface FinishedCampaign {
   app: FastifyInstance;
   campaign: string;
   uploadsDir: string;
+  archiveDir: string;
   /** Uploaded bytes by the name they were uploaded under. */
   uploaded: Map<string, Buffer>;
+  tokenHeader(person: string): Promise<string>;
   get(person: string, url: string): Promise<Awaited<ReturnType<FastifyInstance['inject']>>>;
 }
 
@@ -64,6 +66,7 @@ export async function finishedCampaign(h: Harness): Promise<FinishedCampaign> {
     store: new FileTokenStore(issued.store),
     uploads: localUploadStore(uploadsDir),
     office: office.office,
+    archiveDir: path.join(h.tmp, `archive-${campaign}`),
     rateLimitPerMinute: 10_000,
     progress: { timerMs: 0 },
   });
@@ -192,5 +195,13 @@ export async function finishedCampaign(h: Harness): Promise<FinishedCampaign> {
     20_000,
     'T01 completed',
   );
-  return { app, campaign, uploadsDir, uploaded, get };
+  return {
+    app,
+    campaign,
+    uploadsDir,
+    archiveDir: path.join(h.tmp, `archive-${campaign}`),
+    uploaded,
+    get,
+    tokenHeader: (person: string) => Promise.resolve(`Bearer ${tokens[person]}`),
+  };
 }

@@ -1,0 +1,217 @@
+/**
+ * The campaign archive for the office: every unit's archive plus the campaign-level reports
+ * (Excel report, Word 简报), built in the background into a folder, one unit at a time (memory does
+ * not grow with the campaign), with progress written to `progress.json` after every unit.
+ *
+ * Resumable: a unit whose archive is already there for the same record is not built again, and a
+ * finished (closed) unit's archive is not even re-read, so building again after a crash or a
+ * restart continues where it stopped. The download is assembled on the fly from the stored files.
+ *
+ * Folder: <dir>/<campaignId>/{progress.json, units/<unitId>.zip, units/<unitId>.json (record + key),
+ * reports/进度报表.xlsx, reports/简报.docx}.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Client } from '@temporalio/client';
+import yazl from 'yazl';
+import type { UploadStore } from '../../client/api/uploads.js';
+import type { CampaignArchiveProgress as WireProgress } from '../../client/api/wire/archive.js';
+import { listUnits, type UnitRow } from '../visibility.js';
+import { briefingOf } from '../report/briefing.js';
+import { briefingDocx } from '../report/briefing-docx.js';
+import { collectReport, type RecordSource } from '../report/collect.js';
+import { reportBuffer } from '../report/xlsx.js';
+import { safeSegment } from './names.js';
+import { unitArchiveStream } from './unit-archive.js';
+import { readUnitRecord, type UnitRecord } from './unit-record.js';
+
+/** As the API sends it (client/api/wire/archive.ts); a build in progress or finished is never 'none'. */
+export type CampaignArchiveProgress = Omit<WireProgress, 'state' | 'startedAt' | 'updatedAt'> & {
+  state: Exclude<WireProgress['state'], 'none'>;
+  startedAt: string;
+  updatedAt: string;
+};
+
+export interface CampaignArchiveOptions {
+  client: Client;
+  uploads: UploadStore;
+  campaignId: string;
+  /** The folder all campaign archives live in. */
+  dir: string;
+  officeName: string;
+  /** ISO date of the 简报 included (default today, Beijing). */
+  date?: string;
+  onProgress?: (p: CampaignArchiveProgress) => void;
+  /** Reads a unit's record (default: status, result and history from Temporal). */
+  source?: RecordSource;
+  /** The units to archive (default: every unit visibility lists for the campaign). */
+  units?: readonly UnitRow[];
+  now?: () => number;
+  /** Stops between two units; the progress stays 'running' and the next build continues from there. */
+  signal?: AbortSignal;
+}
+
+export const campaignFolder = (dir: string, campaignId: string): string =>
+  path.join(dir, safeSegment(campaignId));
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
+
+/** What makes two records the same archive: the record itself, canonically. */
+export function recordKey(r: UnitRecord): string {
+  return createHash('sha256').update(JSON.stringify(r)).digest('hex');
+}
+
+async function writeAtomically(file: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = `${file}.${randomUUID()}.part`;
+  try {
+    await write(tmp);
+    await rename(tmp, file);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+export async function readProgress(
+  dir: string,
+  campaignId: string,
+): Promise<CampaignArchiveProgress | undefined> {
+  try {
+    return JSON.parse(
+      await readFile(path.join(campaignFolder(dir, campaignId), 'progress.json'), 'utf8'),
+    ) as CampaignArchiveProgress;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A unit's stored record, as the campaign reports read it after the workflow is gone. */
+export function storedRecordSource(dir: string, campaignId: string): RecordSource {
+  return async (_c, unitId) =>
+    (
+      JSON.parse(
+        await readFile(
+          path.join(campaignFolder(dir, campaignId), 'units', `${safeSegment(unitId)}.json`),
+          'utf8',
+        ),
+      ) as { record: UnitRecord }
+    ).record;
+}
+
+export async function buildCampaignArchive(o: CampaignArchiveOptions): Promise<CampaignArchiveProgress> {
+  const now = o.now ?? Date.now;
+  const folder = campaignFolder(o.dir, o.campaignId);
+  const unitsDir = path.join(folder, 'units');
+  await mkdir(unitsDir, { recursive: true });
+  const source = o.source ?? ((c, u) => readUnitRecord(o.client, c, u));
+  const units = o.units ?? (await listUnits(o.client, { campaignId: o.campaignId }));
+  const p: CampaignArchiveProgress = {
+    campaignId: o.campaignId,
+    state: 'running',
+    startedAt: new Date(now()).toISOString(),
+    updatedAt: new Date(now()).toISOString(),
+    total: units.length,
+    done: 0,
+    reused: 0,
+    failed: [],
+  };
+  const save = async () => {
+    p.updatedAt = new Date(now()).toISOString();
+    await writeAtomically(path.join(folder, 'progress.json'), (tmp) =>
+      writeFile(tmp, `${JSON.stringify(p, null, 1)}\n`),
+    );
+    o.onProgress?.({ ...p, failed: [...p.failed] });
+  };
+  await save();
+  try {
+    for (const u of units) {
+      if (o.signal?.aborted) return p;
+      const zipFile = path.join(unitsDir, `${safeSegment(u.unitId)}.zip`);
+      const metaFile = path.join(unitsDir, `${safeSegment(u.unitId)}.json`);
+      try {
+        // A closed workflow's record cannot change: an archive built for it is final.
+        if (u.status !== 'Running' && (await exists(zipFile)) && (await exists(metaFile))) {
+          p.done += 1;
+          p.reused += 1;
+          await save();
+          continue;
+        }
+        const record = await source(o.campaignId, u.unitId);
+        const key = recordKey(record);
+        const old = (await exists(metaFile))
+          ? (JSON.parse(await readFile(metaFile, 'utf8')) as { key?: string })
+          : undefined;
+        if (old?.key === key && (await exists(zipFile))) p.reused += 1;
+        else {
+          await writeAtomically(zipFile, async (tmp) =>
+            pipeline(await unitArchiveStream(record, o.uploads), createWriteStream(tmp)),
+          );
+          await writeAtomically(metaFile, (tmp) => writeFile(tmp, JSON.stringify({ key, record })));
+        }
+        p.done += 1;
+      } catch (e) {
+        p.failed.push({ unitId: u.unitId, error: (e as Error).message });
+      }
+      await save();
+    }
+    // The campaign's reports, from the stored records: the same numbers whether the workflows are still there or not.
+    const reportsDir = path.join(folder, 'reports');
+    await mkdir(reportsDir, { recursive: true });
+    const stored = storedRecordSource(o.dir, o.campaignId);
+    const data = await collectReport(o.client, { campaignId: o.campaignId }, now, stored, units);
+    const date = o.date ?? new Date(now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const b = briefingOf(data, {
+      campaignTitle: data.campaignTitle ?? o.campaignId,
+      officeName: o.officeName,
+      date,
+    });
+    await writeAtomically(path.join(reportsDir, '进度报表.xlsx'), async (tmp) =>
+      writeFile(tmp, await reportBuffer(data)),
+    );
+    await writeAtomically(path.join(reportsDir, '简报.docx'), async (tmp) =>
+      writeFile(tmp, await briefingDocx(b)),
+    );
+    p.reports = ['进度报表.xlsx', '简报.docx'];
+    p.state = p.failed.length === 0 ? 'done' : 'failed';
+    if (p.failed.length > 0) p.error = `${p.failed.length} 个单位未能归档，再次生成会只处理这些单位`;
+  } catch (e) {
+    p.state = 'failed';
+    p.error = (e as Error).message;
+  }
+  await save();
+  return p;
+}
+
+/**
+ * The whole campaign archive as one zip, streamed from the folder: the reports, then each unit's
+ * zip as it was stored (not recompressed). Memory stays flat however many units there are.
+ */
+export async function campaignArchiveStream(dir: string, campaignId: string): Promise<Readable> {
+  const folder = campaignFolder(dir, campaignId);
+  const root = safeSegment(`${campaignId}_活动档案`);
+  const zip = new yazl.ZipFile();
+  const out = new PassThrough();
+  zip.outputStream.pipe(out);
+  zip.on('error', (e: Error) => out.destroy(e));
+  // A fixed time: the stored files carry their own dates, and the same files give the same bytes.
+  const mtime = new Date('2000-01-01T00:00:00+08:00');
+  const opts = { mtime, mode: 0o100644, forceDosTimestamp: true, compress: false } as const;
+  for (const name of ['进度报表.xlsx', '简报.docx']) {
+    const file = path.join(folder, 'reports', name);
+    if (await exists(file))
+      zip.addReadStreamLazy(`${root}/00_活动报表/${name}`, opts, (cb) => cb(null, createReadStream(file)));
+  }
+  const files = (await readdir(path.join(folder, 'units'))).filter((f) => f.endsWith('.zip')).sort();
+  for (const f of files)
+    zip.addReadStreamLazy(`${root}/单位档案/${f.replace(/\.zip$/, '')}_档案.zip`, opts, (cb) =>
+      cb(null, createReadStream(path.join(folder, 'units', f))),
+    );
+  zip.end();
+  return out;
+}
