@@ -27,7 +27,7 @@ export interface StackOptions {
   taskQueue: string;
   /** Folder of `<planId>.yaml` files the worker reads plans from. */
   plansDir: string;
-  /** Delivery log, uploads. */
+  /** Delivery log, uploads, campaign archives. */
   dataDir: string;
   smtpPort: number;
   officeName: string;
@@ -96,6 +96,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       temporalClient: client,
       store: new FileTokenStore(o.tokens),
       uploads: localUploadStore(path.join(o.dataDir, 'uploads')),
+      archiveDir: path.join(o.dataDir, 'archive'),
       rateLimitPerMinute: o.rateLimitPerMinute ?? 3000,
       // Campaigns launched from the console: plans land where this worker reads them.
       plansDir: o.plansDir,

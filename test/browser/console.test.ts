@@ -127,6 +127,9 @@ describe('web console', () => {
     await page.locator('#due-next li[data-task*="implementation_plan"]').waitFor();
     expect(await page.locator('#calendar summary').first().textContent()).toContain('学习调研阶段');
     await screenshot(page, '02-unit-desktop');
+    const archive = page.waitForEvent('download');
+    await page.locator('#download-unit-archive').click();
+    expect((await archive).suggestedFilename()).toBe('B01_青山镇机关_档案.zip');
 
     const phone = await loginAs('B01-liaison', PHONE);
     await phone.locator('#submit select').waitFor({ timeout: 20_000 });
@@ -201,6 +204,21 @@ describe('web console', () => {
     const download = page.waitForEvent('download');
     await page.locator('#download-report').click();
     expect((await download).suggestedFilename()).toBe(`${campaign}-进度报表.xlsx`);
+  });
+
+  it('office 资料归档: the Word 简报 downloads, the campaign archive builds with progress and downloads', async () => {
+    const page = await loginAs('office');
+    const briefing = page.waitForEvent('download');
+    await page.locator('#download-briefing').click();
+    expect((await briefing).suggestedFilename()).toBe(`${campaign}-工作简报.docx`);
+    await page.locator('#start-campaign-archive').click();
+    await expect.poll(() => page.locator('#campaign-archive').getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
+    expect(await page.locator('#campaign-archive .archive-progress').textContent()).toMatch(/^已生成：(\d+)\/\1 个单位/);
+    await page.locator('#archive').scrollIntoViewIfNeeded();
+    await screenshot(page, '14-office-campaign-archive');
+    const zip = page.waitForEvent('download');
+    await page.locator('#download-campaign-archive').click();
+    expect((await zip).suggestedFilename()).toBe(`${campaign}_活动档案.zip`);
   });
 
   it('office 发起活动: shows the bad row, refuses to launch until it is skipped, launches, relaunches the fixed roster, and the units appear on the board', async () => {
