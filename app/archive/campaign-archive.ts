@@ -24,7 +24,7 @@ import { listUnits, type UnitRow } from '../visibility.js';
 import { briefingOf } from '../report/briefing.js';
 import { briefingDocx } from '../report/briefing-docx.js';
 import { collectReport, type RecordSource } from '../report/collect.js';
-import { reportBuffer } from '../report/xlsx.js';
+import { writeReportFileStreaming } from '../report/xlsx.js';
 import { safeSegment } from './names.js';
 import { unitArchiveStream } from './unit-archive.js';
 import { readUnitRecord, type UnitRecord } from './unit-record.js';
@@ -171,8 +171,9 @@ export async function buildCampaignArchive(o: CampaignArchiveOptions): Promise<C
       officeName: o.officeName,
       date,
     });
-    await writeAtomically(path.join(reportsDir, '进度报表.xlsx'), async (tmp) =>
-      writeFile(tmp, await reportBuffer(data)),
+    // Written row by row: a 10,000-unit report never sits whole in memory as a workbook.
+    await writeAtomically(path.join(reportsDir, '进度报表.xlsx'), (tmp) =>
+      writeReportFileStreaming(data, tmp),
     );
     await writeAtomically(path.join(reportsDir, '简报.docx'), async (tmp) =>
       writeFile(tmp, await briefingDocx(b)),

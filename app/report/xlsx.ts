@@ -41,11 +41,10 @@ export function stageTitle(stage: string, s?: UnitCampaignStatus): string {
 
 export const unitTypeLabel = (t: string): string => UNIT_TYPES[t as UnitType] ?? t;
 
-function addSheet(
-  book: ExcelJS.Workbook,
-  name: string,
-  columns: { header: string; width: number }[],
-): ExcelJS.Worksheet {
+/** An in-memory workbook, or ExcelJS's streaming writer whose rows go to the file as they are committed. */
+type Book = ExcelJS.Workbook | ExcelJS.stream.xlsx.WorkbookWriter;
+
+function addSheet(book: Book, name: string, columns: { header: string; width: number }[]): ExcelJS.Worksheet {
   const ws = book.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = columns.map((c) => ({ header: c.header, width: c.width }));
   ws.getRow(1).font = { bold: true };
@@ -54,6 +53,15 @@ function addSheet(
 
 export function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
   const book = new ExcelJS.Workbook();
+  fillReport(book, data, false);
+  return book;
+}
+
+/** The four sheets; `stream`: commit each row (and sheet) as soon as it is written, so memory stays flat. */
+function fillReport(book: Book, data: ReportData, stream: boolean): void {
+  const done = (row: ExcelJS.Row) => {
+    if (stream) row.commit();
+  };
   book.creator = '学习实践活动编排系统';
   book.created = new Date(data.generatedAt);
 
@@ -88,7 +96,9 @@ export function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
       u.error ? `无法读取状态：${u.error}` : '',
     ]);
     if (s) row.getCell(6).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: RAG_FILLS[s.rag] } };
+    done(row);
   }
+  if (stream) units.commit();
 
   const overdue = addSheet(book, SHEET_NAMES.overdue, [
     { header: '单位编号', width: 14 },
@@ -103,7 +113,7 @@ export function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
     { header: '完成时间', width: 18 },
   ]);
   for (const o of data.overdue) {
-    overdue.addRow([
+    const row = overdue.addRow([
       o.unitId,
       o.unitName,
       o.group,
@@ -115,7 +125,9 @@ export function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
       o.state,
       beijing(o.completedAt),
     ]);
+    done(row);
   }
+  if (stream) overdue.commit();
 
   const esc = addSheet(book, SHEET_NAMES.escalations, [
     { header: '单位编号', width: 14 },
@@ -134,7 +146,7 @@ export function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
     { header: '办结时间', width: 18 },
   ]);
   for (const e of data.escalations) {
-    esc.addRow([
+    const row = esc.addRow([
       e.unitId,
       e.unitName,
       e.group,
@@ -150,7 +162,9 @@ export function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
       e.resolution ?? '未办结',
       beijing(e.resolvedAt),
     ]);
+    done(row);
   }
+  if (stream) esc.commit();
 
   const surveys = addSheet(book, SHEET_NAMES.surveys, [
     { header: '单位编号', width: 14 },
@@ -182,8 +196,20 @@ export function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
       beijing(r.recordedAt),
     ]);
     row.getCell(10).numFmt = '0.0%';
+    done(row);
   }
-  return book;
+  if (stream) surveys.commit();
+}
+
+/** The report written row by row to `path` (ExcelJS's streaming writer): for campaigns of any size. */
+export async function writeReportFileStreaming(data: ReportData, path: string): Promise<void> {
+  const book = new ExcelJS.stream.xlsx.WorkbookWriter({
+    filename: path,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  fillReport(book, data, true);
+  await book.commit();
 }
 
 export async function reportBuffer(data: ReportData): Promise<Buffer> {

@@ -6,7 +6,10 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHEET_NAMES } from '../../../app/report/xlsx.js';
+import { readDocx } from '../../unit/report/docx-xml.js';
 import {
   buildCampaignArchive,
   campaignFolder,
@@ -69,6 +72,18 @@ describe('the campaign archive', () => {
         (e) => e.name === 'T03_东岭镇机关/00_卷内目录.xlsx',
       ),
     ).toBe(true);
+    // The campaign's Excel report, written row by row, opens with every sheet and a row per unit.
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(
+      entries.find((e) => e.name.endsWith('进度报表.xlsx'))!.data as unknown as ArrayBuffer,
+    );
+    expect(book.worksheets.map((w) => w.name)).toEqual(Object.values(SHEET_NAMES));
+    const units: string[] = [];
+    book.getWorksheet(SHEET_NAMES.units)!.eachRow((row, n) => n > 1 && units.push(row.getCell(1).text));
+    expect(units).toEqual(['T01', 'T02', 'T03']);
+    expect(
+      (await readDocx(entries.find((e) => e.name.endsWith('简报.docx'))!.data)).paragraphs[0]!.text,
+    ).toBe('学习实践活动简报');
     // The same stored files give the same bytes.
     expect((await f.get('office', `${url()}.zip`)).rawPayload.equals(res.rawPayload)).toBe(true);
   });
