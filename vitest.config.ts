@@ -27,6 +27,17 @@ export default defineConfig({
         },
       },
       {
+        // The same workflow tests on a worker that caches no workflow: every task replays the whole
+        // history, so any decision that depends on more than the history fails here.
+        test: {
+          name: 'workflow-nocache',
+          include: ['test/workflow/**/*.test.ts'],
+          env: { TEST_MAX_CACHED_WORKFLOWS: '0' },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         test: {
           name: 'toolchain',
           include: ['test/toolchain/**/*.test.ts'],

@@ -12,6 +12,11 @@ export interface BatchItemResult {
   report?: DeliveryReport;
   /** A permanent fault (template cannot render, invalid input): recorded, never retried. */
   error?: string;
+  /**
+   * When the item was settled (the activity's clock, UTC ISO). The workflow moves its logical clock
+   * forward to it: a time it can replay, unlike the activation's own clock (docs/workflow.md).
+   */
+  settledAt?: string;
 }
 
 type Deliver = (input: DeliverNotificationInput) => Promise<DeliveryReport>;
@@ -21,7 +26,7 @@ export interface BatchCommon {
   quietHours?: QuietHoursSpec;
 }
 
-export function createCampaignNotifyActivities(deliver: Deliver | undefined) {
+export function createCampaignNotifyActivities(deliver: Deliver | undefined, clock: { now(): Date } = { now: () => new Date() }) {
   return {
     async deliverNotifications(inputs: DeliverNotificationInput[], common: BatchCommon = {}): Promise<BatchItemResult[]> {
       if (!deliver) throw ApplicationFailure.nonRetryable('通知未配置：worker 启动时没有提供 notify 依赖', 'NotifyNotConfigured');
@@ -29,11 +34,12 @@ export function createCampaignNotifyActivities(deliver: Deliver | undefined) {
       for (const item of inputs) {
         const input: DeliverNotificationInput = item.quietHours || !common.quietHours ? item : { ...item, quietHours: common.quietHours };
         try {
-          out.push({ notificationId: input.notificationId, report: await deliver(input) });
+          const report = await deliver(input);
+          out.push({ notificationId: input.notificationId, report, settledAt: clock.now().toISOString() });
         } catch (e) {
           // Transient faults fail the whole batch so Temporal retries it; the delivery log makes
           // the retry skip what already went out.
-          if (e instanceof ApplicationFailure && e.nonRetryable) out.push({ notificationId: input.notificationId, error: e.message });
+          if (e instanceof ApplicationFailure && e.nonRetryable) out.push({ notificationId: input.notificationId, error: e.message, settledAt: clock.now().toISOString() });
           else throw e;
         }
       }

@@ -4,6 +4,8 @@ import { createDeadlineEmailActivities, type DeadlineEmailDeps } from './deadlin
 import { createDigestActivities, type DigestDeps } from './digest/activities.js';
 import { createNotificationActivities, type NotificationDeps } from './notify/activities.js';
 import { createPlanStoreActivities } from './plan-store.js';
+import { createStatusActivities } from './status/activities.js';
+import type { StatusStore } from './status/status-store.js';
 
 export const defaultPlansDir = fileURLToPath(new URL('../plans/', import.meta.url));
 
@@ -14,6 +16,8 @@ export interface ActivityDeps extends DeadlineEmailDeps {
   plansDir?: string;
   /** The campaign digests (指导组 daily lists, office weekly 简报); they read visibility, so need a Temporal client. */
   digest?: DigestDeps;
+  /** The status read model every unit workflow publishes to (and readers read from). */
+  status?: StatusStore;
 }
 
 /** Every activity the worker registers, built from the dependencies handed in (real servers in tests). */
@@ -22,7 +26,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createDeadlineEmailActivities(deps),
     ...createPlanStoreActivities({ plansDir: deps.plansDir ?? defaultPlansDir }),
-    ...createCampaignNotifyActivities(notification ? (i) => notification.deliverNotification(i) : undefined),
+    ...createCampaignNotifyActivities(notification ? (i) => notification.deliverNotification(i) : undefined, deps.notify?.clock),
+    ...createStatusActivities(deps.status),
     ...(deps.digest ? createDigestActivities(deps.digest) : {}),
   };
 }

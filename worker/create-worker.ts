@@ -32,6 +32,8 @@ export interface CampaignWorkerOptions {
   deps: ActivityDeps;
   /** Prebundled workflow code (production); without it the worker bundles from source (tests, demo). */
   workflowBundle?: WorkflowBundleOption;
+  /** Sticky cache size; 0 replays every workflow task from history (tests prove determinism with it). */
+  maxCachedWorkflows?: number;
 }
 
 export async function createCampaignWorker(options: CampaignWorkerOptions): Promise<Worker> {
@@ -40,6 +42,7 @@ export async function createCampaignWorker(options: CampaignWorkerOptions): Prom
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, bundlerOptions }),
   });
 }

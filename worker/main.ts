@@ -9,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadNotifyConfig, notificationDepsFromConfig } from '../activities/notify/index.js';
 import { createSmtpTransport, smtpOptionsFromConfig } from '../activities/notify/mailer.js';
+import { openStatusStore } from '../activities/status/from-config.js';
 import { createCampaignWorker } from './create-worker.js';
 import { workflowBundlePath } from './bundle.js';
 import { loadWorkerConfig } from './config.js';
@@ -23,6 +24,8 @@ const log = {
   error: (message: string, meta?: unknown) => console.error(message, meta ?? ''),
 };
 const notify = await notificationDepsFromConfig(notifyConfig, { log });
+// The status read model lives beside the delivery log (same DATABASE_URL or SQLite file).
+const status = await openStatusStore(notifyConfig);
 // The digests attach the Excel report, which the notification path does not carry: they get a transport of their own
 // (and share the notifications' delivery log).
 const transport = createSmtpTransport(smtpOptionsFromConfig(notifyConfig));
@@ -38,6 +41,7 @@ try {
       from: notifyConfig.NOTIFY_MAIL_FROM,
       replyTo: notifyConfig.NOTIFY_MAIL_REPLY_TO,
       notify: notify.deps,
+      status,
       ...(config.CAMPAIGN_PLANS_DIR ? { plansDir: path.resolve(config.CAMPAIGN_PLANS_DIR) } : {}),
       digest: {
         temporalClient: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }),
@@ -54,6 +58,6 @@ try {
   console.log(`工作者已启动：${config.TEMPORAL_ADDRESS}，任务队列 ${config.CAMPAIGN_TASK_QUEUE}`);
   await worker.run();
 } finally {
-  await Promise.allSettled([nativeConnection.close(), clientConnection.close(), notify.close()]);
+  await Promise.allSettled([nativeConnection.close(), clientConnection.close(), notify.close(), status.close()]);
   transport.close();
 }

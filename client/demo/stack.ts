@@ -11,6 +11,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import { chineseDaysCalendar } from '../../activities/notify/chinese-days-calendar.js';
 import { openSqliteDeliveryLog } from '../../activities/notify/log/sqlite-delivery-log.js';
+import { openSqliteStatusStore } from '../../activities/status/sqlite-status-store.js';
 import { createSmtpMailer } from '../../activities/notify/mailer.js';
 import { loadTemplates } from '../../activities/notify/templates.js';
 import { repoRoot } from '../../toolchain/paths.js';
@@ -60,10 +61,12 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const mailer = createSmtpMailer({ host: '127.0.0.1', port: o.smtpPort, secure: false, requireTLS: false, rejectUnauthorized: false, maxConnections: 2, ratePerSecond: 0 });
     const transport = nodemailer.createTransport({ host: '127.0.0.1', port: o.smtpPort, secure: false, ignoreTLS: true });
     const deliveryLog = openSqliteDeliveryLog(path.join(o.dataDir, 'delivery.sqlite'));
+    const status = openSqliteStatusStore(path.join(o.dataDir, 'delivery.sqlite'));
     closers.push(
       () => mailer.close(),
       () => transport.close(),
       () => deliveryLog.close(),
+      () => status.close(),
     );
     const worker = await Worker.create({
       connection: nativeConnection,
@@ -75,6 +78,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         transport,
         from: mailFrom,
         plansDir: o.plansDir,
+        status,
         notify: {
           templates: loadTemplates(path.join(repoRoot, 'templates', 'notify')),
           deliveryLog,

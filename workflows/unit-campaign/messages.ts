@@ -300,6 +300,13 @@ export const waiveTaskUpdate = defineUpdate<UpdateAck, [WaiveTaskRequest]>('waiv
 export const addAdHocItemUpdate = defineUpdate<UpdateAck, [AddAdHocItemRequest]>('addAdHocItem');
 export const cancelUpdate = defineUpdate<UpdateAck, [CancelRequest]>('cancel');
 
+/**
+ * Publishes the unit's status to the read model again (after a repair, or for runs that began before
+ * the read model existed). Answers once it is there.
+ */
+export const refreshStatusUpdate = defineUpdate<void, []>('refreshStatus');
+
+/** Diagnostics only: the product reads status from the read model, never by Querying a running workflow. */
 export const statusQuery = defineQuery<UnitCampaignStatus>('status');
 
 /** Fire-and-forget form of cancel for batch tools that cannot wait for each unit. */

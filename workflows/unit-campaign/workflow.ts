@@ -5,6 +5,7 @@
  */
 import {
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -43,6 +44,7 @@ import {
   recordSurveyUpdate,
   resumeUpdate,
   reviewDeliverableUpdate,
+  refreshStatusUpdate,
   shiftDatesUpdate,
   statusQuery,
   submitDeliverableUpdate,
@@ -52,6 +54,8 @@ import {
   type UpdateAck,
 } from './messages.js';
 import { problemNotes, reachedAnyone } from './delivery-problems.js';
+import { workflowClock } from './logical-clock.js';
+import { statusPublisher, statusRecord } from './status-publisher.js';
 import * as S from './state.js';
 import * as V from './validators.js';
 
@@ -61,6 +65,8 @@ const RETRY_FAILED_DELIVERY_MS = 60 * 60 * 1000;
 const NOTE_DELIVERY_PROBLEMS = 'note-delivery-problems';
 /** Runs from before this change computed run-time deadlines of timeScale plans in real time. */
 const PLAN_TIME_DEADLINES = 'plan-time-deadlines';
+/** Runs from before this change decided by the activation's clock (see logical-clock.ts). */
+const LOGICAL_CLOCK = 'logical-clock';
 
 const { loadPlan } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -84,7 +90,10 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
   // Filled once the plan is loaded; handlers registered before that wait for it.
   const live: { ctx?: S.Ctx; state?: S.CampaignState } = {};
   let changed = false;
-  const now = () => Date.now();
+  const clock = workflowClock(patched(LOGICAL_CLOCK));
+  const now = (): number => clock.now();
+  // Built once the context exists; Updates that arrive earlier wait for the state before publishing.
+  let publishStatus: (force?: boolean) => Promise<void> = async () => {};
 
   /** Handlers are registered before the plan loads; an Update arriving that early waits for it. */
   /** `apply` returns the id of a task it created (gap, ad-hoc item) or acted on when the request names none. */
@@ -100,6 +109,7 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
     setHandler(
       def,
       async (req: Req): Promise<UpdateAck> => {
+        clock.updateArrived();
         await condition(() => live.state !== undefined);
         const { ctx, state } = live as Required<typeof live>;
         // Validated again: the state may have moved between the validator and this point.
@@ -107,7 +117,10 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
         const acted = apply(ctx, state, req);
         changed = true;
         const named = (req as { taskId?: unknown }).taskId;
-        return S.ackOf(state, acted ?? (typeof named === 'string' ? named : undefined));
+        const ack = S.ackOf(state, acted ?? (typeof named === 'string' ? named : undefined));
+        // Answered once the read model shows the change: whoever sent it reads their own write.
+        await publishStatus();
+        return ack;
       },
       {
         validator: (req: Req) => {
@@ -120,8 +133,8 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
   register(submitDeliverableUpdate, (c, s, r) => V.validateSubmit(c, input, s, r), (c, s, r: { taskId: string; summary: string }) => S.submit(c, s, r.taskId, r.summary, now()));
   register(reviewDeliverableUpdate, (c, s, r) => V.validateReview(c, input, s, r), (c, s, r: Parameters<typeof S.review>[2]) => S.review(c, s, r, now()));
   register(acknowledgeEscalationUpdate, (_c, s, r) => V.validateAcknowledge(input, s, r), (_c, s, r: { taskId: string; level: number }) => S.acknowledge(s, r.taskId, r.level, now()));
-  register(extendDeadlineUpdate, (c, s, r) => V.validateExtend(c, input, s, r, now()), (c, s, r: Parameters<typeof S.extend>[2]) => S.extend(c, s, r, now()));
-  register(addGapItemUpdate, (c, s, r) => V.validateAddGap(c, input, s, r, now()), (c, s, r: Parameters<typeof S.addGapItem>[2]) => S.addGapItem(c, s, r, now()));
+  register(extendDeadlineUpdate, (c, s, r) => V.validateExtend(c, input, s, r, clock.peek()), (c, s, r: Parameters<typeof S.extend>[2]) => S.extend(c, s, r, now()));
+  register(addGapItemUpdate, (c, s, r) => V.validateAddGap(c, input, s, r, clock.peek()), (c, s, r: Parameters<typeof S.addGapItem>[2]) => S.addGapItem(c, s, r, now()));
   register(recordSurveyUpdate, (c, s, r) => V.validateSurvey(c, input, s, r), (c, s, r: Parameters<typeof S.recordSurvey>[2]) => {
     const survey = S.openSurveyTask(c, s)?.sched.taskId;
     S.recordSurvey(c, s, r, now());
@@ -131,7 +144,7 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
   register(resumeUpdate, (_c, s, r) => V.validateResume(input, s, r), (c, s, r: { shiftBy?: string }) => S.resume(c, s, r.shiftBy, now()));
   register(shiftDatesUpdate, (_c, s, r) => V.validateShift(input, s, r), (c, s, r: { shift: string }) => S.shiftDates(c, s, r.shift, now()));
   register(waiveTaskUpdate, (_c, s, r) => V.validateWaive(input, s, r), (c, s, r: { taskId: string; reason: string }) => S.waive(c, s, r.taskId, r.reason, now()));
-  register(addAdHocItemUpdate, (c, s, r) => V.validateAdHoc(c, input, s, r, now()), (c, s, r: Parameters<typeof S.addAdHocItem>[2]) => S.addAdHocItem(c, s, r, now()));
+  register(addAdHocItemUpdate, (c, s, r) => V.validateAdHoc(c, input, s, r, clock.peek()), (c, s, r: Parameters<typeof S.addAdHocItem>[2]) => S.addAdHocItem(c, s, r, now()));
   register(cancelUpdate, (_c, s, r) => V.validateCancel(input, s, r), (_c, s, r: { reason: string }) => S.cancel(s, r.reason, now()));
   setHandler(cancelSignal, (req) => {
     // A signal cannot be refused: an invalid one is only recorded.
@@ -142,6 +155,12 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
     else S.cancel(state, req.reason, now());
     changed = true;
   });
+  setHandler(refreshStatusUpdate, async () => {
+    clock.updateArrived();
+    await condition(() => live.state !== undefined);
+    await publishStatus(true);
+  });
+  // Diagnostics only (the Temporal UI, `temporal workflow query`): the product reads the read model.
   setHandler(statusQuery, () => {
     if (!live.ctx || !live.state) throw new Error('本单位活动正在启动，请稍后再查询');
     return S.statusOf(live.ctx, live.state, now());
@@ -181,6 +200,8 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
   }
   live.ctx = c;
   live.state = st;
+  const publisher = statusPublisher((seq) => statusRecord(c, st, input, now(), seq));
+  publishStatus = (force) => publisher.publish(force);
 
   let lastAttributes = '';
   function publish(): void {
@@ -221,6 +242,7 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
     let results: Awaited<ReturnType<typeof deliverNotifications>>;
     try {
       results = await deliverNotifications(inputs, { quietHours });
+      for (const r of results) if (r.settledAt) clock.activitySettled(Date.parse(r.settledAt));
     } catch (e) {
       if (isCancellation(e)) throw e;
       log.warn('notifications failed after retries; trying again later', { count: due.length });
@@ -261,21 +283,27 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
       await drain();
       if (st.phase === 'completed' || st.phase === 'cancelled') break;
       publish();
+      await publishStatus();
       const info = workflowInfo();
       if (info.continueAsNewSuggested || info.historyLength > limit) {
         // Accepted Updates finish in this run; the next run starts from the full state.
         await condition(allHandlersFinished);
         await drain();
+        await publishStatus();
         const next: S.Carried = { plan, state: st };
         await continueAsNew<typeof unitCampaignWorkflow>({ ...input, carried: next });
       }
       const at = S.nextDueAt(c, st);
       if (at === undefined) await condition(() => changed);
       else {
-        const wait = at - now();
+        const from = now();
+        const wait = at - from;
         // A due item that advance() could not consume must not spin the loop.
         idle = wait > 0 ? 0 : idle + 1;
-        if (wait > 0 || idle > 3) await condition(() => changed, Math.max(wait, idle > 3 ? 60_000 : 0));
+        if (wait > 0 || idle > 3) {
+          const timeout = Math.max(wait, idle > 3 ? 60_000 : 0);
+          if (!(await condition(() => changed, timeout))) clock.timerFired(from + timeout);
+        }
       }
       S.advance(c, st, now());
     }
@@ -290,5 +318,6 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
     if (st.phase !== 'cancelled') await drain();
     await condition(allHandlersFinished);
   }
+  await CancellationScope.nonCancellable(() => publishStatus());
   return S.resultOf(c, st, now());
 }

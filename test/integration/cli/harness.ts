@@ -12,6 +12,8 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../../activities/index.js';
 import { chineseDaysCalendar } from '../../../activities/notify/chinese-days-calendar.js';
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
+import { openSqliteStatusStore } from '../../../activities/status/sqlite-status-store.js';
+import type { StatusStore } from '../../../activities/status/status-store.js';
 import { createSmtpMailer } from '../../../activities/notify/mailer.js';
 import { loadTemplates } from '../../../activities/notify/templates.js';
 import { daysAheadClock } from '../../support/days-ahead.js';
@@ -34,6 +36,8 @@ export interface Harness {
   taskQueue: string;
   mailbox: Mailbox;
   tmp: string;
+  /** The read model the workflows publish to, in the delivery log's file as the worker keeps it. */
+  status: StatusStore;
   close(): Promise<void>;
 }
 
@@ -58,6 +62,7 @@ export async function startHarness(): Promise<Harness> {
       claimLeaseMs: 60_000,
     },
   };
+  const status = openSqliteStatusStore(path.join(tmp, 'delivery.sqlite'));
   const worker = await Worker.create({
     connection: conn.nativeConnection,
     taskQueue,
@@ -69,6 +74,7 @@ export async function startHarness(): Promise<Harness> {
       from: notify.settings.mailFrom,
       notify: { ...notify, settings: { ...notify.settings, quietChannels: [] } },
       plansDir: FIXTURES,
+      status,
       digest: { clock: notify.clock, temporalClient: conn.client, transport, from: notify.settings.mailFrom, officeName: OFFICE_NAME, deliveryLog: notify.deliveryLog, claimLeaseMs: notify.settings.claimLeaseMs },
     }),
   });
@@ -78,9 +84,11 @@ export async function startHarness(): Promise<Harness> {
     taskQueue,
     mailbox,
     tmp,
+    status,
     async close() {
       worker.shutdown();
       await running;
+      await status.close();
       mailer.close();
       transport.close();
       await mailbox.close();

@@ -17,6 +17,8 @@ import type { SmsSender } from '../../../activities/notify/sms/sms-sender.js';
 import { defaultPlansDir } from '../../../activities/index.js';
 import { chineseDaysCalendar } from '../../../activities/notify/chinese-days-calendar.js';
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
+import { openSqliteStatusStore } from '../../../activities/status/sqlite-status-store.js';
+import type { StatusStore } from '../../../activities/status/status-store.js';
 import { createSmtpMailer } from '../../../activities/notify/mailer.js';
 import { loadTemplates } from '../../../activities/notify/templates.js';
 import { planRefFor } from '../../../activities/plan-store.js';
@@ -27,7 +29,8 @@ import { buildSchedule, calendarForPlan, type Schedule } from '../../../domain/s
 import { createCampaignWorker } from '../../../worker/create-worker.js';
 import type { UnitCampaignInput } from '../../../workflows/unit-campaign/messages.js';
 import { startMailbox, type Mailbox } from '../../support/mailbox.js';
-import { createTimeSkippingEnv } from '../../support/time-skipping.js';
+import { expectHistoriesReplay, workflowBundle } from '../../support/replay.js';
+import { createTimeSkippingEnv, maxCachedWorkflowsForTests, workflowsStartedIn } from '../../support/time-skipping.js';
 import { uniqueName } from '../../support/unique.js';
 
 // temporal.api.enums.v1.IndexedValueType (the proto module is CommonJS; tsx scripts cannot import it by name).
@@ -51,6 +54,8 @@ export interface Harness {
   worker: Worker;
   taskQueue: string;
   plansDir: string;
+  /** The read model the workflows publish to. */
+  status: StatusStore;
   close(): Promise<void>;
 }
 
@@ -107,15 +112,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const plansDir = await mkdtemp(path.join(tmpdir(), 'unit-campaign-'));
   const deliveryLog = openSqliteDeliveryLog(path.join(plansDir, 'delivery.sqlite'));
+  const status = openSqliteStatusStore(path.join(plansDir, 'delivery.sqlite'));
   const mailer = createSmtpMailer({ host: '127.0.0.1', port: mailbox.port, secure: false, requireTLS: false, rejectUnauthorized: true, maxConnections: 1, ratePerSecond: 0 });
   const taskQueue = uniqueName('unit-campaign');
+  const maxCachedWorkflows = maxCachedWorkflowsForTests();
   const worker = await createCampaignWorker({
     connection: env.nativeConnection,
     taskQueue,
+    workflowBundle: await workflowBundle(),
+    ...(maxCachedWorkflows !== undefined ? { maxCachedWorkflows } : {}),
     deps: {
       transport: nodemailer.createTransport({ host: '127.0.0.1', port: mailbox.port, secure: false, ignoreTLS: true }),
       from: '学习实践活动办公室 <office@campaign.example.cn>',
       plansDir,
+      status,
       notify: {
         templates: loadTemplates(TEMPLATES_DIR),
         deliveryLog,
@@ -140,13 +150,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     worker,
     taskQueue,
     plansDir,
+    status,
     async close() {
       worker.shutdown();
       await running;
-      mailer.close();
-      await mailbox.close();
-      await env.teardown();
-      await rm(plansDir, { recursive: true, force: true });
+      // Every history this harness's tests produced must replay with the code that produced it.
+      try {
+        await expectHistoriesReplay(env.client, workflowsStartedIn(env));
+      } finally {
+        mailer.close();
+        await status.close();
+        await mailbox.close();
+        await env.teardown();
+        await rm(plansDir, { recursive: true, force: true });
+      }
     },
   };
 }
