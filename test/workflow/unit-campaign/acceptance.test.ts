@@ -75,9 +75,14 @@ describe('acceptance: a 6-month 镇机关 campaign for one unit, start to archiv
 
     const status = await handle.query(statusQuery);
     expect(status).toMatchObject({ phase: 'completed', stage: 'done', overdueCount: 0, lookBackDone: true });
-    // Six months of campaign in well under a minute of wall time.
+    // Six months of campaign (its wall time is printed below; speed lives in the benchmarks, not here).
     expect(Date.parse(status.timeline.at(-1)!.at) - startedAt).toBeGreaterThan(150 * 24 * HOUR);
-    expect(Date.now() - wall).toBeLessThan(60_000);
+    // The read model holds the final status: what the office reads once the workflow is gone.
+    const published = (await h.status.get(input.campaignId, input.unit.id))!;
+    expect(published).toMatchObject({ phase: 'completed', stage: 'done', run: status.run });
+    expect(published.nextWakeAt).toBeUndefined();
+    expect(published.earliestDueAt).toBeUndefined();
+    expect(published.status.timeline).toEqual(status.timeline);
 
     const history = await handle.fetchHistory();
     const events = history.events?.length ?? 0;

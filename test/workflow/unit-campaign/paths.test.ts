@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, nextWorkingDay } from '../../../domain/calendar/index.js';
 import type { Plan } from '../../../domain/plan/schema.js';
 import { calendarForPlan, computeEscalations, deadlineAfter, nextEscalationRepeat } from '../../../domain/schedule/index.js';
+import { statusAsOf } from '../../../app/status/as-of.js';
 import { unitWorkflowId } from '../../../workflows/ids.js';
 import {
   acknowledgeEscalationUpdate,
@@ -106,6 +107,11 @@ describe('unit campaign paths (time-skipping)', () => {
     await sleepUntil(h.env, Date.parse(task.dueAt) - 2 * 3_600_000);
     const returnedAck = await handle.executeUpdate(reviewDeliverableUpdate, { args: [{ taskId: 'implementation_plan', reviewedBy: PEOPLE.reviewer, decision: 'return', reasons: ['实践载体不够具体'] }] });
     const returned = await handle.query(statusQuery);
+    // The Update answers once the read model shows it: the published status is the workflow's own.
+    const published = (await h.status.get(input.campaignId, 'dawei'))!;
+    expect(published.status.tasks.find((x) => x.taskId === 'implementation_plan')).toMatchObject({ status: 'returned', returns: 1 });
+    expect(statusAsOf(published.status, Date.parse(published.asOf))).toEqual(statusAsOf(returned, Date.parse(published.asOf)));
+    expect(published).toMatchObject({ phase: 'running', groupId: input.unit.group.id, unitType: 'town_office', earliestDueAt: new Date(Math.min(...returned.tasks.filter((x) => x.status === 'open' || x.status === 'returned').map((x) => Date.parse(x.dueAt)))).toISOString() });
     expect(returnedAck).toMatchObject({ taskId: 'implementation_plan', status: 'returned', dueAt: returned.tasks.find((x) => x.taskId === 'implementation_plan')!.dueAt });
     expect(returnedAck.message).toContain('实践载体不够具体');
     const t = returned.tasks.find((x) => x.taskId === 'implementation_plan')!;
@@ -119,6 +125,7 @@ describe('unit campaign paths (time-skipping)', () => {
     const ok = await handle.query(statusQuery);
     expect(okAck).toMatchObject({ phase: ok.phase, message: ok.timeline.at(-1)!.text });
     expect(ok.tasks.find((x) => x.taskId === 'implementation_plan')).toMatchObject({ status: 'done', submissions: 2, returns: 1 });
+    expect((await h.status.get(input.campaignId, 'dawei'))!.status.tasks.find((x) => x.taskId === 'implementation_plan')).toMatchObject({ status: 'done', submissions: 2 });
   });
 
   /** Completes every task before `stopAt` (schedule order), approving reviews. */
