@@ -39,14 +39,14 @@ export interface ReplayFailure {
   error: string;
 }
 
-/** Replays every run of every workflow named; returns how many replayed and what failed. */
-export async function replayAll(client: Client, workflowIds: readonly string[]): Promise<{ replayed: number; failures: ReplayFailure[] }> {
+/** Replays every run of every workflow named (with the project's code unless given another bundle); returns how many replayed and what failed. */
+export async function replayAll(client: Client, workflowIds: readonly string[], code?: WorkflowBundle): Promise<{ replayed: number; failures: ReplayFailure[] }> {
   const items: { workflowId: string; history: History }[] = [];
   for (const id of new Set(workflowIds)) for (const r of await historiesOf(client, id)) items.push({ workflowId: id, history: r.history });
   if (items.length === 0) return { replayed: 0, failures: [] };
   const failures: ReplayFailure[] = [];
   let replayed = 0;
-  const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle(), replayName: 'test-replay' }, items);
+  const results = Worker.runReplayHistories({ workflowBundle: code ?? (await workflowBundle()), replayName: 'test-replay' }, items);
   for await (const r of results) {
     replayed += 1;
     if (r.error) failures.push({ workflowId: r.workflowId, runId: r.runId, error: String(r.error) });
