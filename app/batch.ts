@@ -3,8 +3,8 @@
  * Update goes to each with bounded concurrency. One unit refusing does not stop the others; every
  * failure is reported with its reason.
  */
-import type { Client } from '@temporalio/client';
 import { mapLimit } from './concurrency.js';
+import type { CampaignServices } from './services.js';
 import { OperationError, runOperation, type Operation, type OperationRequests } from './unit-operations.js';
 import { listUnits, type UnitFilter } from './visibility.js';
 
@@ -22,18 +22,18 @@ export interface BatchResult {
 }
 
 export async function runBatch<Op extends Operation>(
-  client: Client,
+  svc: CampaignServices,
   filter: UnitFilter,
   op: Op,
   request: (unitId: string) => OperationRequests[Op],
   o: { concurrency?: number; onUnitDone?: () => void; onMatched?: (n: number) => void } = {},
 ): Promise<BatchResult> {
   // Only running units can take an Update; finished ones would each fail with the same message.
-  const units = await listUnits(client, { ...filter, runningOnly: true });
+  const units = await listUnits(svc.client, { ...filter, runningOnly: true });
   o.onMatched?.(units.length);
   const outcomes = await mapLimit(units, o.concurrency ?? 16, async (u): Promise<BatchOutcome> => {
     try {
-      await runOperation(client, filter.campaignId, u.unitId, op, request(u.unitId));
+      await runOperation(svc, filter.campaignId, u.unitId, op, request(u.unitId));
       return { unitId: u.unitId, ok: true };
     } catch (e) {
       return {

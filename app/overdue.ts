@@ -2,10 +2,10 @@
  * What is late: visibility finds the units with OverdueCount > 0, then only those units are asked
  * for their status (bounded concurrency) to name each item, how late it is and its escalation level.
  */
-import type { Client } from '@temporalio/client';
 import type { UnitCampaignStatus } from '../workflows/unit-campaign/messages.js';
 import type { OverdueItem, OverdueList } from '../client/api/wire/overdue.js';
 import { mapLimit } from './concurrency.js';
+import type { CampaignServices } from './services.js';
 import { unitStatus } from './unit-operations.js';
 import { listUnits, type UnitFilter } from './visibility.js';
 
@@ -38,19 +38,15 @@ export function overdueItemsOf(
 }
 
 export async function overdueItems(
-  client: Client,
+  svc: CampaignServices,
   filter: UnitFilter,
   now: () => number = Date.now,
 ): Promise<OverdueList> {
-  const units = await listUnits(client, { ...filter, overdue: true, runningOnly: true });
+  const units = await listUnits(svc.client, { ...filter, overdue: true, runningOnly: true });
   const failures: { unitId: string; error: string }[] = [];
   const lists = await mapLimit(units, 16, async (u) => {
     try {
-      return overdueItemsOf(
-        await unitStatus(client, filter.campaignId, u.unitId),
-        { group: u.group, unitType: u.unitType },
-        now(),
-      );
+      return overdueItemsOf(await unitStatus(svc, filter.campaignId, u.unitId, now()), { group: u.group, unitType: u.unitType }, now());
     } catch (e) {
       failures.push({ unitId: u.unitId, error: (e as Error).message });
       return [];

@@ -3,15 +3,10 @@
  * each is an Update that the workflow validates and answers with the unit's new status. Failures
  * come back as an OperationError whose message is the workflow's own Chinese text.
  *
- * `unitStatus` is the one place anything reads a unit's status, so that where it comes from (today
- * the workflow's status Query) can change in one function.
+ * `unitStatus` is the one place anything reads a unit's status: from the read model the workflow
+ * publishes to, never by Querying a running workflow (docs/workflow.md, "Time after a restart").
  */
-import {
-  QueryNotRegisteredError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { unitWorkflowId } from '../workflows/ids.js';
 import {
@@ -25,7 +20,6 @@ import {
   resumeUpdate,
   reviewDeliverableUpdate,
   shiftDatesUpdate,
-  statusQuery,
   submitDeliverableUpdate,
   waiveTaskUpdate,
   type AcknowledgeEscalationRequest,
@@ -42,6 +36,8 @@ import {
   type UnitCampaignStatus,
   type WaiveTaskRequest,
 } from '../workflows/unit-campaign/messages.js';
+import type { CampaignServices } from './services.js';
+import { statusAsOf } from './status/as-of.js';
 
 export interface OperationRequests {
   submit: SubmitDeliverableRequest;
@@ -118,43 +114,39 @@ function translate(e: unknown, campaignId: string, unitId: string): OperationErr
       Array.isArray(details) && details.every((d) => typeof d === 'string') ? details : [e.cause.message];
     return new OperationError('invalid', e.cause.message, problems);
   }
-  if (e instanceof QueryNotRegisteredError)
-    return new OperationError('unavailable', '该单位的流程不支持状态查询（可能是旧版本流程）');
   const message = (e as Error).message ?? String(e);
-  if (/not found/i.test(message))
-    return new OperationError('not_found', `活动「${campaignId}」中没有单位「${unitId}」`);
-  if (/already completed|workflow execution already completed/i.test(message))
-    return new OperationError('invalid', '本单位活动已结束，不能再修改');
-  // Query rejected while the workflow is starting, worker unavailable, deadline exceeded.
+  if (/not found/i.test(message)) return new OperationError('not_found', `活动「${campaignId}」中没有单位「${unitId}」`);
+  if (/already completed|workflow execution already completed/i.test(message)) return new OperationError('invalid', '本单位活动已结束，不能再修改');
+  // Worker unavailable, deadline exceeded.
   return new OperationError('unavailable', `暂时无法处理单位「${unitId}」的请求：${message}`);
 }
 
 export async function runOperation<Op extends Operation>(
-  client: Client,
+  svc: CampaignServices,
   campaignId: string,
   unitId: string,
   op: Op,
   request: OperationRequests[Op],
 ): Promise<UnitCampaignStatus> {
-  const handle = client.workflow.getHandle(unitWorkflowId(campaignId, unitId));
+  const handle = svc.client.workflow.getHandle(unitWorkflowId(campaignId, unitId));
   try {
     await handle.executeUpdate(UPDATES[op] as typeof submitDeliverableUpdate, { args: [request as never] });
-    // The Update answers with a short acknowledgement (history size); callers show the whole unit.
-    return await handle.query(statusQuery);
   } catch (e) {
     throw translate(e, campaignId, unitId);
   }
+  // The Update answered once the read model showed its change: callers show the whole unit.
+  return unitStatus(svc, campaignId, unitId);
 }
 
-export async function unitStatus(
-  client: Client,
-  campaignId: string,
-  unitId: string,
-): Promise<UnitCampaignStatus> {
-  const handle = client.workflow.getHandle(unitWorkflowId(campaignId, unitId));
+/** The unit's status as its workflow last published it, with the overdue flags as of `now`. */
+export async function unitStatus(svc: CampaignServices, campaignId: string, unitId: string, now: number = Date.now()): Promise<UnitCampaignStatus> {
+  const record = await svc.status.get(campaignId, unitId);
+  if (record) return statusAsOf(record.status, now);
+  // Nothing published: no such unit, or its workflow has not finished its first task yet.
   try {
-    return await handle.query(statusQuery);
+    await svc.client.workflow.getHandle(unitWorkflowId(campaignId, unitId)).describe();
   } catch (e) {
     throw translate(e, campaignId, unitId);
   }
+  throw new OperationError('unavailable', `单位「${unitId}」的状态尚未发布：流程正在启动，请稍后再查询`);
 }

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import type { Client } from '@temporalio/client';
+import type { CampaignServices } from '../app/services.js';
 import { buildCampaignArchive, campaignArchiveStream } from '../app/archive/campaign-archive.js';
 import type { UnitRecord } from '../app/archive/unit-record.js';
 import type { UnitRow } from '../app/visibility.js';
@@ -172,7 +172,7 @@ async function run(units: number): Promise<void> {
     let unitsPhaseRss = 0;
     const t0 = Date.now();
     const p = await buildCampaignArchive({
-      client: undefined as unknown as Client,
+      svc: undefined as unknown as CampaignServices,
       uploads,
       campaignId: 'bench',
       dir: path.join(tmp, 'archive'),

@@ -6,7 +6,8 @@
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Client } from '@temporalio/client';
+import type { CampaignServices } from '../app/services.js';
+import { lazyStatusStore, openConfiguredStatusStore } from '../app/status/open.js';
 import type { Command } from 'commander';
 import {
   buildCampaignArchive,
@@ -28,11 +29,11 @@ const DEFAULT_ARCHIVE = process.env.CAMPAIGN_ARCHIVE_DIR ?? '.data/archive';
 
 export async function runArchiveUnit(
   o: { campaign: string; unit: string; out: string; uploads?: string },
-  client: Client,
+  svc: CampaignServices,
   print: Print,
 ): Promise<number> {
   const uploads = openUploadStore(uploadStoreConfig(process.env, o.uploads ?? DEFAULT_UPLOADS));
-  const record = await readUnitRecord(client, o.campaign, o.unit);
+  const record = await readUnitRecord(svc, o.campaign, o.unit);
   await pipeline(await unitArchiveStream(record, uploads), createWriteStream(o.out));
   print(
     `单位 ${o.unit}（${record.input.unit.name}）的档案已写入 ${o.out}：报送材料 ${record.submissions.reduce((n, s) => n + s.fileRefs.length, 0)} 个文件，审查记录 ${record.reviews.length} 条，督办通报 ${record.escalations.length} 条`,
@@ -51,7 +52,7 @@ export function describeProgress(p: CampaignArchiveProgress): string {
 
 export async function runArchiveBuild(
   o: { campaign: string; out: string; uploads?: string; office?: string; zip?: string; date?: string },
-  client: Client,
+  svc: CampaignServices,
   print: Print,
 ): Promise<number> {
   const uploads = openUploadStore(uploadStoreConfig(process.env, o.uploads ?? DEFAULT_UPLOADS));
@@ -63,7 +64,7 @@ export async function runArchiveBuild(
   let bar: ReturnType<typeof progressBar> | undefined;
   let shown = 0;
   const p = await buildCampaignArchive({
-    client,
+    svc,
     uploads,
     campaignId: o.campaign,
     dir: o.out,
@@ -93,14 +94,15 @@ export async function runArchiveStatus(o: { campaign: string; out: string }, pri
   return 0;
 }
 
-async function withClient(fn: (client: Client) => Promise<number>): Promise<void> {
+async function withClient(fn: (svc: CampaignServices) => Promise<number>): Promise<void> {
   let code = 1;
   try {
     const c = await connectClient();
+    const status = lazyStatusStore(() => openConfiguredStatusStore(process.env));
     try {
-      code = await fn(c.client);
+      code = await fn({ client: c.client, status });
     } finally {
-      await c.close();
+      await Promise.allSettled([c.close(), status.close()]);
     }
   } catch (e) {
     console.error(e instanceof OperationError ? e.message : `出错了：${(e as Error).message}`);
@@ -118,8 +120,8 @@ export function registerArchiveCommands(program: Command): void {
     .requiredOption('--out <file>', '输出的 zip 文件')
     .option('--uploads <dir>', '文件存放目录', DEFAULT_UPLOADS)
     .action((o: { campaign: string; unit: string; out: string; uploads: string }) =>
-      withClient((client) =>
-        runArchiveUnit({ ...o, out: path.resolve(o.out) }, client, (l) => console.log(l)),
+      withClient((svc) =>
+        runArchiveUnit({ ...o, out: path.resolve(o.out) }, svc, (l) => console.log(l)),
       ),
     );
   archive
@@ -133,10 +135,10 @@ export function registerArchiveCommands(program: Command): void {
     .option('--date <date>', '简报日期 YYYY-MM-DD（默认今天）')
     .action(
       (o: { campaign: string; out: string; zip?: string; uploads: string; office?: string; date?: string }) =>
-        withClient((client) =>
+        withClient((svc) =>
           runArchiveBuild(
             { ...o, out: path.resolve(o.out), ...(o.zip ? { zip: path.resolve(o.zip) } : {}) },
-            client,
+            svc,
             (l) => console.log(l),
           ),
         ),

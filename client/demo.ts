@@ -162,7 +162,7 @@ async function main(): Promise<void> {
     for (const u of launched.units) if (u.outcome === 'refused') log(`未启动 ${u.unitName}：${u.reason}`);
 
     const units = habits(roster.units.map((u) => u.id)).map((d) => ({ ...d, groupId: roster.units.find((u) => u.id === d.unitId)!.group.id }));
-    const driver = startDriver({ client: stack.client, campaignId: CAMPAIGN_ID, units, officePersonId: OFFICE.members[0]!.id, log: (l) => log(`· ${l}`), quiet: true });
+    const driver = startDriver({ svc: stack, campaignId: CAMPAIGN_ID, units, officePersonId: OFFICE.members[0]!.id, log: (l) => log(`· ${l}`), quiet: true });
     cleanups.push(() => driver.stop());
 
     const logins = demoLogins(tokens.issued, unitNames, groupNames);

@@ -45,6 +45,7 @@ try {
       ...(config.CAMPAIGN_PLANS_DIR ? { plansDir: path.resolve(config.CAMPAIGN_PLANS_DIR) } : {}),
       digest: {
         temporalClient: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }),
+        status,
         transport,
         from: notifyConfig.NOTIFY_MAIL_FROM,
         officeName: notifyConfig.NOTIFY_OFFICE_NAME,

@@ -8,6 +8,7 @@
  * check rather than sent twice.
  */
 import type { Client } from '@temporalio/client';
+import type { StatusStore } from '../status/status-store.js';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
@@ -41,7 +42,7 @@ export type DigestDeps = {
   messageIdDomain?: string;
   clock?: { now(): Date };
   log?: SendOnceLogger;
-} & ({ temporalClient: Client; reader?: DigestReader } | { temporalClient?: undefined; reader: DigestReader });
+} & ({ temporalClient: Client; status: StatusStore; reader?: DigestReader } | { temporalClient?: undefined; status?: undefined; reader: DigestReader });
 
 export interface GroupDigestInput {
   campaignId: string;
@@ -114,7 +115,7 @@ export function createDigestActivities(deps: DigestDeps) {
   const dir = deps.templatesDir ?? DEFAULT_DIGEST_TEMPLATES;
   const daily = loadDigestTemplate(dir, 'group_daily');
   const weekly = loadDigestTemplate(dir, 'office_weekly');
-  const reader = deps.reader ?? temporalDigestReader(deps.temporalClient as Client);
+  const reader = deps.reader ?? temporalDigestReader({ client: deps.temporalClient as Client, status: deps.status as StatusStore });
   const now = () => (deps.clock ? deps.clock.now() : new Date());
   const messageIdDomain = deps.messageIdDomain ?? /@([^>\s]+)>?\s*$/.exec(deps.from)?.[1] ?? 'campaign.local';
   const sendOnce = createSendOnce({ deliveryLog: deps.deliveryLog, leaseMs: deps.claimLeaseMs ?? 120_000, now, ...(deps.log ? { log: deps.log } : {}) });

@@ -1,8 +1,8 @@
 /**
- * What the digests read about a campaign. Production reads Temporal visibility and unit status
- * queries; tests hand in a fixed campaign so the sending can be exercised without a server.
+ * What the digests read about a campaign. Production reads Temporal visibility and the status read
+ * model; tests hand in a fixed campaign so the sending can be exercised without a server.
  */
-import type { Client } from '@temporalio/client';
+import type { CampaignServices } from '../../app/services.js';
 import { overdueItems, type OverdueItem } from '../../app/overdue.js';
 import { campaignOverview, type CampaignOverview } from '../../app/visibility.js';
 import { collectReport, type ReportData } from '../../app/report/collect.js';
@@ -14,10 +14,10 @@ export interface DigestReader {
   report(campaignId: string): Promise<ReportData>;
 }
 
-export function temporalDigestReader(client: Client): DigestReader {
+export function temporalDigestReader(svc: CampaignServices): DigestReader {
   return {
-    overdue: async (campaignId) => (await overdueItems(client, { campaignId })).items,
-    overview: (campaignId, groups) => campaignOverview(client, { campaignId }, groups.length > 0 ? { groups } : {}),
-    report: (campaignId) => collectReport(client, { campaignId }),
+    overdue: async (campaignId) => (await overdueItems(svc, { campaignId })).items,
+    overview: (campaignId, groups) => campaignOverview(svc.client, { campaignId }, groups.length > 0 ? { groups } : {}),
+    report: (campaignId) => collectReport(svc, { campaignId }),
   };
 }

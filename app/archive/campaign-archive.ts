@@ -16,7 +16,7 @@ import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/p
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Client } from '@temporalio/client';
+import type { CampaignServices } from '../services.js';
 import yazl from 'yazl';
 import type { UploadStore } from '../../client/api/uploads.js';
 import type { CampaignArchiveProgress as WireProgress } from '../../client/api/wire/archive.js';
@@ -37,7 +37,7 @@ export type CampaignArchiveProgress = Omit<WireProgress, 'state' | 'startedAt' |
 };
 
 export interface CampaignArchiveOptions {
-  client: Client;
+  svc: CampaignServices;
   uploads: UploadStore;
   campaignId: string;
   /** The folder all campaign archives live in. */
@@ -109,8 +109,8 @@ export async function buildCampaignArchive(o: CampaignArchiveOptions): Promise<C
   const folder = campaignFolder(o.dir, o.campaignId);
   const unitsDir = path.join(folder, 'units');
   await mkdir(unitsDir, { recursive: true });
-  const source = o.source ?? ((c, u) => readUnitRecord(o.client, c, u));
-  const units = o.units ?? (await listUnits(o.client, { campaignId: o.campaignId }));
+  const source = o.source ?? ((c, u) => readUnitRecord(o.svc, c, u));
+  const units = o.units ?? (await listUnits(o.svc.client, { campaignId: o.campaignId }));
   const p: CampaignArchiveProgress = {
     campaignId: o.campaignId,
     state: 'running',
@@ -164,7 +164,7 @@ export async function buildCampaignArchive(o: CampaignArchiveOptions): Promise<C
     const reportsDir = path.join(folder, 'reports');
     await mkdir(reportsDir, { recursive: true });
     const stored = storedRecordSource(o.dir, o.campaignId);
-    const data = await collectReport(o.client, { campaignId: o.campaignId }, now, stored, units);
+    const data = await collectReport(o.svc, { campaignId: o.campaignId }, now, stored, units);
     const date = o.date ?? new Date(now() + 8 * 3_600_000).toISOString().slice(0, 10);
     const b = briefingOf(data, {
       campaignTitle: data.campaignTitle ?? o.campaignId,

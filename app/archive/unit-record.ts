@@ -5,7 +5,6 @@
  * acknowledgements, the 督办/通报 it sent). When the workflow keeps these in its status, only
  * `recordFromHistory` changes.
  */
-import type { Client } from '@temporalio/client';
 import type { Plan } from '../../domain/plan/schema.js';
 import { isEscalationEvent, type EventKind } from '../../domain/routing/event-kinds.js';
 import { unitWorkflowId } from '../../workflows/ids.js';
@@ -14,6 +13,7 @@ import type {
   UnitCampaignResult,
   UnitCampaignStatus,
 } from '../../workflows/unit-campaign/messages.js';
+import type { CampaignServices } from '../services.js';
 import { unitStatus } from '../unit-operations.js';
 import { readUnitHistory, type UnitHistory } from './history.js';
 
@@ -276,14 +276,14 @@ export function recordFromHistory(
 
 /** The unit's record as of now. Throws OperationError (from unitStatus) when the unit is unknown. */
 export async function readUnitRecord(
-  client: Client,
+  svc: CampaignServices,
   campaignId: string,
   unitId: string,
 ): Promise<UnitRecord> {
-  const status = await unitStatus(client, campaignId, unitId);
-  const handle = client.workflow.getHandle(unitWorkflowId(campaignId, unitId));
+  const status = await unitStatus(svc, campaignId, unitId);
+  const handle = svc.client.workflow.getHandle(unitWorkflowId(campaignId, unitId));
   const [history, described] = await Promise.all([
-    readUnitHistory(client, campaignId, unitId),
+    readUnitHistory(svc.client, campaignId, unitId),
     handle.describe(),
   ]);
   const result =

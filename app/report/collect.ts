@@ -7,8 +7,8 @@
  * The 督办记录 and 逾期事项 sheets list everything that ever happened, not only what is open: a
  * completed unit has no open escalation and no overdue item, yet its history is what the 总结 needs.
  */
-import type { Client } from '@temporalio/client';
 import { mapLimit } from '../concurrency.js';
+import type { CampaignServices } from '../services.js';
 import { listUnits, type UnitFilter, type UnitRow } from '../visibility.js';
 import type {
   CampaignPhase,
@@ -153,14 +153,14 @@ export function overdueRecordsOf(r: UnitRecord, group: string, now: number): Ove
 }
 
 export async function collectReport(
-  client: Client,
+  svc: CampaignServices,
   filter: UnitFilter,
   now: () => number = Date.now,
-  source: RecordSource = (c, u) => readUnitRecord(client, c, u),
+  source: RecordSource = (c, u) => readUnitRecord(svc, c, u),
   /** The units to report on, when the caller has listed them already (default: visibility). */
   listed?: readonly UnitRow[],
 ): Promise<ReportData> {
-  const rows = listed ?? (await listUnits(client, filter));
+  const rows = listed ?? (await listUnits(svc.client, filter));
   const at = now();
   const overdue: ReportData['overdue'] = [];
   const escalations: ReportData['escalations'] = [];

@@ -3,7 +3,6 @@
  * upload store, and the weekly 简报 as a Word document. Access is checked before anything is read
  * or produced: the office reaches every unit, a 指导组 its own units, a unit only itself.
  */
-import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import {
@@ -17,6 +16,7 @@ import { unitArchiveStream } from '../../app/archive/unit-archive.js';
 import { briefingOf } from '../../app/report/briefing.js';
 import { DOCX_TYPE, briefingDocx } from '../../app/report/briefing-docx.js';
 import { collectReport } from '../../app/report/collect.js';
+import type { CampaignServices } from '../../app/services.js';
 import { requireCampaign, requireRole, requireUnitAccess } from './access.js';
 import { ApiError } from './errors.js';
 import { campaignParams, errorSchema, unitParams } from './schemas.js';
@@ -25,7 +25,7 @@ import type { UploadStore } from './uploads.js';
 import type { CampaignArchiveProgress as WireProgress } from './wire/archive.js';
 
 export interface ArchiveRouteOptions {
-  client: Client;
+  svc: CampaignServices;
   store: TokenStore;
   uploads: UploadStore;
   principalOf: (request: FastifyRequest) => Principal;
@@ -68,7 +68,7 @@ export function registerArchiveRoutes(app: FastifyInstance, o: ArchiveRouteOptio
       requireCampaign(p, request.params.campaignId);
       const unitId = request.params.unitId;
       requireUnitAccess(p, 'archive', unitId, o.store);
-      const record = await readUnitRecord(o.client, p.campaignId, unitId);
+      const record = await readUnitRecord(o.svc, p.campaignId, unitId);
       const stream = await unitArchiveStream(record, o.uploads);
       const name = `${record.unitId}_${record.input.unit.name}_档案.zip`;
       return attachment(reply.type('application/zip'), `${record.unitId}-archive.zip`, name).send(stream);
@@ -100,7 +100,7 @@ export function registerArchiveRoutes(app: FastifyInstance, o: ArchiveRouteOptio
       const date = request.query.date ?? today;
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !DateTime.fromISO(date).isValid)
         throw new ApiError(400, `查询参数 date：应为日期 YYYY-MM-DD（如 ${today}），现为「${date}」`);
-      const data = await collectReport(o.client, { campaignId: p.campaignId }, o.now);
+      const data = await collectReport(o.svc, { campaignId: p.campaignId }, o.now);
       const b = briefingOf(data, {
         campaignTitle: data.campaignTitle ?? p.campaignId,
         officeName: o.officeName,
@@ -117,7 +117,7 @@ export function registerArchiveRoutes(app: FastifyInstance, o: ArchiveRouteOptio
 }
 
 export interface CampaignArchiveRouteOptions {
-  client: Client;
+  svc: CampaignServices;
   uploads: UploadStore;
   principalOf: (request: FastifyRequest) => Principal;
   officeName: string;
@@ -138,7 +138,7 @@ export function registerCampaignArchiveRoutes(app: FastifyInstance, o: CampaignA
   const start = (campaignId: string) => {
     if (running.has(campaignId)) return;
     const job = buildCampaignArchive({
-      client: o.client,
+      svc: o.svc,
       uploads: o.uploads,
       campaignId,
       dir: o.dir,

@@ -21,6 +21,8 @@ import { reportBuffer } from '../../app/report/xlsx.js';
 import { AccessDenied, requireCampaign, requireRole, requireUnitAccess, type ApiAction } from './access.js';
 import { ApiError, errorReply } from './errors.js';
 import { registerArchiveRoutes, registerCampaignArchiveRoutes } from './archive-routes.js';
+import type { CampaignServices } from '../../app/services.js';
+import type { StatusStore } from '../../activities/status/status-store.js';
 import { registerLaunchRoutes } from './launch-routes.js';
 import { registerNotifyRoutes } from './notify-routes.js';
 import { OPS_PATHS, registerOpsRoutes, temporalCheck, type ReadinessCheck } from './ops-routes.js';
@@ -47,6 +49,8 @@ declare module 'fastify' {
 
 export interface ApiServerOptions {
   temporalClient: Client;
+  /** The status read model the workers publish to: every unit status the API returns comes from it. */
+  statusStore: StatusStore;
   store: TokenStore;
   uploads: UploadStore;
   /** Default 20 MiB. */
@@ -123,6 +127,7 @@ function principalOf(request: FastifyRequest): Principal {
 
 export async function createApiServer(o: ApiServerOptions): Promise<FastifyInstance> {
   const client = o.temporalClient;
+  const svc: CampaignServices = { client, status: o.statusStore };
   const store = o.store;
   const maxUploadBytes = o.maxUploadBytes ?? 20 * 1024 * 1024;
   const now = o.now ?? Date.now;
@@ -301,7 +306,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
       const p = principalOf(request);
       requireCampaign(p, request.params.campaignId);
       requireRole(p, 'view');
-      return overdueItems(client, scopedFilter(p, request.query), now);
+      return overdueItems(svc, scopedFilter(p, request.query), now);
     },
   );
 
@@ -312,7 +317,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
       const p = principalOf(request);
       requireCampaign(p, request.params.campaignId);
       requireUnitAccess(p, 'view', request.params.unitId, store);
-      return unitStatus(client, p.campaignId, request.params.unitId);
+      return unitStatus(svc, p.campaignId, request.params.unitId);
     },
   );
 
@@ -328,7 +333,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
         const body = request.body;
         if (op === 'submit') await checkRefsStored(body.fileRefs as string[] | undefined);
         if (op === 'extend' && p.role === 'group') await checkGroupExtension(unitId, body);
-        return runOperation(client, p.campaignId, unitId, op, workflowRequest(op, body, p) as never);
+        return runOperation(svc, p.campaignId, unitId, op, workflowRequest(op, body, p) as never);
       },
     );
   }
@@ -341,7 +346,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
 
   /** The plan has no extension limit of its own; a 指导组 may extend only within the task's stage. */
   async function checkGroupExtension(unitId: string, body: Body): Promise<void> {
-    const s = await unitStatus(client, store.campaignId, unitId);
+    const s = await unitStatus(svc, store.campaignId, unitId);
     const task = s.tasks.find((t) => t.taskId === body.taskId);
     const stage = task && s.stages.find((x) => x.stageId === task.stageId);
     if (!stage) return; // the workflow names the unknown task
@@ -400,7 +405,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
         requireRole(p, 'batch');
         const f = request.body.filter;
         if (f.unitType === undefined && f.group === undefined && f.stage === undefined) throw new ApiError(400, 'filter：至少指定单位类型、指导组或阶段之一');
-        return runBatch(client, { campaignId: p.campaignId, ...f }, op, () => workflowRequest(op, request.body.request, p) as never);
+        return runBatch(svc, { campaignId: p.campaignId, ...f }, op, () => workflowRequest(op, request.body.request, p) as never);
       },
     );
   }
@@ -415,8 +420,8 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
   });
 
   registerNotifyRoutes(app, { deliveryLog: o.deliveryLog, principalOf, now });
-  registerArchiveRoutes(app, { client, store, uploads: o.uploads, principalOf, officeName: (o.office ?? DEFAULT_OFFICE).name, now });
-  registerCampaignArchiveRoutes(app, { client, uploads: o.uploads, principalOf, officeName: (o.office ?? DEFAULT_OFFICE).name, dir: o.archiveDir ?? process.env.CAMPAIGN_ARCHIVE_DIR ?? '.data/archive', campaignId: store.campaignId, log: (m) => app.log.info(m) });
+  registerArchiveRoutes(app, { svc, store, uploads: o.uploads, principalOf, officeName: (o.office ?? DEFAULT_OFFICE).name, now });
+  registerCampaignArchiveRoutes(app, { svc, uploads: o.uploads, principalOf, officeName: (o.office ?? DEFAULT_OFFICE).name, dir: o.archiveDir ?? process.env.CAMPAIGN_ARCHIVE_DIR ?? '.data/archive', campaignId: store.campaignId, log: (m) => app.log.info(m) });
 
   app.get<{ Params: { campaignId: string } }>(
     '/api/campaigns/:campaignId/report.xlsx',
@@ -425,7 +430,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
       const p = principalOf(request);
       requireCampaign(p, request.params.campaignId);
       requireRole(p, 'report');
-      const data = await collectReport(client, { campaignId: p.campaignId }, now);
+      const data = await collectReport(svc, { campaignId: p.campaignId }, now);
       const buf = await reportBuffer(data);
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

@@ -6,7 +6,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { runBatch } from '../../app/batch.js';
 import { triggerDigestNow, upsertDigestSchedule } from '../../app/digest-schedule.js';
@@ -25,12 +24,13 @@ import { FileTokenStore } from '../api/token-store-file.js';
 import { issueTokens, writeTokenFiles } from '../api/tokens.js';
 import { UploadConfigError, describeUploadStore, openUploadStore, uploadStoreConfig, type UploadStoreConfig } from '../api/uploads-config.js';
 import { connectClient } from '../connection.js';
+import type { CampaignServices } from '../../app/services.js';
+import { lazyStatusStore, openConfiguredStatusStore } from '../../app/status/open.js';
 import { writeBriefingFor } from '../../app/report/briefing-docx.js';
 import { progressBar } from './campaign/progress.js';
 
 export type Print = (line: string) => void;
-export interface CliContext {
-  client: Client;
+export interface CliContext extends CampaignServices {
   print: Print;
 }
 
@@ -127,7 +127,7 @@ export interface StatusOptions {
 
 export async function runStatus(o: StatusOptions, ctx: CliContext): Promise<number> {
   if (o.unit !== undefined) {
-    const s = await unitStatus(ctx.client, o.campaign, o.unit);
+    const s = await unitStatus(ctx, o.campaign, o.unit);
     if (o.json) ctx.print(JSON.stringify(s, null, 2));
     else printUnitStatus(s, ctx.print);
     return 0;
@@ -182,7 +182,7 @@ function filterOf(o: FilterOptions): UnitFilter {
 }
 
 export async function runOverdue(o: FilterOptions & { json?: boolean }, ctx: CliContext): Promise<number> {
-  const r = await overdueItems(ctx.client, filterOf(o));
+  const r = await overdueItems(ctx, filterOf(o));
   if (o.json) {
     ctx.print(JSON.stringify(r, null, 2));
     return 0;
@@ -212,7 +212,7 @@ export async function runUpdate<Op extends Operation>(op: Op, o: UpdateOptions, 
   const label = OPERATION_LABELS[op];
   if (o.unit !== undefined) {
     try {
-      const s = await runOperation(ctx.client, o.campaign, o.unit, op, await build(o, o.unit));
+      const s = await runOperation(ctx, o.campaign, o.unit, op, await build(o, o.unit));
       if (o.json) ctx.print(JSON.stringify(s, null, 2));
       else {
         ctx.print(`已${label}：${s.unitName}（${s.unitId}）`);
@@ -234,7 +234,7 @@ export async function runUpdate<Op extends Operation>(op: Op, o: UpdateOptions, 
   }
   const first = await build(o, '');
   let bar = progressBar(0, '');
-  const r = await runBatch(ctx.client, filterOf(o), op, () => first, {
+  const r = await runBatch(ctx, filterOf(o), op, () => first, {
     concurrency: Number(o.concurrency ?? 16),
     onMatched: (n) => {
       if (!o.json) bar = progressBar(n, label);
@@ -308,7 +308,7 @@ export const BUILDERS: { [Op in Operation]: RequestBuilder<Op> } = {
 
 export async function runReport(o: FilterOptions & { xlsx?: string; docx?: string; date?: string; office?: string; json?: boolean }, ctx: CliContext): Promise<number> {
   if (!o.xlsx && !o.docx) throw new UsageError('请用 --xlsx 或 --docx 指定输出文件（可同时指定）');
-  const data = await collectReport(ctx.client, filterOf(o));
+  const data = await collectReport(ctx, filterOf(o));
   if (o.xlsx) await writeReportFile(data, o.xlsx);
   const issue = o.docx ? await writeBriefingFor(data, o.docx, { officeName: (await officeFrom(o.office)).name, ...(o.date ? { date: o.date } : {}) }) : undefined;
   const failed = data.units.filter((u) => u.error).length;
@@ -386,10 +386,11 @@ async function withClient(fn: (ctx: CliContext) => Promise<number>): Promise<voi
   let code = 1;
   try {
     const c = await connectClient();
+    const status = lazyStatusStore(() => openConfiguredStatusStore(process.env));
     try {
-      code = await fn({ client: c.client, print: (l) => console.log(l) });
+      code = await fn({ client: c.client, status, print: (l) => console.log(l) });
     } finally {
-      await c.close();
+      await Promise.allSettled([c.close(), status.close()]);
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof OperationError) console.error(e.message);
@@ -545,8 +546,17 @@ export function registerCampaignCommands(program: Command): void {
       // The worker's delivery log, for the office's 通知异常 list; without it that one route answers 503.
       const { openConfiguredDeliveryLog } = await import('../api/delivery-log-config.js');
       const delivery = await openConfiguredDeliveryLog(process.env);
+      // The API may start before any worker has run: the read model is created where the worker will write it.
+      const status = await openConfiguredStatusStore(process.env, { createIfMissing: true });
+      if (!status.ok) {
+        console.error(status.problem);
+        process.exitCode = 1;
+        await c.close();
+        return;
+      }
       const app = await createApiServer({
         temporalClient: c.client,
+        statusStore: status.store,
         store: await FileTokenStore.load(o.tokens),
         uploads: openUploadStore(uploadConfig),
         maxUploadBytes: Number(o.maxUploadMb) * 1024 * 1024,
@@ -554,6 +564,7 @@ export function registerCampaignCommands(program: Command): void {
         ...(delivery.ok ? { deliveryLog: delivery.log } : {}),
       });
       if (delivery.ok) app.addHook('onClose', () => delivery.log.close());
+      app.addHook('onClose', () => status.store.close());
       await app.listen({ host: o.host, port: Number(o.port) });
       console.log(`API 已启动：http://${o.host}:${o.port}（文档 /openapi.json；上传文件存放于${describeUploadStore(uploadConfig)}）`);
       console.log(delivery.ok ? `通知异常读取投递记录：${delivery.where}` : `未接入通知投递记录，通知异常列表不可用：${delivery.problem}`);

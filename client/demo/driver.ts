@@ -4,7 +4,7 @@
  * survey (one unit's mostly 不满意, which opens the 补课 loop). It decides from each unit's status
  * alone, so a restarted demo carries on where it was.
  */
-import type { Client } from '@temporalio/client';
+import type { CampaignServices } from '../../app/services.js';
 import { runOperation, unitStatus } from '../../app/unit-operations.js';
 import type { TaskView, UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
 
@@ -21,7 +21,7 @@ export interface DemoUnit {
 }
 
 export interface DriverOptions {
-  client: Client;
+  svc: CampaignServices;
   campaignId: string;
   units: DemoUnit[];
   officePersonId: string;
@@ -68,7 +68,7 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
         const reviewer = `${u.groupId}-m1`;
         if (u.returnedOnce && t.returns === 0 && t.taskId.includes('implementation_plan')) {
           await act(key, `指导组退回 ${name}「${t.title}」（征求意见范围不广）`, () =>
-            runOperation(o.client, o.campaignId, u.unitId, 'review', {
+            runOperation(o.svc, o.campaignId, u.unitId, 'review', {
               taskId: t.taskId,
               reviewedBy: reviewer,
               decision: 'return',
@@ -76,7 +76,7 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
             }),
           );
         } else {
-          await act(key, `指导组审查通过 ${name}「${t.title}」`, () => runOperation(o.client, o.campaignId, u.unitId, 'review', { taskId: t.taskId, reviewedBy: reviewer, decision: 'approve' }), t.returns > 0);
+          await act(key, `指导组审查通过 ${name}「${t.title}」`, () => runOperation(o.svc, o.campaignId, u.unitId, 'review', { taskId: t.taskId, reviewedBy: reviewer, decision: 'approve' }), t.returns > 0);
         }
         continue;
       }
@@ -86,7 +86,7 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
         const unhappy = u.unhappySurvey && s.remedialRound === 0;
         const counts = unhappy ? { satisfied: 8, basicallySatisfied: 12, dissatisfied: 40 } : { satisfied: 38, basicallySatisfied: 17, dissatisfied: 5 };
         await act(key, `活动办录入 ${name} 满意度测评：不满意 ${counts.dissatisfied}/60${unhappy ? ' → 补课' : ''}`, () =>
-          runOperation(o.client, o.campaignId, u.unitId, 'survey', { by: o.officePersonId, ...counts, respondents: 60, method: '无记名投票' }),
+          runOperation(o.svc, o.campaignId, u.unitId, 'survey', { by: o.officePersonId, ...counts, respondents: 60, method: '无记名投票' }),
         );
         continue;
       }
@@ -97,7 +97,7 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
         key,
         `${name} ${again}报送「${t.title}」${late ? '（逾期）' : ''}`,
         () =>
-        runOperation(o.client, o.campaignId, u.unitId, 'submit', {
+        runOperation(o.svc, o.campaignId, u.unitId, 'submit', {
           taskId: t.taskId,
           submittedBy: `${u.unitId}-liaison`,
           summary: t.status === 'returned' ? '已按指导组意见修改：扩大征求意见范围，写明整改时限' : `${t.title}：已完成，材料见附件`,
@@ -113,7 +113,7 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
     await Promise.all(
       o.units.map(async (u) => {
         try {
-          await onUnit(u, await unitStatus(o.client, o.campaignId, u.unitId), now);
+          await onUnit(u, await unitStatus(o.svc, o.campaignId, u.unitId), now);
         } catch {
           // not started yet, or finished: nothing to do for this unit this round
         }

@@ -12,6 +12,7 @@ import { createActivities } from '../../activities/index.js';
 import { chineseDaysCalendar } from '../../activities/notify/chinese-days-calendar.js';
 import { openSqliteDeliveryLog } from '../../activities/notify/log/sqlite-delivery-log.js';
 import { openSqliteStatusStore } from '../../activities/status/sqlite-status-store.js';
+import type { CampaignServices } from '../../app/services.js';
 import { createSmtpMailer } from '../../activities/notify/mailer.js';
 import { loadTemplates } from '../../activities/notify/templates.js';
 import { repoRoot } from '../../toolchain/paths.js';
@@ -40,7 +41,7 @@ export interface StackOptions {
   rateLimitPerMinute?: number;
 }
 
-export interface Stack {
+export interface Stack extends CampaignServices {
   client: Client;
   consoleUrl: string;
   close(): Promise<void>;
@@ -87,7 +88,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
           // Loopback demo: every hour is office hours, nothing waits for the morning.
           settings: { officeName: o.officeName, mailFrom, officeHours: { start: '00:00', end: '23:59', zone: 'Asia/Shanghai' }, quietChannels: [], claimLeaseMs: 60_000 },
         },
-        digest: { temporalClient: client, transport, from: mailFrom, officeName: o.officeName, deliveryLog, claimLeaseMs: 60_000 },
+        digest: { temporalClient: client, status, transport, from: mailFrom, officeName: o.officeName, deliveryLog, claimLeaseMs: 60_000 },
       }),
     });
     const running = worker.run();
@@ -98,6 +99,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
 
     const api = await createApiServer({
       temporalClient: client,
+      statusStore: status,
       store: new FileTokenStore(o.tokens),
       uploads: localUploadStore(path.join(o.dataDir, 'uploads')),
       archiveDir: path.join(o.dataDir, 'archive'),
@@ -114,7 +116,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     closers.push(() => api.close());
     const web = await startConsoleServer({ api, ...(o.consolePort !== undefined ? { port: o.consolePort } : {}), ...(o.demoLogins ? { demoLogins: o.demoLogins } : {}) });
     closers.push(() => web.close());
-    return { client, consoleUrl: web.url, close };
+    return { client, status, consoleUrl: web.url, close };
   } catch (e) {
     await close();
     throw e;

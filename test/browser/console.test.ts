@@ -106,7 +106,7 @@ async function upload(page: Page, roster: string): Promise<void> {
   await page.locator('#launch-check').waitFor({ timeout: 20_000 });
 }
 
-const taskOf = async (unit: string, step: string) => (await unitStatus(stack.client, campaign, unit)).tasks.find((t) => t.taskId.includes(step))!;
+const taskOf = async (unit: string, step: string) => (await unitStatus(stack, campaign, unit)).tasks.find((t) => t.taskId.includes(step))!;
 
 describe('web console', () => {
   it('refuses a wrong token with a Chinese message', async () => {

@@ -39,7 +39,7 @@ beforeAll(async () => {
   const issued = issueTokens(campaign, roster.units, office.office, ['study', 'rectification']);
   tokens = Object.fromEntries(issued.issued.map((t) => [t.personId, t.token]));
   uploadsDir = path.join(h.tmp, 'uploads');
-  app = await createApiServer({ temporalClient: h.client, store: new FileTokenStore(issued.store), uploads: localUploadStore(uploadsDir), maxUploadBytes: MAX_UPLOAD, rateLimitPerMinute: 1000 });
+  app = await createApiServer({ temporalClient: h.client, statusStore: h.status, store: new FileTokenStore(issued.store), uploads: localUploadStore(uploadsDir), maxUploadBytes: MAX_UPLOAD, rateLimitPerMinute: 1000 });
   // Every unit's workflow is up and has published its stage.
   await eventually(async () => ((await h.client.workflow.count(`CampaignId = '${campaign}' AND CampaignStage = 'study'`)).count === 3 ? true : undefined));
 });
@@ -52,7 +52,7 @@ const base = () => `/api/campaigns/${campaign}`;
 const as = (person: string) => ({ authorization: `Bearer ${tokens[person]}` });
 const get = (person: string, url: string) => app.inject({ method: 'GET', url, headers: as(person) });
 const post = (person: string, url: string, payload: object) => app.inject({ method: 'POST', url, headers: as(person), payload });
-const status = (unit: string) => unitStatus(h.client, campaign, unit);
+const status = (unit: string) => unitStatus(h, campaign, unit);
 const taskId = async (unit: string, step: string) => (await status(unit)).tasks.find((t) => t.taskId.includes(step))!.taskId;
 /** A refused request must not change the unit: compare everything but the clock-driven parts. */
 const snapshot = async (unit: string) => {
@@ -278,7 +278,7 @@ describe('office', () => {
 
 describe('limits and errors', () => {
   it('rate-limits per token with a Chinese message', async () => {
-    const limited = await createApiServer({ temporalClient: h.client, store: new FileTokenStore(issueTokens(campaign, [], { name: '活动办', members: [{ id: 'office', name: '活动办' }] }).store), uploads: localUploadStore(uploadsDir), rateLimitPerMinute: 3 });
+    const limited = await createApiServer({ temporalClient: h.client, statusStore: h.status, store: new FileTokenStore(issueTokens(campaign, [], { name: '活动办', members: [{ id: 'office', name: '活动办' }] }).store), uploads: localUploadStore(uploadsDir), rateLimitPerMinute: 3 });
     const codes: number[] = [];
     let last = '';
     for (let i = 0; i < 4; i++) {

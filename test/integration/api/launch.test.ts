@@ -36,6 +36,7 @@ beforeAll(async () => {
   planText = await readFile(PLAN, 'utf8');
   app = await createApiServer({
     temporalClient: h.client,
+    statusStore: h.status,
     store: new FileTokenStore(issued.store),
     uploads: localUploadStore(path.join(h.tmp, 'uploads')),
     rateLimitPerMinute: 1000,
@@ -201,6 +202,7 @@ describe('logins for units launched from the console', () => {
     await writeFile(storePath, JSON.stringify(issued.store));
     app2 = await createApiServer({
       temporalClient: h.client,
+      statusStore: h.status,
       store: await FileTokenStore.load(storePath),
       uploads: localUploadStore(path.join(h.tmp, 'uploads')),
       rateLimitPerMinute: 1000,
@@ -234,7 +236,8 @@ describe('logins for units launched from the console', () => {
     const me = await get('/api/me', liaison.token);
     expect(me.statusCode).toBe(200);
     expect(me.json<{ role: string; unitId: string; units: string[] }>()).toMatchObject({ role: 'unit', unitId: 'T01', units: ['T01'] });
-    expect((await get(`/api/campaigns/${campaign2}/units/T01`, liaison.token)).statusCode).toBe(200);
+    // Readable once the unit's workflow has published its first status (until then 503 「正在启动」).
+    await eventually(async () => ((await get(`/api/campaigns/${campaign2}/units/T01`, liaison.token)).statusCode === 200 ? true : undefined), 20_000, 'T01 的首次状态');
     const other = await get(`/api/campaigns/${campaign2}/units/T02`, liaison.token);
     expect(other.statusCode).toBe(403);
     expect(other.json<{ message: string }>().message).toContain('无权访问单位「T02」');

@@ -50,6 +50,7 @@ afterAll(async () => {
 async function server(progress: ApiServerOptions['progress']): Promise<FastifyInstance> {
   const app = await createApiServer({
     temporalClient: h.client,
+    statusStore: h.status,
     store: new FileTokenStore(structuredClone(storeFile)),
     uploads: localUploadStore(path.join(h.tmp, 'uploads')),
     rateLimitPerMinute: 1000,

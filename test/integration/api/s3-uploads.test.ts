@@ -3,6 +3,7 @@
  * same contract as the local folder, signature checking on, and one upload through the HTTP API
  * landing in the bucket under its content hash.
  */
+import { openSqliteStatusStore } from '../../../activities/status/sqlite-status-store.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { FastifyInstance } from 'fastify';
@@ -94,7 +95,7 @@ describe('S3 store specifics', () => {
       const roster = await parseRosterFile(UNITS, { groupsPath: GROUPS, channels: ['email'] });
       const issued = issueTokens(campaign, roster.units, office.office);
       const liaison = issued.issued.find((t) => t.personId === 'T01-liaison')!.token;
-      app = await createApiServer({ temporalClient: conn.client, store: new FileTokenStore(issued.store), uploads: openUploadStore(config) });
+      app = await createApiServer({ temporalClient: conn.client, statusStore: openSqliteStatusStore(':memory:'), store: new FileTokenStore(issued.store), uploads: openUploadStore(config) });
       const address = await app.listen({ host: '127.0.0.1', port: 0 });
 
       const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n学习计划\n'), randomBytes(4096)]);

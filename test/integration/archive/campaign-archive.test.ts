@@ -105,7 +105,7 @@ describe('the campaign archive', () => {
     const uploads = localUploadStore(f.uploadsDir);
     const stop = new AbortController();
     const first = await buildCampaignArchive({
-      client: h.client,
+      svc: h,
       uploads,
       campaignId: f.campaign,
       dir,
@@ -117,7 +117,7 @@ describe('the campaign archive', () => {
     const t01 = path.join(campaignFolder(dir, f.campaign), 'units', 'T01.zip');
     const before = await stat(t01);
     const second = await buildCampaignArchive({
-      client: h.client,
+      svc: h,
       uploads,
       campaignId: f.campaign,
       dir,
@@ -141,7 +141,7 @@ describe('campaign archive on the command line', () => {
     expect(
       await runArchiveUnit(
         { campaign: f.campaign, unit: 'T01', out, uploads: f.uploadsDir },
-        h.client,
+        h,
         print,
       ),
     ).toBe(0);

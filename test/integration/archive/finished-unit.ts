@@ -63,6 +63,7 @@ export async function finishedCampaign(h: Harness): Promise<FinishedCampaign> {
   const uploadsDir = path.join(h.tmp, `uploads-${campaign}`);
   const app = await createApiServer({
     temporalClient: h.client,
+    statusStore: h.status,
     store: new FileTokenStore(issued.store),
     uploads: localUploadStore(uploadsDir),
     office: office.office,
@@ -97,7 +98,7 @@ export async function finishedCampaign(h: Harness): Promise<FinishedCampaign> {
     uploaded.set(filename, content);
     return res.json<{ ref: string }>().ref;
   };
-  const status = () => unitStatus(h.client, campaign, 'T01');
+  const status = () => unitStatus(h, campaign, 'T01');
 
   // 传达上级精神 is due a second after the start: let it climb the ladder to 通报. A timer that
   // fires late makes the workflow skip the rungs it overtook, so only 3 (acknowledged) and 4 are waited for.

@@ -268,7 +268,7 @@ describe('the 简报 in Word', () => {
     expect(
       await runReport(
         { campaign: f.campaign, docx: file, date: today() },
-        { client: h.client, print: (l) => lines.push(l) },
+        { client: h.client, status: h.status, print: (l) => lines.push(l) },
       ),
     ).toBe(0);
     expect(lines).toEqual([`简报第1期（Word）已写入 ${file}`]);

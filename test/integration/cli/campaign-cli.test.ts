@@ -22,7 +22,7 @@ import { FIXTURES, GROUPS, PLAN, UNITS, eventually, startHarness, type Harness }
 let h: Harness;
 let campaign: string;
 const out: string[] = [];
-const ctx = (): CliContext => ({ client: h.client, print: (l) => out.push(l) });
+const ctx = (): CliContext => ({ client: h.client, status: h.status, print: (l) => out.push(l) });
 const take = () => out.splice(0, out.length).join('\n');
 const OFFICE = path.join(FIXTURES, 'office.yaml');
 
@@ -94,7 +94,7 @@ describe('campaign status and overdue', () => {
 
   it('lists overdue items with lateness and escalation level', async () => {
     await eventually(async () => {
-      const s = await unitStatus(h.client, campaign, 'T03');
+      const s = await unitStatus(h, campaign, 'T03');
       return s.tasks.find((t) => t.taskId.includes('convey_spirit'))!.escalationLevel >= 3 ? true : undefined;
     }, 30_000, 'escalation to level 3');
     await runOverdue({ campaign, group: 'G2' }, ctx());
@@ -106,7 +106,7 @@ describe('campaign status and overdue', () => {
 
 describe('unit operations', () => {
   const opts = (o: Partial<UpdateOptions>): UpdateOptions => ({ campaign, ...o });
-  const taskOf = async (unit: string, step: string) => (await unitStatus(h.client, campaign, unit)).tasks.find((t) => t.taskId.includes(step))!;
+  const taskOf = async (unit: string, step: string) => (await unitStatus(h, campaign, unit)).tasks.find((t) => t.taskId.includes(step))!;
 
   it('submits with a file: the file is stored by content hash and only its reference reaches the workflow', async () => {
     const task = await taskOf('T01', 'implementation_plan');
@@ -150,7 +150,7 @@ describe('unit operations', () => {
     expect(take()).toContain('respondents');
     expect(await runUpdate('survey', opts({ unit: 'T02', satisfied: '30', basicallySatisfied: '15', dissatisfied: '5', method: '集中评议' }), BUILDERS.survey, ctx())).toBe(0);
     take();
-    const s = await unitStatus(h.client, campaign, 'T02');
+    const s = await unitStatus(h, campaign, 'T02');
     expect(s.surveys).toHaveLength(1);
     expect(s.surveys[0]).toMatchObject({ satisfied: 30, basicallySatisfied: 15, dissatisfied: 5, respondents: 50, method: '集中评议', remedialNeeded: false });
   });
@@ -159,15 +159,15 @@ describe('unit operations', () => {
     const code = await runUpdate('pause', opts({ group: 'G1', reason: ['秋收农忙'] }), BUILDERS.pause, ctx());
     expect(code).toBe(0);
     expect(take()).toContain('批量暂停：符合条件的运行中单位 2 个，成功 2 个，失败 0 个');
-    expect((await unitStatus(h.client, campaign, 'T01')).phase).toBe('paused');
-    expect((await unitStatus(h.client, campaign, 'T02')).phase).toBe('paused');
-    expect((await unitStatus(h.client, campaign, 'T03')).phase).toBe('running');
+    expect((await unitStatus(h, campaign, 'T01')).phase).toBe('paused');
+    expect((await unitStatus(h, campaign, 'T02')).phase).toBe('paused');
+    expect((await unitStatus(h, campaign, 'T03')).phase).toBe('running');
     // Pausing again is refused by each workflow: reported per unit.
     expect(await runUpdate('pause', opts({ group: 'G1' }), BUILDERS.pause, ctx())).toBe(1);
     expect(take()).toMatch(/失败 2 个[\s\S]*T01：/);
     expect(await runUpdate('resume', opts({ group: 'G1' }), BUILDERS.resume, ctx())).toBe(0);
     take();
-    expect((await unitStatus(h.client, campaign, 'T01')).phase).toBe('running');
+    expect((await unitStatus(h, campaign, 'T01')).phase).toBe('running');
   });
 });
 
@@ -188,7 +188,7 @@ describe('campaign report', () => {
     });
     expect([...rows.keys()]).toEqual(['T01', 'T02', 'T03']);
     for (const [id, row] of rows) {
-      const s = await unitStatus(h.client, campaign, id);
+      const s = await unitStatus(h, campaign, id);
       expect(row.getCell(2).value).toBe(s.unitName);
       expect(row.getCell(3).value).toBe('镇机关');
       expect(row.getCell(4).value).toBe(id === 'T03' ? 'G2' : 'G1');
@@ -213,7 +213,7 @@ describe('campaign report', () => {
     });
     expect(overdueRows.map((r) => r.getCell(1).value).sort()).toEqual(['T01', 'T02', 'T03']);
     for (const row of overdueRows) {
-      const s = await unitStatus(h.client, campaign, row.getCell(1).text);
+      const s = await unitStatus(h, campaign, row.getCell(1).text);
       const t = s.tasks.find((x) => x.overdue)!;
       expect(row.getCell(2).value).toBe(s.unitName);
       expect(row.getCell(4).value).toBe('传达上级精神');
@@ -228,7 +228,7 @@ describe('campaign report', () => {
 
     const esc = book.getWorksheet(SHEET_NAMES.escalations)!;
     expect(esc.getRow(1).values).toEqual([undefined, '单位编号', '单位名称', '指导组', '事项', '级别', '督办方式', '发出时间', '重复次数', '已确认', '确认时间', '确认人', '送达对象', '办结情况', '办结时间']);
-    const t03esc = (await unitStatus(h.client, campaign, 'T03')).openEscalations;
+    const t03esc = (await unitStatus(h, campaign, 'T03')).openEscalations;
     expect(t03esc.length).toBeGreaterThan(0);
     const escRows: unknown[][] = [];
     esc.eachRow((row, n) => {

@@ -75,7 +75,7 @@ export async function startHarness(): Promise<Harness> {
       notify: { ...notify, settings: { ...notify.settings, quietChannels: [] } },
       plansDir: FIXTURES,
       status,
-      digest: { clock: notify.clock, temporalClient: conn.client, transport, from: notify.settings.mailFrom, officeName: OFFICE_NAME, deliveryLog: notify.deliveryLog, claimLeaseMs: notify.settings.claimLeaseMs },
+      digest: { clock: notify.clock, temporalClient: conn.client, status, transport, from: notify.settings.mailFrom, officeName: OFFICE_NAME, deliveryLog: notify.deliveryLog, claimLeaseMs: notify.settings.claimLeaseMs },
     }),
   });
   const running = worker.run();

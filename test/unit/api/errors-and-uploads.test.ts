@@ -1,3 +1,4 @@
+import { openSqliteStatusStore } from '../../../activities/status/sqlite-status-store.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -64,7 +65,7 @@ describe('no internals to clients', () => {
     const failing = { workflow: { count: () => Promise.reject(new Error('boom at /srv/secret/path.ts:12')) } } as unknown as Client;
     const dir = await mkdtemp(path.join(tmpdir(), 'uploads-'));
     dirs.push(dir);
-    const app = await createApiServer({ temporalClient: failing, store: new FileTokenStore(store), uploads: localUploadStore(dir) });
+    const app = await createApiServer({ temporalClient: failing, statusStore: openSqliteStatusStore(':memory:'), store: new FileTokenStore(store), uploads: localUploadStore(dir) });
     const r = await app.inject({ method: 'GET', url: '/api/campaigns/c1/overview', headers: { authorization: `Bearer ${issued[0]!.token}` } });
     expect(r.statusCode).toBe(500);
     expect(r.json()).toEqual({ error: 'internal', message: '服务器内部错误，请稍后再试；如持续出现请联系活动办' });

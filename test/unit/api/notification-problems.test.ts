@@ -1,3 +1,4 @@
+import { openSqliteStatusStore } from '../../../activities/status/sqlite-status-store.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -51,7 +52,7 @@ beforeAll(async () => {
   await record('campaign/c1/unit/A/kickoff', 'email', 'head', 'A书记', 'head-a@u.cn', 'sent', '', '2009-11-10T02:00:00Z');
   await record('campaign/c1/unit/A/task/plan/urge/1', 'email', 'head', 'A书记', 'head-a@u.cn', 'uncertain', '邮件发送过程中工作进程中断，无法确认对方是否已收到', '2009-11-12T02:00:00Z');
   await record('campaign/c2/unit/A/kickoff', 'email', 'liaison', '别的活动', 'x', 'failed', '邮箱地址格式不正确：x', '2009-11-13T02:00:00Z');
-  const common = { temporalClient: noTemporal, store: tokens, uploads: localUploadStore(path.join(dir, 'uploads')), progress: { dir: path.join(dir, 'progress'), timerMs: 0 } };
+  const common = { temporalClient: noTemporal, statusStore: openSqliteStatusStore(':memory:'), store: tokens, uploads: localUploadStore(path.join(dir, 'uploads')), progress: { dir: path.join(dir, 'progress'), timerMs: 0 } };
   app = await createApiServer({ ...common, deliveryLog: log, now: () => Date.parse('2009-11-14T02:00:00Z') });
   bare = await createApiServer(common);
 });

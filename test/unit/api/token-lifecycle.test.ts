@@ -1,3 +1,4 @@
+import { openSqliteStatusStore } from '../../../activities/status/sqlite-status-store.js';
 /**
  * The token lifecycle through the API (office lists, revokes, rotates; anyone rotates their own),
  * two API servers on one token file refusing a revoked token on the next request, and the routes
@@ -40,6 +41,7 @@ beforeAll(async () => {
   const server = async () =>
     createApiServer({
       temporalClient: unreachable,
+      statusStore: openSqliteStatusStore(':memory:'),
       store: await FileTokenStore.load(storePath),
       uploads: localUploadStore(path.join(dir, 'uploads')),
       rateLimitPerMinute: 1000,
