@@ -19,6 +19,7 @@ import { unitArchiveStream } from '../app/archive/unit-archive.js';
 import { readUnitRecord } from '../app/archive/unit-record.js';
 import { DEFAULT_OFFICE, loadOfficeFile } from '../app/people.js';
 import { OperationError } from '../app/unit-operations.js';
+import { FileUploadRecords } from './api/upload-records.js';
 import { openUploadStore, uploadStoreConfig } from './api/uploads-config.js';
 import { progressBar } from './commands/campaign/progress.js';
 import { connectClient } from './connection.js';
@@ -27,14 +28,24 @@ type Print = (line: string) => void;
 const DEFAULT_UPLOADS = process.env.CAMPAIGN_UPLOADS_DIR ?? '.data/uploads';
 const DEFAULT_ARCHIVE = process.env.CAMPAIGN_ARCHIVE_DIR ?? '.data/archive';
 
+/** The upload-records file (JSON lines) the API keeps, when given: the 卷内目录 then names each file as uploaded. */
+function uploadRecordsOf(file: string | undefined): FileUploadRecords | undefined {
+  return file ? new FileUploadRecords(file) : undefined;
+}
+
 export async function runArchiveUnit(
-  o: { campaign: string; unit: string; out: string; uploads?: string },
+  o: { campaign: string; unit: string; out: string; uploads?: string; uploadRecords?: string },
   svc: CampaignServices,
   print: Print,
 ): Promise<number> {
   const uploads = openUploadStore(uploadStoreConfig(process.env, o.uploads ?? DEFAULT_UPLOADS));
   const record = await readUnitRecord(svc, o.campaign, o.unit);
-  await pipeline(await unitArchiveStream(record, uploads), createWriteStream(o.out));
+  const names = new Map(
+    (await uploadRecordsOf(o.uploadRecords)?.list(o.campaign, o.unit))?.map(
+      (u) => [u.ref, u.filename] as const,
+    ),
+  );
+  await pipeline(await unitArchiveStream(record, uploads, names), createWriteStream(o.out));
   print(
     `单位 ${o.unit}（${record.input.unit.name}）的档案已写入 ${o.out}：报送材料 ${record.submissions.reduce((n, s) => n + s.fileRefs.length, 0)} 个文件，审查记录 ${record.reviews.length} 条，督办通报 ${record.escalations.length} 条`,
   );
@@ -51,7 +62,15 @@ export function describeProgress(p: CampaignArchiveProgress): string {
 }
 
 export async function runArchiveBuild(
-  o: { campaign: string; out: string; uploads?: string; office?: string; zip?: string; date?: string },
+  o: {
+    campaign: string;
+    out: string;
+    uploads?: string;
+    uploadRecords?: string;
+    office?: string;
+    zip?: string;
+    date?: string;
+  },
   svc: CampaignServices,
   print: Print,
 ): Promise<number> {
@@ -66,6 +85,7 @@ export async function runArchiveBuild(
   const p = await buildCampaignArchive({
     svc,
     uploads,
+    uploadRecords: uploadRecordsOf(o.uploadRecords),
     campaignId: o.campaign,
     dir: o.out,
     officeName: office.office.name,
@@ -119,10 +139,9 @@ export function registerArchiveCommands(program: Command): void {
     .requiredOption('--unit <id>', '单位编号')
     .requiredOption('--out <file>', '输出的 zip 文件')
     .option('--uploads <dir>', '文件存放目录', DEFAULT_UPLOADS)
-    .action((o: { campaign: string; unit: string; out: string; uploads: string }) =>
-      withClient((svc) =>
-        runArchiveUnit({ ...o, out: path.resolve(o.out) }, svc, (l) => console.log(l)),
-      ),
+    .option('--upload-records <file>', 'API 的上传记录文件（卷内目录中写明原文件名）')
+    .action((o: { campaign: string; unit: string; out: string; uploads: string; uploadRecords?: string }) =>
+      withClient((svc) => runArchiveUnit({ ...o, out: path.resolve(o.out) }, svc, (l) => console.log(l))),
     );
   archive
     .command('build')
@@ -131,10 +150,19 @@ export function registerArchiveCommands(program: Command): void {
     .option('--out <dir>', '档案目录', DEFAULT_ARCHIVE)
     .option('--zip <file>', '生成完毕后再写出一个总的 zip 文件')
     .option('--uploads <dir>', '文件存放目录', DEFAULT_UPLOADS)
+    .option('--upload-records <file>', 'API 的上传记录文件（卷内目录中写明原文件名）')
     .option('--office <file>', '活动办（YAML，简报报头署名）')
     .option('--date <date>', '简报日期 YYYY-MM-DD（默认今天）')
     .action(
-      (o: { campaign: string; out: string; zip?: string; uploads: string; office?: string; date?: string }) =>
+      (o: {
+        campaign: string;
+        out: string;
+        zip?: string;
+        uploads: string;
+        uploadRecords?: string;
+        office?: string;
+        date?: string;
+      }) =>
         withClient((svc) =>
           runArchiveBuild(
             { ...o, out: path.resolve(o.out), ...(o.zip ? { zip: path.resolve(o.zip) } : {}) },

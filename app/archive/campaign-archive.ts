@@ -51,6 +51,9 @@ export interface CampaignArchiveOptions {
   /** The units to archive (default: every unit visibility lists for the campaign). */
   units?: readonly UnitRow[];
   now?: () => number;
+  /** Names the files were uploaded under, printed in each 卷内目录 (optional). */
+  uploadRecords?:
+    { list(campaignId: string, unitId: string): Promise<{ ref: string; filename: string }[]> } | undefined;
   /** Stops between two units; the progress stays 'running' and the next build continues from there. */
   signal?: AbortSignal;
 }
@@ -64,8 +67,10 @@ const exists = (p: string) =>
   );
 
 /** What makes two records the same archive: the record itself, canonically. */
-export function recordKey(r: UnitRecord): string {
-  return createHash('sha256').update(JSON.stringify(r)).digest('hex');
+export function recordKey(r: UnitRecord, names: ReadonlyMap<string, string> = new Map()): string {
+  return createHash('sha256')
+    .update(JSON.stringify([r, [...names].sort()]))
+    .digest('hex');
 }
 
 async function writeAtomically(file: string, write: (tmp: string) => Promise<void>): Promise<void> {
@@ -143,14 +148,17 @@ export async function buildCampaignArchive(o: CampaignArchiveOptions): Promise<C
           continue;
         }
         const record = await source(o.campaignId, u.unitId);
-        const key = recordKey(record);
+        const names = new Map(
+          (await o.uploadRecords?.list(o.campaignId, u.unitId))?.map((x) => [x.ref, x.filename] as const),
+        );
+        const key = recordKey(record, names);
         const old = (await exists(metaFile))
           ? (JSON.parse(await readFile(metaFile, 'utf8')) as { key?: string })
           : undefined;
         if (old?.key === key && (await exists(zipFile))) p.reused += 1;
         else {
           await writeAtomically(zipFile, async (tmp) =>
-            pipeline(await unitArchiveStream(record, o.uploads), createWriteStream(tmp)),
+            pipeline(await unitArchiveStream(record, o.uploads, names), createWriteStream(tmp)),
           );
           await writeAtomically(metaFile, (tmp) => writeFile(tmp, JSON.stringify({ key, record })));
         }

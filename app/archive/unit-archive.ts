@@ -56,6 +56,7 @@ function noteOf(r: UnitRecord, s: SubmissionRecord): string {
 export async function planFiles(
   r: UnitRecord,
   uploads: UploadStore,
+  originalNames?: ReadonlyMap<string, string>,
 ): Promise<{
   files: PlannedFile[];
   missing: { ref: string; submission: SubmissionRecord; title: string }[];
@@ -84,7 +85,14 @@ export async function planFiles(
       let path = `${folder}/${safeSegment(base)}_v${s.n}.${ext}`;
       for (let i = 2; used.has(path); i++) path = `${folder}/${safeSegment(base)}_v${s.n}_${i}.${ext}`;
       used.add(path);
-      files.push({ path, ref, submission: s, title: `${base}（第 ${s.n} 次报送）`, note: noteOf(r, s) });
+      const original = originalNames?.get(ref);
+      files.push({
+        path,
+        ref,
+        submission: s,
+        title: `${base}（第 ${s.n} 次报送）`,
+        note: `${noteOf(r, s)}${original ? `；原文件名：${original}` : ''}`,
+      });
     }
   }
   return { files, missing };
@@ -108,8 +116,13 @@ function counting(onEnd: (bytes: number) => void): Transform {
  * The archive as a stream. Errors (a file that vanished between planning and streaming, a store
  * failure) are emitted on the stream: the caller must not send a half archive as if whole.
  */
-export async function unitArchiveStream(r: UnitRecord, uploads: UploadStore): Promise<Readable> {
-  const { files, missing } = await planFiles(r, uploads);
+/** `originalNames`: ref → the name the file was uploaded under (upload records), printed in the 卷内目录's 备注. */
+export async function unitArchiveStream(
+  r: UnitRecord,
+  uploads: UploadStore,
+  originalNames?: ReadonlyMap<string, string>,
+): Promise<Readable> {
+  const { files, missing } = await planFiles(r, uploads, originalNames);
   const root = rootFolder(r);
   const mtime = new Date(r.asOf);
   const opts = { mtime, mode: 0o100644, forceDosTimestamp: true } as const;

@@ -21,6 +21,7 @@ import { requireCampaign, requireRole, requireUnitAccess } from './access.js';
 import { ApiError } from './errors.js';
 import { campaignParams, errorSchema, unitParams } from './schemas.js';
 import type { Principal, TokenStore } from './tokens.js';
+import type { UploadRecords } from './upload-records.js';
 import type { UploadStore } from './uploads.js';
 import type { CampaignArchiveProgress as WireProgress } from './wire/archive.js';
 
@@ -28,6 +29,8 @@ export interface ArchiveRouteOptions {
   svc: CampaignServices;
   store: TokenStore;
   uploads: UploadStore;
+  /** Names the files were uploaded under, for the 卷内目录 (optional). */
+  uploadRecords?: UploadRecords | undefined;
   principalOf: (request: FastifyRequest) => Principal;
   /** The issuing office printed on the 简报's masthead. */
   officeName: string;
@@ -69,7 +72,10 @@ export function registerArchiveRoutes(app: FastifyInstance, o: ArchiveRouteOptio
       const unitId = request.params.unitId;
       requireUnitAccess(p, 'archive', unitId, o.store);
       const record = await readUnitRecord(o.svc, p.campaignId, unitId);
-      const stream = await unitArchiveStream(record, o.uploads);
+      const names = new Map(
+        (await o.uploadRecords?.list(p.campaignId, unitId))?.map((u) => [u.ref, u.filename] as const),
+      );
+      const stream = await unitArchiveStream(record, o.uploads, names);
       const name = `${record.unitId}_${record.input.unit.name}_档案.zip`;
       return attachment(reply.type('application/zip'), `${record.unitId}-archive.zip`, name).send(stream);
     },
@@ -119,6 +125,7 @@ export function registerArchiveRoutes(app: FastifyInstance, o: ArchiveRouteOptio
 export interface CampaignArchiveRouteOptions {
   svc: CampaignServices;
   uploads: UploadStore;
+  uploadRecords?: UploadRecords | undefined;
   principalOf: (request: FastifyRequest) => Principal;
   officeName: string;
   /** Folder of the campaign archives (CAMPAIGN_ARCHIVE_DIR, default .data/archive). */
@@ -140,6 +147,7 @@ export function registerCampaignArchiveRoutes(app: FastifyInstance, o: CampaignA
     const job = buildCampaignArchive({
       svc: o.svc,
       uploads: o.uploads,
+      uploadRecords: o.uploadRecords,
       campaignId,
       dir: o.dir,
       officeName: o.officeName,

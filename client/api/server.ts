@@ -420,8 +420,8 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
   });
 
   registerNotifyRoutes(app, { deliveryLog: o.deliveryLog, principalOf, now });
-  registerArchiveRoutes(app, { svc, store, uploads: o.uploads, principalOf, officeName: (o.office ?? DEFAULT_OFFICE).name, now });
-  registerCampaignArchiveRoutes(app, { svc, uploads: o.uploads, principalOf, officeName: (o.office ?? DEFAULT_OFFICE).name, dir: o.archiveDir ?? process.env.CAMPAIGN_ARCHIVE_DIR ?? '.data/archive', campaignId: store.campaignId, log: (m) => app.log.info(m) });
+  registerArchiveRoutes(app, { svc, store, uploads: o.uploads, uploadRecords: o.uploadRecords, principalOf, officeName: (o.office ?? DEFAULT_OFFICE).name, now });
+  registerCampaignArchiveRoutes(app, { svc, uploads: o.uploads, uploadRecords: o.uploadRecords, principalOf, officeName: (o.office ?? DEFAULT_OFFICE).name, dir: o.archiveDir ?? process.env.CAMPAIGN_ARCHIVE_DIR ?? '.data/archive', campaignId: store.campaignId, log: (m) => app.log.info(m) });
 
   app.get<{ Params: { campaignId: string } }>(
     '/api/campaigns/:campaignId/report.xlsx',

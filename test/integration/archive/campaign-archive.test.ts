@@ -15,6 +15,7 @@ import {
   campaignFolder,
   type CampaignArchiveProgress,
 } from '../../../app/archive/campaign-archive.js';
+import { FileUploadRecords } from '../../../client/api/upload-records.js';
 import { localUploadStore } from '../../../client/api/uploads.js';
 import { runArchiveStatus, runArchiveUnit } from '../../../client/archive-commands.js';
 import { eventually, startHarness, type Harness } from '../cli/harness.js';
@@ -107,6 +108,7 @@ describe('the campaign archive', () => {
     const first = await buildCampaignArchive({
       svc: h,
       uploads,
+      uploadRecords: new FileUploadRecords(f.uploadRecordsFile),
       campaignId: f.campaign,
       dir,
       officeName: '区学习实践活动办公室',
@@ -119,6 +121,7 @@ describe('the campaign archive', () => {
     const second = await buildCampaignArchive({
       svc: h,
       uploads,
+      uploadRecords: new FileUploadRecords(f.uploadRecordsFile),
       campaignId: f.campaign,
       dir,
       officeName: '区学习实践活动办公室',
@@ -140,7 +143,7 @@ describe('campaign archive on the command line', () => {
     const print = (l: string) => lines.push(l);
     expect(
       await runArchiveUnit(
-        { campaign: f.campaign, unit: 'T01', out, uploads: f.uploadsDir },
+        { campaign: f.campaign, unit: 'T01', out, uploads: f.uploadsDir, uploadRecords: f.uploadRecordsFile },
         h,
         print,
       ),

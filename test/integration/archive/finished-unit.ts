@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { createApiServer } from '../../../client/api/server.js';
 import { FileTokenStore } from '../../../client/api/token-store-file.js';
 import { issueTokens } from '../../../client/api/tokens.js';
+import { FileUploadRecords } from '../../../client/api/upload-records.js';
 import { localUploadStore } from '../../../client/api/uploads.js';
 import { launchCampaign } from '../../../app/launch.js';
 import { loadOfficeFile } from '../../../app/people.js';
@@ -27,6 +28,8 @@ export interface FinishedCampaign {
   campaign: string;
   uploadsDir: string;
   archiveDir: string;
+  /** The API's upload records (JSON lines). */
+  uploadRecordsFile: string;
   /** Uploaded bytes by the name they were uploaded under. */
   uploaded: Map<string, Buffer>;
   tokenHeader(person: string): Promise<string>;
@@ -68,6 +71,7 @@ export async function finishedCampaign(h: Harness): Promise<FinishedCampaign> {
     uploads: localUploadStore(uploadsDir),
     office: office.office,
     archiveDir: path.join(h.tmp, `archive-${campaign}`),
+    uploadRecords: new FileUploadRecords(path.join(h.tmp, `upload-records-${campaign}.jsonl`)),
     rateLimitPerMinute: 10_000,
     progress: { timerMs: 0 },
   });
@@ -201,6 +205,7 @@ export async function finishedCampaign(h: Harness): Promise<FinishedCampaign> {
     campaign,
     uploadsDir,
     archiveDir: path.join(h.tmp, `archive-${campaign}`),
+    uploadRecordsFile: path.join(h.tmp, `upload-records-${campaign}.jsonl`),
     uploaded,
     get,
     tokenHeader: (person: string) => Promise.resolve(`Bearer ${tokens[person]}`),

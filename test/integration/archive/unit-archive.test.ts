@@ -96,6 +96,8 @@ describe('a finished unit’s archive', () => {
       (r) => r[4] === '02_分析检查阶段/撰写分析检查报告/领导班子分析检查报告_v1.pdf',
     )!;
     expect(returned[6]).toContain('退回修改（马立新');
+    // The name the liaison's file had, from the API's upload records.
+    expect(returned[6]).toContain('原文件名：分析检查报告初稿.pdf');
     expect(returned[6]).toContain(
       '征求意见范围不广的不通过；查找突出问题不准的不通过；只征求了机关干部意见，未征求村民代表意见',
     );
