@@ -4,8 +4,9 @@
  * failure is reported with its reason.
  */
 import { mapLimit } from './concurrency.js';
+import { CampaignFailure } from '../domain/failures.js';
 import type { CampaignServices } from './services.js';
-import { OperationError, runOperation, type Operation, type OperationRequests } from './unit-operations.js';
+import { runOperation, type Operation, type OperationRequests } from './unit-operations.js';
 import { listUnits, type UnitFilter } from './visibility.js';
 
 export interface BatchOutcome {
@@ -36,11 +37,7 @@ export async function runBatch<Op extends Operation>(
       await runOperation(svc, filter.campaignId, u.unitId, op, request(u.unitId));
       return { unitId: u.unitId, ok: true };
     } catch (e) {
-      return {
-        unitId: u.unitId,
-        ok: false,
-        error: e instanceof OperationError ? e.message : (e as Error).message,
-      };
+      return { unitId: u.unitId, ok: false, error: e instanceof CampaignFailure ? e.message : (e as Error).message };
     } finally {
       o.onUnitDone?.();
     }

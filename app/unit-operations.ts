@@ -1,124 +1,56 @@
 /**
  * Operations on one unit's workflow, shared by the CLI, the API, the batch tools and the digests:
  * each is an Update that the workflow validates and answers with the unit's new status. Failures
- * come back as an OperationError whose message is the workflow's own Chinese text.
+ * come back as a CampaignFailure (domain/failures.ts) whose message is the workflow's own Chinese text.
  *
  * `unitStatus` is the one place anything reads a unit's status: from the read model the workflow
  * publishes to, never by Querying a running workflow (docs/workflow.md, "Time after a restart").
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { CampaignFailure, NotFound, Rejected, Unavailable, isFailureType } from '../domain/failures.js';
 import { unitWorkflowId } from '../workflows/ids.js';
 import {
-  acknowledgeEscalationUpdate,
-  addAdHocItemUpdate,
-  addGapItemUpdate,
-  cancelUpdate,
-  extendDeadlineUpdate,
-  pauseUpdate,
-  recordSurveyUpdate,
-  resumeUpdate,
-  reviewDeliverableUpdate,
-  shiftDatesUpdate,
-  submitDeliverableUpdate,
-  waiveTaskUpdate,
-  type AcknowledgeEscalationRequest,
-  type AddAdHocItemRequest,
-  type AddGapItemRequest,
-  type CancelRequest,
-  type ExtendDeadlineRequest,
-  type OfficeRequest,
-  type RecordSurveyRequest,
-  type ResumeRequest,
-  type ReviewDeliverableRequest,
-  type ShiftDatesRequest,
-  type SubmitDeliverableRequest,
+  OPERATIONS,
+  UNIT_OPERATIONS,
+  type Operation,
+  type OperationRequests,
   type UnitCampaignStatus,
-  type WaiveTaskRequest,
 } from '../workflows/unit-campaign/messages.js';
 import type { CampaignServices } from './services.js';
 import { statusAsOf } from './status/as-of.js';
 
-export interface OperationRequests {
-  submit: SubmitDeliverableRequest;
-  review: ReviewDeliverableRequest;
-  acknowledge: AcknowledgeEscalationRequest;
-  extend: ExtendDeadlineRequest;
-  addGap: AddGapItemRequest;
-  survey: RecordSurveyRequest;
-  pause: OfficeRequest;
-  resume: ResumeRequest;
-  shift: ShiftDatesRequest;
-  waive: WaiveTaskRequest;
-  adhoc: AddAdHocItemRequest;
-  cancel: CancelRequest;
-}
-export type Operation = keyof OperationRequests;
+export { OPERATIONS, type Operation, type OperationRequests };
 
-const UPDATES = {
-  submit: submitDeliverableUpdate,
-  review: reviewDeliverableUpdate,
-  acknowledge: acknowledgeEscalationUpdate,
-  extend: extendDeadlineUpdate,
-  addGap: addGapItemUpdate,
-  survey: recordSurveyUpdate,
-  pause: pauseUpdate,
-  resume: resumeUpdate,
-  shift: shiftDatesUpdate,
-  waive: waiveTaskUpdate,
-  adhoc: addAdHocItemUpdate,
-  cancel: cancelUpdate,
-} as const;
+/** How the command line and refusals name each operation. */
+export const OPERATION_LABELS = Object.fromEntries(OPERATIONS.map((op) => [op, UNIT_OPERATIONS[op].label])) as Record<Operation, string>;
 
-export const OPERATIONS = Object.keys(UPDATES) as Operation[];
-
-export const OPERATION_LABELS: Record<Operation, string> = {
-  submit: '报送',
-  review: '审查',
-  acknowledge: '确认督办',
-  extend: '延期',
-  addGap: '增加查缺补缺事项',
-  survey: '录入测评结果',
-  pause: '暂停',
-  resume: '恢复',
-  shift: '整体调整日期',
-  waive: '免除任务',
-  adhoc: '增加督办事项',
-  cancel: '撤销',
-};
-
-export type OperationErrorKind = 'invalid' | 'not_found' | 'unavailable';
-
-export class OperationError extends Error {
-  constructor(
-    readonly kind: OperationErrorKind,
-    message: string,
-    /** The workflow's problems, one per field, when it refused the request. */
-    readonly problems: string[] = [message],
-  ) {
-    super(message);
-    this.name = 'OperationError';
+/**
+ * What Temporal's errors mean for a caller, by their class and the failure type the workflow set
+ * (domain/failures.ts), never by their message text.
+ */
+async function failureOf(svc: CampaignServices, e: unknown, campaignId: string, unitId: string): Promise<CampaignFailure> {
+  if (e instanceof CampaignFailure) return e;
+  if (e instanceof WorkflowNotFoundError) {
+    // An Update to a unit whose workflow has ended is answered "not found" as well: ask which it is.
+    const ended = await svc.client.workflow
+      .getHandle(unitWorkflowId(campaignId, unitId))
+      .describe()
+      .then(
+        (d) => d.status.name !== 'RUNNING',
+        () => false,
+      );
+    return ended ? new Rejected('本单位活动已结束，不能再修改') : new NotFound(`活动「${campaignId}」中没有单位「${unitId}」`);
   }
-}
-
-function translate(e: unknown, campaignId: string, unitId: string): OperationError {
-  if (e instanceof OperationError) return e;
-  if (e instanceof WorkflowNotFoundError)
-    return new OperationError(
-      'not_found',
-      `活动「${campaignId}」中没有单位「${unitId}」，或该单位的流程已结束`,
-    );
   if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure) {
     const details = e.cause.details?.[0];
-    const problems =
-      Array.isArray(details) && details.every((d) => typeof d === 'string') ? details : [e.cause.message];
-    return new OperationError('invalid', e.cause.message, problems);
+    const problems = Array.isArray(details) && details.every((d) => typeof d === 'string') ? details : [e.cause.message];
+    // Runs started before the registry named their refusals InvalidRequest; every refusal is the unit's.
+    const type = isFailureType(e.cause.type) && e.cause.type !== 'InvalidRequest' ? e.cause.type : 'Rejected';
+    return new CampaignFailure(type, e.cause.message, problems);
   }
-  const message = (e as Error).message ?? String(e);
-  if (/not found/i.test(message)) return new OperationError('not_found', `活动「${campaignId}」中没有单位「${unitId}」`);
-  if (/already completed|workflow execution already completed/i.test(message)) return new OperationError('invalid', '本单位活动已结束，不能再修改');
-  // Worker unavailable, deadline exceeded.
-  return new OperationError('unavailable', `暂时无法处理单位「${unitId}」的请求：${message}`);
+  // Worker unavailable, deadline exceeded, server restarting.
+  return new Unavailable(`暂时无法处理单位「${unitId}」的请求：${(e as Error).message ?? String(e)}`);
 }
 
 export async function runOperation<Op extends Operation>(
@@ -130,9 +62,9 @@ export async function runOperation<Op extends Operation>(
 ): Promise<UnitCampaignStatus> {
   const handle = svc.client.workflow.getHandle(unitWorkflowId(campaignId, unitId));
   try {
-    await handle.executeUpdate(UPDATES[op] as typeof submitDeliverableUpdate, { args: [request as never] });
+    await handle.executeUpdate(UNIT_OPERATIONS[op].update as (typeof UNIT_OPERATIONS)['submit']['update'], { args: [request as never] });
   } catch (e) {
-    throw translate(e, campaignId, unitId);
+    throw await failureOf(svc, e, campaignId, unitId);
   }
   // The Update answered once the read model showed its change: callers show the whole unit.
   return unitStatus(svc, campaignId, unitId);
@@ -146,7 +78,7 @@ export async function unitStatus(svc: CampaignServices, campaignId: string, unit
   try {
     await svc.client.workflow.getHandle(unitWorkflowId(campaignId, unitId)).describe();
   } catch (e) {
-    throw translate(e, campaignId, unitId);
+    throw await failureOf(svc, e, campaignId, unitId);
   }
-  throw new OperationError('unavailable', `单位「${unitId}」的状态尚未发布：流程正在启动，请稍后再查询`);
+  throw new Unavailable(`单位「${unitId}」的状态尚未发布：流程正在启动，请稍后再查询`);
 }

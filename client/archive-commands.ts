@@ -18,7 +18,7 @@ import {
 import { unitArchiveStream } from '../app/archive/unit-archive.js';
 import { readUnitRecord } from '../app/archive/unit-record.js';
 import { DEFAULT_OFFICE, loadOfficeFile } from '../app/people.js';
-import { OperationError } from '../app/unit-operations.js';
+import { CampaignFailure } from '../domain/failures.js';
 import { FileUploadRecords } from './api/upload-records.js';
 import { openUploadStore, uploadStoreConfig } from './api/uploads-config.js';
 import { progressBar } from './commands/campaign/progress.js';
@@ -125,7 +125,7 @@ async function withClient(fn: (svc: CampaignServices) => Promise<number>): Promi
       await Promise.allSettled([c.close(), status.close()]);
     }
   } catch (e) {
-    console.error(e instanceof OperationError ? e.message : `出错了：${(e as Error).message}`);
+    console.error(e instanceof CampaignFailure ? e.message : `出错了：${(e as Error).message}`);
   }
   process.exitCode = code;
 }

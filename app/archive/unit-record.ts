@@ -274,7 +274,7 @@ export function recordFromHistory(
   };
 }
 
-/** The unit's record as of now. Throws OperationError (from unitStatus) when the unit is unknown. */
+/** The unit's record as of now. Throws a CampaignFailure (NotFound, from unitStatus) when the unit is unknown. */
 export async function readUnitRecord(
   svc: CampaignServices,
   campaignId: string,

@@ -4,6 +4,8 @@
  * checks the acting person again, so a mistake here cannot let a unit act as its 指导组.
  */
 import { OPERATION_LABELS } from '../../app/unit-operations.js';
+import { Forbidden } from '../../domain/failures.js';
+import { OPERATIONS, UNIT_OPERATIONS, type Actor, type Operation } from '../../workflows/unit-campaign/messages.js';
 import { ROLE_LABELS, type Principal, type Role, type TokenStore } from './tokens.js';
 
 export const API_ACTIONS = [
@@ -50,22 +52,18 @@ export const ACTION_LABELS: Record<ApiAction, string> = {
   manageTokens: '管理登录令牌',
 };
 
+/** Which login acts as which of the workflow's people. */
+const ROLE_OF_ACTOR: Record<Actor, Role> = { liaison: 'unit', unit_head: 'unit', supervisor_group: 'group', office: 'office' };
+const ROLE_ORDER: readonly Role[] = ['office', 'group', 'unit'];
+
+/** A unit operation is open to the logins whose people the workflow lets act (messages.ts says who). */
+const operationRoles = (op: Operation): readonly Role[] => ROLE_ORDER.filter((r) => UNIT_OPERATIONS[op].actors.some((a) => ROLE_OF_ACTOR[a] === r));
+
 /** The role matrix (docs/api.md prints it). */
 export const ROLE_MATRIX: Record<ApiAction, readonly Role[]> = {
+  ...(Object.fromEntries(OPERATIONS.map((op) => [op, operationRoles(op)])) as Record<Operation, readonly Role[]>),
   view: ['office', 'group', 'unit'],
-  submit: ['unit'],
   upload: ['office', 'unit'],
-  review: ['office', 'group'],
-  acknowledge: ['office', 'group'],
-  extend: ['office', 'group'],
-  addGap: ['office', 'group'],
-  survey: ['office', 'group'],
-  pause: ['office'],
-  resume: ['office'],
-  shift: ['office'],
-  waive: ['office'],
-  adhoc: ['office'],
-  cancel: ['office'],
   dashboard: ['office', 'group'],
   batch: ['office'],
   report: ['office'],
@@ -77,13 +75,8 @@ export const ROLE_MATRIX: Record<ApiAction, readonly Role[]> = {
   manageTokens: ['office'],
 };
 
-export class AccessDenied extends Error {
-  readonly statusCode = 403;
-  constructor(message: string) {
-    super(message);
-    this.name = 'AccessDenied';
-  }
-}
+/** Refused for who the person is (403). */
+export class AccessDenied extends Forbidden {}
 
 export function requireRole(p: Principal, action: ApiAction): void {
   if (!ROLE_MATRIX[action].includes(p.role)) {

@@ -17,9 +17,10 @@ import { briefingOf } from '../../app/report/briefing.js';
 import { DOCX_TYPE, briefingDocx } from '../../app/report/briefing-docx.js';
 import { collectReport } from '../../app/report/collect.js';
 import type { CampaignServices } from '../../app/services.js';
+import { z } from 'zod';
+import { Conflict, InvalidRequest } from '../../domain/failures.js';
 import { requireCampaign, requireRole, requireUnitAccess } from './access.js';
-import { ApiError } from './errors.js';
-import { campaignParams, errorSchema, unitParams } from './schemas.js';
+import { campaignParams, errorSchema, unitParams } from './route-schemas.js';
 import type { Principal, TokenStore } from './tokens.js';
 import type { UploadRecords } from './upload-records.js';
 import type { UploadStore } from './uploads.js';
@@ -89,11 +90,7 @@ export function registerArchiveRoutes(app: FastifyInstance, o: ArchiveRouteOptio
           '下载 Word 版工作简报（报头、总体进展、红黄绿表与图、本期督办通报、测评情况），数字与 Excel 报表一致',
         tags: ['汇总'],
         params: campaignParams,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { date: { type: 'string', description: '简报日期 YYYY-MM-DD（北京时间），默认今天' } },
-        },
+        querystring: z.strictObject({ date: z.string().optional().describe('简报日期 YYYY-MM-DD（北京时间），默认今天') }),
         produces: [DOCX_TYPE],
         response: { ...responses, 400: errorSchema },
       },
@@ -105,7 +102,7 @@ export function registerArchiveRoutes(app: FastifyInstance, o: ArchiveRouteOptio
       const today = DateTime.fromMillis(o.now(), { zone: 'Asia/Shanghai' }).toISODate()!;
       const date = request.query.date ?? today;
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !DateTime.fromISO(date).isValid)
-        throw new ApiError(400, `查询参数 date：应为日期 YYYY-MM-DD（如 ${today}），现为「${date}」`);
+        throw new InvalidRequest(`查询参数 date：应为日期 YYYY-MM-DD（如 ${today}），现为「${date}」`);
       const data = await collectReport(o.svc, { campaignId: p.campaignId }, o.now);
       const b = briefingOf(data, {
         campaignTitle: data.campaignTitle ?? p.campaignId,
@@ -229,7 +226,7 @@ export function registerCampaignArchiveRoutes(app: FastifyInstance, o: CampaignA
           : progress.state === 'running'
             ? `正在生成（${progress.done}/${progress.total}）`
             : `上次生成未完成：${progress.error ?? ''}，请重新开始生成`;
-        throw new ApiError(409, `全活动档案${why}`);
+        throw new Conflict(`全活动档案${why}`);
       }
       return attachment(
         reply.type('application/zip'),

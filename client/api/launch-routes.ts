@@ -14,8 +14,8 @@ import { launchCampaign } from '../../app/launch.js';
 import type { Office } from '../../app/people.js';
 import { requireCampaign, requireRole } from './access.js';
 import { PLAN_MAX_BYTES, ROSTER_MAX_BYTES, parseLaunchUpload, type LaunchUpload, type ParsedLaunch } from './campaign-preview.js';
-import { ApiError } from './errors.js';
-import { campaignParams, errorSchema } from './schemas.js';
+import { InvalidRequest, TooLarge, UnsupportedMediaType } from '../../domain/failures.js';
+import { campaignParams, errorSchema } from './route-schemas.js';
 import type { Principal, TokenStore } from './tokens.js';
 import type { CampaignPreview } from './wire/campaign-preview.js';
 import type { LaunchSummary } from './wire/launch.js';
@@ -35,7 +35,7 @@ const TEXT_FIELDS = ['start', 'skipBadRows'] as const;
 const FORM_DESCRIPTION = `multipart/form-data：plan（计划 YAML，≤ ${PLAN_MAX_BYTES / 1024} KB）、roster（名单 .xlsx 或 .csv，≤ ${ROSTER_MAX_BYTES / 1024 / 1024} MB）、groups（.csv 名单时必需的指导组表）、start（开始日期 2009-09-15 或带时区时刻）、skipBadRows（true 时跳过有错误的行）`;
 
 async function readForm(request: FastifyRequest): Promise<LaunchUpload> {
-  if (!request.isMultipart()) throw new ApiError(415, `请用 ${FORM_DESCRIPTION}`);
+  if (!request.isMultipart()) throw new UnsupportedMediaType(`请用 ${FORM_DESCRIPTION}`);
   const u: LaunchUpload = { skipBadRows: false };
   const problems: string[] = [];
   try {
@@ -59,11 +59,11 @@ async function readForm(request: FastifyRequest): Promise<LaunchUpload> {
     }
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw new ApiError(413, `文件过大：名单和计划文件都不能超过 ${ROSTER_MAX_BYTES / 1024 / 1024} MB`);
-    if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') throw new ApiError(413, '表单内容过多：只需计划、名单、指导组表三个文件和 start、skipBadRows 两个字段');
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw new TooLarge(`文件过大：名单和计划文件都不能超过 ${ROSTER_MAX_BYTES / 1024 / 1024} MB`);
+    if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') throw new TooLarge('表单内容过多：只需计划、名单、指导组表三个文件和 start、skipBadRows 两个字段');
     throw e;
   }
-  if (problems.length > 0) throw new ApiError(400, problems.join('；'), problems);
+  if (problems.length > 0) throw new InvalidRequest(problems.join('；'), problems);
   return u;
 }
 
@@ -167,7 +167,7 @@ export function registerLaunchRoutes(app: FastifyInstance, o: LaunchRouteOptions
         if (!pv.ok) {
           if (pv.rosterErrors.length > 0 && !u.skipBadRows && !pv.roster?.fatal) problems.push('名单有错误，没有启动任何单位。改正后重新上传，或勾选“跳过有问题的行”（skipBadRows=true）');
           if (problems.length === 0) problems.push('没有可以启动的单位：名单中的单位类型都不适用于该计划');
-          throw new ApiError(400, problems.join('；'), problems);
+          throw new InvalidRequest(problems.join('；'), problems);
         }
         const planPath = await keepPlan(o.plansDir, parsed);
         const r = await launchCampaign(o.client, {
@@ -182,7 +182,7 @@ export function registerLaunchRoutes(app: FastifyInstance, o: LaunchRouteOptions
         });
         if (!r.ok) {
           const errs = r.errors.map(parsed.clean);
-          throw new ApiError(400, errs.join('；'), errs);
+          throw new InvalidRequest(errs.join('；'), errs);
         }
         // Dashboards and 指导组 reach read these; new units and stages join them from now on. Units
         // already running before this call count too: their people may still lack a login.

@@ -7,11 +7,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ResolveError, type DeliveryLog } from '../../activities/notify/log/delivery-log.js';
 import { requireCampaign, requireRole } from './access.js';
 import { DEFAULT_PROBLEM_LIMIT, ProblemRefError, listDeliveryProblems, resolveProblems } from './delivery-problems.js';
-import { ApiError } from './errors.js';
-import { campaignParams, errorSchema, resolutionBody, type ResolutionBody } from './schemas.js';
+import { CampaignFailure, Conflict, NotConfigured, NotFound } from '../../domain/failures.js';
+import { z } from 'zod';
+import { id } from '../../domain/input/fields.js';
+import { campaignParams, errorSchema, queryFlag, queryInt } from './route-schemas.js';
+import { resolutionBody, type ResolutionBody } from './wire/resolution-body.js';
 import type { Principal } from './tokens.js';
 import type { DeliveryProblem, DeliveryProblemList, DeliveryProblemQuery } from './wire/delivery-problems.js';
-import { openApiSchema, zodBodyValidator } from './zod-body.js';
 
 export interface NotifyRouteOptions {
   deliveryLog: DeliveryLog | undefined;
@@ -60,15 +62,15 @@ const problemSchema = {
   },
 } as const;
 
-const problemParams = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['campaignId', 'problemId'],
-  properties: {
-    campaignId: { type: 'string', minLength: 1, maxLength: 64, description: '活动编号' },
-    problemId: { type: 'string', minLength: 8, maxLength: 1000, description: '通知异常的编号（列表中的 id），或完整的投递编号（URL 编码）' },
-  },
-} as const;
+const problemParams = z.strictObject({
+  campaignId: id('活动编号', 64).describe('活动编号'),
+  problemId: id('通知异常的编号', 1000).describe('通知异常的编号（列表中的 id），或完整的投递编号（URL 编码）'),
+});
+
+const problemQuery = z.strictObject({
+  limit: queryInt(1, 1000, `最多返回多少条，默认 ${DEFAULT_PROBLEM_LIMIT}`).optional(),
+  includeResolved: queryFlag('true 时也列出已标记处理的（带 resolution）；缺省只列待处理的').optional(),
+});
 
 const NO_LOG = '服务器没有接入通知投递记录，无法查看通知异常：请用与 worker 相同的 DATABASE_URL 或 NOTIFY_SQLITE_PATH 启动 API';
 
@@ -81,14 +83,7 @@ export function registerNotifyRoutes(app: FastifyInstance, o: NotifyRouteOptions
         summary: '通知异常：发送失败（地址有误、服务商拒收）和结果未知（发送中断，未自动重发）的通知，最近的在前（仅活动办）',
         tags: ['汇总'],
         params: campaignParams,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            limit: { type: 'integer', minimum: 1, maximum: 1000, description: `最多返回多少条，默认 ${DEFAULT_PROBLEM_LIMIT}` },
-            includeResolved: { type: 'boolean', description: 'true 时也列出已标记处理的（带 resolution）；缺省只列待处理的' },
-          },
-        },
+        querystring: problemQuery,
         response: {
           200: {
             type: 'object',
@@ -114,7 +109,7 @@ export function registerNotifyRoutes(app: FastifyInstance, o: NotifyRouteOptions
       const p = o.principalOf(request);
       requireCampaign(p, request.params.campaignId);
       requireRole(p, 'notifyProblems');
-      if (!o.deliveryLog) throw new ApiError(503, NO_LOG);
+      if (!o.deliveryLog) throw new NotConfigured(NO_LOG);
       return listDeliveryProblems(o.deliveryLog, {
         campaignId: p.campaignId,
         limit: request.query.limit ?? DEFAULT_PROBLEM_LIMIT,
@@ -130,17 +125,15 @@ export function registerNotifyRoutes(app: FastifyInstance, o: NotifyRouteOptions
         summary: '标记通知异常已处理（已核实收到、已人工补发、已更正地址、其他）：不再列入待处理；通知本身的发送状态不变。再次标记会替换此前的处理情况（仅活动办）',
         tags: ['汇总'],
         params: problemParams,
-        body: openApiSchema(resolutionBody),
+        body: resolutionBody,
         response: { 200: problemSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 429: errorSchema, 503: errorSchema },
       },
-      // The body by zod; the path needs no check beyond the token's campaign and the lookup itself.
-      validatorCompiler: ({ httpPart }) => (httpPart === 'body' ? zodBodyValidator(resolutionBody)() : () => true),
     },
     async (request) => {
       const p = o.principalOf(request);
       requireCampaign(p, request.params.campaignId);
       requireRole(p, 'resolveNotifyProblem');
-      if (!o.deliveryLog) throw new ApiError(503, NO_LOG);
+      if (!o.deliveryLog) throw new NotConfigured(NO_LOG);
       const body = request.body;
       try {
         const [resolved] = await resolveProblems(o.deliveryLog, {
@@ -156,9 +149,9 @@ export function registerNotifyRoutes(app: FastifyInstance, o: NotifyRouteOptions
         // 404: nothing by that id; 409: it exists but is not a problem, or the id is ambiguous.
         if (e instanceof ProblemRefError) {
           const problems = e.problems.map((x) => `problemId${x}`);
-          throw new ApiError(e.notFound ? 404 : 409, problems.join('；'), problems);
+          throw e.notFound ? new NotFound(problems.join('；'), problems) : new Conflict(problems.join('；'), problems);
         }
-        if (e instanceof ResolveError) throw new ApiError(e.reason === 'unknown_delivery' ? 404 : e.reason === 'invalid' ? 400 : 409, e.message);
+        if (e instanceof ResolveError) throw new CampaignFailure(e.reason === 'unknown_delivery' ? 'NotFound' : e.reason === 'invalid' ? 'InvalidRequest' : 'Conflict', e.message);
         throw e;
       }
     },

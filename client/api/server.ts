@@ -12,14 +12,16 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { runBatch } from '../../app/batch.js';
 import { overdueItems } from '../../app/overdue.js';
-import { runOperation, unitStatus, type Operation, type OperationRequests } from '../../app/unit-operations.js';
+import { OPERATIONS, runOperation, unitStatus, type Operation, type OperationRequests } from '../../app/unit-operations.js';
 import { campaignOverview, listUnits, type UnitFilter } from '../../app/visibility.js';
 import { DEFAULT_OFFICE, type Office } from '../../app/people.js';
 import { defaultPlansDir } from '../../activities/index.js';
 import { collectReport } from '../../app/report/collect.js';
 import { reportBuffer } from '../../app/report/xlsx.js';
-import { AccessDenied, requireCampaign, requireRole, requireUnitAccess, type ApiAction } from './access.js';
-import { ApiError, errorReply } from './errors.js';
+import { InvalidRequest, Rejected, Unauthorized, UnsupportedMediaType } from '../../domain/failures.js';
+import { UNIT_OPERATIONS } from '../../workflows/unit-campaign/messages.js';
+import { AccessDenied, requireCampaign, requireRole, requireUnitAccess } from './access.js';
+import { errorReply } from './errors.js';
 import { registerArchiveRoutes, registerCampaignArchiveRoutes } from './archive-routes.js';
 import type { CampaignServices } from '../../app/services.js';
 import type { StatusStore } from '../../activities/status/status-store.js';
@@ -27,7 +29,8 @@ import { registerLaunchRoutes } from './launch-routes.js';
 import { registerNotifyRoutes } from './notify-routes.js';
 import { OPS_PATHS, registerOpsRoutes, temporalCheck, type ReadinessCheck } from './ops-routes.js';
 import { ProgressHistory, type ProgressHistoryOptions, type ProgressStore } from '../../app/progress-history.js';
-import { BODY_SCHEMAS, OPERATION_PATHS, batchBody, campaignParams, errorSchema, filterQuery, unitParams, type BodyOperation } from './schemas.js';
+import type { batchFilter } from './route-schemas.js';
+import { OPERATION_BODIES, batchBody, campaignParams, errorSchema, filterQuery, unitParams, type FilterQuery } from './route-schemas.js';
 import { registerTokenRoutes } from './token-routes.js';
 import { REFUSAL_TEXT, hashToken, type Principal, type TokenStore } from './tokens.js';
 import { registerUploadRecordRoutes } from './upload-record-routes.js';
@@ -37,7 +40,10 @@ import type { CampaignOverview } from './wire/overview.js';
 import type { OverdueList } from './wire/overdue.js';
 import type { ProgressReply } from './wire/progress.js';
 import type { Me } from './wire/session.js';
-import type { UnitList, UnitListQuery } from './wire/units.js';
+import type { UnitList } from './wire/units.js';
+import type { OperationBodies } from './wire/unit-operations.js';
+import { openApiTransform, zodValidatorCompiler } from './zod-routes.js';
+import type { z } from 'zod';
 import type { UploadReply } from './wire/uploads.js';
 import type { UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
 
@@ -88,40 +94,14 @@ export interface ApiServerOptions {
 
 const PUBLIC = new Set<string>(['/openapi.json', '/health', ...OPS_PATHS]);
 
-/** Operations a 指导组 member or the office may run in bulk is office-only (see access.ts). */
-const BATCH_OPERATIONS: BodyOperation[] = ['extend', 'addGap', 'pause', 'resume', 'shift', 'waive', 'adhoc', 'cancel'];
-
-const ACTION_OF: Record<BodyOperation, ApiAction> = {
-  submit: 'submit',
-  review: 'review',
-  acknowledge: 'acknowledge',
-  extend: 'extend',
-  addGap: 'addGap',
-  survey: 'survey',
-  pause: 'pause',
-  resume: 'resume',
-  shift: 'shift',
-  waive: 'waive',
-  adhoc: 'adhoc',
-  cancel: 'cancel',
-};
-
-type Body = Record<string, unknown>;
-
-/** The Update request for an operation: the body plus the acting person from the token. */
-export function workflowRequest(op: BodyOperation, body: Body, p: Principal): OperationRequests[Operation] {
-  switch (op) {
-    case 'submit':
-      return { taskId: String(body.taskId), summary: String(body.summary), fileRefs: (body.fileRefs as string[] | undefined) ?? [], submittedBy: p.personId };
-    case 'review':
-      return { ...body, reviewedBy: p.personId } as unknown as OperationRequests['review'];
-    default:
-      return { ...body, by: p.personId };
-  }
+/** The Update request for an operation: the (already checked) body plus the acting person from the token. */
+export function workflowRequest<Op extends Operation>(op: Op, body: OperationBodies[Op], p: Principal): OperationRequests[Op] {
+  const request = { ...body, [UNIT_OPERATIONS[op].actor]: p.personId };
+  return (op === 'submit' ? { fileRefs: [], ...request } : request) as OperationRequests[Op];
 }
 
 function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new ApiError(401, '请先登录');
+  if (!request.principal) throw new Unauthorized('请先登录');
   return request.principal;
 }
 
@@ -134,8 +114,10 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
   const app = Fastify({
     logger: o.logger ?? false,
     bodyLimit: 256 * 1024,
-    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
+    // `__proto__` reaches the schema as an ordinary key, which refuses it by name like any unknown field.
+    onProtoPoisoning: 'ignore',
   });
+  app.setValidatorCompiler(zodValidatorCompiler);
   app.decorateRequest('principal', null);
   app.setErrorHandler((err, request, reply) => errorReply(err, request, reply, maxUploadBytes));
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: '没有这个接口，请查看 /openapi.json' }));
@@ -147,6 +129,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    transform: openApiTransform,
   });
   await app.register(fastifyRateLimit, {
     max: o.rateLimitPerMinute ?? 120,
@@ -167,13 +150,13 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     const m = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
     if (!m?.[1]) {
       request.refusal = 'no_token';
-      throw new ApiError(401, '请提供令牌：请求头 Authorization: Bearer <令牌>');
+      throw new Unauthorized('请提供令牌：请求头 Authorization: Bearer <令牌>');
     }
     // Asked of the store on every request: a token revoked on another replica is refused here too.
     const checked = await store.check(m[1], new Date(now()));
     if (!checked.ok) {
       request.refusal = `${checked.reason}_token`;
-      throw new ApiError(401, REFUSAL_TEXT(checked));
+      throw new Unauthorized(REFUSAL_TEXT(checked));
     }
     request.principal = checked.principal;
     return payload;
@@ -270,7 +253,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     },
   );
 
-  const scopedFilter = (p: Principal, q: UnitListQuery): UnitFilter => {
+  const scopedFilter = (p: Principal, q: FilterQuery): UnitFilter => {
     const f: UnitFilter = { campaignId: p.campaignId };
     if (typeof q.unitType === 'string') f.unitType = q.unitType;
     if (typeof q.group === 'string') f.group = q.group;
@@ -287,7 +270,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     return f;
   };
 
-  app.get<{ Params: { campaignId: string }; Querystring: UnitListQuery; Reply: UnitList }>(
+  app.get<{ Params: { campaignId: string }; Querystring: FilterQuery; Reply: UnitList }>(
     '/api/campaigns/:campaignId/units',
     { schema: { summary: '单位列表（按类型、指导组、阶段、逾期、补课轮次筛选）', tags: ['汇总'], params: campaignParams, querystring: filterQuery, response: responses } },
     async (request) => {
@@ -299,7 +282,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     },
   );
 
-  app.get<{ Params: { campaignId: string }; Querystring: UnitListQuery; Reply: OverdueList }>(
+  app.get<{ Params: { campaignId: string }; Querystring: FilterQuery; Reply: OverdueList }>(
     '/api/campaigns/:campaignId/overdue',
     { schema: { summary: '逾期事项：逾期多久、督办到哪一级', tags: ['汇总'], params: campaignParams, querystring: filterQuery, response: responses } },
     async (request) => {
@@ -321,19 +304,20 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     },
   );
 
-  for (const op of Object.keys(BODY_SCHEMAS) as BodyOperation[]) {
-    app.post<{ Params: { campaignId: string; unitId: string }; Body: Body; Reply: UnitCampaignStatus }>(
-      `/api/campaigns/:campaignId/units/:unitId/${OPERATION_PATHS[op]}`,
-      { schema: { summary: BODY_SCHEMAS[op].description, tags: ['单位'], params: unitParams, body: BODY_SCHEMAS[op], response: responses } },
+  for (const op of OPERATIONS) {
+    const { path, summary } = UNIT_OPERATIONS[op];
+    app.post<{ Params: { campaignId: string; unitId: string }; Body: OperationBodies[typeof op]; Reply: UnitCampaignStatus }>(
+      `/api/campaigns/:campaignId/units/:unitId/${path}`,
+      { schema: { summary, tags: ['单位'], params: unitParams, body: OPERATION_BODIES[op], response: responses } },
       async (request) => {
         const p = principalOf(request);
         requireCampaign(p, request.params.campaignId);
         const unitId = request.params.unitId;
-        requireUnitAccess(p, ACTION_OF[op], unitId, store);
-        const body = request.body;
+        requireUnitAccess(p, op, unitId, store);
+        const body = request.body as Record<string, unknown>;
         if (op === 'submit') await checkRefsStored(body.fileRefs as string[] | undefined);
-        if (op === 'extend' && p.role === 'group') await checkGroupExtension(unitId, body);
-        return runOperation(svc, p.campaignId, unitId, op, workflowRequest(op, body, p) as never);
+        if (op === 'extend' && p.role === 'group') await checkGroupExtension(unitId, body as OperationBodies['extend']);
+        return runOperation(svc, p.campaignId, unitId, op, workflowRequest(op, request.body, p));
       },
     );
   }
@@ -341,20 +325,20 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
   async function checkRefsStored(refs: string[] | undefined): Promise<void> {
     const problems: string[] = [];
     for (const [i, ref] of (refs ?? []).entries()) if (!(await o.uploads.has(ref))) problems.push(`fileRefs[${i}]：文件「${ref}」未上传，请先上传再报送`);
-    if (problems.length > 0) throw new ApiError(400, problems.join('；'), problems);
+    if (problems.length > 0) throw new InvalidRequest(problems.join('；'), problems);
   }
 
   /** The plan has no extension limit of its own; a 指导组 may extend only within the task's stage. */
-  async function checkGroupExtension(unitId: string, body: Body): Promise<void> {
+  async function checkGroupExtension(unitId: string, body: OperationBodies['extend']): Promise<void> {
     const s = await unitStatus(svc, store.campaignId, unitId);
     const task = s.tasks.find((t) => t.taskId === body.taskId);
     const stage = task && s.stages.find((x) => x.stageId === task.stageId);
     if (!stage) return; // the workflow names the unknown task
-    const newDue = String(body.newDue);
+    const newDue = body.newDue;
     const stageDue = DateTime.fromISO(stage.dueAt, { zone: 'Asia/Shanghai' });
     const beyond = /^\d{4}-\d{2}-\d{2}$/.test(newDue) ? newDue > (stageDue.toISODate() ?? '') : Date.parse(newDue) > stageDue.toMillis();
     if (beyond) {
-      throw new ApiError(400, `newDue：指导组只能在本阶段「${stage.title}」截止（${stageDue.toFormat('yyyy-MM-dd HH:mm')}）之前延期；更长的延期请报活动办`);
+      throw new Rejected(`newDue：指导组只能在本阶段「${stage.title}」截止（${stageDue.toFormat('yyyy-MM-dd HH:mm')}）之前延期；更长的延期请报活动办`);
     }
   }
 
@@ -373,29 +357,30 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
       const p = principalOf(request);
       requireCampaign(p, request.params.campaignId);
       requireUnitAccess(p, 'upload', request.params.unitId, store);
-      if (!request.isMultipart()) throw new ApiError(415, '上传文件须使用 multipart/form-data，文件放在字段 file 中');
+      if (!request.isMultipart()) throw new UnsupportedMediaType('上传文件须使用 multipart/form-data，文件放在字段 file 中');
       const part = await request.file();
-      if (!part) throw new ApiError(400, 'file：没有收到文件');
-      if (part.fieldname !== 'file') throw new ApiError(400, `file：文件应放在字段 file 中（收到的是「${part.fieldname}」）`);
+      if (!part) throw new InvalidRequest('file：没有收到文件');
+      if (part.fieldname !== 'file') throw new InvalidRequest(`file：文件应放在字段 file 中（收到的是「${part.fieldname}」）`);
       const bytes = await part.toBuffer();
-      if (bytes.length === 0) throw new ApiError(400, `file：文件「${part.filename}」是空文件`);
+      if (bytes.length === 0) throw new InvalidRequest(`file：文件「${part.filename}」是空文件`);
       const bad = checkFileType(part.filename, bytes.subarray(0, 8));
-      if (bad) throw new ApiError(415, `file：${bad}`);
+      if (bad) throw new UnsupportedMediaType(`file：${bad}`);
       const stored = await o.uploads.put(bytes);
       await o.uploadRecords?.record({ campaignId: p.campaignId, unitId: request.params.unitId, ref: stored.ref, filename: part.filename, size: stored.size, uploadedBy: p.personId, uploadedAt: new Date(now()).toISOString() });
       return { ...stored, filename: part.filename };
     },
   );
 
-  for (const op of BATCH_OPERATIONS) {
-    app.post<{ Params: { campaignId: string }; Body: { filter: { unitType?: string; group?: string; stage?: string }; request: Body } }>(
-      `/api/campaigns/:campaignId/batch/${OPERATION_PATHS[op]}`,
+  for (const op of OPERATIONS.filter((x) => UNIT_OPERATIONS[x].batch)) {
+    const { path, summary } = UNIT_OPERATIONS[op];
+    app.post<{ Params: { campaignId: string }; Body: { filter: z.output<typeof batchFilter>; request: OperationBodies[typeof op] } }>(
+      `/api/campaigns/:campaignId/batch/${path}`,
       {
         schema: {
-          summary: `批量${BODY_SCHEMAS[op].description}（按筛选条件找出单位，逐个发送，报告每个单位的结果）`,
+          summary: `批量${summary}（按筛选条件找出单位，逐个发送，报告每个单位的结果）`,
           tags: ['批量'],
           params: campaignParams,
-          body: { ...batchBody, properties: { ...batchBody.properties, request: BODY_SCHEMAS[op] } },
+          body: batchBody(op),
           response: responses,
         },
       },
@@ -403,9 +388,8 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
         const p = principalOf(request);
         requireCampaign(p, request.params.campaignId);
         requireRole(p, 'batch');
-        const f = request.body.filter;
-        if (f.unitType === undefined && f.group === undefined && f.stage === undefined) throw new ApiError(400, 'filter：至少指定单位类型、指导组或阶段之一');
-        return runBatch(svc, { campaignId: p.campaignId, ...f }, op, () => workflowRequest(op, request.body.request, p) as never);
+        const { filter, request: body } = request.body;
+        return runBatch(svc, { campaignId: p.campaignId, ...filter }, op, () => workflowRequest(op, body, p));
       },
     );
   }

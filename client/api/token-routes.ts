@@ -7,10 +7,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireCampaign, requireRole } from './access.js';
-import { ApiError } from './errors.js';
-import { campaignParams, errorSchema } from './schemas.js';
+import { InvalidRequest, NotFound } from '../../domain/failures.js';
+import { campaignParams, errorSchema } from './route-schemas.js';
 import type { IssuedToken, Principal, RevokeScope, TokenInfo, TokenStore } from './tokens.js';
-import { openApiSchema, zodBodyValidator } from './zod-body.js';
 
 export interface TokenRouteOptions {
   store: TokenStore;
@@ -66,11 +65,9 @@ export function registerTokenRoutes(app: FastifyInstance, o: TokenRouteOptions):
           '作废令牌：{personId} 一个人、{unitId} 一个单位的联络员和第一责任人、{campaign: true} 整个活动；下一次请求起在所有服务器上失效',
         tags: ['账号'],
         params: campaignParams,
-        body: openApiSchema(RevokeBody),
+        body: RevokeBody,
         response: responses,
       },
-      validatorCompiler: ({ httpPart }) =>
-        httpPart === 'body' ? zodBodyValidator(RevokeBody)() : () => true,
     },
     async (request) => {
       const p = office(request);
@@ -81,9 +78,7 @@ export function registerTokenRoutes(app: FastifyInstance, o: TokenRouteOptions):
         body.campaign !== undefined,
       ].filter(Boolean).length;
       if (chosen !== 1)
-        throw new ApiError(
-          400,
-          'personId、unitId、campaign：须且只须填写其中一个（一个人、一个单位的人员、或 campaign: true 整个活动）',
+        throw new InvalidRequest('personId、unitId、campaign：须且只须填写其中一个（一个人、一个单位的人员、或 campaign: true 整个活动）',
         );
       const scope: RevokeScope =
         body.personId !== undefined
@@ -107,17 +102,15 @@ export function registerTokenRoutes(app: FastifyInstance, o: TokenRouteOptions):
         summary: '为一个人换发新令牌：旧令牌立即作废，新令牌只在本次应答中出现一次',
         tags: ['账号'],
         params: campaignParams,
-        body: openApiSchema(RotateBody),
+        body: RotateBody,
         response: responses,
       },
-      validatorCompiler: ({ httpPart }) =>
-        httpPart === 'body' ? zodBodyValidator(RotateBody)() : () => true,
     },
     async (request) => {
       const p = office(request);
       const { personId } = request.body as z.output<typeof RotateBody>;
       const token = await o.store.rotate(personId, { by: p.personId, now: new Date(o.now()) });
-      if (!token) throw new ApiError(404, `personId：活动中没有人员「${personId}」的令牌`);
+      if (!token) throw new NotFound(`personId：活动中没有人员「${personId}」的令牌`);
       return { token };
     },
   );
@@ -138,7 +131,7 @@ export function registerTokenRoutes(app: FastifyInstance, o: TokenRouteOptions):
         reason: '本人换发',
         now: new Date(o.now()),
       });
-      if (!token) throw new ApiError(404, '找不到当前令牌');
+      if (!token) throw new NotFound('找不到当前令牌');
       return { token };
     },
   );

@@ -1,8 +1,8 @@
 /** GET …/units/{unitId}/files: the unit's uploaded files (name, size, who, when), from the upload records. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireCampaign, requireUnitAccess } from './access.js';
-import { ApiError } from './errors.js';
-import { errorSchema, unitParams } from './schemas.js';
+import { NotConfigured } from '../../domain/failures.js';
+import { errorSchema, unitParams } from './route-schemas.js';
 import type { Principal, TokenStore } from './tokens.js';
 import type { UploadRecord, UploadRecords } from './upload-records.js';
 
@@ -27,7 +27,7 @@ export function registerUploadRecordRoutes(app: FastifyInstance, o: UploadRecord
       const p = o.principalOf(request);
       requireCampaign(p, request.params.campaignId);
       requireUnitAccess(p, 'view', request.params.unitId, o.store);
-      if (!o.records) throw new ApiError(503, '本服务器没有接入上传记录');
+      if (!o.records) throw new NotConfigured('本服务器没有接入上传记录');
       return { files: await o.records.list(p.campaignId, request.params.unitId) };
     },
   );

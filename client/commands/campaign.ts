@@ -14,8 +14,9 @@ import { formatLateness, overdueItems } from '../../app/overdue.js';
 import { DEFAULT_OFFICE, liaisonId, loadOfficeFile, type Office } from '../../app/people.js';
 import { collectReport } from '../../app/report/collect.js';
 import { stageTitle, unitTypeLabel, writeReportFile } from '../../app/report/xlsx.js';
-import { OPERATION_LABELS, OperationError, runOperation, unitStatus, type Operation, type OperationRequests } from '../../app/unit-operations.js';
+import { OPERATION_LABELS, runOperation, unitStatus, type Operation, type OperationRequests } from '../../app/unit-operations.js';
 import { campaignOverview, type UnitFilter } from '../../app/visibility.js';
+import { CampaignFailure, FAILURE_TYPES } from '../../domain/failures.js';
 import { loadPlanFile } from '../../domain/plan/load-file.js';
 import { parseRosterFile } from '../../domain/roster/parse-file.js';
 import { UNIT_TYPE_IDS } from '../../domain/unit-types.js';
@@ -220,8 +221,8 @@ export async function runUpdate<Op extends Operation>(op: Op, o: UpdateOptions, 
       }
       return 0;
     } catch (e) {
-      if (!(e instanceof OperationError)) throw e;
-      if (o.json) ctx.print(JSON.stringify({ ok: false, kind: e.kind, problems: e.problems }, null, 2));
+      if (!(e instanceof CampaignFailure)) throw e;
+      if (o.json) ctx.print(JSON.stringify({ ok: false, error: FAILURE_TYPES[e.type].code, problems: e.problems }, null, 2));
       else {
         ctx.print(`${label}未成功（${o.unit}）：`);
         for (const p of e.problems) ctx.print(`  ${p}`);
@@ -393,7 +394,7 @@ async function withClient(fn: (ctx: CliContext) => Promise<number>): Promise<voi
       await Promise.allSettled([c.close(), status.close()]);
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof OperationError) console.error(e.message);
+    if (e instanceof UsageError || e instanceof CampaignFailure) console.error(e.message);
     else console.error(`出错了：${(e as Error).message}`);
   }
   process.exitCode = code;
@@ -461,7 +462,7 @@ export function registerCampaignCommands(program: Command): void {
   update('waive', 'waive', '免除一个事项', (c) => c.requiredOption('--task <id>', '事项编号').requiredOption('--reason <text>', '免除理由', collect));
   update('pause', 'pause', '暂停（单位或一批单位）', (c) => c.option('--reason <text>', '暂停理由', collect));
   update('resume', 'resume', '恢复；日期默认顺延暂停的天数', (c) => c.option('--reason <text>', '说明', collect).option('--shift-by <duration>', '顺延时长，如 5wd、7d'));
-  update('shift', 'shift', '整体调整日期', (c) => c.requiredOption('--shift <duration>', '时长：5wd、7d、1mo，负数提前').option('--reason <text>', '说明', collect));
+  update('shift', 'shift', '整体调整日期', (c) => c.requiredOption('--shift <duration>', '顺延时长：5wd、7d、1mo、2h（只能推后）').option('--reason <text>', '说明', collect));
   update('adhoc', 'adhoc', '增加督办事项', (c) => c.requiredOption('--title <text>', '事项名称').requiredOption('--due <date>', '截止时间').option('--note <text>', '说明'));
   update('cancel', 'cancel', '撤销（单位或一批单位）', (c) => c.requiredOption('--reason <text>', '撤销理由', collect));
 

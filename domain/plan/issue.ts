@@ -9,13 +9,14 @@ export interface PlanIssue {
   readonly message: string;
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
+/** `stages[1].steps[3]`; `root` names an empty path. */
+export function formatPath(path: readonly PropertyKey[], root = '(根)'): string {
   let out = '';
   for (const p of path) {
     if (typeof p === 'number') out += `[${p}]`;
     else out += out === '' ? String(p) : `.${String(p)}`;
   }
-  return out === '' ? '(根)' : out;
+  return out === '' ? root : out;
 }
 
 export function formatIssue(i: PlanIssue): string {

@@ -1,9 +1,12 @@
 /**
  * The public surface of the unit campaign workflow: its input, every Update / Signal / Query and
- * their payloads. Clients (CLI, API, batch operations) import only this file, so it must stay
- * free of workflow-internal imports beyond the SDK's define* helpers.
+ * their payloads with their schemas, and the table of unit operations. Clients (CLI, API, batch
+ * operations, the console's types) import only this file, so it must stay free of workflow-internal
+ * imports: the SDK's define* helpers, zod and the pure input rules of domain/input only.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { z } from 'zod';
+import { dueText, durationText, fileRef, id, integer, text } from '../../domain/input/fields.js';
 import type { UnitFlag, UnitType } from '../../domain/unit-types.js';
 
 // ───────────────────────────── input ─────────────────────────────
@@ -173,98 +176,119 @@ export interface UnitCampaignResult {
 }
 
 // ───────────────────────────── Update payloads ─────────────────────────────
+//
+// One zod schema per payload, and its type derived from it. Everything else checks against these:
+// the API body (the schema without the acting person, who comes from the token), the OpenAPI
+// document, the console's wire types, and the structural half of the workflow's validators (the
+// other half reads the unit's state). Strict: unknown fields, wrong types and unprintable text are
+// refused, never coerced.
 
-export interface SubmitDeliverableRequest {
-  taskId: string;
-  /** Person id: the unit's liaison or head. */
-  submittedBy: string;
-  /** Short text (≤ 2000 characters). */
-  summary: string;
-  /** `sha256:<64 hex>` references to stored files; never file bodies. */
-  fileRefs: string[];
-}
+/** Who may act, as the workflow knows people from its input. */
+export type Actor = 'liaison' | 'unit_head' | 'supervisor_group' | 'office';
 
-export interface ReviewDeliverableRequest {
-  taskId: string;
-  /** Person id: a member of this unit's 指导组 (or the office). */
-  reviewedBy: string;
-  decision: 'approve' | 'return';
-  /** Required when returning: why, in words the unit can act on. */
-  reasons?: string[];
+const personId = id('操作人编号');
+const taskId = id('事项编号').describe('事项编号（见单位进度中的 taskId）');
+
+export const SubmitDeliverableRequest = z.strictObject({
+  taskId,
+  /** The unit's liaison or head. */
+  submittedBy: personId,
+  summary: text('简要说明', 2000).describe('简要说明'),
+  /** References to stored files; never file bodies. */
+  fileRefs: z.array(fileRef).max(50).describe('已上传文件的引用（sha256:…），先用 /files 上传'),
+});
+export type SubmitDeliverableRequest = z.infer<typeof SubmitDeliverableRequest>;
+
+export const ReviewDeliverableRequest = z.strictObject({
+  taskId,
+  /** A member of this unit's 指导组, or the office. */
+  reviewedBy: personId,
+  decision: z.enum(['approve', 'return']).describe('approve 通过，return 退回'),
+  /** Required when returning (or failedItems): why, in words the unit can act on. */
+  reasons: z.array(text('退回理由', 500)).max(20).optional().describe('退回时必填：单位可据以修改的理由'),
   /** Ids of the task's checklist items that failed (e.g. 四不通过 items); must belong to its checklist. */
-  failedItems?: string[];
-}
+  failedItems: z.array(id('检查项编号', 100)).max(20).optional().describe('未通过的检查项（如四不通过）'),
+});
+export type ReviewDeliverableRequest = z.infer<typeof ReviewDeliverableRequest>;
 
-export interface AcknowledgeEscalationRequest {
-  taskId: string;
-  level: number;
+export const AcknowledgeEscalationRequest = z.strictObject({
+  taskId,
+  level: integer().min(1).max(9).describe('督办级别'),
   /** 指导组 member or office. */
-  by: string;
-  note?: string;
-}
+  by: personId,
+  note: text('说明', 500).optional().describe('说明'),
+});
+export type AcknowledgeEscalationRequest = z.infer<typeof AcknowledgeEscalationRequest>;
 
-export interface ExtendDeadlineRequest {
-  taskId: string;
-  /** ISO date (due at office closing that day) or ISO instant; must be later than now and than the current deadline. */
-  newDue: string;
-  by: string;
-  reason: string;
-}
+export const ExtendDeadlineRequest = z.strictObject({
+  taskId,
+  /** A date (due at office closing that day) or an instant; later than now and than the current deadline. */
+  newDue: dueText.describe('新的截止时间：日期（2009-12-20）或带时区的时刻（2009-12-20T17:30:00+08:00）'),
+  by: personId,
+  reason: text('延期理由', 500).describe('延期理由'),
+});
+export type ExtendDeadlineRequest = z.infer<typeof ExtendDeadlineRequest>;
 
-export interface AddGapItemRequest {
+export const AddGapItemRequest = z.strictObject({
   /** 指导组 member or office. */
-  by: string;
-  title: string;
-  note?: string;
+  by: personId,
+  title: text('事项名称', 100).describe('事项名称'),
+  note: text('说明', 500).optional().describe('说明'),
   /** Defaults to the plan's 回头看 gap deadline from now. */
-  due?: string;
-}
+  due: dueText.optional().describe('截止时间：日期（2009-12-20）或带时区的时刻；缺省为计划的查缺补缺期限'),
+});
+export type AddGapItemRequest = z.infer<typeof AddGapItemRequest>;
 
-export type SurveyMethod = '集中评议' | '无记名投票' | '随机抽样';
-export const SURVEY_METHODS: readonly SurveyMethod[] = ['集中评议', '无记名投票', '随机抽样'];
+export const SURVEY_METHODS = ['集中评议', '无记名投票', '随机抽样'] as const;
+export type SurveyMethod = (typeof SURVEY_METHODS)[number];
 
-export interface RecordSurveyRequest {
+const headcount = (description: string) => integer().min(0).describe(description);
+
+export const RecordSurveyRequest = z.strictObject({
   /** 指导组 member or office. */
-  by: string;
-  satisfied: number;
-  basicallySatisfied: number;
-  dissatisfied: number;
+  by: personId,
+  satisfied: headcount('满意人数'),
+  basicallySatisfied: headcount('基本满意人数'),
+  dissatisfied: headcount('不满意人数'),
   /** Must equal the sum of the three counts. */
-  respondents: number;
-  method: SurveyMethod;
-}
+  respondents: headcount('参评人数（三项之和）'),
+  method: z.enum(SURVEY_METHODS).describe('测评方式'),
+});
+export type RecordSurveyRequest = z.infer<typeof RecordSurveyRequest>;
 
-export interface OfficeRequest {
-  /** An office member's id. */
-  by: string;
-  reason?: string;
-}
+/** Pause: an office member's id, and why. */
+export const OfficeRequest = z.strictObject({ by: personId, reason: text('暂停理由', 500).optional().describe('暂停理由') });
+export type OfficeRequest = z.infer<typeof OfficeRequest>;
 
-export interface ResumeRequest extends OfficeRequest {
-  /** Override the shift (`5wd`, `3d`, `2h`); default: the paused duration, in whole days (clock time for continuous calendars). */
-  shiftBy?: string;
-}
+export const ResumeRequest = z.strictObject({
+  by: personId,
+  reason: text('说明', 500).optional().describe('说明'),
+  /** Default: the paused duration, in whole days (clock time for continuous calendars). */
+  shiftBy: durationText.optional().describe('顺延时长，如 5wd、7d；缺省为暂停的天数'),
+});
+export type ResumeRequest = z.infer<typeof ResumeRequest>;
 
-export interface ShiftDatesRequest extends OfficeRequest {
-  /** Duration: `5wd`, `7d`, `1mo`, `2h` (later only). Moves every task not yet finished and every stage not yet open. */
-  shift: string;
-}
+export const ShiftDatesRequest = z.strictObject({
+  by: personId,
+  reason: text('说明', 500).optional().describe('说明'),
+  /** Later only. Moves every task not yet finished and every stage not yet open. */
+  shift: durationText.describe('顺延时长：5wd、7d、1mo、2h（只能推后）'),
+});
+export type ShiftDatesRequest = z.infer<typeof ShiftDatesRequest>;
 
-export interface WaiveTaskRequest extends OfficeRequest {
-  taskId: string;
-  reason: string;
-}
+export const WaiveTaskRequest = z.strictObject({ by: personId, taskId, reason: text('免除理由', 500).describe('免除理由') });
+export type WaiveTaskRequest = z.infer<typeof WaiveTaskRequest>;
 
-export interface AddAdHocItemRequest extends OfficeRequest {
-  title: string;
-  /** ISO date or instant. */
-  due: string;
-  note?: string;
-}
+export const AddAdHocItemRequest = z.strictObject({
+  by: personId,
+  title: text('督办事项名称', 100).describe('事项名称'),
+  due: dueText.describe('截止时间：日期（2009-12-20）或带时区的时刻（2009-12-20T17:30:00+08:00）'),
+  note: text('说明', 500).optional().describe('说明'),
+});
+export type AddAdHocItemRequest = z.infer<typeof AddAdHocItemRequest>;
 
-export interface CancelRequest extends OfficeRequest {
-  reason: string;
-}
+export const CancelRequest = z.strictObject({ by: personId, reason: text('撤销理由', 500).describe('撤销理由') });
+export type CancelRequest = z.infer<typeof CancelRequest>;
 
 /**
  * What every Update returns: a short acknowledgement, not the unit's status. Update results are
@@ -313,3 +337,52 @@ export const statusQuery = defineQuery<UnitCampaignStatus>('status');
 export const cancelSignal = defineSignal<[CancelRequest]>('cancelCampaign');
 
 export const UNIT_CAMPAIGN_WORKFLOW_TYPE = 'unitCampaignWorkflow';
+
+// ───────────────────────────── the unit operations ─────────────────────────────
+
+/**
+ * Every operation on one unit, named as clients name it: its Update, its payload schema, which
+ * field names the acting person and who may be that person, and how people call it. The service
+ * layer, the API routes and their access rules, the OpenAPI document and the command line are
+ * derived from this table, so a new operation is one entry here (plus its rule in the workflow).
+ */
+function operation<const S extends z.ZodObject, const A extends keyof S['shape'] & string>(o: {
+  update: ReturnType<typeof defineUpdate<UpdateAck, [z.infer<S>]>>;
+  request: S;
+  /** The payload field naming who acts; the API fills it from the token. */
+  actor: A;
+  actors: readonly Actor[];
+  /** Short, for the command line and refusals (已报送, 无权延期). */
+  label: string;
+  /** For the API document. */
+  summary: string;
+  /** URL segment of …/units/:unitId/<path> and …/batch/<path>. */
+  path: string;
+  /** Whether the office may send it to many units at once (by unit type, 指导组 or stage). */
+  batch: boolean;
+}) {
+  return o;
+}
+
+const GROUP_OR_OFFICE: readonly Actor[] = ['supervisor_group', 'office'];
+const OFFICE: readonly Actor[] = ['office'];
+
+export const UNIT_OPERATIONS = {
+  submit: operation({ update: submitDeliverableUpdate, request: SubmitDeliverableRequest, actor: 'submittedBy', actors: ['liaison', 'unit_head'], label: '报送', summary: '报送材料', path: 'submit', batch: false }),
+  review: operation({ update: reviewDeliverableUpdate, request: ReviewDeliverableRequest, actor: 'reviewedBy', actors: GROUP_OR_OFFICE, label: '审查', summary: '审查材料', path: 'review', batch: false }),
+  acknowledge: operation({ update: acknowledgeEscalationUpdate, request: AcknowledgeEscalationRequest, actor: 'by', actors: GROUP_OR_OFFICE, label: '确认督办', summary: '确认督办', path: 'acknowledge', batch: false }),
+  extend: operation({ update: extendDeadlineUpdate, request: ExtendDeadlineRequest, actor: 'by', actors: GROUP_OR_OFFICE, label: '延期', summary: '延期', path: 'extend', batch: true }),
+  addGap: operation({ update: addGapItemUpdate, request: AddGapItemRequest, actor: 'by', actors: GROUP_OR_OFFICE, label: '增加查缺补缺事项', summary: '增加查缺补缺事项', path: 'gap-items', batch: true }),
+  survey: operation({ update: recordSurveyUpdate, request: RecordSurveyRequest, actor: 'by', actors: GROUP_OR_OFFICE, label: '录入测评结果', summary: '录入满意度测评结果', path: 'survey', batch: false }),
+  pause: operation({ update: pauseUpdate, request: OfficeRequest, actor: 'by', actors: OFFICE, label: '暂停', summary: '暂停本单位', path: 'pause', batch: true }),
+  resume: operation({ update: resumeUpdate, request: ResumeRequest, actor: 'by', actors: OFFICE, label: '恢复', summary: '恢复本单位', path: 'resume', batch: true }),
+  shift: operation({ update: shiftDatesUpdate, request: ShiftDatesRequest, actor: 'by', actors: OFFICE, label: '整体调整日期', summary: '整体调整日期', path: 'shift', batch: true }),
+  waive: operation({ update: waiveTaskUpdate, request: WaiveTaskRequest, actor: 'by', actors: OFFICE, label: '免除任务', summary: '免除事项', path: 'waive', batch: true }),
+  adhoc: operation({ update: addAdHocItemUpdate, request: AddAdHocItemRequest, actor: 'by', actors: OFFICE, label: '增加督办事项', summary: '增加督办事项', path: 'adhoc', batch: true }),
+  cancel: operation({ update: cancelUpdate, request: CancelRequest, actor: 'by', actors: OFFICE, label: '撤销', summary: '撤销本单位活动', path: 'cancel', batch: true }),
+} as const;
+
+export type Operation = keyof typeof UNIT_OPERATIONS;
+export const OPERATIONS = Object.keys(UNIT_OPERATIONS) as Operation[];
+/** The payload of each operation's Update. */
+export type OperationRequests = { [Op in Operation]: z.infer<(typeof UNIT_OPERATIONS)[Op]['request']> };

@@ -20,6 +20,7 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../../activities/index.js';
+import type { FailureType } from '../../domain/failures.js';
 import type { Plan } from '../../domain/plan/schema.js';
 import { recipientsFor, type UnitContacts } from '../../domain/routing/recipients.js';
 import { quietHoursFor } from '../../domain/routing/quiet-spec.js';
@@ -104,7 +105,7 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
   ): void {
     const check = (c: S.Ctx, s: S.CampaignState, req: Req) => {
       const problems = validate(c, s, req);
-      if (problems.length > 0) throw ApplicationFailure.nonRetryable(problems.join('；'), 'InvalidRequest', problems);
+      if (problems.length > 0) throw ApplicationFailure.nonRetryable(problems.join('；'), 'Rejected' satisfies FailureType, problems);
     };
     setHandler(
       def,

@@ -1,6 +1,6 @@
 /**
  * The body of POST …/notification-problems/:id/resolution (「标记已处理」), validated with zod on the
- * server (zod-body.ts); who resolved it comes from the token. Its own file, so that importing the
+ * server (zod-routes.ts); who resolved it comes from the token. Its own file, so that importing the
  * problem types never brings zod into the console's bundle.
  */
 import { z } from 'zod';

@@ -1,28 +1,30 @@
 /**
- * Bodies of POST …/units/:unitId/<operation> (and of the batch routes' `request`). The server
- * validates them with the JSON schemas in ../schemas.ts, which are checked against these types at
- * compile time. The acting person is never a field: it comes from the token. Every operation
- * answers with the unit's full status (UnitCampaignStatus).
+ * Bodies of POST …/units/:unitId/<operation> (and of the batch routes' `request`): each is its
+ * Update's payload schema (workflows/unit-campaign/messages.ts) without the acting person, who
+ * comes from the token. The server validates with these schemas, OpenAPI shows them, the console
+ * types its calls with OperationBodies. Every operation answers with the unit's full status.
  */
-export interface OperationBodies {
-  submit: { taskId: string; summary: string; fileRefs?: string[] };
-  review: { taskId: string; decision: 'approve' | 'return'; reasons?: string[]; failedItems?: string[] };
-  acknowledge: { taskId: string; level: number; note?: string };
-  extend: { taskId: string; newDue: string; reason: string };
-  addGap: { title: string; note?: string; due?: string };
-  survey: {
-    satisfied: number;
-    basicallySatisfied: number;
-    dissatisfied: number;
-    respondents: number;
-    method: '集中评议' | '无记名投票' | '随机抽样';
-  };
-  pause: { reason?: string };
-  resume: { reason?: string; shiftBy?: string };
-  shift: { reason?: string; shift: string };
-  waive: { taskId: string; reason: string };
-  adhoc: { title: string; due: string; note?: string };
-  cancel: { reason: string };
+import type { z } from 'zod';
+import { OPERATIONS, UNIT_OPERATIONS, type Operation } from '../../../workflows/unit-campaign/messages.js';
+
+export type BodyOperation = Operation;
+
+type Ops = typeof UNIT_OPERATIONS;
+type Payload<Op extends Operation> = z.input<Ops[Op]['request']>;
+/** Files may be left out of a submission through the API (the server sends an empty list). */
+type ApiOptional<Op extends Operation> = Op extends 'submit' ? 'fileRefs' : never;
+
+/** What a client sends for each operation. */
+export type OperationBodies = {
+  [Op in Operation]: Omit<Payload<Op>, Ops[Op]['actor'] | ApiOptional<Op>> & Partial<Pick<Payload<Op>, ApiOptional<Op> & keyof Payload<Op>>>;
+};
+
+function bodyOf(op: Operation): z.ZodObject {
+  const { request, actor } = UNIT_OPERATIONS[op];
+  // Typed loosely here: OperationBodies above says what each one is.
+  const loose = request as unknown as z.ZodObject<Record<string, z.ZodType>, z.core.$strict>;
+  const body = loose.omit({ [actor]: true } as never);
+  return (op === 'submit' ? body.partial({ fileRefs: true } as never) : body).describe(UNIT_OPERATIONS[op].summary);
 }
 
-export type BodyOperation = keyof OperationBodies;
+export const OPERATION_BODIES = Object.fromEntries(OPERATIONS.map((op) => [op, bodyOf(op)])) as Record<Operation, z.ZodObject>;

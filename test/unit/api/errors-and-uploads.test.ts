@@ -5,7 +5,9 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { translateAjv } from '../../../client/api/errors.js';
+import { OPERATION_BODIES, filterQuery } from '../../../client/api/route-schemas.js';
+import { zodValidatorCompiler } from '../../../client/api/zod-routes.js';
+import { checkInput, problemLine } from '../../../domain/input/problems.js';
 import { createApiServer } from '../../../client/api/server.js';
 import { FileTokenStore } from '../../../client/api/token-store-file.js';
 import { issueTokens } from '../../../client/api/tokens.js';
@@ -18,19 +20,19 @@ afterAll(async () => {
 
 describe('schema errors in Chinese', () => {
   it('names every field and why', () => {
-    expect(
-      translateAjv(
-        [
-          { keyword: 'required', instancePath: '', params: { missingProperty: 'taskId' } },
-          { keyword: 'enum', instancePath: '/decision', params: { allowedValues: ['approve', 'return'] } },
-          { keyword: 'maxLength', instancePath: '/reasons/1', params: { limit: 500 } },
-          { keyword: 'type', instancePath: '/level', params: { type: 'integer' } },
-          { keyword: 'additionalProperties', instancePath: '', params: { additionalProperty: 'by' } },
-        ],
-        'body',
-      ),
-    ).toEqual(['taskId：必须填写', 'decision：只能是 approve、return 之一', 'reasons[1]：不能超过 500 个字', 'level：应为整数', 'by：不是可接受的字段']);
-    expect(translateAjv([{ keyword: 'minimum', instancePath: '/limit', params: { limit: 1 } }], 'querystring')).toEqual(['查询参数 limit：不能小于 1']);
+    const lines = (schema: Parameters<typeof checkInput>[0], data: unknown) => {
+      const r = checkInput(schema, data);
+      return r.ok ? [] : r.problems.map((p) => problemLine(p));
+    };
+    expect(lines(OPERATION_BODIES.review, { decision: 'maybe', reasons: ['ok', 'x'.repeat(501)], by: 'office' })).toEqual([
+      'taskId：必须填写',
+      'decision：只能是 approve、return 之一',
+      'reasons[1]：不能超过 500 个字',
+      'by：不是可接受的字段',
+    ]);
+    expect(lines(OPERATION_BODIES.acknowledge, { taskId: 't', level: '1' })).toEqual(['level：应为整数']);
+    const validate = zodValidatorCompiler({ schema: filterQuery, httpPart: 'querystring', method: 'GET', url: '/x' }) as (d: unknown) => { error?: Error };
+    expect(validate({ limit: '0' }).error?.message).toBe('查询参数 limit：不能小于 1');
   });
 });
 

@@ -12,19 +12,9 @@ import { createApiServer } from '../../../client/api/server.js';
 import { FileTokenStore } from '../../../client/api/token-store-file.js';
 import { issueTokens } from '../../../client/api/tokens.js';
 import { localUploadStore } from '../../../client/api/uploads.js';
-import type { RosterUnit } from '../../../domain/roster/types.js';
+import { UNIT_A } from './support.js';
 
-const unit: RosterUnit = {
-  id: 'A',
-  name: 'A镇机关',
-  type: 'town_office',
-  flags: [],
-  head: { name: 'A书记', email: 'head-a@u.cn' },
-  liaison: { name: 'A联络员', mobile: '13800000000' },
-  groupId: 'G1',
-  group: { id: 'G1', name: 'G1组', members: [{ name: 'G1组长', role: 'leader', sourceRow: 2, email: 'g1@g.cn' }] },
-  sourceRow: 2,
-};
+const unit = UNIT_A;
 const { store, issued } = issueTokens('c1', [unit], { name: '活动办', members: [{ id: 'office', name: '孙主任' }] });
 const tokens = new FileTokenStore(store);
 const bearer = (personId: string) => ({ authorization: `Bearer ${issued.find((t) => t.personId === personId)!.token}` });

@@ -1,10 +1,9 @@
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadPlanFile } from '../../../domain/plan/load-file.js';
 import type { Plan } from '../../../domain/plan/schema.js';
-import { buildSchedule, calendarForPlan } from '../../../domain/schedule/index.js';
+import type { Schedule } from '../../../domain/schedule/index.js';
 import { campaignIdPrefix, digestRunWorkflowId, digestScheduleId, notificationIds, parseNotificationId, unitWorkflowId } from '../../../workflows/ids.js';
 import * as S from '../../../workflows/unit-campaign/state.js';
+import { townOfficeContext } from './support.js';
 
 const u = { campaignId: 'c1', unitId: 'u7' };
 
@@ -53,15 +52,12 @@ describe('ids: one module builds and parses every id', () => {
 describe('carried state: an explicit version and one upgrade step per version', () => {
   let plan: Plan;
   let ctx: S.Ctx;
+  let schedule: Schedule;
   beforeAll(async () => {
-    const r = await loadPlanFile(path.resolve(import.meta.dirname, '../../../plans/town_office.yaml'));
-    if (!r.ok) throw new Error('plan');
-    plan = r.plan;
-    const unit = { id: 'dawei', type: 'town_office' as const, flags: [] };
-    const cal = calendarForPlan(plan);
-    ctx = { plan, cal, timeScale: null, unit, start: '2009-09-01', campaignId: 'c1', campaignTitle: '第三批', unitName: '大圩镇机关', groupName: '第三指导组' };
+    ({ ctx, schedule } = await townOfficeContext());
+    plan = ctx.plan;
   });
-  const fresh = () => S.initialState(ctx, buildSchedule(plan, ctx.unit, '2009-09-01', ctx.cal), Date.parse('2009-08-31T10:00:00+08:00'));
+  const fresh = () => S.initialState(ctx, schedule, Date.parse('2009-08-31T10:00:00+08:00'));
 
   it('a new state is at the current version and passes the upgrade unchanged', () => {
     const state = fresh();
