@@ -12,6 +12,7 @@ import { loadPlanFile } from '../domain/plan/load-file.js';
 import type { Plan } from '../domain/plan/schema.js';
 import { buildSchedule, missingHolidayYearWarning } from '../domain/schedule/index.js';
 import { parseRosterFile } from '../domain/roster/parse-file.js';
+import { startProblem } from '../domain/schedule/start-text.js';
 import type { RosterError, RosterUnit } from '../domain/roster/types.js';
 import { UNIT_TYPES } from '../domain/unit-types.js';
 import { unitWorkflowId } from '../workflows/ids.js';
@@ -54,7 +55,6 @@ export type LaunchResult =
   { ok: false; stage: 'input'; errors: string[]; rosterErrors?: RosterError[] } | LaunchedCampaign;
 
 const CAMPAIGN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const START = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 export function sha256Hex(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -83,8 +83,8 @@ export async function launchCampaign(client: Client, o: LaunchOptions): Promise<
     errors.push(
       `--campaign：「${o.campaignId}」不是有效的活动编号（字母或数字开头，可含字母、数字、点、横线、下划线，最长 64 位）`,
     );
-  if (!START.test(o.start) || Number.isNaN(Date.parse(o.start)))
-    errors.push(`--start：「${o.start}」不是日期（2009-09-15）或带时区的时刻（2009-09-15T09:00:00+08:00）`);
+  const startWrong = startProblem(o.start);
+  if (startWrong) errors.push(`--start：${startWrong}`);
   const loaded = await loadPlanFile(o.planPath);
   if (!loaded.ok) {
     errors.push(...loaded.issues.map((i) => `--plan：${formatIssue(i)}`));

@@ -13,10 +13,9 @@ import { issueTokens, type IssuedToken, type TokenStoreFile } from './api/tokens
 import { launchCampaign } from '../app/launch.js';
 import { buildWeb } from './demo/build-web.js';
 import type { DemoLoginEntry } from './demo/console-server.js';
-import { startDriver, type DemoUnit, type Habit } from './demo/driver.js';
+import { demoHabits, startDriver, widenDemoPlan } from './demo/driver.js';
 import { startStack } from './demo/stack.js';
 import { DEMO_UNKNOWN_MAILBOX } from './demo/unknown-mailbox.js';
-import { UNIT_TYPE_IDS } from '../domain/unit-types.js';
 import { parseRosterFile } from '../domain/roster/parse-file.js';
 import { startDevServer, type DevServer } from '../toolchain/dev-server.js';
 import { startMailbox } from '../toolchain/mailbox.js';
@@ -40,11 +39,8 @@ async function demoPlan(): Promise<{ planPath: string; plansDir: string }> {
   const plansDir = path.join(demoDir, 'plans');
   const planPath = path.join(plansDir, 'demo.yaml');
   if (!existsSync(planPath)) {
-    const text = await readFile(path.join(repoRoot, 'plans', 'demo.yaml'), 'utf8');
-    const widened = text.replace(/^unitTypes: \[.*\]$/m, `unitTypes: [${UNIT_TYPE_IDS.join(', ')}]`);
-    if (widened === text) throw new Error('plans/demo.yaml 中找不到 unitTypes 一行，无法生成演示用计划');
     await mkdir(plansDir, { recursive: true });
-    await writeFile(planPath, `# 演示用：plans/demo.yaml 的副本，适用于所有单位类型（由 npm start 生成）\n${widened}`);
+    await writeFile(planPath, widenDemoPlan(await readFile(path.join(repoRoot, 'plans', 'demo.yaml'), 'utf8')));
   }
   return { planPath, plansDir };
 }
@@ -80,12 +76,6 @@ function demoLogins(issued: IssuedToken[], unitNames: Map<string, string>, group
     }
   }
   return pick;
-}
-
-/** Who does what: most on time, some late, some very late; U01's plan is returned once; U02's survey is mostly 不满意. */
-function habits(unitIds: string[]): DemoUnit[] {
-  const cycle: Habit[] = ['on_time', 'on_time', 'late', 'on_time', 'very_late'];
-  return unitIds.map((id, i) => ({ unitId: id, groupId: '', habit: cycle[i % cycle.length]!, ...(id === 'U01' ? { returnedOnce: true } : {}), ...(id === 'U02' ? { unhappySurvey: true } : {}) }));
 }
 
 async function main(): Promise<void> {
@@ -161,7 +151,7 @@ async function main(): Promise<void> {
     if (launched.alreadyRunning > 0) log(`演示活动已有 ${launched.alreadyRunning} 个单位（沿用上次的状态继续）`);
     for (const u of launched.units) if (u.outcome === 'refused') log(`未启动 ${u.unitName}：${u.reason}`);
 
-    const units = habits(roster.units.map((u) => u.id)).map((d) => ({ ...d, groupId: roster.units.find((u) => u.id === d.unitId)!.group.id }));
+    const units = demoHabits(roster.units.map((u) => u.id)).map((d) => ({ ...d, groupId: roster.units.find((u) => u.id === d.unitId)!.group.id }));
     const driver = startDriver({ svc: stack, campaignId: CAMPAIGN_ID, units, officePersonId: OFFICE.members[0]!.id, log: (l) => log(`· ${l}`), quiet: true });
     cleanups.push(() => driver.stop());
 

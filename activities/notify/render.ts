@@ -1,3 +1,4 @@
+import { curlyQuotes, nestQuotes } from './quotes.js';
 import type { FactValue, Facts } from './types.js';
 
 /**
@@ -7,6 +8,7 @@ import type { FactValue, Facts } from './types.js';
  *   {{#if reasons}}…{{else}}…{{/if}}
  *   {{#each reasons}}{{@n}}. {{.}}{{/each}}   ({{.field}} for lists of objects, {{@n}} counts from 1)
  * No code, no helpers, no raw HTML from facts: the facts come from rosters typed by people.
+ * Quotes inside quotes come out nested the Chinese way (quotes.ts).
  */
 
 export type RenderMode = 'text' | 'html';
@@ -112,7 +114,8 @@ export function compileTemplate(source: string): CompiledTemplate {
       const errors: string[] = [];
       const out = renderNodes(root, { facts, item: undefined, n: 0 }, mode, errors);
       if (errors.length > 0) throw new TemplateRenderError([...new Set(errors)]);
-      return out;
+      // A title quoted in the template may carry quotes of its own: nest them as Chinese does.
+      return nestQuotes(out);
     },
   };
 }
@@ -178,7 +181,7 @@ function renderNodes(nodes: Node[], scope: Scope, mode: RenderMode, errors: stri
         }
         // Control characters could forge headers or break SMS; facts never need them.
         // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-        const clean = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+        const clean = curlyQuotes(text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ''));
         out += mode === 'html' ? escapeHtml(clean) : clean;
         break;
       }

@@ -7,6 +7,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startProblem } from '../../domain/schedule/start-text.js';
 import { formatIssue, type PlanIssue } from '../../domain/plan/issue.js';
 import { loadPlanText } from '../../domain/plan/load.js';
 import { ROLES, type Plan } from '../../domain/plan/schema.js';
@@ -35,13 +36,12 @@ export type { CampaignPreview, PreviewTask, UnitKindPreview };
 export const PLAN_MAX_BYTES = 512 * 1024;
 export const ROSTER_MAX_BYTES = 5 * 1024 * 1024;
 
-const START = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const CALENDARS: Record<string, string> = { cn: '中国法定工作日（含调休）', weekdays: '周一至周五', continuous: '连续计时（演示）' };
 
 export function checkStart(start: string | undefined): string | undefined {
   if (start === undefined || start.trim() === '') return 'start：请选择活动开始日期';
-  if (!START.test(start) || Number.isNaN(Date.parse(start))) return `start：「${start}」不是日期（2009-09-15）或带时区的时刻（2009-09-15T09:00:00+08:00）`;
-  return undefined;
+  const wrong = startProblem(start);
+  return wrong ? `start：${wrong}` : undefined;
 }
 
 const extOf = (name: string) => path.extname(name).toLowerCase();

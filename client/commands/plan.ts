@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { startProblem } from '../../domain/schedule/start-text.js';
 import { formatIssue } from '../../domain/plan/issue.js';
 import { loadPlanFile } from '../../domain/plan/load-file.js';
 import type { Plan } from '../../domain/plan/schema.js';
@@ -27,7 +28,6 @@ function fail(message: string): void {
   process.exitCode = 1;
 }
 
-const START_RE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 export function registerPlanCommands(program: Command): void {
   const plan = program.command('plan').description('活动计划：检查与预览');
@@ -59,7 +59,7 @@ export function registerPlanCommands(program: Command): void {
     .argument('<file>', '计划文件（YAML）')
     .requiredOption('--unit-type <type>', `单位类型：${UNIT_TYPE_IDS.join('、')}（也可写中文名称）`)
     .option('--flags <flags>', `单位标记，逗号分隔：${UNIT_FLAG_IDS.join('、')}`, '')
-    .requiredOption('--start <date>', '活动开始日期，如 2009-09-01（或具体时刻 2009-09-01T10:00+08:00）')
+    .requiredOption('--start <date>', '活动开始日期，如 2009-09-01（或带时区的时刻 2009-09-01T10:00:00+08:00）')
     .option('--unit-id <id>', '单位标识（用于 ics 的 UID）', 'preview')
     .option('--ics <out>', '另存为 iCalendar 文件（.ics），可导入日历')
     .option('--json', '以 JSON 输出日程')
@@ -74,9 +74,8 @@ export function registerPlanCommands(program: Command): void {
         else badFlags.push(f);
       }
       if (badFlags.length) return fail(`未知的单位标记「${badFlags.join('、')}」，可选：${UNIT_FLAG_IDS.join('、')}`);
-      if (!START_RE.test(opts.start) || Number.isNaN(Date.parse(opts.start.slice(0, 10)))) {
-        return fail(`无法识别的开始日期「${opts.start}」，应写作 2009-09-01`);
-      }
+      const startWrong = startProblem(opts.start);
+      if (startWrong) return fail(`--start：${startWrong}`);
       const p = await loadOrReport(file);
       if (!p) return;
       const unit: UnitProfile = { id: opts.unitId, type, flags };

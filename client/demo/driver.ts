@@ -6,6 +6,7 @@
  */
 import type { CampaignServices } from '../../app/services.js';
 import { runOperation, unitStatus } from '../../app/unit-operations.js';
+import { UNIT_TYPE_IDS } from '../../domain/unit-types.js';
 import type { TaskView, UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
 
 export type Habit = 'on_time' | 'late' | 'very_late';
@@ -147,4 +148,20 @@ function hash(s: string): number {
   let h = 0;
   for (const c of s) h = (h * 31 + c.charCodeAt(0)) >>> 0;
   return h;
+}
+
+/** Who does what: most on time, some late, some very late; U01's plan is returned once; U02's survey is mostly 不满意. */
+export function demoHabits(unitIds: string[]): Omit<DemoUnit, 'groupId'>[] {
+  const cycle: Habit[] = ['on_time', 'on_time', 'late', 'on_time', 'very_late'];
+  return unitIds.map((id, i) => ({ unitId: id, habit: cycle[i % cycle.length]!, ...(id === 'U01' ? { returnedOnce: true } : {}), ...(id === 'U02' ? { unhappySurvey: true } : {}) }));
+}
+
+/**
+ * plans/demo.yaml is the 镇机关 plan compressed; the demo roster has every unit type, so the demo
+ * runs that same compressed flow for all of them (a copy whose unitTypes lists every type).
+ */
+export function widenDemoPlan(text: string): string {
+  const widened = text.replace(/^unitTypes: \[.*\]$/m, `unitTypes: [${UNIT_TYPE_IDS.join(', ')}]`);
+  if (widened === text) throw new Error('plans/demo.yaml 中找不到 unitTypes 一行，无法生成演示用计划');
+  return `# 演示用：plans/demo.yaml 的副本，适用于所有单位类型（由 npm start 生成）\n${widened}`;
 }

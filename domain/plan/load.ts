@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { crossCheck } from './cross-check.js';
 import { formatPath, type PlanIssue } from './issue.js';
 import { PlanSchema, type Plan } from './schema.js';
+import { firstYamlSyntaxProblem } from './yaml-errors.js';
 
 export type PlanLoadResult =
   | { readonly ok: true; readonly plan: Plan }
@@ -96,17 +97,15 @@ export function loadPlanText(text: string, file: string): PlanLoadResult {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const issues = doc.errors.map((e): PlanIssue => {
+    // Each repeated key is a mistake of its own; of the syntax errors only the first is (see yaml-errors.ts).
+    const duplicates = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY');
+    const issues = duplicates.map((e): PlanIssue => {
       const pos = lc.linePos(e.pos[0]);
-      const dup = e.code === 'DUPLICATE_KEY';
-      return {
-        file,
-        line: pos.line,
-        column: pos.col,
-        path: '(YAML)',
-        message: dup ? `字段「${duplicateKeyAt(text, e.pos[0])}」在同一层级中重复出现` : `YAML 语法错误：${e.message.split('\n')[0] ?? ''}`,
-      };
+      return { file, line: pos.line, column: pos.col, path: '(YAML)', message: `字段「${duplicateKeyAt(text, e.pos[0])}」在同一层级中重复出现` };
     });
+    const syntax = firstYamlSyntaxProblem(text, doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY'), lc);
+    if (syntax) issues.push({ file, line: syntax.line, column: syntax.column, path: '(YAML)', message: syntax.message });
+    issues.sort((a, b) => a.line - b.line || a.column - b.column);
     return { ok: false, issues };
   }
   const data: unknown = doc.toJS();

@@ -125,7 +125,7 @@ describe('preview', () => {
   it('names missing inputs, refuses a changed plan under an id in use, and is for the office only', async () => {
     const missing = (await send('preview', [{ name: 'start', content: '2009-13-45' }])).json<CampaignPreview>();
     expect(missing.inputErrors).toEqual([
-      'start：「2009-13-45」不是日期（2009-09-15）或带时区的时刻（2009-09-15T09:00:00+08:00）',
+      'start：「2009-13-45」不是有效日期：月份应在 1–12 之间',
       'plan：请上传活动计划（YAML 文件）',
       'roster：请上传参学单位名单（.xlsx，或 .csv 加指导组表）',
     ]);

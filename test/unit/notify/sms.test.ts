@@ -98,7 +98,7 @@ describe('SMS', () => {
     expect(req.headers.authorization).toBe('Bearer tkn');
     const body = JSON.parse(req.body) as { mobile: string; content: string; outId: string };
     expect(body.mobile).toBe('13812345678');
-    expect(body.content).toBe('【区学习实践活动办公室】提醒：城关镇东街社区“分析检查报告”将于2009年12月10日到期，还有3天，请按时完成。');
+    expect(body.content).toBe('【区学习实践活动办公室】提醒：城关镇东街社区“分析检查报告”将于2009年12月10日到期，距截止还有3天，请按时完成。');
     expect(req.headers['idempotency-key']).toBe(body.outId);
   });
 

@@ -70,6 +70,12 @@ const EXPECTED: Record<string, string[]> = {
     '26-quiet-hours-and-level-channels.yaml:22: escalation.levels[2].channels[1]: 渠道「dingtalk」（钉钉）不在本计划的 channels 之中（本计划的 channels 只有：email、sms）',
     '26-quiet-hours-and-level-channels.yaml:22: escalation.levels[2].ignoreQuietHours: 应为 true 或 false',
   ],
+  '27-yaml-unquoted-bracket.yaml': [
+    '27-yaml-unquoted-bracket.yaml:17: (YAML): YAML 语法错误（第 17 行第 78 列）：这里的「[」出现在不该出现的位置。该行内容：- { level: 2, after: 3wd, to: [unit_head], cc: [paired_agency], label: 督促[补] }。提示：写在 { … } 或 [ … ] 里的文字如含有 [ ] { } , : # 等符号，须加引号，如 label: "督促[补]"。其后另有 113 处语法错误，多由这一处引起，改正后请重新检查',
+  ],
+  '28-yaml-unclosed-list.yaml': [
+    '28-yaml-unclosed-list.yaml:16: (YAML): YAML 语法错误（第 16 行第 44 列）：由「[」开始的列表没有以「]」结束（或下一行的缩进不够）。该行内容：- { level: 1, after: 1wd, to: [liaison }。提示：写在 { … } 或 [ … ] 里的文字如含有 [ ] { } , : # 等符号，须加引号，如 label: "督促[补]"。其后另有 1 处语法错误，多由这一处引起，改正后请重新检查',
+  ],
 };
 
 describe('malformed plans', () => {
@@ -82,6 +88,15 @@ describe('malformed plans', () => {
       expect(errorsOf(file)).toEqual(expected);
     });
   }
+
+  it('a YAML syntax error is one Chinese message, whatever the parser reported after it', () => {
+    for (const file of ['27-yaml-unquoted-bracket.yaml', '28-yaml-unclosed-list.yaml']) {
+      const errors = errorsOf(file);
+      expect(errors).toHaveLength(1);
+      // Nothing of the parser's English is left but the quoted line itself.
+      expect(errors[0]!.replace(/该行内容：[^。]*。/, '')).not.toMatch(/Unexpected|Flow|must|indent/i);
+    }
+  });
 
   it('the line named is the line that holds the mistake', () => {
     const text = readFileSync(new URL('01-month-13.yaml', DIR), 'utf8');

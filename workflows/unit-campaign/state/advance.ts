@@ -7,7 +7,7 @@ import type { Role } from '../../../domain/plan/schema.js';
 import { escalationEventFor } from '../../../domain/routing/route.js';
 import { anchorOf, escalationRepeatAfter, scheduleStageOpenedAt } from '../../../domain/schedule/index.js';
 import { notificationIds } from '../../ids.js';
-import { calendarDays, cnDate, deadlineAfter, iso, rearm, runScale, withDeadline } from './clock.js';
+import { calendarDays, cnDate, deadlineAfter, iso, rearm, runScale, timeLeft, withDeadline } from './clock.js';
 import { common, queue, unitRef } from './outbox.js';
 import { findTask, stageOf } from './tasks.js';
 import { note } from './timeline.js';
@@ -88,7 +88,7 @@ function tickTask(ctx: Ctx, state: CampaignState, t: TaskState, now: number): vo
           ...common(ctx),
           task: t.sched.title,
           deadline: cnDate(ctx, t.sched.dueAt),
-          ...(dueToday ? {} : { daysLeft: Math.max(0, calendarDays(ctx, iso(now), t.sched.dueAt)) }),
+          ...(dueToday ? {} : { daysLeft: Math.max(0, calendarDays(ctx, iso(now), t.sched.dueAt)), timeLeft: timeLeft(ctx, now, t.sched.dueAt) }),
         },
       });
     }

@@ -34,6 +34,22 @@ export function calendarDays(ctx: Ctx, from: IsoInstant, to: IsoInstant): number
   return daysBetween(localDateOf(ctx.cal, from), localDateOf(ctx.cal, to));
 }
 
+/**
+ * How long is left until a deadline, as a reminder says it: 距截止还有3天, 今天17:30截止 (never
+ * 「还有0天」); in continuous (demo) calendars, where a day is seconds, the real time left.
+ */
+export function timeLeft(ctx: Ctx, now: number, dueAt: IsoInstant): string {
+  if (ctx.cal.kind === 'continuous') {
+    const secs = Math.max(0, Math.round((ms(dueAt) - now) / 1000));
+    if (secs < 120) return `距截止还有${secs}秒`;
+    if (secs < 7200) return `距截止还有${Math.round(secs / 60)}分钟`;
+    if (secs < 172_800) return `距截止还有${Math.round(secs / 3600)}小时`;
+    return `距截止还有${Math.round(secs / 86_400)}天`;
+  }
+  const days = calendarDays(ctx, iso(now), dueAt);
+  return days > 0 ? `距截止还有${days}天` : `今天${localTimeOf(ctx.cal, dueAt).slice(0, 5)}截止`;
+}
+
 /** The timeScale run-time deadlines are computed with: null means real time. */
 export function runScale(ctx: Ctx): TimeScaleInfo | null {
   return ctx.runTimeInPlanTime ? ctx.timeScale : null;

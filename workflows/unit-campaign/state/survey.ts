@@ -91,7 +91,13 @@ function openRemedialRound(ctx: Ctx, state: CampaignState, survey: TaskState, no
   queue(ctx, state, {
     id: notificationIds.remedialOpened(unitRef(ctx), r),
     event: 'remedial_opened',
-    facts: { ...common(ctx), reason: `满意度测评中多数群众不满意（第${r}轮补课）`, deadline: cnDate(ctx, dueAt) },
+    facts: { ...common(ctx), reason: surveyFinding(state), round: r, deadline: cnDate(ctx, dueAt) },
   });
   note(state, now, 'remedial', `开始第 ${r} 轮补课，限 ${cnDate(ctx, dueAt)} 前完成并重新测评`);
+}
+
+/** What the last survey found, as the 补课 notice states it: 多数群众不满意（60人中40人不满意）. */
+function surveyFinding(state: CampaignState): string {
+  const last = state.surveys.at(-1);
+  return last ? `多数群众不满意（${last.respondents}人中${last.dissatisfied}人不满意）` : '多数群众不满意';
 }

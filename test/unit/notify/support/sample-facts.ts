@@ -6,7 +6,7 @@ const base = { campaign: '第三批深入学习实践科学发展观活动', uni
 export const SAMPLE_FACTS: Record<EventKind, Facts> = {
   kickoff: { ...base, firstStage: '学习调研', firstDeadline: '2009年10月31日' },
   stage_opened: { ...base, stage: '分析检查阶段', stageEnd: '2009年12月15日', tasks: ['征求意见', '专题组织生活会', '分析检查报告'] },
-  reminder: { ...base, task: '分析检查报告', deadline: '2009年12月10日', daysLeft: 3 },
+  reminder: { ...base, task: '分析检查报告', deadline: '2009年12月10日', daysLeft: 3, timeLeft: '距截止还有3天' },
   due_today: { ...base, task: '调研报告', deadline: '2009年10月31日' },
   urge: { ...base, task: '整改落实措施', deadline: '2010年1月10日', daysOverdue: 2 },
   supervise: { ...base, group: '第二指导检查组', task: '整改落实措施', deadline: '2010年1月10日', daysOverdue: 5 },
@@ -25,6 +25,6 @@ export const SAMPLE_FACTS: Record<EventKind, Facts> = {
     deadline: '2010年1月25日',
   },
   survey_result: { ...base, respondents: 86, satisfiedRate: '41.9%', verdict: '不满意', remedial: true },
-  remedial_opened: { ...base, reason: '多数群众不满意', deadline: '2010年2月20日' },
+  remedial_opened: { ...base, reason: '多数群众不满意（86人中50人不满意）', round: 1, deadline: '2010年2月20日' },
   completed: { ...base, completedOn: '2010年2月28日' },
 };
