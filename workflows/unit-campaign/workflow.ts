@@ -35,21 +35,13 @@ import {
   UnitType,
 } from '../search-attributes.js';
 import {
-  acknowledgeEscalationUpdate,
-  addAdHocItemUpdate,
-  addGapItemUpdate,
+  OPERATIONS,
+  UNIT_OPERATIONS,
   cancelSignal,
-  cancelUpdate,
-  extendDeadlineUpdate,
-  pauseUpdate,
-  recordSurveyUpdate,
-  resumeUpdate,
-  reviewDeliverableUpdate,
   refreshStatusUpdate,
-  shiftDatesUpdate,
   statusQuery,
-  submitDeliverableUpdate,
-  waiveTaskUpdate,
+  type Operation,
+  type OperationRequests,
   type UnitCampaignInput,
   type UnitCampaignResult,
   type UpdateAck,
@@ -57,8 +49,8 @@ import {
 import { problemNotes, reachedAnyone } from './delivery-problems.js';
 import { workflowClock } from './logical-clock.js';
 import { statusPublisher, statusRecord } from './status-publisher.js';
+import { OPERATION_RULES, validateOperation } from './operations.js';
 import * as S from './state.js';
-import * as V from './validators.js';
 
 const DEFAULT_HISTORY_EVENT_LIMIT = 8000;
 const RETRY_FAILED_DELIVERY_MS = 60 * 60 * 1000;
@@ -131,27 +123,17 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
     );
   }
 
-  register(submitDeliverableUpdate, (c, s, r) => V.validateSubmit(c, input, s, r), (c, s, r: { taskId: string; summary: string }) => S.submit(c, s, r.taskId, r.summary, now()));
-  register(reviewDeliverableUpdate, (c, s, r) => V.validateReview(c, input, s, r), (c, s, r: Parameters<typeof S.review>[2]) => S.review(c, s, r, now()));
-  register(acknowledgeEscalationUpdate, (_c, s, r) => V.validateAcknowledge(input, s, r), (_c, s, r: { taskId: string; level: number }) => S.acknowledge(s, r.taskId, r.level, now()));
-  register(extendDeadlineUpdate, (c, s, r) => V.validateExtend(c, input, s, r, clock.peek()), (c, s, r: Parameters<typeof S.extend>[2]) => S.extend(c, s, r, now()));
-  register(addGapItemUpdate, (c, s, r) => V.validateAddGap(c, input, s, r, clock.peek()), (c, s, r: Parameters<typeof S.addGapItem>[2]) => S.addGapItem(c, s, r, now()));
-  register(recordSurveyUpdate, (c, s, r) => V.validateSurvey(c, input, s, r), (c, s, r: Parameters<typeof S.recordSurvey>[2]) => {
-    const survey = S.openSurveyTask(c, s)?.sched.taskId;
-    S.recordSurvey(c, s, r, now());
-    return survey;
-  });
-  register(pauseUpdate, (_c, s, r) => V.validatePause(input, s, r), (_c, s, r: { reason?: string }) => S.pause(s, r.reason, now()));
-  register(resumeUpdate, (_c, s, r) => V.validateResume(input, s, r), (c, s, r: { shiftBy?: string }) => S.resume(c, s, r.shiftBy, now()));
-  register(shiftDatesUpdate, (_c, s, r) => V.validateShift(input, s, r), (c, s, r: { shift: string }) => S.shiftDates(c, s, r.shift, now()));
-  register(waiveTaskUpdate, (_c, s, r) => V.validateWaive(input, s, r), (c, s, r: { taskId: string; reason: string }) => S.waive(c, s, r.taskId, r.reason, now()));
-  register(addAdHocItemUpdate, (c, s, r) => V.validateAdHoc(c, input, s, r, clock.peek()), (c, s, r: Parameters<typeof S.addAdHocItem>[2]) => S.addAdHocItem(c, s, r, now()));
-  register(cancelUpdate, (_c, s, r) => V.validateCancel(input, s, r), (_c, s, r: { reason: string }) => S.cancel(s, r.reason, now()));
+  for (const op of OPERATIONS) registerOperation(op);
+  function registerOperation<Op extends Operation>(op: Op): void {
+    const def = UNIT_OPERATIONS[op].update as unknown as UpdateDefinition<UpdateAck, [OperationRequests[Op]]>;
+    const rule = OPERATION_RULES[op];
+    register(def, (c, s, r) => validateOperation(op, c, input, s, r, clock.peek()), (c, s, r) => rule.apply(c, s, r, now()));
+  }
   setHandler(cancelSignal, (req) => {
     // A signal cannot be refused: an invalid one is only recorded.
     const state = live.state;
     if (!state) return;
-    const problems = V.validateCancel(input, state, req);
+    const problems = live.ctx ? validateOperation('cancel', live.ctx, input, state, req, now()) : [];
     if (problems.length > 0) S.note(state, now(), 'rejected', `撤销信号无效：${problems.join('；')}`);
     else S.cancel(state, req.reason, now());
     changed = true;

@@ -1,0 +1,141 @@
+/**
+ * What each unit operation checks and what it does, one entry per operation (its schema, Update
+ * and who may act are in messages.ts). `check` is the state-dependent rule the validators run after
+ * the schema and the acting person; `apply` is the state machine's transition, returning the id of
+ * the task it created or acted on when the request names none. The workflow registers every entry.
+ */
+import type { Operation, OperationRequests, UnitCampaignInput } from './messages.js';
+import * as S from './state.js';
+import { checkDueAhead, checkTaskLimit, taskNamed, validate, type Rule } from './validators.js';
+
+interface OperationRule<Op extends Operation> {
+  check(rule: Rule): void;
+  apply(ctx: S.Ctx, state: S.CampaignState, req: OperationRequests[Op], now: number): string | void;
+}
+
+export const OPERATION_RULES: { [Op in Operation]: OperationRule<Op> } = {
+  submit: {
+    check(rule) {
+      const t = taskNamed(rule);
+      if (!t) return;
+      if (t.sched.kind === 'satisfaction_survey') rule.p.add('taskId', `「${t.sched.title}」是满意度测评，请用 recordSurvey 录入测评结果`);
+      else if (t.status === 'pending') rule.p.add('taskId', `任务「${t.sched.title}」尚未开始，${t.sched.opensAt} 开始后才能报送`);
+      else if (t.status === 'submitted') rule.p.add('taskId', `任务「${t.sched.title}」已报送，正在等待指导组审查`);
+      else if (t.status === 'done' || t.status === 'waived') rule.p.add('taskId', `任务「${t.sched.title}」已${t.status === 'done' ? '完成' : '免除'}，不能重复报送`);
+    },
+    apply: (c, s, r, now) => S.submit(c, s, r.taskId, r.summary, now),
+  },
+  review: {
+    check(rule) {
+      const { p, r } = rule;
+      const t = taskNamed(rule);
+      if (t && !t.sched.needsReview) p.add('taskId', `任务「${t.sched.title}」不需要指导组审查`);
+      else if (t && t.status !== 'submitted') p.add('taskId', `任务「${t.sched.title}」没有待审查的报送（当前状态：${t.status}）`);
+      if (t && Array.isArray(r.failedItems)) {
+        const items = t.sched.checklist?.items.map((i) => i.id) ?? [];
+        r.failedItems.forEach((id, i) => {
+          if (typeof id !== 'string' || items.includes(id)) return;
+          p.add(`failedItems[${i}]`, items.length === 0 ? `任务「${t.sched.title}」没有审查清单` : `「${id}」不是「${t.sched.checklist?.title ?? ''}」的清单项（可选：${items.join('、')}）`);
+        });
+      }
+      if (r.decision === 'return') {
+        const n = (Array.isArray(r.reasons) ? r.reasons.length : 0) + (Array.isArray(r.failedItems) ? r.failedItems.length : 0);
+        if (n === 0) p.add('reasons', '退回时请写明理由或勾选未通过的清单项');
+      }
+    },
+    apply: (c, s, r, now) => S.review(c, s, r, now),
+  },
+  acknowledge: {
+    check(rule) {
+      const t = taskNamed(rule);
+      const level = rule.r.level;
+      if (!t || typeof level !== 'number') return;
+      const f = t.fired.find((x) => x.level === level);
+      if (!f) rule.p.add('level', `任务「${t.sched.title}」当前没有第 ${level} 级催办`);
+      else if (f.acknowledged) rule.p.add('level', `任务「${t.sched.title}」第 ${level} 级催办已签收过`);
+    },
+    apply: (_c, s, r, now) => S.acknowledge(s, r.taskId, r.level, now),
+  },
+  extend: {
+    check(rule) {
+      const t = taskNamed(rule);
+      if (t && (t.status === 'done' || t.status === 'waived')) rule.p.add('taskId', `任务「${t.sched.title}」已${t.status === 'done' ? '完成' : '免除'}，无需延期`);
+      checkDueAhead(rule, 'newDue', rule.r.newDue, t?.sched.dueAt);
+    },
+    apply: (c, s, r, now) => S.extend(c, s, r, now),
+  },
+  addGap: {
+    check(rule) {
+      if (!rule.ctx.plan.lookBack) rule.p.add('计划', '本计划没有回头看环节');
+      if (rule.r.due !== undefined) checkDueAhead(rule, 'due', rule.r.due);
+      checkTaskLimit(rule);
+    },
+    apply: (c, s, r, now) => S.addGapItem(c, s, r, now),
+  },
+  survey: {
+    check(rule) {
+      const { p, ctx, state, r } = rule;
+      if (!ctx.plan.satisfaction) p.add('计划', '本计划没有满意度测评环节');
+      else {
+        const t = S.openSurveyTask(ctx, state);
+        if (!t) p.add('状态', '当前没有待录入的满意度测评（测评尚未开始或已录入）');
+        else if (t.origin === 'remedial') {
+          const prefix = t.sched.taskId.replace(/_resurvey$/, '_');
+          const pending = state.tasks.filter((x) => x.sched.taskId.startsWith(prefix) && x !== t && x.status !== 'done' && x.status !== 'waived');
+          if (pending.length > 0) p.add('状态', `补课事项尚未完成（${pending.map((x) => x.sched.title).join('、')}），完成后才能重新测评`);
+        }
+      }
+      const [satisfied, basically, dissatisfied, respondents] = [r.satisfied, r.basicallySatisfied, r.dissatisfied, r.respondents];
+      if (typeof satisfied === 'number' && typeof basically === 'number' && typeof dissatisfied === 'number' && typeof respondents === 'number') {
+        const sum = satisfied + basically + dissatisfied;
+        if (respondents === 0) p.add('respondents', '参评人数不能为 0');
+        else if (sum !== respondents) p.add('respondents', `参评人数 ${respondents} 与满意、基本满意、不满意之和 ${sum} 不一致`);
+      }
+    },
+    apply(c, s, r, now) {
+      // The answer names the survey task the result was recorded for.
+      const survey = S.openSurveyTask(c, s)?.sched.taskId;
+      S.recordSurvey(c, s, r, now);
+      return survey;
+    },
+  },
+  pause: {
+    check(rule) {
+      if (rule.state.phase === 'paused') rule.p.add('状态', '本单位活动已处于暂停状态');
+    },
+    apply: (_c, s, r, now) => S.pause(s, r.reason, now),
+  },
+  resume: {
+    check(rule) {
+      if (rule.state.phase === 'running') rule.p.add('状态', '本单位活动没有暂停，无需恢复');
+    },
+    apply: (c, s, r, now) => S.resume(c, s, r.shiftBy, now),
+  },
+  shift: {
+    check() {},
+    apply: (c, s, r, now) => S.shiftDates(c, s, r.shift, now),
+  },
+  waive: {
+    check(rule) {
+      const t = taskNamed(rule);
+      if (t && (t.status === 'done' || t.status === 'waived')) rule.p.add('taskId', `任务「${t.sched.title}」已${t.status === 'done' ? '完成' : '免除'}`);
+    },
+    apply: (c, s, r, now) => S.waive(c, s, r.taskId, r.reason, now),
+  },
+  adhoc: {
+    check(rule) {
+      checkDueAhead(rule, 'due', rule.r.due);
+      checkTaskLimit(rule);
+    },
+    apply: (c, s, r, now) => S.addAdHocItem(c, s, r, now),
+  },
+  cancel: {
+    check() {},
+    apply: (_c, s, r, now) => S.cancel(s, r.reason, now),
+  },
+};
+
+/** Every problem with `req` as operation `op` on this unit now (validators.ts says how). */
+export function validateOperation(op: Operation, ctx: S.Ctx, input: UnitCampaignInput, state: S.CampaignState, req: unknown, now: number): string[] {
+  return validate(op, (rule) => OPERATION_RULES[op].check(rule), ctx, input, state, req, now);
+}
