@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 //  - unit:        pure logic, no servers;
 //  - workflow:    each file starts its own Java time-skipping test server (free port per file);
 //  - integration: one Temporal dev server per run (global setup), shared by every file, which
-//                 keeps apart by unique task queues and workflow ids.
+//                 keeps apart by unique task queues and workflow ids;
+//  - production:  the production topology (test/production), after every other project.
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
@@ -51,6 +52,17 @@ export default defineConfig({
           globalSetup: ['test/support/global-dev-server.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          // The production topology (real Temporal server on PostgreSQL, two workers, two APIs):
+          // last, so the server's first build (started in the background by `npm test`) overlaps the rest.
+          name: 'production',
+          include: ['test/production/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
+          testTimeout: 1_200_000,
+          hookTimeout: 1_800_000,
         },
       },
       {

@@ -45,6 +45,7 @@ const api = z.object({
   CAMPAIGN_TOKENS_FILE: z.string().trim().min(1).optional(),
   CAMPAIGN_UPLOADS_DIR: text('.data/uploads'),
   CAMPAIGN_PROGRESS_DIR: text('.data/progress'),
+  CAMPAIGN_UPLOAD_RECORDS_FILE: text('.data/upload-records.jsonl'),
   CAMPAIGN_PLANS_DIR: z.string().trim().min(1).optional(),
   API_MAX_UPLOAD_MB: positive(20, 1024),
   API_RATE_LIMIT_PER_MINUTE: positive(120, 1_000_000),

@@ -34,14 +34,22 @@ export async function ensureMinio(): Promise<string> {
   if (existsSync(cachedBinary)) return cachedBinary;
 
   const go = await findOnPath('go');
-  if (!go) throw new ToolchainError('找不到 MinIO，也找不到用于构建它的 Go 工具链：请安装 Go ≥ 1.24，或设置 MINIO_PATH=/path/to/minio');
+  if (!go)
+    throw new ToolchainError(
+      '找不到 MinIO，也找不到用于构建它的 Go 工具链：请安装 Go ≥ 1.24，或设置 MINIO_PATH=/path/to/minio',
+    );
   const staging = `${path.dirname(cachedBinary)}.building-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   try {
-    await runWithProgress(`构建 MinIO（首次约 3–8 分钟，之后直接复用缓存）`, go, ['install', `${MODULE}@${MINIO_VERSION}`], {
-      env: { ...process.env, GOBIN: staging, CGO_ENABLED: '0' },
-    });
+    await runWithProgress(
+      `构建 MinIO（首次约 3–8 分钟，之后直接复用缓存）`,
+      go,
+      ['install', `${MODULE}@${MINIO_VERSION}`],
+      {
+        env: { ...process.env, GOBIN: staging, CGO_ENABLED: '0' },
+      },
+    );
     await mkdir(path.dirname(path.dirname(cachedBinary)), { recursive: true });
     if (!existsSync(cachedBinary)) await rename(staging, path.dirname(cachedBinary));
   } finally {
@@ -59,12 +67,27 @@ export interface LocalS3 {
 }
 
 /** A fresh MinIO on 127.0.0.1 with its own credentials and empty data folder. */
-export async function startMinio(options: { startTimeoutMs?: number } = {}): Promise<LocalS3> {
+export interface MinioOptions {
+  startTimeoutMs?: number;
+  /** A data folder that outlives the server (`npm run stack`); never removed by stop(). */
+  dataDir?: string;
+  port?: number;
+  /** Its own process group (see startEphemeralPostgres); it still dies with this process. */
+  ownProcessGroup?: boolean;
+  /** Root credentials; fresh random ones when omitted. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export async function startMinio(options: MinioOptions = {}): Promise<LocalS3> {
   const binary = await ensureMinio();
-  const data = await mkdtemp(path.join(tmpdir(), 'campaign-minio-'));
-  const port = await freePort();
-  const accessKeyId = `test${process.pid}`;
-  const secretAccessKey = `secret-${process.pid}-${Date.now()}`;
+  const persistent = options.dataDir !== undefined;
+  const data = persistent
+    ? path.resolve(options.dataDir!)
+    : await mkdtemp(path.join(tmpdir(), 'campaign-minio-'));
+  if (persistent) await mkdir(data, { recursive: true });
+  const port = options.port ?? (await freePort());
+  const accessKeyId = options.credentials?.accessKeyId ?? `test${process.pid}`;
+  const secretAccessKey = options.credentials?.secretAccessKey ?? `secret-${process.pid}-${Date.now()}`;
   const env = {
     ...process.env,
     MINIO_ROOT_USER: accessKeyId,
@@ -75,10 +98,26 @@ export async function startMinio(options: { startTimeoutMs?: number } = {}): Pro
   };
   // The shell wrapper ends MinIO if this Node process dies without running its teardown.
   const script = ['parent=$1; shift', 'self=$$', PARENT_WATCH_SHELL, 'exec "$@"'].join('\n');
-  const child: ChildProcess = spawn('sh', ['-c', script, 'sh', String(process.pid), binary, 'server', data, '--address', `127.0.0.1:${port}`, '--quiet'], {
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    'sh',
+    [
+      '-c',
+      script,
+      'sh',
+      String(process.pid),
+      binary,
+      'server',
+      data,
+      '--address',
+      `127.0.0.1:${port}`,
+      '--quiet',
+    ],
+    {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: options.ownProcessGroup ?? false,
+    },
+  );
   let recent = '';
   child.stderr?.on('data', (chunk: Buffer) => (recent = (recent + chunk.toString('utf8')).slice(-2000)));
   let exited: string | undefined;
@@ -96,14 +135,20 @@ export async function startMinio(options: { startTimeoutMs?: number } = {}): Pro
       await exit;
       clearTimeout(kill);
     }
-    await rm(data, { recursive: true, force: true });
+    if (!persistent) await rm(data, { recursive: true, force: true });
   };
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   try {
     for (;;) {
-      if (exited) throw new ToolchainError(`MinIO 启动失败（${exited}）：${recent.trim().split('\n').slice(-3).join(' / ')}`);
+      if (exited)
+        throw new ToolchainError(
+          `MinIO 启动失败（${exited}）：${recent.trim().split('\n').slice(-3).join(' / ')}`,
+        );
       // Ready, not merely listening: the S3 API answers only once the drive is initialised.
-      const ready = await fetch(`${endpoint}/minio/health/ready`).then((r) => r.ok, () => false);
+      const ready = await fetch(`${endpoint}/minio/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ready) break;
       if (Date.now() > deadline) throw new ToolchainError(`等待 MinIO 就绪超时（${endpoint}）`);
       await new Promise((r) => setTimeout(r, 100));

@@ -5,7 +5,8 @@
  * through `setpriv`. The server dies with the Node process that started it, even on SIGKILL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { access, chmod, chown, constants, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { access, chmod, chown, constants, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -28,6 +29,18 @@ export interface EphemeralPostgresOptions {
   startTimeoutMs?: number;
   /** Keep PostgreSQL's production durability (fsync, synchronous commit): for benchmarks, not tests. */
   durable?: boolean;
+  /**
+   * A data folder that outlives the server (`npm run stack`): created by initdb the first time,
+   * reused afterwards, never removed by stop(). Without it a throw-away folder under the temp dir.
+   */
+  dataDir?: string;
+  /** Port to listen on; a free one when omitted. */
+  port?: number;
+  /**
+   * Its own process group, so a Ctrl-C in the terminal reaches only the supervisor, which stops the
+   * database last (`npm run stack`). It still dies with this process.
+   */
+  ownProcessGroup?: boolean;
 }
 
 const SUPERUSER = 'postgres';
@@ -48,13 +61,16 @@ export async function findPostgresBinDir(): Promise<string | undefined> {
   const onPath = await findOnPath('initdb');
   if (onPath) candidates.push(path.dirname(onPath));
   try {
-    const versions = (await readdir('/usr/lib/postgresql')).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const versions = (await readdir('/usr/lib/postgresql'))
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     for (const v of versions) candidates.push(`/usr/lib/postgresql/${v}/bin`);
   } catch {
     // no Debian-style installation
   }
   for (const dir of candidates) {
-    if ((await isExecutable(path.join(dir, 'initdb'))) && (await isExecutable(path.join(dir, 'postgres')))) return dir;
+    if ((await isExecutable(path.join(dir, 'initdb'))) && (await isExecutable(path.join(dir, 'postgres'))))
+      return dir;
   }
   return undefined;
 }
@@ -74,7 +90,8 @@ async function unprivilegedAccount(): Promise<{ uid: number; gid: number; name: 
 async function dropPrivileges(): Promise<{ prefix: string[]; owner?: { uid: number; gid: number } }> {
   if (process.getuid?.() !== 0) return { prefix: [] };
   const setpriv = await findOnPath('setpriv');
-  if (!setpriv) throw new ToolchainError('以 root 运行时需要 setpriv（util-linux）来以普通用户启动 PostgreSQL');
+  if (!setpriv)
+    throw new ToolchainError('以 root 运行时需要 setpriv（util-linux）来以普通用户启动 PostgreSQL');
   const acct = await unprivilegedAccount();
   return {
     prefix: [setpriv, `--reuid=${acct.uid}`, `--regid=${acct.gid}`, '--clear-groups', '--'],
@@ -94,12 +111,20 @@ function run(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | n
   });
 }
 
-function spawnTiedToParent(argv: string[], env: NodeJS.ProcessEnv): ChildProcess {
+function spawnTiedToParent(argv: string[], env: NodeJS.ProcessEnv, detached = false): ChildProcess {
   const script = ['parent=$1; shift', 'self=$$', PARENT_WATCH_SHELL, 'exec "$@"'].join('\n');
-  return spawn('sh', ['-c', script, 'sh', String(process.pid), ...argv], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  return spawn('sh', ['-c', script, 'sh', String(process.pid), ...argv], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached,
+  });
 }
 
-async function waitUntilAccepting(url: string, timeoutMs: number, exited: () => string | undefined): Promise<void> {
+async function waitUntilAccepting(
+  url: string,
+  timeoutMs: number,
+  exited: () => string | undefined,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const why = exited();
@@ -118,7 +143,9 @@ async function waitUntilAccepting(url: string, timeoutMs: number, exited: () => 
   }
 }
 
-export async function startEphemeralPostgres(options: EphemeralPostgresOptions = {}): Promise<EphemeralPostgres> {
+export async function startEphemeralPostgres(
+  options: EphemeralPostgresOptions = {},
+): Promise<EphemeralPostgres> {
   const bin = await findPostgresBinDir();
   if (!bin) {
     throw new ToolchainError(
@@ -126,36 +153,65 @@ export async function startEphemeralPostgres(options: EphemeralPostgresOptions =
     );
   }
   const { prefix, owner } = await dropPrivileges();
-  const root = await mkdtemp(path.join(tmpdir(), 'campaign-pg-'));
+  const persistent = options.dataDir !== undefined;
+  const root = persistent
+    ? path.resolve(options.dataDir!)
+    : await mkdtemp(path.join(tmpdir(), 'campaign-pg-'));
   const data = path.join(root, 'data');
+  const removeRoot = () => (persistent ? Promise.resolve() : rm(root, { recursive: true, force: true }));
   // LC_ALL=C: initdb otherwise inherits whatever locale the CI image lacks and fails.
   const env = { ...process.env, LC_ALL: 'C', LANG: 'C' };
   let child: ChildProcess | undefined;
   try {
+    await mkdir(root, { recursive: true });
     if (owner) {
       await chown(root, owner.uid, owner.gid);
       await chmod(root, 0o700);
     }
-    const init = await run(
-      [...prefix, path.join(bin, 'initdb'), '-D', data, '-U', SUPERUSER, '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync'],
-      env,
-    );
-    if (init.code !== 0) throw new ToolchainError(`initdb 失败（退出码 ${init.code}）：${init.output.trim().split('\n').slice(-3).join(' / ')}`);
+    if (!existsSync(path.join(data, 'PG_VERSION'))) {
+      const init = await run(
+        [
+          ...prefix,
+          path.join(bin, 'initdb'),
+          '-D',
+          data,
+          '-U',
+          SUPERUSER,
+          '--auth=trust',
+          '--encoding=UTF8',
+          '--no-locale',
+          '--no-sync',
+        ],
+        env,
+      );
+      if (init.code !== 0)
+        throw new ToolchainError(
+          `initdb 失败（退出码 ${init.code}）：${init.output.trim().split('\n').slice(-3).join(' / ')}`,
+        );
+    }
 
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     child = spawnTiedToParent(
       [
         ...prefix,
         path.join(bin, 'postgres'),
-        '-D', data,
-        '-h', '127.0.0.1',
-        '-p', String(port),
-        '-k', '',
+        '-D',
+        data,
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-k',
+        '',
         // A test server: durability is not the point, speed is (unless a benchmark asks for it).
-        ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
-        '-c', 'log_min_messages=warning',
+        ...(options.durable
+          ? []
+          : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+        '-c',
+        'log_min_messages=warning',
       ],
       env,
+      options.ownProcessGroup,
     );
     let exitInfo: string | undefined;
     const exitPromise = new Promise<void>((resolve) =>
@@ -172,7 +228,9 @@ export async function startEphemeralPostgres(options: EphemeralPostgresOptions =
     });
 
     const url = `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres`;
-    await waitUntilAccepting(url, options.startTimeoutMs ?? 30_000, () => (exitInfo ? `${exitInfo}：${recent.trim().split('\n').slice(-2).join(' / ')}` : undefined));
+    await waitUntilAccepting(url, options.startTimeoutMs ?? 30_000, () =>
+      exitInfo ? `${exitInfo}：${recent.trim().split('\n').slice(-2).join(' / ')}` : undefined,
+    );
 
     let counter = 0;
     const server = child;
@@ -200,12 +258,12 @@ export async function startEphemeralPostgres(options: EphemeralPostgresOptions =
           clearTimeout(fast);
           clearTimeout(kill);
         }
-        await rm(root, { recursive: true, force: true });
+        await removeRoot();
       },
     };
   } catch (err) {
     child?.kill('SIGKILL');
-    await rm(root, { recursive: true, force: true }).catch(() => undefined);
+    await removeRoot().catch(() => undefined);
     throw err;
   }
 }

@@ -135,7 +135,7 @@ export interface ServerPorts {
  * Free loopback ports below 32768: the cluster_membership table keeps ports as `smallint`, and the
  * OS hands out ephemeral ports above that.
  */
-async function freeLowPort(taken: Set<number>): Promise<number> {
+export async function freeLowPort(taken: Set<number>): Promise<number> {
   for (let i = 0; i < 200; i++) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
     if (taken.has(port)) continue;
@@ -279,9 +279,11 @@ export async function startTemporalServer(o: StartServerOptions): Promise<Tempor
     '--allow-no-auth',
     'start',
   ];
+  // Its own process group: a Ctrl-C in the terminal reaches only the supervisor, which stops the
+  // workers before the server they talk to.
   const child =
     o.tieToParent === false
-      ? spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
       : spawn(
           'sh',
           [
@@ -291,7 +293,7 @@ export async function startTemporalServer(o: StartServerOptions): Promise<Tempor
             String(process.pid),
             ...argv,
           ],
-          { stdio: ['ignore', 'pipe', 'pipe'] },
+          { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
         );
   let recent = '';
   const onData = (chunk: Buffer) => {

@@ -4,12 +4,33 @@ import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { repoRoot } from '../toolchain/paths.js';
 import { bundlerOptions, workflowsPath } from './create-worker.js';
+import { metricsInterceptorModule } from './metrics/first-task.js';
 
 export const workflowBundlePath = path.join(repoRoot, 'dist', 'workflow-bundle.js');
 
+/** Bundles the workflow code (with the metrics interceptor, whose sink worker/main.ts registers) into `file`; its size in bytes. */
+export async function writeWorkflowBundle(file: string): Promise<number> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    workflowInterceptorModules: [metricsInterceptorModule],
+    ...bundlerOptions,
+    logger: quietLogger,
+  });
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, code);
+  return code.length;
+}
+
+const quietLogger = {
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+  log: () => {},
+};
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { code } = await bundleWorkflowCode({ workflowsPath, ...bundlerOptions });
-  await mkdir(path.dirname(workflowBundlePath), { recursive: true });
-  await writeFile(workflowBundlePath, code);
-  console.log(`工作流代码已打包：${workflowBundlePath}（${(code.length / 1024).toFixed(0)} KB）`);
+  const bytes = await writeWorkflowBundle(workflowBundlePath);
+  console.log(`工作流代码已打包：${workflowBundlePath}（${(bytes / 1024).toFixed(0)} KB）`);
 }

@@ -1,5 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { Worker, type BundleOptions, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import {
+  Worker,
+  type BundleOptions,
+  type NativeConnection,
+  type WorkerOptions,
+  type WorkflowBundleOption,
+} from '@temporalio/worker';
 
 type Configuration = Parameters<NonNullable<BundleOptions['webpackConfigHook']>>[0];
 import { createActivities, type ActivityDeps } from '../activities/index.js';
@@ -34,6 +40,11 @@ export interface CampaignWorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** Sticky cache size; 0 replays every workflow task from history (tests prove determinism with it). */
   maxCachedWorkflows?: number;
+  /** The production worker's extras: shutdown grace, metric sinks and workflow interceptors (worker/main.ts). */
+  extra?: Pick<
+    WorkerOptions,
+    'shutdownGraceTime' | 'shutdownForceTime' | 'sinks' | 'interceptors' | 'identity'
+  >;
 }
 
 export async function createCampaignWorker(options: CampaignWorkerOptions): Promise<Worker> {
@@ -43,6 +54,7 @@ export async function createCampaignWorker(options: CampaignWorkerOptions): Prom
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    ...options.extra,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, bundlerOptions }),
   });
 }

@@ -21,12 +21,12 @@ import { loadPlanFile } from '../../domain/plan/load-file.js';
 import { parseRosterFile } from '../../domain/roster/parse-file.js';
 import { UNIT_TYPE_IDS } from '../../domain/unit-types.js';
 import type { UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
-import { FileTokenStore } from '../api/token-store-file.js';
 import { issueTokens, writeTokenFiles } from '../api/tokens.js';
-import { UploadConfigError, describeUploadStore, openUploadStore, uploadStoreConfig, type UploadStoreConfig } from '../api/uploads-config.js';
+import { openUploadStore, uploadStoreConfig } from '../api/uploads-config.js';
 import { connectClient } from '../connection.js';
 import type { CampaignServices } from '../../app/services.js';
 import { lazyStatusStore, openConfiguredStatusStore } from '../../app/status/open.js';
+import { registerTokenCommands } from './tokens.js';
 import { writeBriefingFor } from '../../app/report/briefing-docx.js';
 import { progressBar } from './campaign/progress.js';
 
@@ -495,6 +495,7 @@ export function registerCampaignCommands(program: Command): void {
         process.exitCode = 1;
       }
     });
+  registerTokenCommands(tokens);
 
   const digest = program.command('digest').description('指导组每日逾期清单与活动办每周简报');
   digest
@@ -527,64 +528,20 @@ export function registerCampaignCommands(program: Command): void {
   program
     .command('api')
     .description('启动 HTTP API（OpenAPI 文档在 /openapi.json）')
-    .requiredOption('--tokens <file>', 'campaign tokens issue 生成的令牌文件')
-    .option('--host <host>', '监听地址', '127.0.0.1')
-    .option('--port <n>', '端口', '8080')
-    .option('--uploads <dir>', '文件存放目录', DEFAULT_UPLOADS)
-    .option('--max-upload-mb <n>', '单个文件上限（MB）', '20')
-    .action(async (o: { tokens: string; host: string; port: string; uploads: string; maxUploadMb: string }) => {
-      const { createApiServer } = await import('../api/server.js');
-      let uploadConfig: UploadStoreConfig;
-      try {
-        uploadConfig = uploadStoreConfig(process.env, o.uploads);
-      } catch (e) {
-        if (!(e instanceof UploadConfigError)) throw e;
-        console.error(e.message);
-        process.exitCode = 1;
-        return;
-      }
-      const c = await connectClient();
-      // The worker's delivery log, for the office's 通知异常 list; without it that one route answers 503.
-      const { openConfiguredDeliveryLog } = await import('../api/delivery-log-config.js');
-      const delivery = await openConfiguredDeliveryLog(process.env);
-      // The API may start before any worker has run: the read model is created where the worker will write it.
-      const status = await openConfiguredStatusStore(process.env, { createIfMissing: true });
-      if (!status.ok) {
-        console.error(status.problem);
-        process.exitCode = 1;
-        await c.close();
-        return;
-      }
-      const app = await createApiServer({
-        temporalClient: c.client,
-        statusStore: status.store,
-        store: await FileTokenStore.load(o.tokens),
-        uploads: openUploadStore(uploadConfig),
-        maxUploadBytes: Number(o.maxUploadMb) * 1024 * 1024,
-        logger: true,
-        ...(delivery.ok ? { deliveryLog: delivery.log } : {}),
+    .option('--tokens <file>', 'campaign tokens issue 生成的令牌文件（设置了 DATABASE_URL 与 CAMPAIGN_ID 时令牌在数据库中，不用此项）')
+    .option('--host <host>', '监听地址（默认 API_HOST，否则 127.0.0.1）')
+    .option('--port <n>', '端口（默认 API_PORT，否则 8080）')
+    .option('--uploads <dir>', '文件存放目录（默认 CAMPAIGN_UPLOADS_DIR，否则 .data/uploads）')
+    .option('--max-upload-mb <n>', '单个文件上限（MB，默认 API_MAX_UPLOAD_MB，否则 20）')
+    .action(async (o: { tokens?: string; host?: string; port?: string; uploads?: string; maxUploadMb?: string }) => {
+      // The same replica the image runs (client/api/process.ts); the flags override the environment.
+      const { runApiProcess } = await import('../api/process.js');
+      await runApiProcess({
+        ...(o.tokens ? { tokensFile: o.tokens } : {}),
+        ...(o.host ? { host: o.host } : {}),
+        ...(o.port ? { port: Number(o.port) } : {}),
+        ...(o.uploads ? { uploadsDir: o.uploads } : {}),
+        ...(o.maxUploadMb ? { maxUploadMb: Number(o.maxUploadMb) } : {}),
       });
-      if (delivery.ok) app.addHook('onClose', () => delivery.log.close());
-      app.addHook('onClose', () => status.store.close());
-      await app.listen({ host: o.host, port: Number(o.port) });
-      console.log(`API 已启动：http://${o.host}:${o.port}（文档 /openapi.json；上传文件存放于${describeUploadStore(uploadConfig)}）`);
-      console.log(delivery.ok ? `通知异常读取投递记录：${delivery.where}` : `未接入通知投递记录，通知异常列表不可用：${delivery.problem}`);
-      // Ctrl-C / a service manager's stop: finish requests in flight, then leave with status 0.
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        void app
-          .close()
-          .then(() => c.close())
-          .then(
-            () => console.log('API 已停止'),
-            (e: unknown) => {
-              console.error(`停止 API 时出错：${(e as Error).message}`);
-              process.exitCode = 1;
-            },
-          );
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
     });
 }

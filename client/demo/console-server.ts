@@ -34,7 +34,7 @@ const TYPES: Record<string, string> = {
 
 const isApi = (url: string) => url.startsWith('/api/') || ['/openapi.json', '/health', '/healthz', '/readyz', '/metrics'].includes(url);
 
-export async function startConsoleServer(options: { api: FastifyInstance; port?: number; demoLogins?: DemoLoginEntry[]; distDir?: string }): Promise<ConsoleServer> {
+export async function startConsoleServer(options: { api: FastifyInstance; host?: string; port?: number; demoLogins?: DemoLoginEntry[]; distDir?: string }): Promise<ConsoleServer> {
   const dist = options.distDir ?? webDist;
   if (!existsSync(path.join(dist, 'index.html'))) throw new Error(`找不到网页控制台（${dist}/index.html），请先运行 npm run build:web`);
   await options.api.ready();
@@ -64,13 +64,13 @@ export async function startConsoleServer(options: { api: FastifyInstance; port?:
   });
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
       const a = server.address();
       resolve(typeof a === 'object' && a ? a.port : 0);
     });
   });
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://${options.host ?? '127.0.0.1'}:${port}/`,
     port,
     close: () =>
       new Promise<void>((resolve) => {
