@@ -29,6 +29,7 @@ import { writeWorkflowBundle } from '../../worker/bundle.js';
 import { parseNotificationId, unitWorkflowId } from '../../workflows/ids.js';
 import type { UnitCampaignResult } from '../../workflows/unit-campaign/messages.js';
 import { createApiClient, startDriver } from './support/driver.js';
+import { cpuSeconds, databaseBytes, historyNumbers } from './support/measure.js';
 import { rosterCsv } from './support/roster.js';
 
 const UNITS = 50;
@@ -148,6 +149,12 @@ async function until<T>(
 
 describe('a 50-unit campaign on the production topology, with a worker and an API killed mid-way', () => {
   it('ends as a fault-free run ends, and every notification arrives exactly once', async () => {
+    const bytesBefore = await databaseBytes(topology.postgres.url, [
+      'temporal',
+      'temporal_visibility',
+      'campaign',
+    ]);
+    const cpuBefore = topology.workers.map((w) => cpuSeconds(w.pid));
     for (const t of await launchThroughApi1()) tokens.set(t.personId, t.token);
     lap('launched');
     const api = createApiClient(topology.apiUrls);
@@ -274,8 +281,26 @@ describe('a 50-unit campaign on the production topology, with a worker and an AP
     expect(problems[0]).toEqual(problems[1]);
     expect(problems[0]!.problems).toHaveLength(uncertain.length);
 
+    const history = await historyNumbers(
+      temporal.client,
+      roster.unitIds.map((u) => unitWorkflowId(CAMPAIGN, u)),
+    );
+    const bytesAfter = await databaseBytes(topology.postgres.url, [
+      'temporal',
+      'temporal_visibility',
+      'campaign',
+    ]);
+    // Lower bound: the killed worker-1's share died with it (the restarted one's start-up is counted).
+    const workerCpu = topology.workers.reduce((sum, w) => sum + cpuSeconds(w.pid), 0) - (cpuBefore[1] ?? 0);
     process.stderr.write(
       `[production] ${JSON.stringify({
+        eventsPerUnit: history.eventsPerUnit,
+        actionsPerUnit: history.actionsPerUnit,
+        eventTypes: history.byType,
+        dbBytesPerUnit: Object.fromEntries(
+          Object.keys(bytesAfter).map((k) => [k, Math.round((bytesAfter[k]! - bytesBefore[k]!) / UNITS)]),
+        ),
+        workerCpuSecondsPerUnitAtLeast: Math.round((workerCpu / UNITS) * 1000) / 1000,
         units: UNITS,
         unitsDoneWhenKilled: doneAtKill,
         deliveries: rows.length,
