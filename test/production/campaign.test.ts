@@ -169,11 +169,11 @@ describe('a 50-unit campaign on the production topology, with a worker and an AP
       api,
     );
 
-    // Mid-way: a quarter of the units through. Kill at a quiet instant of the delivery log if one
-    // comes within 5 s (a mail handed to SMTP but not yet recorded is, by design, left 'uncertain').
-    await until('a quarter of the units done', 300_000, () =>
-      driver.done.size >= UNITS / 4 ? true : undefined,
-    );
+    // Mid-way: 100 of the 250 operations (submits and reviews) done — units move in step, so
+    // counting finished units would wait for nearly all of them. Kill at a quiet instant of the
+    // delivery log if one comes within 5 s (a mail handed to SMTP but not yet recorded is, by
+    // design, left 'uncertain').
+    await until('100 operations', 300_000, () => (api.counts.operations >= 100 ? true : undefined));
     await until('a quiet delivery log', 5_000, async () =>
       (await deliveryRows()).every((r) => r.status !== 'sending') ? true : undefined,
     ).catch(() => undefined);
@@ -184,6 +184,7 @@ describe('a 50-unit campaign on the production topology, with a worker and an AP
     expect((await api1.exited()).signal).toBe('SIGKILL');
     lap('killed worker-1 and api-1');
     const doneAtKill = driver.done.size;
+    const operationsWhenKilled = api.counts.operations;
     await new Promise((r) => setTimeout(r, 3_000));
     worker1.start();
     api1.start();
@@ -303,6 +304,7 @@ describe('a 50-unit campaign on the production topology, with a worker and an AP
         workerCpuSecondsPerUnitAtLeast: Math.round((workerCpu / UNITS) * 1000) / 1000,
         units: UNITS,
         unitsDoneWhenKilled: doneAtKill,
+        operationsWhenKilled,
         deliveries: rows.length,
         sent: sent.length,
         uncertain: uncertain.length,
