@@ -41,6 +41,8 @@ export interface EphemeralPostgresOptions {
    * database last (`npm run stack`). It still dies with this process.
    */
   ownProcessGroup?: boolean;
+  /** Extra server settings (`-c name=value`), e.g. max_connections for many client processes. */
+  settings?: Record<string, string | number>;
 }
 
 const SUPERUSER = 'postgres';
@@ -209,6 +211,7 @@ export async function startEphemeralPostgres(
           : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
         '-c',
         'log_min_messages=warning',
+        ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
       ],
       env,
       options.ownProcessGroup,

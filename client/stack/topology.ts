@@ -105,6 +105,8 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
         port: o.ports.postgres,
         durable: true,
         ownProcessGroup: true,
+        // Every process keeps pools (Temporal ~30, each worker and API ~20–30): more than the default 100.
+        settings: { max_connections: 300 },
         onLog: (l) =>
           /PANIC|FATAL(?!:\s+(the database system is|terminating connection))/.test(l) &&
           o.log(`[postgres] ${l}`),
