@@ -17,6 +17,7 @@ import {
   type OperationRequests,
   type UnitCampaignStatus,
 } from '../workflows/unit-campaign/messages.js';
+import { healthView, STUCK_LABEL } from './health/scan.js';
 import type { CampaignServices } from './services.js';
 import { statusAsOf } from './status/as-of.js';
 
@@ -64,16 +65,39 @@ export async function runOperation<Op extends Operation>(
   try {
     await handle.executeUpdate(UNIT_OPERATIONS[op].update as (typeof UNIT_OPERATIONS)['submit']['update'], { args: [request as never] });
   } catch (e) {
-    throw await failureOf(svc, e, campaignId, unitId);
+    const failure = await failureOf(svc, e, campaignId, unitId);
+    if (failure.type === 'Unavailable') throw await noteUnavailable(svc, campaignId, unitId, op, failure);
+    throw failure;
   }
   // The Update answered once the read model showed its change: callers show the whole unit.
   return unitStatus(svc, campaignId, unitId);
 }
 
-/** The unit's status as its workflow last published it, with the overdue flags as of `now`. */
+/**
+ * An Update that could not be delivered is a hint that the unit's workflow task fails: the next
+ * health scan looks at it (app/health/scan.ts). When the scan already found it stuck, say so.
+ */
+async function noteUnavailable(svc: CampaignServices, campaignId: string, unitId: string, op: Operation, failure: CampaignFailure): Promise<CampaignFailure> {
+  try {
+    await svc.status.noteSuspect(campaignId, unitId, new Date().toISOString(), `${OPERATION_LABELS[op]}未能完成：${failure.message}`);
+    const h = await svc.status.healthOf(campaignId, unitId);
+    if (h?.state === 'stuck') return new Unavailable(`单位「${unitId}」${STUCK_LABEL}，暂时无法处理请求：${h.error ?? ''}`);
+  } catch {
+    // The hint is best effort: the caller still gets the failure itself.
+  }
+  return failure;
+}
+
+/**
+ * The unit's status as its workflow last published it, with the overdue flags as of `now`, and the
+ * health scan's finding when its workflow is stuck (`health`).
+ */
 export async function unitStatus(svc: CampaignServices, campaignId: string, unitId: string, now: number = Date.now()): Promise<UnitCampaignStatus> {
-  const record = await svc.status.get(campaignId, unitId);
-  if (record) return statusAsOf(record.status, now);
+  const [record, health] = await Promise.all([svc.status.get(campaignId, unitId), svc.status.healthOf(campaignId, unitId)]);
+  if (record) {
+    const status = statusAsOf(record.status, now);
+    return health?.state === 'stuck' ? { ...status, health: healthView(health) } : status;
+  }
   // Nothing published: no such unit, or its workflow has not finished its first task yet.
   try {
     await svc.client.workflow.getHandle(unitWorkflowId(campaignId, unitId)).describe();

@@ -14,6 +14,8 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadNotifyConfig, notificationDepsFromConfig } from '../activities/notify/index.js';
 import { createSmtpTransport, smtpOptionsFromConfig } from '../activities/notify/mailer.js';
 import { openStatusStore } from '../activities/status/from-config.js';
+import { startHealthMonitor } from '../app/health/monitor.js';
+import { healthSettingsFromEnv, type HealthSettings } from '../app/health/settings.js';
 import { ConfigError } from '../config/environment.js';
 import { configuredEnvironment, loadConfig } from '../config/settings.js';
 import { freePort } from '../toolchain/ports.js';
@@ -25,9 +27,11 @@ import { firstTaskSinks, metricsInterceptorModule } from './metrics/first-task.j
 
 let config;
 let notifyConfig;
+let healthSettings: HealthSettings;
 try {
   config = loadConfig(['temporal', 'worker']);
   notifyConfig = loadNotifyConfig(configuredEnvironment());
+  healthSettings = healthSettingsFromEnv(configuredEnvironment());
   if (!notifyConfig.SMTP_HOST) throw new ConfigError(['SMTP_HOST：工作者需要发信服务器（见 .env.example）']);
 } catch (e) {
   console.error((e as Error).message);
@@ -70,6 +74,7 @@ let http: Awaited<ReturnType<typeof startWorkerHttp>> | undefined;
 try {
   nativeConnection = await NativeConnection.connect({ address: temporal.TEMPORAL_ADDRESS });
   clientConnection = await Connection.connect({ address: temporal.TEMPORAL_ADDRESS });
+  const temporalClient = new Client({ connection: clientConnection, namespace: temporal.TEMPORAL_NAMESPACE });
   const bundle =
     w.WORKER_WORKFLOW_BUNDLE ?? (existsSync(workflowBundlePath) ? workflowBundlePath : undefined);
   const worker = await createCampaignWorker({
@@ -84,7 +89,7 @@ try {
       status,
       ...(w.CAMPAIGN_PLANS_DIR ? { plansDir: path.resolve(w.CAMPAIGN_PLANS_DIR) } : {}),
       digest: {
-        temporalClient: new Client({ connection: clientConnection, namespace: temporal.TEMPORAL_NAMESPACE }),
+        temporalClient,
         status,
         transport,
         from: notifyConfig.NOTIFY_MAIL_FROM,
@@ -111,7 +116,13 @@ try {
   console.log(
     `工作者已启动：${temporal.TEMPORAL_ADDRESS}，任务队列 ${temporal.CAMPAIGN_TASK_QUEUE}，${bundle ? `预打包工作流代码 ${bundle}` : '从源码打包工作流代码'}；健康检查与指标 ${http.url}`,
   );
-  await worker.run();
+  // Stuck units (流程异常): scanned every CAMPAIGN_HEALTH_SCAN_SECONDS, counted as campaign_stuck_units on /metrics.
+  const health = startHealthMonitor({ svc: { client: temporalClient, status }, settings: healthSettings, meter, log });
+  try {
+    await worker.run();
+  } finally {
+    await health.stop();
+  }
   console.log('工作者已停止（进行中的任务已处理完）');
 } finally {
   await http?.close();

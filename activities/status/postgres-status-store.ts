@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ACTIVE_CAMPAIGNS_SQL, fromHealthRow, HEALTH_COLUMNS, HEALTH_SCHEMA, healthUpsertSql, scanMark, toHealthRow, type HealthRow, type ScanRow } from './health.js';
 import { fromRow, STATUS_COLUMNS, STATUS_SCHEMA, toRow, type StatusFilter, type StatusRow, type StatusStore, type UnitStatusRecord } from './status-store.js';
 
 const cols = STATUS_COLUMNS.join(', ');
@@ -14,7 +15,7 @@ export async function openPostgresStatusStore(connectionString: string): Promise
   try {
     // Workers starting together race to create the table; an advisory lock serialises it.
     await setup.query('SELECT pg_advisory_lock(7215502)');
-    for (const sql of STATUS_SCHEMA) await setup.query(sql);
+    for (const sql of [...STATUS_SCHEMA, ...HEALTH_SCHEMA]) await setup.query(sql);
     await setup.query('SELECT pg_advisory_unlock(7215502)');
   } finally {
     setup.release();
@@ -47,6 +48,62 @@ export async function openPostgresStatusStore(connectionString: string): Promise
         `SELECT * FROM unit_status WHERE campaign_id = $1 AND phase = 'running' AND next_wake_at IS NOT NULL AND next_wake_at < $2 ORDER BY unit_id`,
         [campaignId, before],
       );
+    },
+    async health(campaignId, o = {}) {
+      const found = (await pool.query<HealthRow>('SELECT * FROM unit_health WHERE campaign_id = $1 ORDER BY unit_id', [campaignId])).rows.map(fromHealthRow);
+      return o.states ? found.filter((r) => o.states!.includes(r.state)) : found;
+    },
+    async healthOf(campaignId, unitId) {
+      const row = (await pool.query<HealthRow>('SELECT * FROM unit_health WHERE campaign_id = $1 AND unit_id = $2', [campaignId, unitId])).rows[0];
+      return row ? fromHealthRow(row) : undefined;
+    },
+    async putHealth(records) {
+      if (records.length === 0) return;
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        for (const r of records) {
+          const row = toHealthRow(r);
+          await client.query(healthUpsertSql(HEALTH_COLUMNS.map((_, i) => `$${i + 1}`)), HEALTH_COLUMNS.map((c) => row[c]));
+        }
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK');
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    async noteSuspect(campaignId, unitId, at, note) {
+      await pool.query(
+        `INSERT INTO unit_health (campaign_id, unit_id, state, note, since, checked_at) VALUES ($1, $2, 'suspect', $3, $4, $4)
+         ON CONFLICT (campaign_id, unit_id) DO NOTHING`,
+        [campaignId, unitId, note, new Date(at).toISOString()],
+      );
+    },
+    async clearHealth(campaignId, unitIds) {
+      if (unitIds.length > 0) await pool.query('DELETE FROM unit_health WHERE campaign_id = $1 AND unit_id = ANY($2::text[])', [campaignId, [...unitIds]]);
+    },
+    async claimHealthScan(campaignId, now, staleBefore) {
+      const res = await pool.query(
+        `INSERT INTO unit_health_scan (campaign_id, started_at) VALUES ($1, $2)
+         ON CONFLICT (campaign_id) DO UPDATE SET started_at = excluded.started_at WHERE unit_health_scan.started_at < $3`,
+        [campaignId, now, staleBefore],
+      );
+      return (res.rowCount ?? 0) > 0;
+    },
+    async finishHealthScan(campaignId, at, stuck) {
+      await pool.query('UPDATE unit_health_scan SET finished_at = $1, stuck = $2 WHERE campaign_id = $3', [at, stuck, campaignId]);
+    },
+    async lastHealthScan(campaignId) {
+      const row = (await pool.query<ScanRow>('SELECT * FROM unit_health_scan WHERE campaign_id = $1', [campaignId])).rows[0];
+      return row ? scanMark(row) : undefined;
+    },
+    async activeCampaigns() {
+      return (await pool.query<{ campaign_id: string }>(ACTIVE_CAMPAIGNS_SQL)).rows.map((r) => r.campaign_id);
+    },
+    async restartPublishOrder(campaignId, unitId) {
+      await pool.query('UPDATE unit_status SET seq = 0 WHERE campaign_id = $1 AND unit_id = $2', [campaignId, unitId]);
     },
     close: () => pool.end(),
   };

@@ -6,6 +6,7 @@
  * publish never overwrites a newer one.
  */
 import type { CampaignPhase, UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
+import type { UnitHealthCache } from './health.js';
 
 export interface UnitStatusRecord {
   campaignId: string;
@@ -35,7 +36,8 @@ export interface StatusFilter {
   unitIds?: readonly string[];
 }
 
-export interface StatusStore {
+/** The read model, and beside it the health scan's findings (health.ts). */
+export interface StatusStore extends UnitHealthCache {
   /** Stores the record unless one with the same or a higher (run, seq) is already there. */
   publish(record: UnitStatusRecord): Promise<PublishOutcome>;
   get(campaignId: string, unitId: string): Promise<UnitStatusRecord | undefined>;

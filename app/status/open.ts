@@ -42,6 +42,16 @@ export function lazyStatusStore(open: () => Promise<OpenedStatusStore>): StatusS
     get: async (c, u) => (await store()).get(c, u),
     list: async (c, f) => (await store()).list(c, f),
     overdueWakeUps: async (c, b) => (await store()).overdueWakeUps(c, b),
+    health: async (c, o) => (await store()).health(c, o),
+    healthOf: async (c, u) => (await store()).healthOf(c, u),
+    putHealth: async (r) => (await store()).putHealth(r),
+    noteSuspect: async (c, u, at, note) => (await store()).noteSuspect(c, u, at, note),
+    clearHealth: async (c, u) => (await store()).clearHealth(c, u),
+    claimHealthScan: async (c, now, stale) => (await store()).claimHealthScan(c, now, stale),
+    finishHealthScan: async (c, at, n) => (await store()).finishHealthScan(c, at, n),
+    lastHealthScan: async (c) => (await store()).lastHealthScan(c),
+    activeCampaigns: async () => (await store()).activeCampaigns(),
+    restartPublishOrder: async (c, u) => (await store()).restartPublishOrder(c, u),
     close: async () => {
       if (opened) await (await opened.catch(() => undefined))?.close();
     },

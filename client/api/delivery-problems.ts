@@ -18,9 +18,11 @@ import {
 import { EVENT_LABELS, type EventKind } from '../../domain/routing/event-kinds.js';
 import { campaignIdPrefix, parseNotificationId } from '../../workflows/ids.js';
 import { PROBLEM_LABELS, RECIPIENT_ROLE_LABELS, channelLabel, recipientLabel, type ProblemOutcome } from '../../workflows/unit-campaign/delivery-problems.js';
-import type { DeliveryProblem, DeliveryProblemList, ProblemResolution } from './wire/delivery-problems.js';
+import type { UnitHealthCache, UnitHealthRecord } from '../../activities/status/health.js';
+import { STUCK_LABEL } from '../../app/health/scan.js';
+import type { DeliveryProblem, DeliveryProblemList, ProblemResolution, WorkflowProblem } from './wire/delivery-problems.js';
 
-export type { DeliveryProblem, DeliveryProblemList, ProblemResolution };
+export type { DeliveryProblem, DeliveryProblemList, ProblemResolution, WorkflowProblem };
 
 export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
@@ -71,9 +73,30 @@ const LOOKUP_LIMIT = 100_000;
 
 const scope = (campaignId: string | undefined) => (campaignId !== undefined ? { notificationIdPrefix: campaignIdPrefix(campaignId) } : {});
 
+export function toWorkflowProblem(h: UnitHealthRecord): WorkflowProblem {
+  return {
+    campaignId: h.campaignId,
+    unitId: h.unitId,
+    ...(h.unitName ? { unitName: h.unitName } : {}),
+    statusLabel: STUCK_LABEL,
+    error: h.error ?? '',
+    failures: h.failures ?? 0,
+    since: h.since,
+    checkedAt: h.checkedAt,
+  };
+}
+
+/** Stuck units from the health cache: of one campaign, or of every campaign still running. */
+export async function listWorkflowProblems(health: Pick<UnitHealthCache, 'health' | 'activeCampaigns'>, campaignId?: string): Promise<WorkflowProblem[]> {
+  const campaigns = campaignId !== undefined ? [campaignId] : await health.activeCampaigns();
+  const found: WorkflowProblem[] = [];
+  for (const c of campaigns) for (const h of await health.health(c, { states: ['stuck'] })) found.push(toWorkflowProblem(h));
+  return found;
+}
+
 export async function listDeliveryProblems(
   log: DeliveryLog,
-  o: { campaignId?: string; limit?: number; includeResolved?: boolean } = {},
+  o: { campaignId?: string; limit?: number; includeResolved?: boolean; health?: Pick<UnitHealthCache, 'health' | 'activeCampaigns'> } = {},
 ): Promise<DeliveryProblemList> {
   const limit = o.limit ?? DEFAULT_PROBLEM_LIMIT;
   const includeResolved = o.includeResolved === true;
@@ -87,6 +110,7 @@ export async function listDeliveryProblems(
   const open = problems.filter((p) => !p.resolution);
   return {
     ...(o.campaignId !== undefined ? { campaignId: o.campaignId } : {}),
+    workflowProblems: o.health ? await listWorkflowProblems(o.health, o.campaignId) : [],
     problems,
     failed: open.filter((p) => p.status === 'failed').length,
     uncertain: open.filter((p) => p.status === 'uncertain').length,

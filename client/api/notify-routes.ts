@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ResolveError, type DeliveryLog } from '../../activities/notify/log/delivery-log.js';
+import type { UnitHealthCache } from '../../activities/status/health.js';
 import { requireCampaign, requireRole } from './access.js';
 import { DEFAULT_PROBLEM_LIMIT, ProblemRefError, listDeliveryProblems, resolveProblems } from './delivery-problems.js';
 import { CampaignFailure, Conflict, NotConfigured, NotFound } from '../../domain/failures.js';
@@ -17,6 +18,8 @@ import type { DeliveryProblem, DeliveryProblemList, DeliveryProblemQuery } from 
 
 export interface NotifyRouteOptions {
   deliveryLog: DeliveryLog | undefined;
+  /** The health cache beside the read model: stuck units head the list (流程异常，需要技术处理). */
+  health?: Pick<UnitHealthCache, 'health' | 'activeCampaigns'>;
   principalOf: (request: FastifyRequest) => Principal;
   now?: () => number;
 }
@@ -62,6 +65,21 @@ const problemSchema = {
   },
 } as const;
 
+const workflowProblemSchema = {
+  type: 'object',
+  description: '流程异常的单位：工作流任务反复失败，修复前不会再发出任何通知',
+  properties: {
+    campaignId: str('活动编号'),
+    unitId: str('单位编号'),
+    unitName: str('单位名称'),
+    statusLabel: str('流程异常，需要技术处理'),
+    error: str('工作流任务的错误信息（worker 报告的原文）'),
+    failures: { type: 'integer', description: '工作流任务已失败的次数' },
+    since: str('发现流程异常的时间（ISO）'),
+    checkedAt: str('最近一次检查的时间（ISO）'),
+  },
+} as const;
+
 const problemParams = z.strictObject({
   campaignId: id('活动编号', 64).describe('活动编号'),
   problemId: id('通知异常的编号', 1000).describe('通知异常的编号（列表中的 id），或完整的投递编号（URL 编码）'),
@@ -89,6 +107,7 @@ export function registerNotifyRoutes(app: FastifyInstance, o: NotifyRouteOptions
             type: 'object',
             properties: {
               campaignId: { type: 'string' },
+              workflowProblems: { type: 'array', items: workflowProblemSchema, description: '流程异常，需要技术处理的单位（列在通知之前）' },
               problems: { type: 'array', items: problemSchema },
               failed: { type: 'integer', description: '本次返回中待处理的发送失败条数' },
               uncertain: { type: 'integer', description: '本次返回中待处理的结果未知条数' },
@@ -114,6 +133,7 @@ export function registerNotifyRoutes(app: FastifyInstance, o: NotifyRouteOptions
         campaignId: p.campaignId,
         limit: request.query.limit ?? DEFAULT_PROBLEM_LIMIT,
         includeResolved: request.query.includeResolved === true,
+        ...(o.health ? { health: o.health } : {}),
       });
     },
   );

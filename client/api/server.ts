@@ -27,6 +27,7 @@ import type { CampaignServices } from '../../app/services.js';
 import type { StatusStore } from '../../activities/status/status-store.js';
 import { registerLaunchRoutes } from './launch-routes.js';
 import { registerNotifyRoutes } from './notify-routes.js';
+import { registerHealthRoutes } from './health-routes.js';
 import { OPS_PATHS, registerOpsRoutes, temporalCheck, type ReadinessCheck } from './ops-routes.js';
 import { ProgressHistory, type ProgressHistoryOptions, type ProgressStore } from '../../app/progress-history.js';
 import type { batchFilter } from './route-schemas.js';
@@ -403,7 +404,8 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     office: o.office ?? DEFAULT_OFFICE,
   });
 
-  registerNotifyRoutes(app, { deliveryLog: o.deliveryLog, principalOf, now });
+  registerNotifyRoutes(app, { deliveryLog: o.deliveryLog, health: o.statusStore, principalOf, now });
+  registerHealthRoutes(app, { svc, store, principalOf, log: (m) => app.log.warn(m) });
   registerArchiveRoutes(app, { svc, store, uploads: o.uploads, uploadRecords: o.uploadRecords, principalOf, officeName: (o.office ?? DEFAULT_OFFICE).name, now });
   registerCampaignArchiveRoutes(app, { svc, uploads: o.uploads, uploadRecords: o.uploadRecords, principalOf, officeName: (o.office ?? DEFAULT_OFFICE).name, dir: o.archiveDir ?? process.env.CAMPAIGN_ARCHIVE_DIR ?? '.data/archive', campaignId: store.campaignId, log: (m) => app.log.info(m) });
 

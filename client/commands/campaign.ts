@@ -29,6 +29,7 @@ import { lazyStatusStore, openConfiguredStatusStore } from '../../app/status/ope
 import { registerTokenCommands } from './tokens.js';
 import { writeBriefingFor } from '../../app/report/briefing-docx.js';
 import { progressBar } from './campaign/progress.js';
+import { readStuckUnits, stuckUnitLines, unitHealthLine } from './campaign/health.js';
 
 export type Print = (line: string) => void;
 export interface CliContext extends CampaignServices {
@@ -107,6 +108,7 @@ const PHASE_CN: Record<string, string> = { running: '进行中', paused: '已暂
 export function printUnitStatus(s: UnitCampaignStatus, print: Print): void {
   print(`${s.unitName}（${s.unitId}）  活动 ${s.campaignId}  计划 ${s.planId}`);
   print(`  状态：${PHASE_CN[s.phase] ?? s.phase}；当前阶段：${stageTitle(s.stage, s)}；逾期 ${s.overdueCount} 项；补课第 ${s.remedialRound} 轮${s.lookBackDone ? '；回头看已完成' : ''}`);
+  if (s.health) print(unitHealthLine(s.campaignId, s.unitId, s.health));
   for (const st of s.stages) print(`  [${st.status === 'complete' ? '完成' : st.status === 'open' ? '进行' : '未开'}] ${st.title}  ${st.opensAt.slice(0, 16)} → ${st.dueAt.slice(0, 16)}`);
   const active = s.tasks.filter((t) => t.status !== 'pending' && t.status !== 'done' && t.status !== 'waived');
   if (active.length > 0) print('  待办事项：');
@@ -147,12 +149,16 @@ export async function runStatus(o: StatusOptions, ctx: CliContext): Promise<numb
     const r = await parseRosterFile(o.roster, { ...(o.groups ? { groupsPath: o.groups } : {}), channels: [], skipBadRows: true });
     groups = r.groups.map((g) => g.id);
   }
-  const ov = await campaignOverview(ctx.client, { campaignId: o.campaign }, { ...(stages ? { stages } : {}), ...(groups ? { groups } : {}) });
+  const [ov, stuck] = await Promise.all([
+    campaignOverview(ctx.client, { campaignId: o.campaign }, { ...(stages ? { stages } : {}), ...(groups ? { groups } : {}) }),
+    readStuckUnits(ctx, o.campaign),
+  ]);
   if (o.json) {
-    ctx.print(JSON.stringify(ov, null, 2));
+    ctx.print(JSON.stringify({ ...ov, stuckUnits: stuck }, null, 2));
     return 0;
   }
-  ctx.print(`活动「${o.campaign}」：共 ${ov.total} 个单位，运行中 ${ov.running} 个，有逾期事项 ${ov.overdueUnits} 个`);
+  ctx.print(`活动「${o.campaign}」：共 ${ov.total} 个单位，运行中 ${ov.running} 个，有逾期事项 ${ov.overdueUnits} 个${stuck.length > 0 ? `，流程异常 ${stuck.length} 个` : ''}`);
+  for (const line of stuckUnitLines(o.campaign, stuck)) ctx.print(line);
   ctx.print(`  按阶段：${ov.byStage.map((b) => `${titles.get(b.value) ?? stageTitle(b.value)} ${b.count}`).join('，') || '无'}`);
   ctx.print(`  按单位类型：${ov.byUnitType.map((b) => `${unitTypeLabel(b.value)} ${b.count}`).join('，') || '无'}`);
   ctx.print(`  按指导组：${ov.byGroup.map((b) => `${b.value} ${b.count}`).join('，') || '无'}`);

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { RESOLUTION_NOTE_MAX, type ResolutionKind } from '../../activities/notify/log/delivery-log.js';
 import { renderTable } from '../../domain/schedule/preview-table.js';
+import { openConfiguredStatusStore } from '../../app/status/open.js';
 import { openConfiguredDeliveryLog } from '../api/delivery-log-config.js';
 import {
   DEFAULT_PROBLEM_LIMIT,
@@ -41,7 +42,23 @@ const KIND_HELP = RESOLUTION_KINDS.map((k) => `${k}（${RESOLUTION_LABELS[k]}）
 
 type Print = (line: string) => void;
 
+/** Stuck units head the listing: none of their notifications go out until they are repaired. */
+export function formatWorkflowProblems(list: DeliveryProblemList): string {
+  const stuck = list.workflowProblems;
+  if (stuck.length === 0) return '';
+  const rows = [
+    ['状态', '活动', '单位', '发现时间', '失败次数', '错误'],
+    ...stuck.map((w) => [w.statusLabel, w.campaignId, `${w.unitName ?? w.unitId}（${w.unitId}）`, problemTime(w.since), String(w.failures), w.error.replace(/\s+/g, ' ')]),
+  ];
+  const repair = list.campaignId ? `campaign repair --campaign ${list.campaignId} --dry-run` : 'campaign repair --dry-run';
+  return `${renderTable(rows)}\n\n流程异常 ${stuck.length} 个单位：工作流任务反复失败，这些单位的通知在修复前不会发出。请技术人员先演练修复（${repair}），再执行修复。\n\n`;
+}
+
 export function formatProblems(list: DeliveryProblemList, limit: number): string {
+  return formatWorkflowProblems(list) + formatDeliveryProblems(list, limit);
+}
+
+function formatDeliveryProblems(list: DeliveryProblemList, limit: number): string {
   const scope = list.campaignId ? `活动「${list.campaignId}」` : '全部活动';
   if (list.problems.length === 0) {
     return list.includeResolved ? `${scope}没有发送失败或结果未知的通知。` : `${scope}没有待处理的发送失败或结果未知的通知（已处理的用 --all 查看）。`;
@@ -82,12 +99,19 @@ export async function runProblems(o: ProblemsOptions, env: NodeJS.ProcessEnv, pr
     return 1;
   }
   const log = opened.log;
+  // The health cache lives beside the delivery log; without it the listing still shows the notifications.
+  const status = await openConfiguredStatusStore(env);
   try {
-    const list = await listDeliveryProblems(log, { ...(o.campaign !== undefined ? { campaignId: o.campaign } : {}), limit, includeResolved: o.all === true });
+    const list = await listDeliveryProblems(log, {
+      ...(o.campaign !== undefined ? { campaignId: o.campaign } : {}),
+      limit,
+      includeResolved: o.all === true,
+      ...(status.ok ? { health: status.store } : {}),
+    });
     print(o.json ? JSON.stringify(list, null, 2) : formatProblems(list, limit));
     return 0;
   } finally {
-    await log.close();
+    await Promise.allSettled([log.close(), status.ok ? status.store.close() : undefined]);
   }
 }
 

@@ -16,12 +16,14 @@ import type { ResolutionRequest } from '../../client/api/wire/resolution-body.js
 import type { Me, Role } from '../../client/api/wire/session.js';
 import type { OperationBodies } from '../../client/api/wire/unit-operations.js';
 import type { UnitList, UnitListQuery } from '../../client/api/wire/units.js';
+import type { UnitHealthList } from '../../client/api/wire/unit-health.js';
 import type { UploadReply } from '../../client/api/wire/uploads.js';
 
 export type { UnitCampaignStatus, TaskView, EscalationView, SurveyRecord } from '../../workflows/unit-campaign/messages.js';
 export type { CampaignArchiveProgress } from '../../client/api/wire/archive.js';
 export type { CampaignPreview, PreviewTask, UnitKindPreview } from '../../client/api/wire/campaign-preview.js';
-export type { DeliveryProblem, DeliveryProblemList, ProblemResolution, ResolutionKind } from '../../client/api/wire/delivery-problems.js';
+export type { DeliveryProblem, DeliveryProblemList, ProblemResolution, ResolutionKind, WorkflowProblem } from '../../client/api/wire/delivery-problems.js';
+export type { UnitHealthList } from '../../client/api/wire/unit-health.js';
 export type { LaunchSummary, UnitLaunchOutcome } from '../../client/api/wire/launch.js';
 export type { OverdueItem } from '../../client/api/wire/overdue.js';
 export type { CampaignOverview, CountBucket } from '../../client/api/wire/overview.js';
@@ -135,6 +137,7 @@ export const api = {
   campaignArchive: (campaignId: string) => call<CampaignArchiveProgress>('GET', `${c(campaignId)}/archive`),
   startCampaignArchive: (campaignId: string) => call<CampaignArchiveProgress>('POST', `${c(campaignId)}/archive`),
   campaignArchiveZip: (campaignId: string) => call<Blob>('GET', `${c(campaignId)}/archive.zip`),
+  unitHealth: (campaignId: string) => call<UnitHealthList>('GET', `${c(campaignId)}/unit-health`),
   notificationProblems: (campaignId: string, o: DeliveryProblemQuery = {}) =>
     call<DeliveryProblemList>('GET', `${c(campaignId)}/notification-problems?limit=${o.limit ?? 100}${o.includeResolved ? '&includeResolved=true' : ''}`),
   resolveNotificationProblem: (campaignId: string, id: string, body: ResolutionRequest) =>

@@ -4,8 +4,9 @@
  * those are read for the first rows shown only, a few at a time.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, type Me, type UnitCampaignStatus, type UnitRow } from './api.js';
+import { api, type Me, type UnitCampaignStatus, type UnitRow, type WorkflowProblem } from './api.js';
 import { RAG_LABEL, ragOfTasks, unitTypeLabel, type Rag } from './format.js';
+import { useLive } from './live.js';
 import { RagChip } from './ui.js';
 
 /** Rows whose full status is read for the board; beyond this the board shows visibility only. */
@@ -50,13 +51,30 @@ export function useStatuses(me: Me, rows: UnitRow[] | undefined, everyMs = 6000)
   return statuses;
 }
 
+/**
+ * Units whose workflow is stuck, for every row of the board (not only the first DETAIL_LIMIT whose
+ * status is read): one small request to the health cache, not one per unit.
+ */
+export function useStuckUnits(me: Me, everyMs = 10_000): Map<string, WorkflowProblem> {
+  const live = useLive(() => api.unitHealth(me.campaignId), everyMs, [me.campaignId]);
+  return new Map((live.data?.stuck ?? []).map((w) => [w.unitId, w]));
+}
+
+export function StuckTag({ problem }: { problem: { statusLabel?: string; label?: string; error: string; failures: number } }) {
+  return (
+    <span class="tag tag-red stuck" title={`工作流任务已失败 ${problem.failures} 次：${problem.error}`}>
+      {problem.statusLabel ?? problem.label}
+    </span>
+  );
+}
+
 export function stageColumns(statuses: Map<string, UnitCampaignStatus>): { stageId: string; title: string }[] {
   const seen = new Map<string, string>();
   for (const s of statuses.values()) for (const st of s.stages) if (!seen.has(st.stageId)) seen.set(st.stageId, st.title);
   return [...seen].map(([stageId, title]) => ({ stageId, title }));
 }
 
-export function Board({ rows, statuses, groupNames }: { rows: UnitRow[]; statuses: Map<string, UnitCampaignStatus>; groupNames?: Map<string, string> }) {
+export function Board({ rows, statuses, groupNames, stuck }: { rows: UnitRow[]; statuses: Map<string, UnitCampaignStatus>; groupNames?: Map<string, string>; stuck?: Map<string, WorkflowProblem> }) {
   const columns = stageColumns(statuses);
   if (rows.length === 0) return <p class="muted">没有符合条件的单位。</p>;
   return (
@@ -77,10 +95,12 @@ export function Board({ rows, statuses, groupNames }: { rows: UnitRow[]; statuse
         <tbody>
           {rows.map((r) => {
             const s = statuses.get(r.unitId);
+            const problem = stuck?.get(r.unitId) ?? s?.health;
             return (
-              <tr key={r.unitId} data-unit={r.unitId}>
+              <tr key={r.unitId} data-unit={r.unitId} class={problem ? 'row-red' : ''} data-stuck={problem ? 'true' : undefined}>
                 <td>
                   <a href={`#/unit/${encodeURIComponent(r.unitId)}`}>{r.unitName ?? s?.unitName ?? r.unitId}</a>
+                  {problem && <StuckTag problem={problem} />}
                 </td>
                 <td>{unitTypeLabel(r.unitType)}</td>
                 <td title={r.group}>{groupNames?.get(r.group) ?? r.groupName ?? r.group}</td>

@@ -3,7 +3,7 @@
  * for acknowledgement across all of them. Actions happen on each unit's page, one click away.
  */
 import { api, type Me } from './api.js';
-import { Board, useStatuses } from './board.js';
+import { Board, useStatuses, useStuckUnits } from './board.js';
 import { when } from './format.js';
 import { useLive } from './live.js';
 import { EscalationList } from './office.js';
@@ -12,6 +12,7 @@ import { Card, Notice, Stat } from './ui.js';
 export function GroupPage({ me }: { me: Me }) {
   const units = useLive(() => api.units(me.campaignId), 4000, [me.campaignId]);
   const statuses = useStatuses(me, units.data, 4000);
+  const stuck = useStuckUnits(me);
   const all = [...statuses.values()];
   const waiting = all.flatMap((s) => s.tasks.filter((t) => t.status === 'submitted' && t.needsReview).map((t) => ({ s, t })));
   const unacked = all.reduce((n, s) => n + s.openEscalations.filter((e) => !e.acknowledged).length, 0);
@@ -45,7 +46,7 @@ export function GroupPage({ me }: { me: Me }) {
         )}
       </Card>
       <Card title="本组单位" id="units">
-        {units.data && <Board rows={units.data} statuses={statuses} />}
+        {units.data && <Board rows={units.data} statuses={statuses} stuck={stuck} />}
       </Card>
       <Card title="督办" id="escalation-list">
         <EscalationList statuses={statuses} />

@@ -19,7 +19,7 @@ import {
   type UnitListQuery as UnitFilter,
   type UnitRow,
 } from './api.js';
-import { Board, stageColumns, useStatuses } from './board.js';
+import { Board, stageColumns, StuckTag, useStatuses, useStuckUnits } from './board.js';
 import { when } from './format.js';
 import { useLive } from './live.js';
 import { Bars, Card, LineChart, Notice, StackedBars, Stat } from './ui.js';
@@ -66,6 +66,7 @@ export function OfficePage({ me }: { me: Me }) {
   const overview = useLive(() => api.overview(me.campaignId), 4000, [me.campaignId]);
   const units = useLive(() => api.units(me.campaignId, filter), 4000, [me.campaignId, JSON.stringify(filter)]);
   const statuses = useStatuses(me, units.data);
+  const stuck = useStuckUnits(me);
   const history = useHistory(me.campaignId, overview.data);
   const stageTitles = new Map(stageColumns(statuses).map((c) => [c.stageId, c.title]));
   stageTitles.set('starting', '启动中');
@@ -88,6 +89,7 @@ export function OfficePage({ me }: { me: Me }) {
         <Stat label="进行中" value={o?.running ?? '…'} tone="green" />
         <Stat label="有逾期事项" value={o?.overdueUnits ?? '…'} tone={o && o.overdueUnits > 0 ? 'amber' : undefined} />
         <Stat label="有补课的单位" value={o ? remedial : '…'} tone={remedial > 0 ? 'red' : undefined} />
+        {stuck.size > 0 && <Stat label="流程异常" value={stuck.size} tone="red" />}
       </div>
 
       <div class="grid2">
@@ -138,7 +140,12 @@ export function OfficePage({ me }: { me: Me }) {
           <span class="muted">共 {units.data?.length ?? '…'} 个单位</span>
         </form>
         {units.error && <Notice kind="error">{units.error.message}</Notice>}
-        {units.data && <Board rows={units.data} statuses={statuses} />}
+        {stuck.size > 0 && (
+          <Notice kind="error">
+            {stuck.size} 个单位流程异常，需要技术处理：工作流任务反复失败，这些单位停止不前，修复前不会发出任何通知。请联系技术人员。
+          </Notice>
+        )}
+        {units.data && <Board rows={units.data} statuses={statuses} stuck={stuck} />}
       </Card>
 
       <div class="grid2">
@@ -230,6 +237,48 @@ function SurveyChart({ statuses }: { statuses: Map<string, UnitCampaignStatus> }
   return <StackedBars rows={rows} />;
 }
 
+/** Stuck units head the 通知异常 panel: none of their notifications go out until they are repaired. */
+function WorkflowProblems({ list, names }: { list: DeliveryProblemList; names: Map<string, string> }) {
+  if (list.workflowProblems.length === 0) return null;
+  return (
+    <div id="workflow-problems">
+      <p>
+        <strong class="danger">流程异常 {list.workflowProblems.length} 个单位</strong>：工作流任务反复失败，这些单位的通知在修复前不会发出。请联系技术人员处理（campaign repair）。
+      </p>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>单位</th>
+              <th>状态</th>
+              <th>发现时间</th>
+              <th>失败次数</th>
+              <th>错误</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.workflowProblems.map((w) => (
+              <tr key={w.unitId} data-workflow-problem={w.unitId} class="row-red">
+                <td>
+                  <a href={`#/unit/${encodeURIComponent(w.unitId)}`}>{w.unitName ?? names.get(w.unitId) ?? w.unitId}</a>
+                </td>
+                <td>
+                  <StuckTag problem={w} />
+                </td>
+                <td>{when(w.since)}</td>
+                <td>{w.failures}</td>
+                <td class="wrap">
+                  <code>{w.error}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
 /**
  * Notifications that reached nobody (bad address, provider rejection) or whose send was cut off:
  * neither is retried by the system, so the office fixes the roster or checks with the person, then
@@ -251,19 +300,22 @@ export function NotificationProblems({ me, units }: { me: Me; units: UnitRow[] |
   );
   if (!list) return <p class="muted">正在读取……</p>;
   const doneNotice = done && <Notice kind="ok">{done}</Notice>;
+  const names = new Map((units ?? []).map((u) => [u.unitId, u.unitName ?? u.unitId]));
+  const stuck = <WorkflowProblems list={list} names={names} />;
   if (list.problems.length === 0) {
     return (
       <>
+        {stuck}
         {doneNotice}
         <p class="muted">{showResolved ? '没有发送失败或结果未知的通知。' : '没有待处理的发送失败或结果未知的通知。'}</p>
         {toggle}
       </>
     );
   }
-  const names = new Map((units ?? []).map((u) => [u.unitId, u.unitName ?? u.unitId]));
   const columns = 8;
   return (
     <>
+      {stuck}
       {doneNotice}
       <p id="notification-problem-counts">
         待处理：发送失败 <strong>{list.failed}</strong> 条，结果未知 <strong>{list.uncertain}</strong> 条{list.includeResolved ? `；已处理 ${list.resolved} 条` : ''}

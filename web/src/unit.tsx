@@ -35,6 +35,13 @@ export function UnitPage({ me, unitId }: { me: Me; unitId: string }) {
         </p>
       </header>
       {live.error && <Notice kind="error">刷新失败：{live.error.message}</Notice>}
+      {s.health && (
+        <Notice kind="error">
+          <span id="unit-stuck">
+            {s.health.label}：本单位的工作流任务已失败 {s.health.failures} 次（自 {when(s.health.since)}），流程停止不前，报送、审查等操作暂时无法处理，也不会发出通知。请联系技术人员。错误：<code>{s.health.error}</code>
+          </span>
+        </Notice>
+      )}
 
       <Card title="接下来要完成" id="due-next">
         {due.length === 0 ? (

@@ -156,6 +156,24 @@ export interface UnitCampaignStatus {
   timelineDropped: number;
   /** Runs so far (continue-as-new count + 1). */
   run: number;
+  /**
+   * Set by the service layer from the health scan, never by the workflow: the unit's workflow task
+   * keeps failing, so nothing moves until someone repairs it (`campaign repair`).
+   */
+  health?: UnitHealthView;
+}
+
+export interface UnitHealthView {
+  state: 'stuck';
+  /** 流程异常，需要技术处理. */
+  label: string;
+  /** The failing task's error, as the worker reported it. */
+  error: string;
+  /** Failed attempts so far. */
+  failures: number;
+  /** Stuck since (as first seen by the scan), ISO. */
+  since: string;
+  checkedAt: string;
 }
 
 export interface UnitCampaignResult {

@@ -57,8 +57,28 @@ export interface DeliveryProblem {
   resolution?: ProblemResolution;
 }
 
+/**
+ * A unit whose workflow task keeps failing (the health scan's finding): none of its notifications
+ * go out until it is repaired, so the office sees it beside the notifications that failed.
+ */
+export interface WorkflowProblem {
+  campaignId: string;
+  unitId: string;
+  unitName?: string;
+  /** 流程异常，需要技术处理. */
+  statusLabel: string;
+  /** The failing workflow task's error, as the worker reported it. */
+  error: string;
+  failures: number;
+  /** Stuck since (first seen by the scan), ISO. */
+  since: string;
+  checkedAt: string;
+}
+
 export interface DeliveryProblemList {
   campaignId?: string;
+  /** Stuck units (流程异常，需要技术处理), listed before the notifications. */
+  workflowProblems: WorkflowProblem[];
   problems: DeliveryProblem[];
   /** Open (not yet resolved) failures and uncertain deliveries in this listing. */
   failed: number;

@@ -23,6 +23,7 @@ const noTemporal = {} as Client;
 
 let dir: string;
 let log: DeliveryLog;
+const statusStore = openSqliteStatusStore(':memory:');
 let app: FastifyInstance;
 let bare: FastifyInstance;
 
@@ -42,7 +43,7 @@ beforeAll(async () => {
   await record('campaign/c1/unit/A/kickoff', 'email', 'head', 'A书记', 'head-a@u.cn', 'sent', '', '2009-11-10T02:00:00Z');
   await record('campaign/c1/unit/A/task/plan/urge/1', 'email', 'head', 'A书记', 'head-a@u.cn', 'uncertain', '邮件发送过程中工作进程中断，无法确认对方是否已收到', '2009-11-12T02:00:00Z');
   await record('campaign/c2/unit/A/kickoff', 'email', 'liaison', '别的活动', 'x', 'failed', '邮箱地址格式不正确：x', '2009-11-13T02:00:00Z');
-  const common = { temporalClient: noTemporal, statusStore: openSqliteStatusStore(':memory:'), store: tokens, uploads: localUploadStore(path.join(dir, 'uploads')), progress: { dir: path.join(dir, 'progress'), timerMs: 0 } };
+  const common = { temporalClient: noTemporal, statusStore, store: tokens, uploads: localUploadStore(path.join(dir, 'uploads')), progress: { dir: path.join(dir, 'progress'), timerMs: 0 } };
   app = await createApiServer({ ...common, deliveryLog: log, now: () => Date.parse('2009-11-14T02:00:00Z') });
   bare = await createApiServer(common);
 });
@@ -68,6 +69,27 @@ describe('GET /api/campaigns/{c}/notification-problems', () => {
     expect([body.campaignId, body.failed, body.uncertain, body.truncated]).toEqual(['c1', 1, 1, false]);
     const one = (await app.inject({ method: 'GET', url: `${URL}?limit=1`, headers: bearer('office') })).json<DeliveryProblemList>();
     expect([one.problems.length, one.truncated]).toEqual([1, true]);
+  });
+
+  it('lists this campaign’s stuck units first, as 流程异常，需要技术处理 with the error (from the health cache)', async () => {
+    const finding = { unitId: 'A', unitName: 'A镇机关', state: 'stuck' as const, failures: 5, error: '[TMPRL1100] Nondeterminism error: No command scheduled for event HistoryEvent(id: 31, TimerStarted)', since: '2009-11-13T01:00:00Z', checkedAt: '2009-11-13T02:00:00Z' };
+    await statusStore.putHealth([
+      { ...finding, campaignId: 'c1' },
+      { ...finding, campaignId: 'c2' },
+      { ...finding, campaignId: 'c1', unitId: 'B', state: 'late', failures: 0 },
+    ]);
+    try {
+      const body = (await app.inject({ method: 'GET', url: URL, headers: bearer('office') })).json<DeliveryProblemList>();
+      expect(body.workflowProblems).toEqual([
+        { campaignId: 'c1', unitId: 'A', unitName: 'A镇机关', statusLabel: '流程异常，需要技术处理', error: finding.error, failures: 5, since: '2009-11-13T01:00:00.000Z', checkedAt: '2009-11-13T02:00:00.000Z' },
+      ]);
+      // The notifications are listed as before.
+      expect([body.failed, body.uncertain]).toEqual([1, 1]);
+    } finally {
+      await statusStore.clearHealth('c1', ['A', 'B']);
+      await statusStore.clearHealth('c2', ['A']);
+    }
+    expect((await app.inject({ method: 'GET', url: URL, headers: bearer('office') })).json<DeliveryProblemList>().workflowProblems).toEqual([]);
   });
 
   it('refuses 指导组 and units, another campaign, and a bad limit, in Chinese', async () => {

@@ -9,6 +9,7 @@ import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-del
 import { sha256Hex, shortIdLength } from '../../../client/api/delivery-problems.js';
 import { parseNotificationId } from '../../../workflows/ids.js';
 import { runProblems, runResolve } from '../../../client/commands/notify.js';
+import { openSqliteStatusStore } from '../../../activities/status/sqlite-status-store.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const run = promisify(execFile);
@@ -78,6 +79,26 @@ describe('campaign notify problems', () => {
     const cut = await inProcess({ limit: '1' });
     expect(cut.out).toContain('全部活动：待处理的发送失败 1 条，结果未知 0 条（只列出最近 1 条，用 --limit 查看更多）');
     expect((await inProcess({ campaign: 'nope' })).out).toBe('活动「nope」没有待处理的发送失败或结果未知的通知（已处理的用 --all 查看）。');
+  });
+
+  it('heads the list with stuck units (流程异常，需要技术处理) from the health cache beside the log, with the error and how to repair', async () => {
+    const copy = await logCopy();
+    const status = openSqliteStatusStore(copy);
+    const error = '[TMPRL1100] Nondeterminism error: No command scheduled for event HistoryEvent(id: 31, TimerStarted)';
+    await status.putHealth([{ campaignId: 'c1', unitId: 'xinan', unitName: '新安镇机关', state: 'stuck', failures: 4, error, since: '2009-11-12T01:00:00Z', checkedAt: '2009-11-12T01:05:00Z' }]);
+    // Its read model still says running (a stuck unit publishes nothing more): listings over every campaign find it there.
+    const running = { campaignId: 'c1', unitId: 'xinan', run: 1, seq: 3, groupId: 'G1', unitType: 'town_office', phase: 'running' as const, stage: 'study', remedialRound: 0, asOf: '2009-11-12T00:00:00Z' };
+    await status.publish({ ...running, status: { ...running, unitName: '新安镇机关', planId: 'p', stages: [], tasks: [], overdueCount: 0, openEscalations: [], surveys: [], lookBackDone: false, timeline: [], timelineDropped: 0 } });
+    await status.close();
+    const r = await inProcess({ campaign: 'c1' }, { NOTIFY_SQLITE_PATH: copy });
+    const lines = r.out.split('\n');
+    expect(lines[0]).toMatch(/^状态\s+活动\s+单位\s+发现时间\s+失败次数\s+错误$/);
+    expect(lines[1]).toMatch(/^流程异常，需要技术处理\s+c1\s+新安镇机关（xinan）\s+2009-11-12 09:00\s+4\s+\[TMPRL1100\] Nondeterminism error/);
+    expect(r.out).toContain('流程异常 1 个单位：工作流任务反复失败，这些单位的通知在修复前不会发出。请技术人员先演练修复（campaign repair --campaign c1 --dry-run）');
+    // The notifications follow as before.
+    expect(r.out).toContain('活动「c1」：待处理的发送失败 1 条，结果未知 1 条。');
+    const json = JSON.parse((await inProcess({ json: true }, { NOTIFY_SQLITE_PATH: copy })).out) as { workflowProblems: { unitId: string; statusLabel: string; error: string }[] };
+    expect(json.workflowProblems).toEqual([expect.objectContaining({ unitId: 'xinan', statusLabel: '流程异常，需要技术处理', error })]);
   });
 
   it('names the missing log file and a bad --limit instead of creating anything', async () => {

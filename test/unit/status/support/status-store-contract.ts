@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusStore, UnitStatusRecord } from '../../../../activities/status/status-store.js';
 import type { UnitCampaignStatus } from '../../../../workflows/unit-campaign/messages.js';
+import { healthCacheContract } from './health-contract.js';
 
 export interface StatusStoreFactory {
   /** A fresh, empty store, and a second handle on the same data (another worker or API process). */
@@ -117,5 +118,7 @@ export function statusStoreContract(name: string, factory: StatusStoreFactory): 
       await store.publish(record('done', 1, 1, { phase: 'completed', nextWakeAt: '2009-09-10T01:00:00Z' }));
       expect((await store.overdueWakeUps('c1', '2009-09-15T00:00:00.000Z')).map((r) => r.unitId)).toEqual(['late']);
     });
+
+    healthCacheContract(fresh, record);
   });
 }
