@@ -8,6 +8,7 @@ import { loadEnvFile } from '../config/environment.js';
 import { registerCampaignCommands } from './commands/campaign.js';
 import { registerNotifyCommands } from './commands/notify.js';
 import { registerPlanCommands } from './commands/plan.js';
+import { registerRepairCommand } from './commands/repair.js';
 import { registerRosterCommands } from './commands/roster.js';
 
 // The same configuration as the API and the worker: the environment, then `.env` for what it leaves unset.
@@ -27,5 +28,6 @@ registerRosterCommands(program);
 registerCampaignCommands(program);
 registerNotifyCommands(program);
 registerArchiveCommands(program);
+registerRepairCommand(program);
 
 await program.parseAsync(process.argv);
