@@ -9,7 +9,7 @@ import { healthSettingsFromEnv, onDemandMaxAgeMs, type HealthSettings } from '..
 import type { CampaignServices } from '../../app/services.js';
 import { requireCampaign, requireRole } from './access.js';
 import { toWorkflowProblem } from './delivery-problems.js';
-import { campaignParams, errorSchema } from './schemas.js';
+import { campaignParams, errorSchema } from './route-schemas.js';
 import type { Principal, TokenStore } from './tokens.js';
 import type { UnitHealthList } from './wire/unit-health.js';
 

@@ -20,7 +20,8 @@ import type { HealthScanResult } from '../../../app/health/scan.js';
 import type { HealthSettings } from '../../../app/health/settings.js';
 import { launchCampaign } from '../../../app/launch.js';
 import { replayerFor } from '../../../app/repair/replayer.js';
-import { OperationError, runOperation, unitStatus } from '../../../app/unit-operations.js';
+import { runOperation, unitStatus } from '../../../app/unit-operations.js';
+import { CampaignFailure } from '../../../domain/failures.js';
 import type { DeliveryProblemList } from '../../../client/api/delivery-problems.js';
 import { createApiServer } from '../../../client/api/server.js';
 import { FileTokenStore } from '../../../client/api/token-store-file.js';
@@ -33,7 +34,7 @@ import { runRepair, type RepairContext } from '../../../client/commands/repair.j
 import { parseRosterFile } from '../../../domain/roster/parse-file.js';
 import { freePort } from '../../../toolchain/ports.js';
 import { unitWorkflowId } from '../../../workflows/ids.js';
-import type { UnitCampaignStatus } from '../../../workflows/unit-campaign/messages.js';
+import type { UnitCampaignResult, UnitCampaignStatus } from '../../../workflows/unit-campaign/messages.js';
 import { replayAll } from '../../support/replay.js';
 import { uniqueName } from '../../support/unique.js';
 import { divergeSignal } from '../../support/workflows/diverging-unit.js';
@@ -104,19 +105,20 @@ describe('a unit whose history the current code no longer reproduces', () => {
     await client.workflow.getHandle(T01).signal(divergeSignal);
     // After the divergence: an Update (and its 审核通过 mail) that the repair must apply again, not send again.
     await runOperation(svc(), campaign, 'T01', 'review', { taskId: 'implementation_plan', reviewedBy: 'G1-m1', decision: 'approve' });
-    approvedMails = await eventually(async () => {
-      const n = rig.mailbox.messages().filter((m) => m.subject?.includes('审核通过') && m.subject.includes('青山镇机关')).length;
-      return n > 0 ? n : undefined;
-    }, 15_000, 'the 审核通过 mail');
+    const approved = () => rig.mailbox.messages().filter((m) => m.subject?.includes('审核通过') && m.subject.includes('青山镇机关')).length;
+    await eventually(() => Promise.resolve(approved() > 0 ? true : undefined), 15_000, 'the 审核通过 mail');
+    // A graceful stop lets the delivery in flight finish: every recipient's mail is out once it returns.
     await worker.stop();
+    await new Promise((r) => setTimeout(r, 500));
+    approvedMails = approved();
 
     worker = await rig.worker(rig.real);
     const refused = await runOperation(svc(), campaign, 'T01', 'submit', { taskId: 'convey_spirit', submittedBy: 'T01-liaison', summary: '已传达', fileRefs: [] }).then(
       () => undefined,
       (e: unknown) => e,
     );
-    expect(refused).toBeInstanceOf(OperationError);
-    expect((refused as OperationError).kind).toBe('unavailable');
+    expect(refused).toBeInstanceOf(CampaignFailure);
+    expect((refused as CampaignFailure).type).toBe('Unavailable');
     // The failed Update made T01 a candidate for the next scan.
     expect(await rig.status.healthOf(campaign, 'T01')).toMatchObject({ state: 'suspect' });
     await eventually(async () => ((await pendingAttempt()) > SETTINGS.stuckAfterFailures + 1 ? true : undefined), 40_000, 'T01 failing more than once');
@@ -124,7 +126,7 @@ describe('a unit whose history the current code no longer reproduces', () => {
 
   it('is found by the worker’s health monitor and counted in its metrics; the healthy units are not', async () => {
     monitor = startHealthMonitor({ svc: svc(), settings: SETTINGS, meter: Runtime.instance().metricMeter, onScan: (r) => scans.push(r) });
-    const scan = await eventually(async () => scans.find((r) => r.stuck.length > 0), 20_000, 'a scan that finds T01');
+    const scan = await eventually(() => Promise.resolve(scans.find((r) => r.stuck.length > 0)), 20_000, 'a scan that finds T01');
     await monitor.stop();
     monitor = undefined;
     expect(scan.stuck.map((h) => h.unitId)).toEqual(['T01']);
@@ -197,7 +199,7 @@ describe('a unit whose history the current code no longer reproduces', () => {
     await runOperation(svc(), campaign, 'T01', 'submit', { taskId: 'convey_spirit', submittedBy: 'T01-liaison', summary: '已传达', fileRefs: [] });
     await eventually(async () => ((await statusOf('T01')).tasks.find((t) => t.taskId === 'summary_report')?.status === 'open' ? true : undefined), 20_000, 'the second stage');
     await runOperation(svc(), campaign, 'T01', 'submit', { taskId: 'summary_report', submittedBy: 'T01-liaison', summary: '总结报告', fileRefs: [] });
-    const result = await client.workflow.getHandle(T01).result();
+    const result = (await client.workflow.getHandle(T01).result()) as UnitCampaignResult;
     expect(result.outcome).toBe('completed');
 
     const mine = rig.mailbox.messages().filter((m) => m.subject?.includes('青山镇机关'));
