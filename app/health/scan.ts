@@ -57,25 +57,48 @@ export interface HealthScanResult {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+export interface CandidateChoice {
+  /** To describe now, in order: stuck and suspect first, then never looked at, then the oldest-checked late ones. */
+  toCheck: string[];
+  /** Late findings whose unit has published a new wake-up since: cleared without a look. */
+  caughtUp: string[];
+  /** Candidates left for a later scan (over maxChecks, or late and checked recently). */
+  deferred: number;
+  candidates: number;
+}
+
+/**
+ * Which units a scan looks at, from the read model's overdue wake-ups and the cache's findings.
+ * Pure, so the choice is tested without a server; the size of a campaign never enters it, only the
+ * number of units that are late or already known.
+ */
+export function chooseCandidates(late: readonly { unitId: string }[], known: readonly UnitHealthRecord[], now: number, s: Pick<ScanSettings, 'lateRecheckMs' | 'maxChecks'>): CandidateChoice {
+  const lateIds = new Set(late.map((r) => r.unitId));
+  const knownById = new Map(known.map((h) => [h.unitId, h]));
+  const caughtUp = known.filter((h) => h.state === 'late' && !lateIds.has(h.unitId)).map((h) => h.unitId);
+  const urgent = known.filter((h) => h.state !== 'late').map((h) => h.unitId);
+  const fresh = late.filter((r) => !knownById.has(r.unitId)).map((r) => r.unitId);
+  const lateKnown = known.filter((h) => h.state === 'late' && lateIds.has(h.unitId));
+  const recheck = lateKnown
+    .filter((h) => now - Date.parse(h.checkedAt) >= s.lateRecheckMs)
+    .sort((a, b) => a.checkedAt.localeCompare(b.checkedAt) || a.unitId.localeCompare(b.unitId))
+    .map((h) => h.unitId);
+  const queue = [...urgent, ...fresh, ...recheck];
+  const toCheck = queue.slice(0, s.maxChecks);
+  return {
+    toCheck,
+    caughtUp,
+    deferred: queue.length - toCheck.length + (lateKnown.length - recheck.length),
+    candidates: new Set([...urgent, ...lateIds]).size,
+  };
+}
+
 export async function scanCampaignHealth(svc: CampaignServices, campaignId: string, s: ScanSettings, now: number = Date.now()): Promise<HealthScanResult> {
   const t0 = Date.now();
   const [late, known] = await Promise.all([svc.status.overdueWakeUps(campaignId, iso(now - s.graceMs)), svc.status.health(campaignId)]);
   const lateById = new Map(late.map((r) => [r.unitId, r]));
   const knownById = new Map(known.map((h) => [h.unitId, h]));
-  // A late unit that has published a new wake-up since caught up: nothing to look at.
-  const caughtUp = known.filter((h) => h.state === 'late' && !lateById.has(h.unitId)).map((h) => h.unitId);
-
-  // Stuck and suspect first (they must be confirmed or cleared), then units never looked at, then
-  // the oldest-checked late ones; a late unit checked recently waits.
-  const urgent = known.filter((h) => h.state !== 'late').map((h) => h.unitId);
-  const fresh = late.filter((r) => !knownById.has(r.unitId)).map((r) => r.unitId);
-  const recheck = known
-    .filter((h) => h.state === 'late' && lateById.has(h.unitId) && now - Date.parse(h.checkedAt) >= s.lateRecheckMs)
-    .sort((a, b) => a.checkedAt.localeCompare(b.checkedAt))
-    .map((h) => h.unitId);
-  const queue = [...urgent, ...fresh, ...recheck];
-  const toCheck = queue.slice(0, s.maxChecks);
-  const candidates = new Set([...urgent, ...late.map((r) => r.unitId)]).size;
+  const { toCheck, caughtUp, deferred, candidates } = chooseCandidates(late, known, now, s);
 
   const errors: HealthScanResult['errors'] = [];
   const put: UnitHealthRecord[] = [];
@@ -106,7 +129,7 @@ export async function scanCampaignHealth(svc: CampaignServices, campaignId: stri
     campaignId,
     candidates,
     checked: toCheck.length,
-    deferred: queue.length - toCheck.length + late.filter((r) => knownById.get(r.unitId)?.state === 'late' && !recheck.includes(r.unitId)).length,
+    deferred,
     stuck,
     errors,
     elapsedMs: Date.now() - t0,
