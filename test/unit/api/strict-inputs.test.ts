@@ -17,7 +17,20 @@ const unit = UNIT_A;
 const { store, issued } = issueTokens('c1', [unit], { name: '活动办', members: [{ id: 'office', name: '孙主任' }] });
 const bearer = (personId: string) => ({ authorization: `Bearer ${issued.find((t) => t.personId === personId)!.token}`, 'content-type': 'application/json' });
 const reached: string[] = [];
-const temporal = { workflow: new Proxy({}, { get: (_t, name) => reached.push(String(name)) && (() => Promise.reject(new Error('reached Temporal'))) }) } as unknown as Client;
+// Any use of the client throws where it is made, so nothing is left as an unhandled rejection.
+const temporal = {
+  workflow: new Proxy(
+    {},
+    {
+      get: (_t, name) => {
+        reached.push(String(name));
+        return () => {
+          throw new Error('reached Temporal');
+        };
+      },
+    },
+  ),
+} as unknown as Client;
 
 let dir: string;
 let app: FastifyInstance;
