@@ -68,10 +68,13 @@ const { loadPlan } = proxyLocalActivities<Activities>({
 
 const { deliverNotifications } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '2 minutes',
+  // The batch heartbeats every 2 s (activities/campaign-notify.ts): a batch on a killed worker is
+  // retried about 12 s later, not minutes, so due notifications stay on time across a restart.
+  // (Activity options are not part of replay: changing them needs no patch.)
+  heartbeatTimeout: '10 seconds',
   // Bounded: a mail server down for hours must not freeze the unit's timers; the items stay in
   // the outbox and are tried again later with the same ids.
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 12 },
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 14 },
 });
 
 /** Asked only for compressed plans, so histories of real-time plans carry no marker at all. */
