@@ -136,10 +136,13 @@ function predecessorsFinished(state: CampaignState, t: TaskState): boolean {
 
 /**
  * Opens now; a `duration` counts from now (its predecessors' completion) unless the office already
- * set this step's deadline (an extension while it waited). Reminders and escalations follow that deadline.
+ * set this step's deadline (an extension while it waited). A step whose deadline passed while it
+ * waited gets the time a returned deliverable gets (lookBack.gapDeadline, 5wd if none), rather than
+ * opening overdue. Reminders and escalations follow that deadline.
  */
 function openAfterPredecessors(ctx: Ctx, t: TaskState, now: number): void {
-  const due = t.sched.duration !== undefined && t.rev === 0 ? deadlineAfter(ctx, iso(now), t.sched.duration) : t.sched.dueAt;
+  let due = t.sched.duration !== undefined && t.rev === 0 ? deadlineAfter(ctx, iso(now), t.sched.duration) : t.sched.dueAt;
+  if (ms(due) <= now) due = deadlineAfter(ctx, iso(now), ctx.plan.lookBack?.gapDeadline ?? '5wd');
   t.sched = withDeadline(ctx, t, iso(now), due);
   t.nextReminder = 0;
   t.nextEscalation = 0;
