@@ -16,7 +16,9 @@ export function inDependencyOrder<S extends Pick<Step, 'id' | 'after'>>(steps: r
   const placed = new Set<string>();
   const out: S[] = [];
   while (out.length < steps.length) {
-    const next = steps.find((s) => !placed.has(s.id) && (s.after ?? []).every((p) => placed.has(p) || !ids.has(p)));
+    const next = steps.find(
+      (s) => !placed.has(s.id) && (s.after ?? []).every((p) => placed.has(p) || !ids.has(p)),
+    );
     if (!next) {
       const left = steps.filter((s) => !placed.has(s.id)).map((s) => s.id);
       throw new Error(`步骤的 after 形成循环：${left.join('、')}`);
@@ -31,7 +33,10 @@ export function inDependencyOrder<S extends Pick<Step, 'id' | 'after'>>(steps: r
  * For each step that applies: the applying steps it waits for. A predecessor that does not apply
  * to the unit (e.g. a 设党委 step in a unit without one) is replaced by its own predecessors.
  */
-export function effectivePredecessors<S extends Pick<Step, 'id' | 'after'>>(steps: readonly S[], applies: (s: S) => boolean): Map<string, string[]> {
+export function effectivePredecessors<S extends Pick<Step, 'id' | 'after'>>(
+  steps: readonly S[],
+  applies: (s: S) => boolean,
+): Map<string, string[]> {
   const byId = new Map(steps.map((s) => [s.id, s]));
   const resolve = (id: string, seen: Set<string>): string[] => {
     const s = byId.get(id);

@@ -56,47 +56,89 @@ function checkStage(plan: Plan, cal: WorkCalendar, stage: Stage, si: number, out
   // An after_previous stage opens at its anchor; its offsets and its steps' offsets count from there.
   const openCls: Cls = stage.opens === 'after_previous' ? 'unknown' : classOf(stage.window.open, cal);
   const dueCls = classOf(stage.window.due, cal);
-  const stageOpen = stage.window.open !== undefined && stage.opens !== 'after_previous' ? resolveOpen(cal, stage.window.open, anchor) : anchor.instant;
+  const stageOpen =
+    stage.window.open !== undefined && stage.opens !== 'after_previous'
+      ? resolveOpen(cal, stage.window.open, anchor)
+      : anchor.instant;
   const stageDue = resolveDue(cal, stage.window.due, anchor, plan.deadlineOnHoliday);
   const times = { opensAt: stageOpen, dueAt: stageDue };
   const tasks = new Map<string, { task: ScheduledTask; dueCls: Cls }>();
   const ids = new Set(stage.steps.map((s) => s.id));
   for (const step of inDependencyOrder(stage.steps)) {
     const preds = (step.after ?? []).filter((id) => ids.has(id)).map((id) => tasks.get(id)!);
-    const task = taskForStep(plan, cal, stage, step, times, anchor, preds.map((p) => p.task));
-    const readyCls = preds.length === 0 ? undefined : preds.every((p) => p.dueCls === preds[0]!.dueCls) ? preds[0]!.dueCls : 'unknown';
+    const task = taskForStep(
+      plan,
+      cal,
+      stage,
+      step,
+      times,
+      anchor,
+      preds.map((p) => p.task),
+    );
+    const readyCls =
+      preds.length === 0
+        ? undefined
+        : preds.every((p) => p.dueCls === preds[0]!.dueCls)
+          ? preds[0]!.dueCls
+          : 'unknown';
     const ownOpenCls = step.window?.open !== undefined ? classOf(step.window.open, cal) : openCls;
     const baseCls = readyCls ?? ownOpenCls;
     const stepDueCls: Cls =
-      step.duration !== undefined ? (baseCls === 'abs' || baseCls === 'offset' ? baseCls : 'unknown') : step.window ? classOf(step.window.due, cal) : dueCls;
+      step.duration !== undefined
+        ? baseCls === 'abs' || baseCls === 'offset'
+          ? baseCls
+          : 'unknown'
+        : step.window
+          ? classOf(step.window.due, cal)
+          : dueCls;
     tasks.set(step.id, { task, dueCls: stepDueCls });
     const here = ['stages', si, 'steps', stage.steps.indexOf(step)];
     const dueField = step.duration !== undefined ? 'duration' : 'window';
     const duePath = step.duration !== undefined ? [...here, 'duration'] : [...here, 'window', 'due'];
     const label = `步骤「${step.title}」`;
     const stageLabel = `所在阶段「${stage.title}」`;
-    const derived = step.duration === undefined ? '' : preds.length > 0 ? `（前序步骤截止后 ${step.duration}）` : `（开始后 ${step.duration}）`;
+    const derived =
+      step.duration === undefined
+        ? ''
+        : preds.length > 0
+          ? `（前序步骤截止后 ${step.duration}）`
+          : `（开始后 ${step.duration}）`;
     if (step.window?.open !== undefined) {
       const cls = classOf(step.window.open, cal);
       if (comparable(cls, openCls) && ms(task.opensAt) < ms(stageOpen)) {
-        out.push({ path: [...here, 'window', 'open'], message: `${label}的开始 ${day(cal, task.opensAt)} 早于${stageLabel}的开始 ${day(cal, stageOpen)}` });
+        out.push({
+          path: [...here, 'window', 'open'],
+          message: `${label}的开始 ${day(cal, task.opensAt)} 早于${stageLabel}的开始 ${day(cal, stageOpen)}`,
+        });
       }
       if (comparable(cls, dueCls) && ms(task.opensAt) > ms(stageDue)) {
-        out.push({ path: [...here, 'window', 'open'], message: `${label}的开始 ${day(cal, task.opensAt)} 晚于${stageLabel}的截止 ${day(cal, stageDue)}` });
+        out.push({
+          path: [...here, 'window', 'open'],
+          message: `${label}的开始 ${day(cal, task.opensAt)} 晚于${stageLabel}的截止 ${day(cal, stageDue)}`,
+        });
       }
     }
     if (step.window !== undefined || step.duration !== undefined) {
       if (comparable(stepDueCls, dueCls) && ms(task.dueAt) > ms(stageDue)) {
-        out.push({ path: duePath, message: `${label}的截止 ${day(cal, task.dueAt)}${derived} 晚于${stageLabel}的截止 ${day(cal, stageDue)}` });
+        out.push({
+          path: duePath,
+          message: `${label}的截止 ${day(cal, task.dueAt)}${derived} 晚于${stageLabel}的截止 ${day(cal, stageDue)}`,
+        });
       }
       if (dueField === 'window' && comparable(stepDueCls, openCls) && ms(task.dueAt) < ms(stageOpen)) {
-        out.push({ path: duePath, message: `${label}的截止 ${day(cal, task.dueAt)} 早于${stageLabel}的开始 ${day(cal, stageOpen)}` });
+        out.push({
+          path: duePath,
+          message: `${label}的截止 ${day(cal, task.dueAt)} 早于${stageLabel}的开始 ${day(cal, stageOpen)}`,
+        });
       }
     }
     for (const p of preds) {
       if (comparable(stepDueCls, p.dueCls) && ms(task.dueAt) < ms(p.task.dueAt)) {
         const path = step.window || step.duration ? duePath : [...here, 'after'];
-        out.push({ path, message: `${label}的截止 ${day(cal, task.dueAt)} 早于前序步骤「${p.task.title}」的截止 ${day(cal, p.task.dueAt)}` });
+        out.push({
+          path,
+          message: `${label}的截止 ${day(cal, task.dueAt)} 早于前序步骤「${p.task.title}」的截止 ${day(cal, p.task.dueAt)}`,
+        });
       }
     }
   }
@@ -105,5 +147,3 @@ function checkStage(plan: Plan, cal: WorkCalendar, stage: Stage, si: number, out
 function day(cal: WorkCalendar, at: IsoInstant): string {
   return localDateOf(cal, at);
 }
-
-

@@ -17,13 +17,48 @@ interface Ordered {
 }
 
 export const ORDERED_STEPS: readonly Ordered[] = [
-  { plan: 'town_office', step: 'discussion', after: ['organised_study'], seed: SEED_FILES.flowcharts_002, quote: '9、组织开展讨论……在深入学习的基础上，紧密联系本单位实际和党员干部思想、工作实际组织讨论' },
-  { plan: 'gov_office_000', step: 'analysis_report', after: ['solicit_opinions', 'democratic_life_meeting'], seed: SEED_FILES.gov_office_000, quote: '充分运用学习调研、征求意见和专题民主生活会成果的基础上，认真查摆问题' },
-  { plan: 'gov_office_000', step: 'public_appraisal', after: ['analysis_report'], seed: SEED_FILES.gov_office_000, quote: '4、组织群众评议。主要工作：一是座谈评议。对修改后的领导班子分析检查报告，要召开' },
-  { plan: 'gov_office_003', step: 'public_appraisal', after: ['analysis_report'], seed: SEED_FILES.econ_committee_003, quote: '认真组织对分析检查报告的群众评议。领导班子分析检查报告形成后，要认真组织评议' },
+  {
+    plan: 'town_office',
+    step: 'discussion',
+    after: ['organised_study'],
+    seed: SEED_FILES.flowcharts_002,
+    quote: '9、组织开展讨论……在深入学习的基础上，紧密联系本单位实际和党员干部思想、工作实际组织讨论',
+  },
+  {
+    plan: 'gov_office_000',
+    step: 'analysis_report',
+    after: ['solicit_opinions', 'democratic_life_meeting'],
+    seed: SEED_FILES.gov_office_000,
+    quote: '充分运用学习调研、征求意见和专题民主生活会成果的基础上，认真查摆问题',
+  },
+  {
+    plan: 'gov_office_000',
+    step: 'public_appraisal',
+    after: ['analysis_report'],
+    seed: SEED_FILES.gov_office_000,
+    quote: '4、组织群众评议。主要工作：一是座谈评议。对修改后的领导班子分析检查报告，要召开',
+  },
+  {
+    plan: 'gov_office_003',
+    step: 'public_appraisal',
+    after: ['analysis_report'],
+    seed: SEED_FILES.econ_committee_003,
+    quote: '认真组织对分析检查报告的群众评议。领导班子分析检查报告形成后，要认真组织评议',
+  },
 ];
 
-const SHIPPED = ['community', 'demo', 'gov_office_000', 'gov_office_003', 'non_public', 'school', 'street_office', 'town_001', 'town_office', 'village'];
+const SHIPPED = [
+  'community',
+  'demo',
+  'gov_office_000',
+  'gov_office_003',
+  'non_public',
+  'school',
+  'street_office',
+  'town_001',
+  'town_office',
+  'village',
+];
 
 /** Each part of the quote occurs in the seed, in order. */
 function quoted(seedText: string, quote: string): boolean {
@@ -42,9 +77,13 @@ describe('step order in the shipped plans follows the seeds', () => {
     const found: string[] = [];
     for (const id of SHIPPED) {
       const plan = await loadShippedPlan(id);
-      for (const stage of plan.stages) for (const step of stage.steps) if (step.after) found.push(`${id}:${step.id}<-${step.after.join(',')}`);
+      for (const stage of plan.stages)
+        for (const step of stage.steps)
+          if (step.after) found.push(`${id}:${step.id}<-${step.after.join(',')}`);
     }
-    expect(found.sort()).toEqual(ORDERED_STEPS.map((o) => `${o.plan}:${o.step}<-${o.after.join(',')}`).sort());
+    expect(found.sort()).toEqual(
+      ORDERED_STEPS.map((o) => `${o.plan}:${o.step}<-${o.after.join(',')}`).sort(),
+    );
   });
 
   for (const o of ORDERED_STEPS) {
@@ -54,6 +93,8 @@ describe('step order in the shipped plans follows the seeds', () => {
   }
 
   it('a quote that is not the seed’s is caught', () => {
-    expect(quoted(readSeed(SEED_FILES.econ_committee_003), '领导班子分析检查报告形成前，要认真组织评议')).toBe(false);
+    expect(
+      quoted(readSeed(SEED_FILES.econ_committee_003), '领导班子分析检查报告形成前，要认真组织评议'),
+    ).toBe(false);
   });
 });

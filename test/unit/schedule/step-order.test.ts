@@ -1,13 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { addWorkingDays, localDateOf, officeEnd, officeStart } from '../../../domain/calendar/index.js';
-import { buildSchedule, calendarForPlan, scheduleStageOpenedAt, anchorOf, type ScheduledTask } from '../../../domain/schedule/index.js';
+import {
+  buildSchedule,
+  calendarForPlan,
+  scheduleStageOpenedAt,
+  anchorOf,
+  type ScheduledTask,
+} from '../../../domain/schedule/index.js';
 import { formatPreview } from '../../../domain/schedule/preview-table.js';
-import { afterCycles, effectivePredecessors, inDependencyOrder } from '../../../domain/schedule/step-order.js';
+import {
+  afterCycles,
+  effectivePredecessors,
+  inDependencyOrder,
+} from '../../../domain/schedule/step-order.js';
 import { loadFixturePlan } from './helpers.js';
 
 const plan = loadFixturePlan('test/fixtures/plans-good/steps_order.yaml');
 const cal = calendarForPlan(plan);
-const withCommittee = buildSchedule(plan, { id: 'zhujing', type: 'town_office', flags: ['has_party_committee'] }, '2009-09-01');
+const withCommittee = buildSchedule(
+  plan,
+  { id: 'zhujing', type: 'town_office', flags: ['has_party_committee'] },
+  '2009-09-01',
+);
 const without = buildSchedule(plan, { id: 'dawei', type: 'town_office', flags: [] }, '2009-09-01');
 const task = (s: typeof without, id: string): ScheduledTask => s.tasks.find((t) => t.taskId === id)!;
 /** Office closing of `n` working days after `date`, with the plan's calendar (holidays, 调休). */
@@ -29,13 +43,19 @@ describe('schedule: steps in order, with their own durations', () => {
   it('reminders and escalations follow each step’s own due date', () => {
     const mob = task(without, 'mobilisation');
     const study = task(without, 'study');
-    const at = (t: ScheduledTask, kind: string) => t.reminders.filter((r) => r.kind === kind).map((r) => r.at);
+    const at = (t: ScheduledTask, kind: string) =>
+      t.reminders.filter((r) => r.kind === kind).map((r) => r.at);
     // 3 and 1 working days before 10-14: the 调休 Saturday 10-10 and Tuesday 10-13.
-    expect(at(mob, 'working_days_before')).toEqual([officeStart(cal, addWorkingDays(cal, '2009-10-14', -3)), officeStart(cal, addWorkingDays(cal, '2009-10-14', -1))]);
+    expect(at(mob, 'working_days_before')).toEqual([
+      officeStart(cal, addWorkingDays(cal, '2009-10-14', -3)),
+      officeStart(cal, addWorkingDays(cal, '2009-10-14', -1)),
+    ]);
     expect(at(mob, 'working_days_before')[0]).toBe('2009-10-10T09:00:00+08:00');
     expect(mob.escalations[0]!.at).toBe(officeStart(cal, addWorkingDays(cal, '2009-10-14', 1)));
     expect(at(study, 'working_days_before')).not.toEqual(at(mob, 'working_days_before'));
-    expect(study.escalations[0]!.at).toBe(officeStart(cal, addWorkingDays(cal, localDateOf(cal, study.dueAt), 1)));
+    expect(study.escalations[0]!.at).toBe(
+      officeStart(cal, addWorkingDays(cal, localDateOf(cal, study.dueAt), 1)),
+    );
     // Nothing before its opening: the 'opened' reminder is the next office moment after the predecessor's due.
     expect(mob.reminders[0]).toMatchObject({ kind: 'opened', at: '2009-10-09T09:00:00+08:00' });
   });
@@ -64,12 +84,24 @@ describe('schedule: steps in order, with their own durations', () => {
   it('a duration without after counts from the step’s opening; an after_previous stage recounts from its actual opening', () => {
     const stage = without.stages.find((s) => s.stageId === 'analysis')!;
     expect(task(without, 'opinions').dueAt).toBe(wdAfter(localDateOf(cal, stage.opensAt), 10));
-    expect(task(without, 'analysis_report').dueAt).toBe(wdAfter(localDateOf(cal, task(without, 'opinions').dueAt), 10));
+    expect(task(without, 'analysis_report').dueAt).toBe(
+      wdAfter(localDateOf(cal, task(without, 'opinions').dueAt), 10),
+    );
     const def = plan.stages.find((s) => s.id === 'analysis')!;
-    const r = scheduleStageOpenedAt(plan, { id: 'dawei', type: 'town_office', flags: [] }, def, anchorOf(cal, '2009-09-01'), cal, null, '2009-11-05T10:00:00+08:00');
+    const r = scheduleStageOpenedAt(
+      plan,
+      { id: 'dawei', type: 'town_office', flags: [] },
+      def,
+      anchorOf(cal, '2009-09-01'),
+      cal,
+      null,
+      '2009-11-05T10:00:00+08:00',
+    );
     const opinions = r.tasks.find((t) => t.taskId === 'opinions')!;
     expect(opinions.dueAt).toBe(wdAfter('2009-11-05', 10));
-    expect(r.tasks.find((t) => t.taskId === 'analysis_report')!.dueAt).toBe(wdAfter(localDateOf(cal, opinions.dueAt), 10));
+    expect(r.tasks.find((t) => t.taskId === 'analysis_report')!.dueAt).toBe(
+      wdAfter(localDateOf(cal, opinions.dueAt), 10),
+    );
   });
 
   it('a plan without after schedules exactly as before (no after/duration fields on its tasks)', () => {
@@ -92,7 +124,11 @@ describe('schedule: steps in order, with their own durations', () => {
 describe('step order helpers', () => {
   const s = (id: string, after?: string[]) => ({ id, ...(after ? { after } : {}) });
   it('orders predecessors first and otherwise keeps plan order', () => {
-    expect(inDependencyOrder([s('c', ['b']), s('a'), s('b', ['a'])]).map((x) => x.id)).toEqual(['a', 'b', 'c']);
+    expect(inDependencyOrder([s('c', ['b']), s('a'), s('b', ['a'])]).map((x) => x.id)).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
     expect(inDependencyOrder([s('x'), s('y')]).map((x) => x.id)).toEqual(['x', 'y']);
   });
   it('finds cycles and refuses to order them', () => {

@@ -14,7 +14,18 @@ beforeAll(async () => {
   const unit = { id: 'dawei', type: 'town_office' as const, flags: [] };
   const cal = calendarForPlan(r.plan);
   schedule = buildSchedule(r.plan, unit, '2009-09-01', cal);
-  ctx = { plan: r.plan, cal, timeScale: null, unit, start: '2009-09-01', campaignId: 'c1', campaignTitle: '第三批', unitName: '大圩镇机关', groupName: '第三指导组', stepOrder: true };
+  ctx = {
+    plan: r.plan,
+    cal,
+    timeScale: null,
+    unit,
+    start: '2009-09-01',
+    campaignId: 'c1',
+    campaignTitle: '第三批',
+    unitName: '大圩镇机关',
+    groupName: '第三指导组',
+    stepOrder: true,
+  };
 });
 const at = (iso: string) => Date.parse(iso);
 const task = (s: S.CampaignState, id: string) => s.tasks.find((t) => t.sched.taskId === id)!;
@@ -49,8 +60,14 @@ describe('unit campaign state: steps in order (patch step-order)', () => {
     S.submit(ctx, s, 'organised_study', '学习记录', late);
     const d = task(s, 'discussion');
     expect(d.status).toBe('open');
-    expect(d.sched.dueAt).toBe(officeEnd(ctx.cal, addWorkingDays(ctx.cal, localDateOf(ctx.cal, new Date(late).toISOString()), 5)));
-    expect(s.outbox.some((o) => o.id.startsWith('campaign/c1/unit/dawei/task/discussion/') && o.id.includes('/escalation/'))).toBe(false);
+    expect(d.sched.dueAt).toBe(
+      officeEnd(ctx.cal, addWorkingDays(ctx.cal, localDateOf(ctx.cal, new Date(late).toISOString()), 5)),
+    );
+    expect(
+      s.outbox.some(
+        (o) => o.id.startsWith('campaign/c1/unit/dawei/task/discussion/') && o.id.includes('/escalation/'),
+      ),
+    ).toBe(false);
   });
 
   it('without the patch (runs started before it) the step opens on its planned date', () => {

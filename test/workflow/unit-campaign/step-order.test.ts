@@ -5,15 +5,32 @@ import type { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { unitWorkflowId } from '../../../workflows/ids.js';
 import { loadPlanFile } from '../../../domain/plan/load-file.js';
-import { addPlanDuration, calendarForPlan, computeReminders, computeEscalations } from '../../../domain/schedule/index.js';
+import {
+  addPlanDuration,
+  calendarForPlan,
+  computeReminders,
+  computeEscalations,
+} from '../../../domain/schedule/index.js';
 import { statusQuery, submitDeliverableUpdate } from '../../../workflows/unit-campaign/messages.js';
 import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
 import { uniqueName } from '../../support/unique.js';
-import { FILE_REF, PEOPLE, campaignInput, mailsOf, sleepUntil, startHarness, waitForNotification, type Harness } from './support.js';
+import {
+  FILE_REF,
+  PEOPLE,
+  campaignInput,
+  mailsOf,
+  sleepUntil,
+  startHarness,
+  waitForNotification,
+  type Harness,
+} from './support.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/plans-good');
 /** Recorded with the code before step order existed (UPDATE_HISTORIES=1 re-records it; see docs/versioning.md). */
-export const STEPS_HISTORY_FILE = path.resolve(import.meta.dirname, '../../histories/steps_before_step_order.json');
+export const STEPS_HISTORY_FILE = path.resolve(
+  import.meta.dirname,
+  '../../histories/steps_before_step_order.json',
+);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -21,7 +38,8 @@ describe('unit campaign: steps in order, with their own durations (time-skipping
   let h: Harness;
   beforeEach(async () => {
     h = await startHarness();
-    for (const f of ['steps_mini.yaml', 'steps_order_mini.yaml']) await copyFile(path.join(FIXTURES, f), path.join(h.plansDir, f));
+    for (const f of ['steps_mini.yaml', 'steps_order_mini.yaml'])
+      await copyFile(path.join(FIXTURES, f), path.join(h.plansDir, f));
   });
   afterEach(async () => h?.close());
 
@@ -29,9 +47,16 @@ describe('unit campaign: steps in order, with their own durations (time-skipping
     const campaignId = uniqueName('steps');
     const input = await campaignInput(h, planId, campaignId);
     const wf = unitWorkflowId(campaignId, 'dawei');
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, { taskQueue: h.taskQueue, workflowId: wf, args: [input] });
+    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: wf,
+      args: [input],
+    });
     const status = async () => handle.query(statusQuery);
-    const submit = (taskId: string) => handle.executeUpdate(submitDeliverableUpdate, { args: [{ taskId, submittedBy: PEOPLE.liaison, summary: '已完成', fileRefs: [FILE_REF] }] });
+    const submit = (taskId: string) =>
+      handle.executeUpdate(submitDeliverableUpdate, {
+        args: [{ taskId, submittedBy: PEOPLE.liaison, summary: '已完成', fileRefs: [FILE_REF] }],
+      });
     let first: Awaited<ReturnType<typeof status>> | undefined;
     for (let i = 0; !first; i++) {
       first = await status().catch(async (e: unknown) => {
@@ -80,7 +105,9 @@ describe('unit campaign: steps in order, with their own durations (time-skipping
     await sleepUntil(h.env, Date.parse(first.stages[0]!.opensAt) + 2 * HOUR);
     expect((await status()).tasks.find((t) => t.taskId === 'public_appraisal')!.status).toBe('pending');
     const refused = await submit('public_appraisal').catch((e: unknown) => e as WorkflowUpdateFailedError);
-    expect((refused as WorkflowUpdateFailedError).cause?.message).toContain('须在前序步骤「形成领导班子分析检查报告」完成后才能报送');
+    expect((refused as WorkflowUpdateFailedError).cause?.message).toContain(
+      '须在前序步骤「形成领导班子分析检查报告」完成后才能报送',
+    );
 
     // The report comes in early, two days after the stage opened.
     await sleepUntil(h.env, Date.parse(first.stages[0]!.opensAt) + 2 * DAY + 2 * HOUR);
@@ -100,9 +127,17 @@ describe('unit campaign: steps in order, with their own durations (time-skipping
     await sleepUntil(h.env, Date.parse(reminders[0]!.at) + 1000);
     await waitForNotification(h.mailbox, wf, `${wf}/task/public_appraisal/v0/reminder/0`);
     const dayBefore = reminders.find((r) => r.kind === 'working_days_before')!;
-    expect(dayBefore.at).not.toBe(computeReminders(cal, plan.reminders, planned.opensAt, planned.dueAt).find((r) => r.kind === 'working_days_before')!.at);
+    expect(dayBefore.at).not.toBe(
+      computeReminders(cal, plan.reminders, planned.opensAt, planned.dueAt).find(
+        (r) => r.kind === 'working_days_before',
+      )!.at,
+    );
     await sleepUntil(h.env, Date.parse(dayBefore.at) + HOUR);
-    await waitForNotification(h.mailbox, wf, `${wf}/task/public_appraisal/v0/reminder/${reminders.indexOf(dayBefore)}`);
+    await waitForNotification(
+      h.mailbox,
+      wf,
+      `${wf}/task/public_appraisal/v0/reminder/${reminders.indexOf(dayBefore)}`,
+    );
     expect(mailsOf(h.mailbox, wf).some((m) => m.id.startsWith(`${wf}/task/opinions_summary/`))).toBe(false);
 
     // Not done by then: 催办 one working day after its own due date.
