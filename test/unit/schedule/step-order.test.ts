@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { describe, expect, it, vi } from 'vitest';
+import { registerPlanCommands } from '../../../client/commands/plan.js';
 import { addWorkingDays, localDateOf, officeEnd, officeStart } from '../../../domain/calendar/index.js';
 import {
   buildSchedule,
@@ -139,5 +141,38 @@ describe('step order helpers', () => {
     const steps = [s('a'), s('b', ['a']), s('c', ['b'])];
     expect(effectivePredecessors(steps, (x) => x.id !== 'b').get('c')).toEqual(['a']);
     expect(effectivePredecessors(steps, (x) => x.id === 'c').get('c')).toBeUndefined();
+  });
+});
+
+describe('campaign plan preview of a plan with steps in order', () => {
+  it('prints a row of its own per step', async () => {
+    let out = '';
+    const o = vi.spyOn(process.stdout, 'write').mockImplementation((x) => ((out += String(x)), true));
+    try {
+      const program = new Command('campaign').exitOverride();
+      registerPlanCommands(program);
+      await program.parseAsync([
+        'node',
+        'campaign',
+        'plan',
+        'preview',
+        'test/fixtures/plans-good/steps_order.yaml',
+        '--unit-type',
+        '镇机关',
+        '--start',
+        '2009-09-01',
+      ]);
+    } finally {
+      o.mockRestore();
+    }
+    expect(Number(process.exitCode ?? 0)).toBe(0);
+    process.exitCode = 0;
+    const rows = out
+      .split('\n')
+      .filter((l) => /^[1-6] +\S/.test(l))
+      .slice(0, 5);
+    expect(rows).toHaveLength(5);
+    expect(new Set(rows.map((r) => r.replace(/^\d +\S+ +/, ''))).size).toBe(5);
+    expect(out).toMatch(/召开动员大会 +1完成后（计划 2009-09-30（周三） 17:30） +2009-10-14（周三） 17:30/);
   });
 });
