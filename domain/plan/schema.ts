@@ -137,6 +137,10 @@ export const StepSchema = z.strictObject({
   kind: enumOf(Object.keys(STEP_KINDS) as StepKind[], '步骤类型').default('task'),
   /** Defaults to the stage window. */
   window: WindowSchema.optional(),
+  /** Steps of the same stage this one follows (在……基础上, 报告形成后): it opens once they are all finished. */
+  after: z.array(slug).min(1, { error: '至少列出一个前序步骤' }).optional(),
+  /** How long the step lasts: from its predecessors' completion (with `after`), else from its opening. Not with `window`. */
+  duration: duration.optional(),
   appliesTo: AppliesToSchema.optional(),
   /** Present when the 指导组 must approve the deliverables before the step counts as done. */
   review: ReviewSchema.optional(),

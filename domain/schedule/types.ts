@@ -45,6 +45,10 @@ export interface ScheduledTask {
   readonly kind: StepKind;
   /** Number in the seed table, if the plan gives one. */
   readonly no?: number;
+  /** Tasks (of the same stage) this one waits for: it opens once they are all finished. */
+  readonly after?: string[];
+  /** The step's `duration`: at run time its deadline counts from when its predecessors finished. */
+  readonly duration?: string;
   readonly opensAt: IsoInstant;
   readonly dueAt: IsoInstant;
   /** Local calendar date of dueAt, for display and for "N working days before". */

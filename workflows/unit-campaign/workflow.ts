@@ -58,6 +58,8 @@ const RETRY_FAILED_DELIVERY_MS = 60 * 60 * 1000;
 const NOTE_DELIVERY_PROBLEMS = 'note-delivery-problems';
 /** Runs from before this change computed run-time deadlines of timeScale plans in real time. */
 const PLAN_TIME_DEADLINES = 'plan-time-deadlines';
+/** Steps with `after` open when their predecessors finish; a `duration` counts from then. */
+const STEP_ORDER = 'step-order';
 /** Runs from before this change decided by the activation's clock (see logical-clock.ts). */
 const LOGICAL_CLOCK = 'logical-clock';
 
@@ -80,6 +82,8 @@ const { deliverNotifications } = proxyActivities<Activities>({
 /** Asked only for compressed plans, so histories of real-time plans carry no marker at all. */
 function setRunTimeScale(c: S.Ctx): void {
   if (c.timeScale) c.runTimeInPlanTime = patched(PLAN_TIME_DEADLINES);
+  // Likewise only for plans whose steps say `after`: no plan before this change could.
+  if (c.plan.stages.some((st) => st.steps.some((t) => t.after !== undefined))) c.stepOrder = patched(STEP_ORDER);
 }
 
 export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<UnitCampaignResult> {

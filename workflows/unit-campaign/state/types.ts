@@ -96,6 +96,11 @@ export interface Ctx {
    * started before this computed them in real time and must replay that way.
    */
   runTimeInPlanTime?: boolean;
+  /**
+   * Steps with `after` open when their predecessors are finished, and a `duration` counts from
+   * then (patch step-order; asked only for plans that order steps, so older histories carry no marker).
+   */
+  stepOrder?: boolean;
   unit: UnitProfile;
   start: string;
   campaignId: string;
