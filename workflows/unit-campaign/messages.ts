@@ -107,7 +107,7 @@ export interface TaskView {
   review?: ReviewView;
 }
 
-/** A submission waiting for review, as readers show it: 等待审查（第 N 个工作日）. */
+/** A submission waiting for review, as readers show it: 等待审查（第 N 个工作日） (domain/review-wait.ts). */
 export interface ReviewView {
   submittedAt: string;
   /** 审查时限, when the plan sets one. */
@@ -120,11 +120,6 @@ export interface ReviewView {
   overdue: boolean;
   /** Highest level of the review ladder fired (1 组长, 2 活动办; 0 none). */
   escalationLevel: number;
-}
-
-/** 「等待审查（第 N 个工作日）」, with the limit passed said: the text every reader shows. */
-export function reviewWaitText(r: Pick<ReviewView, 'workingDay' | 'overdue'>): string {
-  return `等待审查（第 ${r.workingDay} 个工作日）${r.overdue ? '，已超过审查时限' : ''}`;
 }
 
 export interface EscalationView {

@@ -8,11 +8,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { statusAsOf } from '../../../app/status/as-of.js';
 import { ms } from '../../../domain/calendar/index.js';
 import type { Plan } from '../../../domain/plan/schema.js';
+import { reviewWaitText } from '../../../domain/review-wait.js';
 import { calendarForPlan, reviewDayStarts, reviewSchedule } from '../../../domain/schedule/index.js';
 import { unitWorkflowId } from '../../../workflows/ids.js';
 import {
   reviewDeliverableUpdate,
-  reviewWaitText,
   submitDeliverableUpdate,
   type UnitCampaignInput,
 } from '../../../workflows/unit-campaign/messages.js';
