@@ -8,7 +8,7 @@ const LEVEL = ['', '已督办组长', '已通报活动办'];
 export function ReviewWaitNote({ review }: { review: ReviewView }) {
   return (
     <span class={`review-wait${review.overdue ? ' danger' : ''}`} data-working-day={review.workingDay}>
-      {' '}
+      {' · '}
       {reviewWaitText(review)}
       {review.dueAt && <span class="muted"> · 审查时限 {when(review.dueAt)}</span>}
       {review.escalationLevel > 0 && (
