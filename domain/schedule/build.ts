@@ -61,6 +61,7 @@ export function taskForStep(
     dueDate: localDateOf(cal, dueAt),
     needsReview: step.review !== undefined,
     ...(step.review ? { reviewer: step.review.by } : {}),
+    ...(step.review && (step.review.within ?? plan.review?.within) ? { reviewWithin: step.review.within ?? plan.review!.within } : {}),
     ...(checklist ? { checklist } : {}),
     ...(precondition ? { precondition } : {}),
     ...(selfCheck ? { selfCheck } : {}),

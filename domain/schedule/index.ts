@@ -16,3 +16,4 @@ export {
   scheduleStageOpenedAt,
   viaPlanTime,
 } from './plan-time.js';
+export { REVIEW_DAY_STARTS, reviewDayStarts, reviewLadder, reviewSchedule, type ReviewSchedule } from './review.js';

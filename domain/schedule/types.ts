@@ -56,6 +56,8 @@ export interface ScheduledTask {
   /** The 指导组 (or `reviewer`) must approve before the task counts as done (审查把关). */
   readonly needsReview: boolean;
   readonly reviewer?: Role;
+  /** 审查时限 from each submission (the step's `review.within`, else the plan's), when the plan sets one. */
+  readonly reviewWithin?: string;
   readonly checklist?: ScheduledChecklist;
   /** Gate before a meeting may take place (e.g. 四不上会). */
   readonly precondition?: ScheduledChecklist;

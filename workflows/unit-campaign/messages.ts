@@ -33,7 +33,8 @@ export interface CampaignUnit {
   group: {
     id: string;
     name: string;
-    members: CampaignPerson[];
+    /** `role` leader marks the 组长 (review escalations go to them); absent in inputs from before. */
+    members: (CampaignPerson & { role?: 'leader' | 'deputy' | 'member' })[];
     dingtalkWebhook?: string;
     wecomWebhook?: string;
   };
@@ -102,6 +103,23 @@ export interface TaskView {
   escalationLevel: number;
   completedAt?: string;
   lastReturn?: { reasons: string[]; failedItems: string[] };
+  /** Submitted and waiting for the 指导组 (review loop): since when, its limit, 第 N 个工作日. */
+  review?: ReviewView;
+}
+
+/** A submission waiting for review, as readers show it: 等待审查（第 N 个工作日） (domain/review-wait.ts). */
+export interface ReviewView {
+  submittedAt: string;
+  /** 审查时限, when the plan sets one. */
+  dueAt?: string;
+  /** Instants at which the wait enters its next working day (readers recount N with them). */
+  dayStarts: string[];
+  /** 第 N 个工作日 at publishing (the submission's day is the first); statusAsOf recounts it. */
+  workingDay: number;
+  /** Past its 审查时限. */
+  overdue: boolean;
+  /** Highest level of the review ladder fired (1 组长, 2 活动办; 0 none). */
+  escalationLevel: number;
 }
 
 export interface EscalationView {

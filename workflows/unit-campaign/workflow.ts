@@ -62,6 +62,8 @@ const PLAN_TIME_DEADLINES = 'plan-time-deadlines';
 const STEP_ORDER = 'step-order';
 /** Runs from before this change decided by the activation's clock (see logical-clock.ts). */
 const LOGICAL_CLOCK = 'logical-clock';
+/** Runs from before this change told nobody of a submission and gave reviews no time limit. */
+const REVIEW_LOOP = 'review-loop';
 
 const { loadPlan } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -91,6 +93,8 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
   const live: { ctx?: S.Ctx; state?: S.CampaignState } = {};
   let changed = false;
   const clock = workflowClock(patched(LOGICAL_CLOCK));
+  // Decided once, at the run's first activation: a run that replays from before keeps the old behaviour for good.
+  const reviewLoop = patched(REVIEW_LOOP);
   const now = (): number => clock.now();
   // Built once the context exists; Updates that arrive earlier wait for the state before publishing.
   let publishStatus: (force?: boolean) => Promise<void> = async () => {};
@@ -166,6 +170,7 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
     cal,
     timeScale: null,
     unit,
+    features: { reviewLoop },
     start: input.start,
     campaignId: input.campaignId,
     campaignTitle: input.campaignTitle,

@@ -65,7 +65,9 @@ describe('acceptance: a 6-month 镇机关 campaign for one unit, start to archiv
         const rank = openedAt && r.at === reminders[0]!.at ? 3 + after / 100 + 0.005 : 2 + i / 100;
         expected.push({ id: `${wf}/task/${t.taskId}/v0/reminder/${n}`, at: Date.parse(r.at), rank, to: addressesFor(input, r.to) });
       });
-      if (t.needsReview) expected.push({ id: `${wf}/task/${t.taskId}/approved/1`, at: submitAt(t), rank: 3 + i / 100, to: addressesFor(input, ['liaison', 'unit_head']) });
+      // The review loop: the 指导组 is told of the submission, then the unit of the approval.
+      if (t.needsReview) expected.push({ id: `${wf}/task/${t.taskId}/submitted/1`, at: submitAt(t), rank: 3 + i / 100, to: addressesFor(input, ['supervisor_group']) });
+      if (t.needsReview) expected.push({ id: `${wf}/task/${t.taskId}/approved/1`, at: submitAt(t), rank: 3.001 + i / 100, to: addressesFor(input, ['liaison', 'unit_head']) });
       if (t.kind === 'satisfaction_survey') expected.push({ id: `${wf}/survey/1/result`, at: submitAt(t), rank: 3 + i / 100, to: addressesFor(input, plan.satisfaction!.reportTo) });
     });
     const last = Math.max(...instants);

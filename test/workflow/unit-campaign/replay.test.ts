@@ -14,6 +14,12 @@ async function load(file = HISTORY_FILE): Promise<temporal.api.history.v1.Histor
 const HISTORY_FILE = path.resolve(import.meta.dirname, '../../histories/town_office_on_time.json');
 /** A two-step stage recorded before step order (`after`, `duration`) existed: test/workflow/unit-campaign/step-order.test.ts. */
 const STEPS_HISTORY_FILE = path.resolve(import.meta.dirname, '../../histories/steps_before_step_order.json');
+/**
+ * Recorded with the code before the review loop (commit 6530046): the 实施方案 submitted, nine
+ * days waiting for review, returned, resubmitted, eight more days waiting, approved. A run like
+ * this must keep the old behaviour (no 报送 notice, no review timers) when it replays.
+ */
+const REVIEW_WAIT_FILE = path.resolve(import.meta.dirname, '../../histories/town_office_review_wait_pre_review_loop.json');
 
 describe('versioning: recorded histories replay against the current workflow code', () => {
   it('replays the full 镇机关 on-time lifecycle without non-determinism', async () => {
@@ -26,6 +32,12 @@ describe('versioning: recorded histories replay against the current workflow cod
     const history = await load(STEPS_HISTORY_FILE);
     expect(history.events?.length).toBeGreaterThan(20);
     await expect(Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'recorded-steps')).resolves.toBeUndefined();
+  });
+
+  it('replays a unit that waited for review, recorded before the review loop existed', async () => {
+    const history = await load(REVIEW_WAIT_FILE);
+    expect(history.events?.length).toBeGreaterThan(50);
+    await expect(Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'recorded-review-wait')).resolves.toBeUndefined();
   });
 
   it('fails on a non-deterministic change (a history that does not match the code)', async () => {

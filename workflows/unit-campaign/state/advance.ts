@@ -9,6 +9,7 @@ import { anchorOf, escalationRepeatAfter, scheduleStageOpenedAt } from '../../..
 import { notificationIds } from '../../ids.js';
 import { calendarDays, cnDate, deadlineAfter, iso, rearm, runScale, timeLeft, withDeadline } from './clock.js';
 import { common, queue, unitRef } from './outbox.js';
+import { reviewDueAt, tickReview } from './review.js';
 import { findTask, stageOf } from './tasks.js';
 import { note } from './timeline.js';
 import { ACTIVE, FINISHED, type CampaignState, type Ctx, type Fact, type TaskState } from './types.js';
@@ -72,6 +73,7 @@ function tickTask(ctx: Ctx, state: CampaignState, t: TaskState, now: number): vo
     } else if (ms(t.sched.opensAt) > now) return;
     t.status = 'open';
   }
+  if (t.status === 'submitted') tickReview(ctx, state, t, now);
   if (!ACTIVE.includes(t.status)) return;
   const u = unitRef(ctx);
 
@@ -249,6 +251,10 @@ export function nextDueAt(ctx: Ctx, state: CampaignState): number | undefined {
       // A step waiting for its predecessors opens on their completion (a message), not on a date.
       if ((!stage || stage.status !== 'pending') && !waitsForPredecessors(ctx, t)) candidates.push(ms(t.sched.opensAt));
       continue;
+    }
+    if (t.status === 'submitted') {
+      const review = reviewDueAt(t);
+      if (review !== undefined) candidates.push(review);
     }
     if (!ACTIVE.includes(t.status)) continue;
     const r = t.sched.reminders[t.nextReminder];
