@@ -24,7 +24,7 @@ export interface DigestScheduleOptions {
   calendarKind?: CampaignDigestInput['calendarKind'];
 }
 
-export function digestGroupsOf(units: readonly RosterUnit[]): DigestGroup[] {
+function digestGroupsOf(units: readonly RosterUnit[]): DigestGroup[] {
   const byId = new Map<string, DigestGroup>();
   for (const u of units) {
     if (byId.has(u.group.id)) continue;
@@ -37,7 +37,7 @@ export function digestGroupsOf(units: readonly RosterUnit[]): DigestGroup[] {
   return [...byId.values()];
 }
 
-export function digestInput(o: DigestScheduleOptions): CampaignDigestInput {
+function digestInput(o: DigestScheduleOptions): CampaignDigestInput {
   return {
     campaignId: o.campaignId,
     campaignTitle: o.campaignTitle,

@@ -9,7 +9,7 @@ export interface ConnectionSettings {
   namespace: string;
 }
 
-export function connectionSettings(env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
+function connectionSettings(env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
   return {
     address: env.TEMPORAL_ADDRESS?.trim() || '127.0.0.1:7233',
     namespace: env.TEMPORAL_NAMESPACE?.trim() || 'default',

@@ -59,7 +59,7 @@ export interface OfficeBriefingInput {
   groups: DigestGroup[];
 }
 
-export const DIGEST_EVENTS = { daily: 'group_daily_digest', weekly: 'office_weekly_briefing' } as const;
+const DIGEST_EVENTS = { daily: 'group_daily_digest', weekly: 'office_weekly_briefing' } as const;
 const ROLES = { daily: 'group_member', weekly: 'office' } as const;
 
 
@@ -73,7 +73,7 @@ function heartbeat(): void {
 
 const emailAddress = z.email();
 
-export function groupDigestFacts(campaignTitle: string, group: DigestGroup, date: string, items: OverdueItem[]) {
+function groupDigestFacts(campaignTitle: string, group: DigestGroup, date: string, items: OverdueItem[]) {
   return {
     campaign: campaignTitle,
     group: group.name,

@@ -51,7 +51,7 @@ function addSheet(book: Book, name: string, columns: { header: string; width: nu
   return ws;
 }
 
-export function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
+function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
   const book = new ExcelJS.Workbook();
   fillReport(book, data, false);
   return book;

@@ -105,7 +105,7 @@ export async function runStart(o: StartOptions, ctx: CliContext): Promise<number
 const STATUS_CN: Record<string, string> = { pending: '未开始', open: '进行中', returned: '已退回', submitted: '待审查', done: '已完成', waived: '已免除' };
 const PHASE_CN: Record<string, string> = { running: '进行中', paused: '已暂停', completed: '已完成', cancelled: '已撤销' };
 
-export function printUnitStatus(s: UnitCampaignStatus, print: Print): void {
+function printUnitStatus(s: UnitCampaignStatus, print: Print): void {
   print(`${s.unitName}（${s.unitId}）  活动 ${s.campaignId}  计划 ${s.planId}`);
   print(`  状态：${PHASE_CN[s.phase] ?? s.phase}；当前阶段：${stageTitle(s.stage, s)}；逾期 ${s.overdueCount} 项；补课第 ${s.remedialRound} 轮${s.lookBackDone ? '；回头看已完成' : ''}`);
   if (s.health) print(unitHealthLine(s.campaignId, s.unitId, s.health));
@@ -337,7 +337,7 @@ export interface TokensIssueOptions {
   handout: string;
 }
 
-export async function runTokensIssue(o: TokensIssueOptions, print: Print): Promise<number> {
+async function runTokensIssue(o: TokensIssueOptions, print: Print): Promise<number> {
   const plan = o.plan ? await loadPlanFile(o.plan) : undefined;
   if (plan && !plan.ok) throw new UsageError(`--plan：方案有错误，请先运行 campaign plan check ${o.plan}`);
   const roster = await parseRosterFile(o.roster, { ...(o.groups ? { groupsPath: o.groups } : {}), channels: plan?.ok ? plan.plan.channels : ['email'] });

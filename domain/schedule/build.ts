@@ -21,7 +21,7 @@ function checklistOf(plan: Plan, id: string | undefined): ScheduledChecklist | u
 }
 
 /** One task from a step, given its stage's open/due and the anchor its offsets refer to. */
-export function taskForStep(
+function taskForStep(
   plan: Plan,
   cal: WorkCalendar,
   stage: Stage,

@@ -257,7 +257,7 @@ export const AddGapItemRequest = z.strictObject({
 });
 export type AddGapItemRequest = z.infer<typeof AddGapItemRequest>;
 
-export const SURVEY_METHODS = ['集中评议', '无记名投票', '随机抽样'] as const;
+const SURVEY_METHODS = ['集中评议', '无记名投票', '随机抽样'] as const;
 export type SurveyMethod = (typeof SURVEY_METHODS)[number];
 
 const headcount = (description: string) => integer().min(0).describe(description);
@@ -286,7 +286,7 @@ export const ResumeRequest = z.strictObject({
 });
 export type ResumeRequest = z.infer<typeof ResumeRequest>;
 
-export const ShiftDatesRequest = z.strictObject({
+const ShiftDatesRequest = z.strictObject({
   by: personId,
   reason: text('说明', 500).optional().describe('说明'),
   /** Later only. Moves every task not yet finished and every stage not yet open. */
@@ -337,7 +337,7 @@ export const addGapItemUpdate = defineUpdate<UpdateAck, [AddGapItemRequest]>('ad
 export const recordSurveyUpdate = defineUpdate<UpdateAck, [RecordSurveyRequest]>('recordSurvey');
 export const pauseUpdate = defineUpdate<UpdateAck, [OfficeRequest]>('pause');
 export const resumeUpdate = defineUpdate<UpdateAck, [ResumeRequest]>('resume');
-export const shiftDatesUpdate = defineUpdate<UpdateAck, [ShiftDatesRequest]>('shiftDates');
+const shiftDatesUpdate = defineUpdate<UpdateAck, [ShiftDatesRequest]>('shiftDates');
 export const waiveTaskUpdate = defineUpdate<UpdateAck, [WaiveTaskRequest]>('waiveTask');
 export const addAdHocItemUpdate = defineUpdate<UpdateAck, [AddAdHocItemRequest]>('addAdHocItem');
 export const cancelUpdate = defineUpdate<UpdateAck, [CancelRequest]>('cancel');

@@ -14,7 +14,7 @@ export function stageLabel(state: CampaignState): string {
   return currentStageId(state);
 }
 
-export function taskView(t: TaskState, now: number): TaskView {
+function taskView(t: TaskState, now: number): TaskView {
   return {
     taskId: t.sched.taskId,
     stageId: t.sched.stageId,
