@@ -1,12 +1,13 @@
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { createCampaignNotifyActivities } from './campaign-notify.js';
 import { createDigestActivities, type DigestDeps } from './digest/activities.js';
 import { createNotificationActivities, type NotificationDeps } from './notify/activities.js';
 import { createPlanStoreActivities } from './plan-store.js';
 import { createStatusActivities } from './status/activities.js';
 import type { StatusStore } from './status/status-store.js';
+import { repoRoot } from '../toolchain/paths.js';
 
-export const defaultPlansDir = fileURLToPath(new URL('../plans/', import.meta.url));
+export const defaultPlansDir = path.join(repoRoot, 'plans');
 
 export interface ActivityDeps {
   /** Templated multi-channel notifications (the unit campaign workflow needs them). */

@@ -26,7 +26,7 @@ import { DateTime } from 'luxon';
 import { RAG_ORDER, briefingOf, cnDay, progressWords, type BriefingData, type RagCount } from './briefing.js';
 import type { ReportData } from './collect.js';
 import { stageChartPng } from './chart.js';
-import { beijing } from './xlsx.js';
+import { beijing } from './labels.js';
 
 const FANGSONG = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '仿宋' };
 const HEITI = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '黑体' };

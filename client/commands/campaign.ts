@@ -7,27 +7,24 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runBatch } from '../../app/batch.js';
-import { triggerDigestNow, upsertDigestSchedule } from '../../app/digest-schedule.js';
-import { launchCampaign } from '../../app/launch.js';
 import { formatLateness, overdueItems } from '../../app/overdue.js';
 import { DEFAULT_OFFICE, liaisonId, loadOfficeFile, type Office } from '../../app/people.js';
-import { collectReport } from '../../app/report/collect.js';
-import { stageTitle, unitTypeLabel, writeReportFile } from '../../app/report/xlsx.js';
+import { stageTitle, unitTypeLabel } from '../../app/report/labels.js';
 import { OPERATION_LABELS, runOperation, unitStatus, type Operation, type OperationRequests } from '../../app/unit-operations.js';
 import { campaignOverview, type UnitFilter } from '../../app/visibility.js';
 import { CampaignFailure, FAILURE_TYPES } from '../../domain/failures.js';
 import { loadPlanFile } from '../../domain/plan/load-file.js';
-import { parseRosterFile } from '../../domain/roster/parse-file.js';
+import type { parseRosterFile as ParseRosterFile } from '../../domain/roster/parse-file.js';
 import { UNIT_TYPE_IDS } from '../../domain/unit-types.js';
 import type { UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
-import { issueTokens, writeTokenFiles } from '../api/tokens.js';
-import { openUploadStore, uploadStoreConfig } from '../api/uploads-config.js';
 import { connectClient } from '../connection.js';
 import type { CampaignServices } from '../../app/services.js';
 import { lazyStatusStore, openConfiguredStatusStore } from '../../app/status/open.js';
 import { registerTokenCommands } from './tokens.js';
-import { writeBriefingFor } from '../../app/report/briefing-docx.js';
+
+// Modules only some commands need (Excel, Word, the S3 SDK, roster files, schedules) are imported
+// where those commands run, so `campaign status` starts without them.
+const parseRosterFile: typeof ParseRosterFile = async (...a) => (await import('../../domain/roster/parse-file.js')).parseRosterFile(...a);
 import { progressBar } from './campaign/progress.js';
 import { readStuckUnits, stuckUnitLines, unitHealthLine } from './campaign/health.js';
 
@@ -65,6 +62,7 @@ export interface StartOptions {
 }
 
 export async function runStart(o: StartOptions, ctx: CliContext): Promise<number> {
+  const { launchCampaign } = await import('../../app/launch.js');
   let bar = progressBar(0, '');
   const r = await launchCampaign(ctx.client, {
     planPath: o.plan,
@@ -216,6 +214,7 @@ export interface UpdateOptions extends FilterOptions {
 export type RequestBuilder<Op extends Operation> = (o: UpdateOptions, unitId: string) => OperationRequests[Op] | Promise<OperationRequests[Op]>;
 
 export async function runUpdate<Op extends Operation>(op: Op, o: UpdateOptions, build: RequestBuilder<Op>, ctx: CliContext): Promise<number> {
+  const { runBatch } = await import('../../app/batch.js');
   const label = OPERATION_LABELS[op];
   if (o.unit !== undefined) {
     try {
@@ -270,6 +269,7 @@ const opt = <K extends string>(k: K, v: string | undefined): Partial<Record<K, s
 
 /** Files named with --file are stored like API uploads; the workflow gets only their references. */
 async function fileRefs(o: UpdateOptions): Promise<string[]> {
+  const { openUploadStore, uploadStoreConfig } = await import('../api/uploads-config.js');
   const store = openUploadStore(uploadStoreConfig(process.env, str(o, 'uploads') ?? DEFAULT_UPLOADS));
   const refs = [...list(o, 'ref')];
   for (const f of list(o, 'file')) {
@@ -315,9 +315,10 @@ export const BUILDERS: { [Op in Operation]: RequestBuilder<Op> } = {
 
 export async function runReport(o: FilterOptions & { xlsx?: string; docx?: string; date?: string; office?: string; json?: boolean }, ctx: CliContext): Promise<number> {
   if (!o.xlsx && !o.docx) throw new UsageError('请用 --xlsx 或 --docx 指定输出文件（可同时指定）');
+  const { collectReport } = await import('../../app/report/collect.js');
   const data = await collectReport(ctx, filterOf(o));
-  if (o.xlsx) await writeReportFile(data, o.xlsx);
-  const issue = o.docx ? await writeBriefingFor(data, o.docx, { officeName: (await officeFrom(o.office)).name, ...(o.date ? { date: o.date } : {}) }) : undefined;
+  if (o.xlsx) await (await import('../../app/report/xlsx.js')).writeReportFile(data, o.xlsx);
+  const issue = o.docx ? await (await import('../../app/report/briefing-docx.js')).writeBriefingFor(data, o.docx, { officeName: (await officeFrom(o.office)).name, ...(o.date ? { date: o.date } : {}) }) : undefined;
   const failed = data.units.filter((u) => u.error).length;
   if (o.json) ctx.print(JSON.stringify({ file: o.xlsx, docx: o.docx, issue, units: data.units.length, overdue: data.overdue.length, escalations: data.escalations.length, surveys: data.surveys.length, failed }, null, 2));
   else {
@@ -338,6 +339,7 @@ export interface TokensIssueOptions {
 }
 
 async function runTokensIssue(o: TokensIssueOptions, print: Print): Promise<number> {
+  const { issueTokens, writeTokenFiles } = await import('../api/tokens.js');
   const plan = o.plan ? await loadPlanFile(o.plan) : undefined;
   if (plan && !plan.ok) throw new UsageError(`--plan：方案有错误，请先运行 campaign plan check ${o.plan}`);
   const roster = await parseRosterFile(o.roster, { ...(o.groups ? { groupsPath: o.groups } : {}), channels: plan?.ok ? plan.plan.channels : ['email'] });
@@ -366,6 +368,7 @@ export interface DigestScheduleCliOptions {
 }
 
 export async function runDigestSchedule(o: DigestScheduleCliOptions, ctx: CliContext): Promise<number> {
+  const { upsertDigestSchedule } = await import('../../app/digest-schedule.js');
   const plan = await loadPlanFile(o.plan);
   if (!plan.ok) throw new UsageError(`--plan：方案有错误，请先运行 campaign plan check ${o.plan}`);
   const roster = await parseRosterFile(o.roster, { ...(o.groups ? { groupsPath: o.groups } : {}), channels: plan.plan.channels, skipBadRows: true });
@@ -522,6 +525,7 @@ export function registerCampaignCommands(program: Command): void {
     .requiredOption('--campaign <id>', '活动编号')
     .action((o: { campaign: string }) =>
       withClient(async (ctx) => {
+        const { triggerDigestNow } = await import('../../app/digest-schedule.js');
         if (!(await triggerDigestNow(ctx.client, o.campaign))) {
           console.error(`活动 ${o.campaign} 还没有摘要计划：请先运行 campaign digest schedule --campaign ${o.campaign} …`);
           return 1;
