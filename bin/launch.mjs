@@ -11,7 +11,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const stampFile = path.join(root, 'dist', 'cli-help.json');
 /** What the compiled entry points are built from (tests and benchmarks are not). */
-const SOURCE_DIRS = ['app', 'activities', 'workflows', 'worker', 'client', 'domain', 'config', 'db', 'deploy', 'toolchain'];
+const SOURCE_DIRS = [
+  'app',
+  'activities',
+  'workflows',
+  'worker',
+  'client',
+  'domain',
+  'config',
+  'db',
+  'deploy',
+  'toolchain',
+];
 const SOURCE_FILES = ['tsconfig.json', 'package.json'];
 
 /** Newest modification time (ms) of a TypeScript source or of the build's configuration. */
@@ -25,7 +36,8 @@ export function newestSourceMs(base = root) {
     }
   };
   for (const d of SOURCE_DIRS) if (existsSync(path.join(base, d))) visit(path.join(base, d));
-  for (const f of SOURCE_FILES) if (existsSync(path.join(base, f))) newest = Math.max(newest, statSync(path.join(base, f)).mtimeMs);
+  for (const f of SOURCE_FILES)
+    if (existsSync(path.join(base, f))) newest = Math.max(newest, statSync(path.join(base, f)).mtimeMs);
   return newest;
 }
 

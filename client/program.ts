@@ -10,16 +10,56 @@ type Register = (program: Command) => void;
 
 /** Every area, the top-level commands it registers (kept equal by test/unit/cli/areas.test.ts) and its module. */
 export const AREAS: { name: string; commands: readonly string[]; load: () => Promise<Register> }[] = [
-  { name: 'plan', commands: ['plan'], load: async () => (await import('./commands/plan.js')).registerPlanCommands },
-  { name: 'roster', commands: ['roster'], load: async () => (await import('./commands/roster.js')).registerRosterCommands },
+  {
+    name: 'plan',
+    commands: ['plan'],
+    load: async () => (await import('./commands/plan.js')).registerPlanCommands,
+  },
+  {
+    name: 'roster',
+    commands: ['roster'],
+    load: async () => (await import('./commands/roster.js')).registerRosterCommands,
+  },
   {
     name: 'campaign',
-    commands: ['start', 'status', 'overdue', 'submit', 'review', 'survey', 'ack', 'gap', 'extend', 'waive', 'pause', 'resume', 'shift', 'adhoc', 'cancel', 'report', 'tokens', 'digest', 'api'],
+    commands: [
+      'start',
+      'status',
+      'overdue',
+      'submit',
+      'review',
+      'survey',
+      'ack',
+      'gap',
+      'extend',
+      'waive',
+      'pause',
+      'resume',
+      'shift',
+      'adhoc',
+      'cancel',
+      'report',
+      'tokens',
+      'digest',
+      'api',
+    ],
     load: async () => (await import('./commands/campaign.js')).registerCampaignCommands,
   },
-  { name: 'notify', commands: ['notify'], load: async () => (await import('./commands/notify.js')).registerNotifyCommands },
-  { name: 'archive', commands: ['archive'], load: async () => (await import('./archive-commands.js')).registerArchiveCommands },
-  { name: 'repair', commands: ['repair'], load: async () => (await import('./commands/repair.js')).registerRepairCommand },
+  {
+    name: 'notify',
+    commands: ['notify'],
+    load: async () => (await import('./commands/notify.js')).registerNotifyCommands,
+  },
+  {
+    name: 'archive',
+    commands: ['archive'],
+    load: async () => (await import('./archive-commands.js')).registerArchiveCommands,
+  },
+  {
+    name: 'repair',
+    commands: ['repair'],
+    load: async () => (await import('./commands/repair.js')).registerRepairCommand,
+  },
 ];
 
 export function newProgram(): Command {

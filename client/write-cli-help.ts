@@ -16,7 +16,8 @@ export async function helpPages(): Promise<HelpPages> {
   const pages: Record<string, string> = {};
   const visit = (c: Command, names: string[]) => {
     pages[names.join(' ')] = c.helpInformation();
-    for (const sub of c.commands) for (const name of [sub.name(), ...sub.aliases()]) visit(sub, [...names, name]);
+    for (const sub of c.commands)
+      for (const name of [sub.name(), ...sub.aliases()]) visit(sub, [...names, name]);
   };
   visit(program, []);
   return { pages };

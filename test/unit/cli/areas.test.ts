@@ -17,10 +17,13 @@ describe('the command line loads only the area a command needs', () => {
   });
 
   it('a known command gets its own area only; help, typos and no command get every area', async () => {
-    expect((await programFor(['status', '--campaign', 'c'])).commands.map((c) => c.name())).toEqual(AREAS.find((a) => a.name === 'campaign')!.commands);
+    expect((await programFor(['status', '--campaign', 'c'])).commands.map((c) => c.name())).toEqual(
+      AREAS.find((a) => a.name === 'campaign')!.commands,
+    );
     expect((await programFor(['plan', 'check', 'x.yaml'])).commands.map((c) => c.name())).toEqual(['plan']);
     const all = AREAS.flatMap((a) => a.commands);
-    for (const argv of [[], ['--help'], ['stauts']]) expect((await programFor(argv)).commands.map((c) => c.name())).toEqual(all);
+    for (const argv of [[], ['--help'], ['stauts']])
+      expect((await programFor(argv)).commands.map((c) => c.name())).toEqual(all);
   });
 });
 
@@ -32,7 +35,8 @@ describe('help pages written by the build', () => {
     expect(help.pages['']).toBe(program.helpInformation());
     const plan = program.commands.find((c) => c.name() === 'plan')!;
     expect(help.pages['plan check']).toBe(plan.commands.find((c) => c.name() === 'check')!.helpInformation());
-    for (const key of ['status', 'notify problems', 'archive unit', 'tokens issue', 'tokens list', 'repair']) expect(Object.keys(help.pages)).toContain(key);
+    for (const key of ['status', 'notify problems', 'archive unit', 'tokens issue', 'tokens list', 'repair'])
+      expect(Object.keys(help.pages)).toContain(key);
   });
 
   it('answer only the plain help forms for a known command', () => {
