@@ -383,8 +383,10 @@ export async function runDigestSchedule(o: DigestScheduleCliOptions, ctx: CliCon
     units: roster.units,
     ...(o.at ? { at: o.at } : {}),
     ...(o.calendar ? { calendarKind: o.calendar } : {}),
+    timeZone: plan.plan.timeZone,
   });
-  ctx.print(`${r.created ? '已创建' : '已更新'}摘要计划 ${r.scheduleId}：每个工作日 ${o.at ?? '08:30'}（北京时间）向有逾期事项的指导组发送清单，每周第一个工作日向活动办发送简报（附 Excel 报表）`);
+  const zone = plan.plan.timeZone === 'Asia/Shanghai' ? '北京时间' : `${plan.plan.timeZone} 时间`;
+  ctx.print(`${r.created ? '已创建' : '已更新'}摘要计划 ${r.scheduleId}：每个工作日 ${o.at ?? '08:30'}（${zone}）向有逾期事项的指导组发送清单，每周第一个工作日向活动办发送简报（附 Excel 报表）`);
   return 0;
 }
 
@@ -515,7 +517,7 @@ export function registerCampaignCommands(program: Command): void {
     .requiredOption('--roster <file>', '单位名单（取指导组成员邮箱）')
     .option('--groups <file>', '单独的指导组名单')
     .option('--office <file>', '活动办成员（YAML，含邮箱）')
-    .option('--at <HH:mm>', '每天发送时间（北京时间）', '08:30')
+    .option('--at <HH:mm>', '每天发送时间（按方案的时区，通常为北京时间）', '08:30')
     .option('--calendar <kind>', '工作日历：cn（法定节假日与调休）、weekdays、continuous', 'cn')
     .option('--task-queue <name>', 'worker 的任务队列', DEFAULT_TASK_QUEUE)
     .action((o: DigestScheduleCliOptions) => withClient((ctx) => runDigestSchedule(o, ctx)));
