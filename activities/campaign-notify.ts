@@ -3,6 +3,7 @@
  * one history event group per instant instead of one per message, which keeps a six-month
  * campaign inside its history budget. Items go out one after another so mail order is stable.
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { QuietHoursSpec } from '../domain/routing/quiet-spec.js';
 import type { DeliverNotificationInput, DeliveryReport } from './notify/types.js';
@@ -26,24 +27,65 @@ export interface BatchCommon {
   quietHours?: QuietHoursSpec;
 }
 
-export function createCampaignNotifyActivities(deliver: Deliver | undefined, clock: { now(): Date } = { now: () => new Date() }) {
+export function createCampaignNotifyActivities(
+  deliver: Deliver | undefined,
+  clock: { now(): Date } = { now: () => new Date() },
+) {
   return {
-    async deliverNotifications(inputs: DeliverNotificationInput[], common: BatchCommon = {}): Promise<BatchItemResult[]> {
-      if (!deliver) throw ApplicationFailure.nonRetryable('通知未配置：worker 启动时没有提供 notify 依赖', 'NotifyNotConfigured');
+    async deliverNotifications(
+      inputs: DeliverNotificationInput[],
+      common: BatchCommon = {},
+    ): Promise<BatchItemResult[]> {
+      if (!deliver)
+        throw ApplicationFailure.nonRetryable(
+          '通知未配置：worker 启动时没有提供 notify 依赖',
+          'NotifyNotConfigured',
+        );
       const out: BatchItemResult[] = [];
-      for (const item of inputs) {
-        const input: DeliverNotificationInput = item.quietHours || !common.quietHours ? item : { ...item, quietHours: common.quietHours };
-        try {
-          const report = await deliver(input);
-          out.push({ notificationId: input.notificationId, report, settledAt: clock.now().toISOString() });
-        } catch (e) {
-          // Transient faults fail the whole batch so Temporal retries it; the delivery log makes
-          // the retry skip what already went out.
-          if (e instanceof ApplicationFailure && e.nonRetryable) out.push({ notificationId: input.notificationId, error: e.message, settledAt: clock.now().toISOString() });
-          else throw e;
-        }
+      // Alive while it works, whatever a provider call costs: the workflow's 10 s heartbeat timeout
+      // then means "the worker died", and the retry comes at once (see workflow.ts).
+      const beat = setInterval(() => heartbeat(out.length), HEARTBEAT_EVERY_MS);
+      try {
+        await deliverAll(inputs, common, out);
+      } finally {
+        clearInterval(beat);
       }
       return out;
     },
   };
+
+  async function deliverAll(
+    inputs: DeliverNotificationInput[],
+    common: BatchCommon,
+    out: BatchItemResult[],
+  ): Promise<void> {
+    for (const item of inputs) {
+      const input: DeliverNotificationInput =
+        item.quietHours || !common.quietHours ? item : { ...item, quietHours: common.quietHours };
+      try {
+        const report = await deliver!(input);
+        out.push({ notificationId: input.notificationId, report, settledAt: clock.now().toISOString() });
+      } catch (e) {
+        // Transient faults fail the whole batch so Temporal retries it; the delivery log makes
+        // the retry skip what already went out.
+        if (e instanceof ApplicationFailure && e.nonRetryable)
+          out.push({
+            notificationId: input.notificationId,
+            error: e.message,
+            settledAt: clock.now().toISOString(),
+          });
+        else throw e;
+      }
+    }
+  }
+}
+
+const HEARTBEAT_EVERY_MS = 2_000;
+
+function heartbeat(done: number): void {
+  try {
+    Context.current().heartbeat({ done });
+  } catch {
+    // Called outside an activity (unit tests): nothing to report to.
+  }
 }

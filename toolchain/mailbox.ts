@@ -79,6 +79,13 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
     },
   });
 
+  // A client that dies mid-session (a worker killed while sending) resets its connection: a real
+  // server logs it and carries on, and so does this one. Anything else is a fault worth seeing.
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'ECONNRESET' || err.code === 'EPIPE') return;
+    console.error(`[mailbox] ${err.message}`);
+  });
+
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => {

@@ -51,6 +51,10 @@ export const notificationIds = {
   /** One per submission: a task approved after a return is approved again under a new id. */
   approved: (u: UnitRef, taskId: string, submission: number): string => `${unitBase(u)}/task/${taskId}/approved/${submission}`,
   returned: (u: UnitRef, taskId: string, returnNo: number): string => `${unitBase(u)}/task/${taskId}/returned/${returnNo}`,
+  /** The reviewers told of submission n; its review's reminder and escalations carry the same n. */
+  submitted: (u: UnitRef, taskId: string, submission: number): string => `${unitBase(u)}/task/${taskId}/submitted/${submission}`,
+  reviewReminder: (u: UnitRef, taskId: string, submission: number): string => `${unitBase(u)}/task/${taskId}/review/${submission}/reminder`,
+  reviewEscalation: (u: UnitRef, taskId: string, submission: number, level: number): string => `${unitBase(u)}/task/${taskId}/review/${submission}/escalation/L${level}`,
   surveyResult: (u: UnitRef, round: number): string => `${unitBase(u)}/survey/${round}/result`,
   remedialOpened: (u: UnitRef, round: number): string => `${unitBase(u)}/remedial/${round}/opened`,
   lookBackGaps: (u: UnitRef): string => `${unitBase(u)}/look_back/gaps`,

@@ -13,6 +13,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
+import type { AwaitingReviewItem } from '../../app/awaiting-review.js';
 import { formatLateness, type OverdueItem } from '../../app/overdue.js';
 import { briefingOf } from '../../app/report/briefing.js';
 import { DOCX_TYPE, briefingDocx } from '../../app/report/briefing-docx.js';
@@ -74,8 +75,16 @@ function heartbeat(): void {
 
 const emailAddress = z.email();
 
-function groupDigestFacts(campaignTitle: string, group: DigestGroup, date: string, items: OverdueItem[]) {
+export function groupDigestFacts(campaignTitle: string, group: DigestGroup, date: string, items: OverdueItem[], reviews: readonly AwaitingReviewItem[] = []) {
   return {
+    reviewCount: reviews.length,
+    reviews: reviews.map((r) => ({
+      unit: r.unitName,
+      task: r.title,
+      submitted: r.submittedAt ? beijing(r.submittedAt) : '',
+      wait: r.text,
+      limit: r.reviewDueAt ? beijing(r.reviewDueAt) : '',
+    })),
     campaign: campaignTitle,
     group: group.name,
     date,
@@ -173,16 +182,19 @@ export function createDigestActivities(deps: DigestDeps) {
   }
 
   return {
-    /** One email per member of every 指导组 that has overdue items today. Returns emails sent by this call. */
+    /** One email per member of every 指导组 that has overdue items or submissions waiting for its review today. Returns emails sent by this call. */
     async sendGroupDigests(input: GroupDigestInput): Promise<number> {
       const items = await reader.overdue(input.campaignId);
+      heartbeat();
+      const reviews = await reader.awaitingReview(input.campaignId);
       heartbeat();
       const batch: { mail: Mail; to: DigestRecipient[] }[] = [];
       for (const g of input.groups) {
         const mine = items.filter((i) => i.group === g.id);
+        const waiting = reviews.filter((r) => r.group === g.id);
         const to = g.members.filter((m) => m.email);
-        if (mine.length === 0 || to.length === 0) continue;
-        const content = renderOrFail(`${g.name}每日逾期清单`, () => daily.render(groupDigestFacts(input.campaignTitle, g, input.date, mine), deps.officeName));
+        if ((mine.length === 0 && waiting.length === 0) || to.length === 0) continue;
+        const content = renderOrFail(`${g.name}每日逾期清单`, () => daily.render(groupDigestFacts(input.campaignTitle, g, input.date, mine, waiting), deps.officeName));
         batch.push({ mail: { notificationId: notificationIds.groupDigest(input.campaignId, input.date, g.id), event: DIGEST_EVENTS.daily, role: ROLES.daily, ...content }, to });
       }
       return deliverAll(`daily digest ${input.campaignId} ${input.date}`, batch);

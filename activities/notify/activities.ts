@@ -169,6 +169,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
     const r = await sendOnce(delivery, {
       ...(job.invalid ? { invalid: job.invalid } : {}),
       what: CHANNEL_NAMES[job.channel],
+      ...(job.channel === 'email' && deps.mailer?.slot ? { slot: deps.mailer.slot } : {}),
       settleStale: (stale) => settleStaleSms(job, stale.since),
       deferUntil: (t) => {
         let until: Date | undefined;

@@ -27,7 +27,10 @@ const EnvSchema = z.object({
       .default('sms,dingtalk,wecom')
       .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
       .pipe(z.array(z.enum(['email', 'sms', 'dingtalk', 'wecom']))),
-    NOTIFY_CLAIM_LEASE_SECONDS: int(120, 10, 3600),
+    // A claim older than this belongs to a dead attempt. Just above the notification activity's
+    // heartbeat timeout (10 s): a live attempt heartbeats every 2 s, so its claims never look dead,
+    // and a killed worker's deliveries are settled by the first retry instead of minutes later.
+    NOTIFY_CLAIM_LEASE_SECONDS: int(12, 10, 3600),
 
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, '应为 postgres:// 开头的连接串').optional(),
     NOTIFY_SQLITE_PATH: z.string().default('.data/notify.sqlite'),

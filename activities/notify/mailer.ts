@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
 import type { NotifyConfig } from './config.js';
+import { gate, type Gate } from './gate.js';
 
 export interface OutgoingMail {
   from: string;
@@ -17,6 +18,8 @@ export interface OutgoingMail {
 export interface Mailer {
   /** Resolves once the SMTP server accepted the message (250 after DATA). */
   send(mail: OutgoingMail): Promise<{ response: string }>;
+  /** Held from the delivery's claim to its outcome: one per pooled connection (see gate.ts). */
+  slot?: Gate;
   close(): void;
 }
 
@@ -89,6 +92,7 @@ export function createSmtpTransport(o: SmtpOptions) {
 export function createSmtpMailer(o: SmtpOptions): Mailer {
   const transport = createSmtpTransport(o);
   return {
+    slot: gate(Math.max(1, o.maxConnections)),
     async send(mail) {
       const info = (await transport.sendMail({
         from: mail.from,

@@ -36,6 +36,11 @@ export interface SendPlan {
   classify: (error: unknown) => { permanent: boolean; code: string; reason: string };
   /** Names the message in the office's problem list ("邮件", "「…」邮件"). */
   what: string;
+  /**
+   * Waited for before the claim and released after the outcome, when the provider can take only
+   * so many messages at once (the SMTP pool): the claim then covers only the provider call.
+   */
+  slot?: () => Promise<() => void>;
 }
 
 export type SendOnceOutcome = 'sent' | 'already_sent' | 'failed' | 'uncertain' | 'deferred';
@@ -97,6 +102,15 @@ export function createSendOnce(deps: SendOnceDeps): SendOnce {
   const log = deps.log ?? { info: () => undefined, warn: () => undefined };
 
   return async function sendOnce(d, plan) {
+    const release = plan.slot ? await plan.slot() : undefined;
+    try {
+      return await sendClaimed(d, plan);
+    } finally {
+      release?.();
+    }
+  };
+
+  async function sendClaimed(d: Delivery, plan: SendPlan): Promise<SendOnceResult> {
     const claimToken = randomUUID();
     const claim = await deliveryLog.claim({ ...d, claimToken, now: now(), leaseMs: deps.leaseMs });
     if (claim.kind === 'done') return fromRecord(claim.record, DONE_OUTCOME[claim.record.status] ?? 'failed');
@@ -153,5 +167,5 @@ export function createSendOnce(deps: SendOnceDeps): SendOnce {
     await deliveryLog.markSent({ ...outcome, now: now(), providerMessageId });
     log.info('delivery: sent', { deliveryKey: d.deliveryKey, channel: d.channel });
     return { ...fromRecord(record, 'sent'), ...(providerMessageId ? { providerMessageId } : {}) };
-  };
+  }
 }

@@ -187,6 +187,7 @@ function unitKindPreviews(plan: Plan, roster: ParsedRoster, start: string): Unit
                   taskId: t.taskId,
                   ...(t.no !== undefined ? { no: t.no } : {}),
                   title: t.title,
+                  ...(t.after ? { after: t.after.map((p) => s.tasks.find((x) => x.taskId === p)?.title ?? p) } : {}),
                   opensAt: t.opensAt,
                   dueAt: t.dueAt,
                   ...(t.needsReview ? { review: `${ROLES[t.reviewer ?? 'supervisor_group']}审查${t.checklist ? `（${t.checklist.title}）` : ''}` } : {}),

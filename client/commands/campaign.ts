@@ -4,6 +4,7 @@
  * commands on a running campaign. Each `run…` function takes an already connected client and a
  * printer, so tests call them in-process; the commander actions only connect and set exit codes.
  */
+import { reviewWaitText } from '../../domain/review-wait.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -111,7 +112,7 @@ function printUnitStatus(s: UnitCampaignStatus, print: Print): void {
   const active = s.tasks.filter((t) => t.status !== 'pending' && t.status !== 'done' && t.status !== 'waived');
   if (active.length > 0) print('  待办事项：');
   for (const t of active) {
-    print(`    ${t.taskId}  ${t.title}  ${STATUS_CN[t.status] ?? t.status}  截止 ${t.dueAt.slice(0, 16)}${t.overdue ? `  已逾期（督办第 ${t.escalationLevel} 级）` : ''}${t.lastReturn ? `  退回理由：${t.lastReturn.reasons.join('；')}` : ''}`);
+    print(`    ${t.taskId}  ${t.title}  ${t.review ? reviewWaitText(t.review) : (STATUS_CN[t.status] ?? t.status)}  截止 ${t.dueAt.slice(0, 16)}${t.overdue ? `  已逾期（督办第 ${t.escalationLevel} 级）` : ''}${t.lastReturn ? `  退回理由：${t.lastReturn.reasons.join('；')}` : ''}`);
   }
   for (const v of s.surveys) print(`  测评第 ${v.round} 轮：满意 ${v.satisfied}，基本满意 ${v.basicallySatisfied}，不满意 ${v.dissatisfied}（${(v.dissatisfiedShare * 100).toFixed(1)}%）${v.remedialNeeded ? '，需补课' : ''}`);
   for (const e of s.timeline.slice(-5)) print(`  ${e.at.slice(0, 19)}  ${e.text}`);

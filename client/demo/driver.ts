@@ -19,6 +19,8 @@ export interface DemoUnit {
   returnedOnce?: boolean;
   /** Its first survey comes back mostly 不满意 → 补课. */
   unhappySurvey?: boolean;
+  /** Its 指导组 sits on its 实施方案 past the 审查时限: reminded, then the 组长 is told (plans/demo.yaml review.within). */
+  slowReview?: boolean;
 }
 
 export interface DriverOptions {
@@ -65,7 +67,9 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
       if (t.status === 'submitted' && t.needsReview) {
         const since = seenSubmitted.get(key) ?? now;
         seenSubmitted.set(key, since);
-        if (now - since < 6_000) continue;
+        // A slow 指导组 waits past the 审查时限 (20 s) and the 组长's 审查督办 (10 s later).
+        const slow = u.slowReview && t.taskId.includes('implementation_plan') && t.returns === 0;
+        if (now - since < (slow ? 33_000 : 6_000)) continue;
         const reviewer = `${u.groupId}-m1`;
         if (u.returnedOnce && t.returns === 0 && t.taskId.includes('implementation_plan')) {
           await act(key, `指导组退回 ${name}「${t.title}」（征求意见范围不广）`, () =>
@@ -77,7 +81,8 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
             }),
           );
         } else {
-          await act(key, `指导组审查通过 ${name}「${t.title}」`, () => runOperation(o.svc, o.campaignId, u.unitId, 'review', { taskId: t.taskId, reviewedBy: reviewer, decision: 'approve' }), t.returns > 0);
+          const what = `指导组审查通过 ${name}「${t.title}」${slow ? '（超过审查时限，组长督办后）' : ''}`;
+          await act(key, what, () => runOperation(o.svc, o.campaignId, u.unitId, 'review', { taskId: t.taskId, reviewedBy: reviewer, decision: 'approve' }), t.returns > 0 || slow);
         }
         continue;
       }
@@ -150,10 +155,10 @@ function hash(s: string): number {
   return h;
 }
 
-/** Who does what: most on time, some late, some very late; U01's plan is returned once; U02's survey is mostly 不满意. */
+/** Who does what: most on time, some late, some very late; U01's plan is returned once; U02's survey is mostly 不满意; U03's review waits past its limit. */
 export function demoHabits(unitIds: string[]): Omit<DemoUnit, 'groupId'>[] {
   const cycle: Habit[] = ['on_time', 'on_time', 'late', 'on_time', 'very_late'];
-  return unitIds.map((id, i) => ({ unitId: id, habit: cycle[i % cycle.length]!, ...(id === 'U01' ? { returnedOnce: true } : {}), ...(id === 'U02' ? { unhappySurvey: true } : {}) }));
+  return unitIds.map((id, i) => ({ unitId: id, habit: cycle[i % cycle.length]!, ...(id === 'U01' ? { returnedOnce: true } : {}), ...(id === 'U02' ? { unhappySurvey: true } : {}), ...(id === 'U03' ? { slowReview: true } : {}) }));
 }
 
 /**

@@ -7,6 +7,7 @@ import { EVENT_LABELS, ESCALATION_EVENT_KINDS } from '../routing/event-kinds.js'
 import { UNIT_FLAGS, UNIT_TYPES } from '../unit-types.js';
 import { approxSeconds, parseDateExpr, parseDuration, periodRange, type DateExpr } from './expr.js';
 import { CHANNELS } from './schema.js';
+import { checkStepOrder } from './step-check.js';
 
 export interface RawIssue {
   readonly path: (string | number)[];
@@ -179,6 +180,7 @@ export function crossCheck(data: unknown): RawIssue[] {
     }
   }
   checkRouting(data, out);
+  checkStepOrder(data, out);
   const tz = str(data.timeZone);
   if (tz !== undefined && !isValidZone(tz)) out.push({ path: ['timeZone'], message: `未知的时区「${tz}」，如 Asia/Shanghai` });
   return out;

@@ -4,6 +4,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
+import { stepWindowIssues } from '../schedule/step-windows.js';
 import { crossCheck } from './cross-check.js';
 import { formatPath, type PlanIssue } from './issue.js';
 import { PlanSchema, type Plan } from './schema.js';
@@ -116,6 +117,8 @@ export function loadPlanText(text: string, file: string): PlanLoadResult {
   const parsed = PlanSchema.safeParse(data);
   if (!parsed.success) for (const iss of parsed.error.issues) raw.push(...translate(iss, data));
   raw.push(...crossCheck(data));
+  // Dates need the parsed plan (its calendar); only judged when nothing else is wrong.
+  if (raw.length === 0 && parsed.success) raw.push(...stepWindowIssues(parsed.data));
   if (raw.length === 0 && parsed.success) return { ok: true, plan: parsed.data };
   const issues = raw.map((r): PlanIssue => {
     const { line, col } = locate(doc, r.path, lc);

@@ -22,6 +22,8 @@ export const ROLES = {
   paired_agency: '结对共建单位',
   /** 区主要负责同志: reads some units' 分析检查报告 (seed 002, 镇机关). */
   district_leader: '区主要负责同志',
+  /** 指导组组长: reviews that wait too long escalate to them (every member when the roster names no 组长). */
+  group_leader: '指导组组长',
 } as const;
 export type Role = keyof typeof ROLES;
 const ROLE_IDS = Object.keys(ROLES) as Role[];
@@ -89,6 +91,13 @@ const timeOfDay = z
   })
   .meta({ description: 'HH:mm local time' });
 
+/** A time limit: a duration greater than zero (a review limit of 0wd could never be met). */
+const limit = (what: string) =>
+  duration.superRefine((v, ctx) => {
+    const p = parseDuration(v);
+    if (p.ok && p.value.amount <= 0) ctx.addIssue({ code: 'custom', message: `${what}「${v}」应大于零，如 5wd` });
+  });
+
 const unitType = enumOf(UNIT_TYPE_IDS, '单位类型');
 const unitFlag = enumOf(UNIT_FLAG_IDS, '单位标记');
 const role = enumOf(ROLE_IDS, '角色');
@@ -127,6 +136,17 @@ const ReviewSchema = z.strictObject({
   by: role.default('supervisor_group'),
   /** Id of a checklist declared under `checklists` (e.g. 四不通过), or omitted. */
   checklist: slug.optional(),
+  /** 审查时限: the reviewers have this long from each submission (e.g. 5wd); overrides the plan's `review.within`. */
+  within: limit('审查时限').optional(),
+});
+
+/**
+ * The review loop for every step with `review`: how long the 指导组 has (审查时限). Before the
+ * limit the reviewers get the plan's last reminder; after it the review escalates to the 指导组组长
+ * and then to the 活动办, at the delays of the plan's first two escalation levels.
+ */
+export const ReviewPolicySchema = z.strictObject({
+  within: limit('审查时限'),
 });
 
 const StepSchema = z.strictObject({
@@ -137,6 +157,10 @@ const StepSchema = z.strictObject({
   kind: enumOf(Object.keys(STEP_KINDS) as StepKind[], '步骤类型').default('task'),
   /** Defaults to the stage window. */
   window: WindowSchema.optional(),
+  /** Steps of the same stage this one follows (在……基础上, 报告形成后): it opens once they are all finished. */
+  after: z.array(slug).min(1, { error: '至少列出一个前序步骤' }).optional(),
+  /** How long the step lasts: from its predecessors' completion (with `after`), else from its opening. Not with `window`. */
+  duration: duration.optional(),
   appliesTo: AppliesToSchema.optional(),
   /** Present when the 指导组 must approve the deliverables before the step counts as done. */
   review: ReviewSchema.optional(),
@@ -293,6 +317,7 @@ export const PlanSchema = z.strictObject({
   checklists: z.record(slug, ChecklistSchema).default({}),
   reminders: ReminderPolicySchema,
   escalation: EscalationPolicySchema,
+  review: ReviewPolicySchema.optional(),
   lookBack: LookBackSchema.optional(),
   satisfaction: SatisfactionSchema.optional(),
   continuedRectification: ContinuedRectificationSchema.optional(),
@@ -310,6 +335,7 @@ export type AppliesTo = z.output<typeof AppliesToSchema>;
 export type Deliverable = z.output<typeof DeliverableSchema>;
 export type Recipient = z.output<typeof RecipientSchema>;
 export type Review = z.output<typeof ReviewSchema>;
+export type ReviewPolicy = z.output<typeof ReviewPolicySchema>;
 export type Checklist = z.output<typeof ChecklistSchema>;
 export type CalendarSpec = z.output<typeof CalendarSchema>;
 export type CalendarOverride = z.output<typeof CalendarOverrideSchema>;

@@ -22,6 +22,8 @@ export interface Recipient {
 
 export interface ContactPerson {
   readonly name: string;
+  /** In a 指导组: 组长 (leader), 副组长 (deputy) or member, as the roster says. */
+  readonly role?: string | undefined;
   readonly email?: string | undefined;
   readonly mobile?: string | undefined;
 }
@@ -54,6 +56,7 @@ const RECIPIENT_ROLE: Record<Role, string> = {
   office: 'office',
   paired_agency: 'paired',
   district_leader: 'district_leader',
+  group_leader: 'group_leader',
 };
 
 function person(role: string, p: ContactPerson): Recipient {
@@ -87,6 +90,12 @@ export function recipientsFor(roles: readonly Role[], contacts: UnitContacts): R
             ...(g.wecomWebhook ? { wecomWebhook: g.wecomWebhook } : {}),
           });
         }
+        break;
+      }
+      case 'group_leader': {
+        // A group whose roster names no 组长 is reached as a whole: nobody is left out.
+        const leaders = contacts.group.members.filter((m) => m.role === 'leader');
+        for (const m of leaders.length > 0 ? leaders : contacts.group.members) out.push(person(as, m));
         break;
       }
       case 'office':

@@ -36,6 +36,13 @@ function defaultRecipients(plan: RoutablePlan, event: Exclude<EventKind, Escalat
     case 'returned':
     case 'approved':
       return { to: ['liaison', 'unit_head'], cc: [] };
+    case 'submitted':
+    case 'review_reminder':
+      // The reviewers: every 指导组 member and the group's robot.
+      return { to: ['supervisor_group'], cc: [] };
+    case 'review_overdue':
+      // Sent with the review ladder's level as `roles` (workflow); this is only the fallback.
+      return { to: ['group_leader'], cc: [] };
     case 'reminder':
     case 'due_today':
       return { to: plan.reminders.to, cc: [] };

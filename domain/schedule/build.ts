@@ -10,7 +10,8 @@ import { appliesTo } from './applies.js';
 import { computeEscalations } from './escalations.js';
 import { calendarForPlan } from './plan-calendar.js';
 import { computeReminders } from './reminders.js';
-import { anchorAt, anchorOf, resolveDue, resolveOpen, type Anchor } from './resolve.js';
+import { addDurationTo, anchorAt, anchorOf, duration, resolveDue, resolveOpen, type Anchor } from './resolve.js';
+import { effectivePredecessors, inDependencyOrder } from './step-order.js';
 import { compress, mapTaskInstants, timeScaleOf } from './time-scale.js';
 import type { Schedule, ScheduledChecklist, ScheduledStage, ScheduledTask, UnitProfile } from './types.js';
 
@@ -20,18 +21,29 @@ function checklistOf(plan: Plan, id: string | undefined): ScheduledChecklist | u
   return c ? { id, title: c.title, items: c.items.map((i) => ({ ...i })) } : undefined;
 }
 
-/** One task from a step, given its stage's open/due and the anchor its offsets refer to. */
-function taskForStep(
+/**
+ * One task from a step, given its stage's open/due and the anchor its offsets refer to. With
+ * `predecessors` (the tasks of its `after`), it is planned to open when the last of them is due
+ * and a `duration` counts from that instant (else from its opening).
+ */
+export function taskForStep(
   plan: Plan,
   cal: WorkCalendar,
   stage: Stage,
   step: Step,
   stageTimes: { opensAt: IsoInstant; dueAt: IsoInstant },
   anchor: Anchor,
+  predecessors: readonly ScheduledTask[] = [],
 ): ScheduledTask {
   const win = step.window;
-  const opensAt = win?.open !== undefined ? resolveOpen(cal, win.open, anchor) : stageTimes.opensAt;
-  const dueAt = win !== undefined ? resolveDue(cal, win.due, anchor, plan.deadlineOnHoliday) : stageTimes.dueAt;
+  const ready = predecessors.length > 0 ? predecessors.map((p) => p.dueAt).reduce((a, b) => (ms(b) > ms(a) ? b : a)) : undefined;
+  const opensAt = ready ?? (win?.open !== undefined ? resolveOpen(cal, win.open, anchor) : stageTimes.opensAt);
+  const dueAt =
+    step.duration !== undefined
+      ? addDurationTo(cal, ready ?? opensAt, duration(step.duration), plan.deadlineOnHoliday)
+      : win !== undefined
+        ? resolveDue(cal, win.due, anchor, plan.deadlineOnHoliday)
+        : stageTimes.dueAt;
   const checklist = checklistOf(plan, step.review?.checklist);
   const precondition = checklistOf(plan, step.precondition);
   const selfCheck = checklistOf(plan, step.selfCheck);
@@ -42,11 +54,14 @@ function taskForStep(
     title: step.title,
     kind: step.kind,
     ...(step.no !== undefined ? { no: step.no } : {}),
+    ...(ready !== undefined ? { after: predecessors.map((p) => p.taskId) } : {}),
+    ...(step.duration !== undefined ? { duration: step.duration } : {}),
     opensAt,
     dueAt,
     dueDate: localDateOf(cal, dueAt),
     needsReview: step.review !== undefined,
     ...(step.review ? { reviewer: step.review.by } : {}),
+    ...(step.review && (step.review.within ?? plan.review?.within) ? { reviewWithin: step.review.within ?? plan.review!.within } : {}),
     ...(checklist ? { checklist } : {}),
     ...(precondition ? { precondition } : {}),
     ...(selfCheck ? { selfCheck } : {}),
@@ -73,9 +88,15 @@ export function scheduleStage(
   const stageAnchor = after ? anchorAt(cal, openedAt) : anchor;
   const opensAt = after ? openedAt : stage.window.open !== undefined ? resolveOpen(cal, stage.window.open, anchor) : anchor.instant;
   const dueAt = resolveDue(cal, stage.window.due, stageAnchor, plan.deadlineOnHoliday);
-  const tasks = stage.steps
-    .filter((s) => appliesTo(s.appliesTo, unit))
-    .map((s) => taskForStep(plan, cal, stage, s, { opensAt, dueAt }, stageAnchor));
+  const applying = stage.steps.filter((s) => appliesTo(s.appliesTo, unit));
+  const preds = effectivePredecessors(stage.steps, (s) => appliesTo(s.appliesTo, unit));
+  // Predecessors first, so each step's planned dates can follow theirs; listed in plan order.
+  const byId = new Map<string, ScheduledTask>();
+  for (const s of inDependencyOrder(applying)) {
+    const before = (preds.get(s.id) ?? []).map((id) => byId.get(id)).filter((t): t is ScheduledTask => t !== undefined);
+    byId.set(s.id, taskForStep(plan, cal, stage, s, { opensAt, dueAt }, stageAnchor, before));
+  }
+  const tasks = applying.map((s) => byId.get(s.id)!);
   return {
     stage: { stageId: stage.id, title: stage.title, opens: stage.opens, opensAt, dueAt, taskIds: tasks.map((t) => t.taskId) },
     tasks,

@@ -15,3 +15,4 @@ export {
   retimeTask,
   scheduleStageOpenedAt,
 } from './plan-time.js';
+export { REVIEW_DAY_STARTS, reviewDayStarts, reviewLadder, reviewSchedule, type ReviewSchedule } from './review.js';

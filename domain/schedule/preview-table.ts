@@ -68,10 +68,12 @@ export function formatPreview(plan: Plan, schedule: Schedule, cal: WorkCalendar,
     for (const id of stage.taskIds) {
       const t = schedule.tasks.find((x) => x.taskId === id);
       if (!t) continue;
+      // A step in order opens when its predecessors are finished; the date is when they are due.
+      const after = (t.after ?? []).map((p) => schedule.tasks.find((x) => x.taskId === p)).map((p) => (p?.no !== undefined ? String(p.no) : `「${p?.title ?? ''}」`));
       rows.push([
         t.no !== undefined ? String(t.no) : '',
         t.title,
-        day(t.opensAt),
+        after.length > 0 ? `${after.join('、')}完成后（计划 ${day(t.opensAt)}）` : day(t.opensAt),
         day(t.dueAt),
         t.needsReview ? `${ROLES[t.reviewer ?? 'supervisor_group']}审查${t.checklist ? `（${t.checklist.title}）` : ''}` : '—',
         t.reminders.map((r) => short(r.at)).join('、') || '—',

@@ -124,3 +124,9 @@ export function resolveDue(cal: WorkCalendar, text: string, anchor: Anchor, rule
   if (e.kind === 'offset' && !isDayUnit(e.offset.unit)) return addSeconds(cal, anchor.instant, clockSeconds(e.offset));
   return dueFromDate(cal, exprDate(cal, e, 'due', anchor) as IsoDate, rule);
 }
+
+/** `d` after the instant `from`: day units count from its local date and end at office closing (holiday rule); clock units exactly. */
+export function addDurationTo(cal: WorkCalendar, from: IsoInstant, d: Duration, rule: HolidayRule): IsoInstant {
+  if (!isDayUnit(d.unit) || cal.kind === 'continuous') return addSeconds(cal, from, clockSeconds(d));
+  return dueFromDate(cal, addDayDuration(cal, localDateOf(cal, from), d), rule);
+}

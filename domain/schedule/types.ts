@@ -45,6 +45,10 @@ export interface ScheduledTask {
   readonly kind: StepKind;
   /** Number in the seed table, if the plan gives one. */
   readonly no?: number;
+  /** Tasks (of the same stage) this one waits for: it opens once they are all finished. */
+  readonly after?: string[];
+  /** The step's `duration`: at run time its deadline counts from when its predecessors finished. */
+  readonly duration?: string;
   readonly opensAt: IsoInstant;
   readonly dueAt: IsoInstant;
   /** Local calendar date of dueAt, for display and for "N working days before". */
@@ -52,6 +56,8 @@ export interface ScheduledTask {
   /** The 指导组 (or `reviewer`) must approve before the task counts as done (审查把关). */
   readonly needsReview: boolean;
   readonly reviewer?: Role;
+  /** 审查时限 from each submission (the step's `review.within`, else the plan's), when the plan sets one. */
+  readonly reviewWithin?: string;
   readonly checklist?: ScheduledChecklist;
   /** Gate before a meeting may take place (e.g. 四不上会). */
   readonly precondition?: ScheduledChecklist;

@@ -163,8 +163,14 @@ describe('web console', () => {
     await unit.locator(`#review-results li[data-task="${task.taskId}"][data-status="submitted"]`).waitFor({ timeout: 10_000 });
     await screenshot(unit, '05-unit-submitted');
 
+    // The reviewers are told by email (the submitted event), the 组长 among them.
+    const told = `campaign/${campaign}/unit/B01/task/${task.taskId}/submitted/1`;
+    await expect.poll(() => mailbox.messages().filter((m) => m.headers.get('x-campaign-notification') === told).map((m) => (m.to && !Array.isArray(m.to) ? m.to.value[0]?.address : '')), { timeout: 20_000 }).toEqual(['g1-m01@groups.example.cn']);
     const group = await loginAs('G1-m1');
     await group.locator(`#waiting li[data-unit="B01"]`).waitFor({ timeout: 20_000 });
+    // What waits, and for how long: the plan gives reviews 120 s, so it is the first day and within the limit.
+    expect(await group.locator(`#waiting li[data-unit="B01"] .review-wait`).textContent()).toMatch(/^\s*·\s*等待审查（第 1 个工作日） · 审查时限 /);
+    expect(await unit.locator(`#review-results li[data-task="${task.taskId}"] .review-wait`).textContent()).toContain('等待审查（第 1 个工作日）');
     // Its own units only: B03 belongs to G2.
     await group.locator('#board tr[data-unit="B02"]').waitFor();
     expect(await group.locator('#board tr[data-unit="B03"]').count()).toBe(0);

@@ -26,8 +26,8 @@ import { uniqueName } from '../support/unique.js';
 import { deliverNotificationsWorkflow } from '../support/workflows/deliver-notifications.js';
 
 const MOBILE = '13812345678';
-// Production: lease 120 s < heartbeat timeout 2 min + first retry interval 5 s, so the first retry
-// after a crash finds the claim stale. The same relation, in seconds: 4 s < 2 s + 5 s.
+// Production: lease 12 s ≤ heartbeat timeout 10 s + first retry interval 2 s, so the first retry
+// after a crash (usually) finds the claim stale. The same relation, scaled down: 4 s < 2 s + 5 s.
 const CLAIM_LEASE_MS = 4_000;
 const HEARTBEAT_TIMEOUT_MS = 2_000;
 

@@ -7,6 +7,7 @@ import { Board, useStatuses, useStuckUnits } from './board.js';
 import { when } from './format.js';
 import { useLive } from './live.js';
 import { EscalationList } from './office.js';
+import { ReviewWaitNote } from './review-wait.js';
 import { Card, Notice, Stat } from './ui.js';
 
 export function GroupPage({ me }: { me: Me }) {
@@ -14,7 +15,11 @@ export function GroupPage({ me }: { me: Me }) {
   const statuses = useStatuses(me, units.data, 4000);
   const stuck = useStuckUnits(me);
   const all = [...statuses.values()];
-  const waiting = all.flatMap((s) => s.tasks.filter((t) => t.status === 'submitted' && t.needsReview).map((t) => ({ s, t })));
+  // Longest waiting first: the ones past their 审查时限 are at the top.
+  const waiting = all
+    .flatMap((s) => s.tasks.filter((t) => t.status === 'submitted' && t.needsReview).map((t) => ({ s, t })))
+    .sort((a, b) => (b.t.review?.workingDay ?? 0) - (a.t.review?.workingDay ?? 0) || a.s.unitId.localeCompare(b.s.unitId));
+  const pastLimit = waiting.filter(({ t }) => t.review?.overdue).length;
   const unacked = all.reduce((n, s) => n + s.openEscalations.filter((e) => !e.acknowledged).length, 0);
   const overdue = all.reduce((n, s) => n + s.overdueCount, 0);
   return (
@@ -25,7 +30,7 @@ export function GroupPage({ me }: { me: Me }) {
       {units.error && <Notice kind="error">{units.error.message}</Notice>}
       <div class="stats">
         <Stat label="联系单位" value={units.data?.length ?? '…'} />
-        <Stat label="待审查" value={waiting.length} tone={waiting.length > 0 ? 'amber' : undefined} />
+        <Stat label="待审查" value={waiting.length} tone={pastLimit > 0 ? 'red' : waiting.length > 0 ? 'amber' : undefined} />
         <Stat label="督办待确认" value={unacked} tone={unacked > 0 ? 'red' : undefined} />
         <Stat label="逾期事项" value={overdue} tone={overdue > 0 ? 'amber' : undefined} />
       </div>
@@ -36,7 +41,8 @@ export function GroupPage({ me }: { me: Me }) {
           <ul class="due-list">
             {waiting.map(({ s, t }) => (
               <li key={`${s.unitId}-${t.taskId}`} data-unit={s.unitId} data-task={t.taskId}>
-                <b>{s.unitName}</b> · {t.title} · 第 {t.submissions} 次报送 · 截止 {when(t.dueAt)}{' '}
+                <b>{s.unitName}</b> · {t.title} · 第 {t.submissions} 次报送 · 截止 {when(t.dueAt)}
+                {t.review && <ReviewWaitNote review={t.review} />}{' '}
                 <a class="button" href={`#/unit/${encodeURIComponent(s.unitId)}`}>
                   去审查
                 </a>

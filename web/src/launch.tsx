@@ -294,7 +294,7 @@ function KindCalendar({ kind }: { kind: UnitKindPreview }) {
                     {t.no !== undefined ? `${t.no}. ` : ''}
                     {t.title}
                   </td>
-                  <td>{when(t.opensAt)}</td>
+                  <td>{t.after ? `${t.after.map((a) => `「${a}」`).join('、')}完成后（预计 ${when(t.opensAt)}）` : when(t.opensAt)}</td>
                   <td>{when(t.dueAt)}</td>
                   <td>{t.review ?? '—'}</td>
                   <td class="wrap">{t.reminders.map((r) => `${when(r.at)}（${r.label}）`).join('、') || '—'}</td>

@@ -6,6 +6,8 @@
 import { useState } from 'preact/hooks';
 import { UnitArchiveButton } from './archive.js';
 import { api, ApiFailure, type Me, type TaskView, type UnitCampaignStatus } from './api.js';
+import { reviewWaitText } from '../../domain/review-wait.js';
+import { ReviewWaitNote } from './review-wait.js';
 import { PHASE, TASK_STATUS, ragOfTasks, ragOfUnit, relative, when } from './format.js';
 import { useLive } from './live.js';
 import { SupervisionActions } from './supervise.js';
@@ -77,6 +79,7 @@ export function UnitPage({ me, unitId }: { me: Me; unitId: string }) {
             {reviewed.map((t) => (
               <li key={t.taskId} data-task={t.taskId} data-status={t.status}>
                 <b>{t.title}</b> <span class={`tag tag-${t.status}`}>{TASK_STATUS[t.status]}</span>
+                {t.review && <ReviewWaitNote review={t.review} />}
                 {t.returns > 0 && <span class="muted"> 已退回 {t.returns} 次</span>}
                 {t.status === 'returned' && t.lastReturn && (
                   <div class="return-reasons">
@@ -126,7 +129,7 @@ export function UnitPage({ me, unitId }: { me: Me; unitId: string }) {
                       <td>{when(t.opensAt)}</td>
                       <td>{when(t.dueAt)}</td>
                       <td>
-                        {TASK_STATUS[t.status]}
+                        {t.review ? reviewWaitText(t.review) : TASK_STATUS[t.status]}
                         {t.overdue && <span class="danger"> 逾期</span>}
                         {t.escalationLevel > 0 && <span class="muted"> 督办 {t.escalationLevel} 级</span>}
                       </td>

@@ -34,7 +34,8 @@ export interface CampaignUnit {
   group: {
     id: string;
     name: string;
-    members: CampaignPerson[];
+    /** `role` leader marks the 组长 (review escalations go to them); absent in inputs from before. */
+    members: (CampaignPerson & { role?: 'leader' | 'deputy' | 'member' })[];
     dingtalkWebhook?: string;
     wecomWebhook?: string;
   };
@@ -73,6 +74,7 @@ export type {
   TaskStatus,
   TaskOrigin,
   TaskView,
+  ReviewView,
   EscalationView,
   SurveyRecord,
   TimelineEntry,

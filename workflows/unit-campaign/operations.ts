@@ -8,6 +8,11 @@ import type { Operation, OperationRequests, UnitCampaignInput } from './messages
 import * as S from './state.js';
 import { checkDueAhead, checkTaskLimit, taskNamed, validate, type Rule } from './validators.js';
 
+/** 「A」、「B」: the titles of a waiting step's predecessors. */
+function predecessorTitles(rule: Rule, ids: readonly string[]): string {
+  return ids.map((id) => `「${S.findTask(rule.state, id)?.sched.title ?? id}」`).join('、');
+}
+
 interface OperationRule<Op extends Operation> {
   check(rule: Rule): void;
   apply(ctx: S.Ctx, state: S.CampaignState, req: OperationRequests[Op], now: number): string | void;
@@ -19,6 +24,7 @@ export const OPERATION_RULES: { [Op in Operation]: OperationRule<Op> } = {
       const t = taskNamed(rule);
       if (!t) return;
       if (t.sched.kind === 'satisfaction_survey') rule.p.add('taskId', `「${t.sched.title}」是满意度测评，请用 recordSurvey 录入测评结果`);
+      else if (t.status === 'pending' && t.sched.after?.length && rule.ctx.stepOrder) rule.p.add('taskId', `任务「${t.sched.title}」须在前序步骤${predecessorTitles(rule, t.sched.after)}完成后才能报送`);
       else if (t.status === 'pending') rule.p.add('taskId', `任务「${t.sched.title}」尚未开始，${t.sched.opensAt} 开始后才能报送`);
       else if (t.status === 'submitted') rule.p.add('taskId', `任务「${t.sched.title}」已报送，正在等待指导组审查`);
       else if (t.status === 'done' || t.status === 'waived') rule.p.add('taskId', `任务「${t.sched.title}」已${t.status === 'done' ? '完成' : '免除'}，不能重复报送`);

@@ -1,9 +1,10 @@
 /**
  * The unit as seen from outside: the status the workflow publishes to the read model (and answers
- * the diagnostics Query with), its tasks, escalations, surveys and timeline, and the run's result.
- * Types only; clients import them through messages.ts.
+ * the diagnostics Query with), its tasks, reviews, escalations, surveys and timeline, and the
+ * run's result. Types only; clients import them through messages.ts.
  */
 import type { SurveyMethod } from './messages.js';
+
 export type TaskStatus =
   /** Not open yet (its stage or its window has not begun). */
   | 'pending'
@@ -38,6 +39,23 @@ export interface TaskView {
   escalationLevel: number;
   completedAt?: string;
   lastReturn?: { reasons: string[]; failedItems: string[] };
+  /** Submitted and waiting for the 指导组 (review loop): since when, its limit, 第 N 个工作日. */
+  review?: ReviewView;
+}
+
+/** A submission waiting for review, as readers show it: 等待审查（第 N 个工作日） (domain/review-wait.ts). */
+export interface ReviewView {
+  submittedAt: string;
+  /** 审查时限, when the plan sets one. */
+  dueAt?: string;
+  /** Instants at which the wait enters its next working day (readers recount N with them). */
+  dayStarts: string[];
+  /** 第 N 个工作日 at publishing (the submission's day is the first); statusAsOf recounts it. */
+  workingDay: number;
+  /** Past its 审查时限. */
+  overdue: boolean;
+  /** Highest level of the review ladder fired (1 组长, 2 活动办; 0 none). */
+  escalationLevel: number;
 }
 
 export interface EscalationView {

@@ -58,8 +58,12 @@ const RETRY_FAILED_DELIVERY_MS = 60 * 60 * 1000;
 const NOTE_DELIVERY_PROBLEMS = 'note-delivery-problems';
 /** Runs from before this change computed run-time deadlines of timeScale plans in real time. */
 const PLAN_TIME_DEADLINES = 'plan-time-deadlines';
+/** Steps with `after` open when their predecessors finish; a `duration` counts from then. */
+const STEP_ORDER = 'step-order';
 /** Runs from before this change decided by the activation's clock (see logical-clock.ts). */
 const LOGICAL_CLOCK = 'logical-clock';
+/** Runs from before this change told nobody of a submission and gave reviews no time limit. */
+const REVIEW_LOOP = 'review-loop';
 
 const { loadPlan } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -68,15 +72,20 @@ const { loadPlan } = proxyLocalActivities<Activities>({
 
 const { deliverNotifications } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '2 minutes',
+  // The batch heartbeats every 2 s (activities/campaign-notify.ts): a batch on a killed worker is
+  // retried about 12 s later, not minutes, so due notifications stay on time across a restart.
+  // (Activity options are not part of replay: changing them needs no patch.)
+  heartbeatTimeout: '10 seconds',
   // Bounded: a mail server down for hours must not freeze the unit's timers; the items stay in
   // the outbox and are tried again later with the same ids.
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 12 },
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 14 },
 });
 
 /** Asked only for compressed plans, so histories of real-time plans carry no marker at all. */
 function setRunTimeScale(c: S.Ctx): void {
   if (c.timeScale) c.runTimeInPlanTime = patched(PLAN_TIME_DEADLINES);
+  // Likewise only for plans whose steps say `after`: no plan before this change could.
+  if (c.plan.stages.some((st) => st.steps.some((t) => t.after !== undefined))) c.stepOrder = patched(STEP_ORDER);
 }
 
 export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<UnitCampaignResult> {
@@ -84,6 +93,8 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
   const live: { ctx?: S.Ctx; state?: S.CampaignState } = {};
   let changed = false;
   const clock = workflowClock(patched(LOGICAL_CLOCK));
+  // Decided once, at the run's first activation: a run that replays from before keeps the old behaviour for good.
+  const reviewLoop = patched(REVIEW_LOOP);
   const now = (): number => clock.now();
   // Built once the context exists; Updates that arrive earlier wait for the state before publishing.
   let publishStatus: (force?: boolean) => Promise<void> = async () => {};
@@ -159,6 +170,7 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
     cal,
     timeScale: null,
     unit,
+    features: { reviewLoop },
     start: input.start,
     campaignId: input.campaignId,
     campaignTitle: input.campaignTitle,

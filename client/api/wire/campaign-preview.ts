@@ -10,6 +10,8 @@ export interface PreviewTask {
   taskId: string;
   no?: number;
   title: string;
+  /** Titles of the steps this one follows (plan `after`): it opens when they are done; opensAt is the planned date. */
+  after?: string[];
   opensAt: string;
   dueAt: string;
   review?: string;

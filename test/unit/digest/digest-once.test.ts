@@ -75,6 +75,7 @@ function fixedReader() {
   const overdue = [item('u1', '青山镇机关', 'g1'), item('u2', '白沙镇机关', 'g1'), item('u3', '东岭镇机关', 'g2')];
   const reader: DigestReader = {
     overdue: () => ((reads.overdue += 1), Promise.resolve(overdue)),
+    awaitingReview: () => Promise.resolve([]),
     overview: () => ((reads.overview += 1), Promise.resolve(OVERVIEW)),
     report: (): Promise<ReportData> => ((reads.report += 1), Promise.resolve({ campaignId: CAMPAIGN, generatedAt: '2009-12-09T01:00:00Z', units: [], overdue: overdue.map((o) => ({ ...o, state: '仍逾期' as const })), escalations: [], surveys: [], stageTitles: {} })),
   };

@@ -148,6 +148,20 @@ describe('what the state machine queues over a whole campaign, rendered', () => 
     }
     for (const t of s.tasks) if (t.status !== 'done' && t.status !== 'waived') S.waive(c, s, t.sched.taskId, '演示', (now += 1000));
     collect();
+
+    // The review loop: a submission the 指导组 leaves past its 审查时限 (reminder, 组长, 活动办).
+    const rplan = { ...plan, review: { within: '5wd' } };
+    const rc: S.Ctx = { ...c, plan: rplan, features: { reviewLoop: true } };
+    const rs = S.initialState(rc, buildSchedule(rplan, unit, '2009-09-01', cal), Date.parse('2009-08-31T10:00:00+08:00'));
+    S.advance(rc, rs, open);
+    S.submit(rc, rs, 'implementation_plan', '组织“回头看”方案', open + 1000);
+    rs.outbox.splice(0).forEach((o) => rendered.set(o.event, [...(rendered.get(o.event) ?? []), ...renderAll(o.event, o.facts)]));
+    let at = open + 1000;
+    for (let i = 0; i < 200 && !rendered.has('review_overdue'); i++) {
+      at = Math.max(at, S.nextDueAt(rc, rs) ?? at + 3_600_000);
+      S.advance(rc, rs, at);
+      for (const o of rs.outbox.splice(0)) if (o.event.startsWith('review_')) rendered.set(o.event, [...(rendered.get(o.event) ?? []), ...renderAll(o.event, o.facts)]);
+    }
   });
 
   it('queues every kind of notification at least once', () => {

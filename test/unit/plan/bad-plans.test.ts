@@ -35,7 +35,7 @@ const EXPECTED: Record<string, string[]> = {
     '13-after-previous-first.yaml:24: stages[0].window.open: “上一阶段完成后开启”的阶段不能另设开始日期',
   ],
   '14-bad-time-of-day.yaml': ['14-bad-time-of-day.yaml:13: reminders.onDueDay: 无法识别的时刻「上午9点」，应写作 HH:mm，如 09:00'],
-  '15-bad-role.yaml': ['15-bad-role.yaml:17: escalation.levels[1].to[0]: 角色「party_secretary」无效，可选：liaison、unit_head、supervisor_group、office、paired_agency、district_leader'],
+  '15-bad-role.yaml': ['15-bad-role.yaml:17: escalation.levels[1].to[0]: 角色「party_secretary」无效，可选：liaison、unit_head、supervisor_group、office、paired_agency、district_leader、group_leader'],
   '16-bad-offset.yaml': ['16-bad-offset.yaml:29: stages[0].steps[1].window.due: 无法识别的日期「45」：应写作文字，如 2009-11 中旬、2009-09-01、+45d'],
   '17-not-a-date.yaml': ['17-not-a-date.yaml:29: stages[0].steps[1].window.due: 无法识别的日期「2009-02-30」：没有这一天'],
   '18-level-numbering.yaml': ['18-level-numbering.yaml:17: escalation.levels[1].level: 催办级别应按顺序编号，这里应为 2，实际为 4'],
@@ -62,7 +62,7 @@ const EXPECTED: Record<string, string[]> = {
   '25-route-unknown-event.yaml': [
     '25-route-unknown-event.yaml:8: routing.events.overdue: 未知字段「overdue」',
     '25-route-unknown-event.yaml:9: routing.events.returned.to: 至少要有一个接收角色',
-    '25-route-unknown-event.yaml:9: routing.events.returned.cc[0]: 角色「secretary」无效，可选：liaison、unit_head、supervisor_group、office、paired_agency、district_leader',
+    '25-route-unknown-event.yaml:9: routing.events.returned.cc[0]: 角色「secretary」无效，可选：liaison、unit_head、supervisor_group、office、paired_agency、district_leader、group_leader',
   ],
   '26-quiet-hours-and-level-channels.yaml': [
     '26-quiet-hours-and-level-channels.yaml:8: routing.quietHours.sms: 免打扰规则「night_ok」无效，可选：office_hours、working_days、any_time',
@@ -75,6 +75,10 @@ const EXPECTED: Record<string, string[]> = {
   ],
   '28-yaml-unclosed-list.yaml': [
     '28-yaml-unclosed-list.yaml:16: (YAML): YAML 语法错误（第 16 行第 44 列）：由「[」开始的列表没有以「]」结束（或下一行的缩进不够）。该行内容：- { level: 1, after: 1wd, to: [liaison }。提示：写在 { … } 或 [ … ] 里的文字如含有 [ ] { } , : # 等符号，须加引号，如 label: "督促[补]"。其后另有 1 处语法错误，多由这一处引起，改正后请重新检查',
+  ],
+  '29-review-within.yaml': [
+    '29-review-within.yaml:20: review.within: 审查时限「0wd」应大于零，如 5wd',
+    '29-review-within.yaml:31: stages[0].steps[1].review.within: 无法识别的时长「五个工作日」，应写作数字加单位，如 3wd（工作日）、45d、2w、2mo、4h、5m、90s',
   ],
 };
 

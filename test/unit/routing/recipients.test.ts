@@ -57,4 +57,10 @@ describe('recipientsFor', () => {
       { role: 'office', name: '王书记', email: 'wang@qs.example.cn', mobile: '13800000001' },
     ]);
   });
+
+  it('group_leader reaches the 组长 alone, or the whole group when its roster names no 组长 (no robot either way)', () => {
+    expect(recipientsFor(['group_leader'], unit)).toEqual([{ role: 'group_leader', name: '赵组长', email: 'zhao@zd.example.cn' }]);
+    const noLeader = { ...unit, group: { ...unit.group, members: unit.group.members.map((m) => ({ ...m, role: 'member' as const })) } };
+    expect(recipientsFor(['group_leader'], noLeader).map((r) => r.name)).toEqual(['赵组长', '钱组员']);
+  });
 });

@@ -31,7 +31,9 @@ describe('unit campaign state machine', () => {
     expect(S.nextDueAt(ctx, s)).toBe(at(schedule.stages[0]!.opensAt));
     S.advance(ctx, s, at(schedule.stages[0]!.opensAt));
     expect(s.stages[0]!.status).toBe('open');
-    expect(s.tasks.filter((t) => t.sched.stageId === 'study').every((t) => t.status === 'open')).toBe(true);
+    expect(s.tasks.filter((t) => t.sched.stageId === 'study' && !t.sched.after).every((t) => t.status === 'open')).toBe(true);
+    // 组织开展讨论 follows 精心组织学习 ("在深入学习的基础上"): not open yet.
+    expect(s.tasks.find((t) => t.sched.taskId === 'discussion')!.status).toBe('pending');
     // The opening reminder of a task that opens with its stage is folded into the stage notice.
     expect(s.outbox.map((o) => o.event)).toEqual(['kickoff', 'stage_opened']);
   });

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../../domain/plan/schema.js';
-import type { ScheduledTask } from '../../../domain/schedule/index.js';
+import { calendarForPlan, computeReminders, type ScheduledTask } from '../../../domain/schedule/index.js';
 import { unitWorkflowId } from '../../../workflows/ids.js';
 import { recordSurveyUpdate, reviewDeliverableUpdate, statusQuery, submitDeliverableUpdate } from '../../../workflows/unit-campaign/messages.js';
 import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
@@ -53,12 +53,21 @@ describe('acceptance: a 6-month 镇机关 campaign for one unit, start to archiv
     schedule.stages.forEach((s, i) => expected.push({ id: `${wf}/stage/${s.stageId}/opened`, at: Date.parse(s.opensAt), rank: 1 + i / 100, to: addressesFor(input, ['liaison', 'unit_head']) }));
     schedule.tasks.forEach((t, i) => {
       const stage = schedule.stages.find((s) => s.stageId === t.stageId)!;
-      t.reminders.forEach((r, n) => {
-        if (Date.parse(r.at) >= submitAt(t)) return;
-        if (r.kind === 'opened' && t.opensAt === stage.opensAt) return;
-        expected.push({ id: `${wf}/task/${t.taskId}/v0/reminder/${n}`, at: Date.parse(r.at), rank: 2 + i / 100, to: addressesFor(input, r.to) });
+      // A step in order (after) opens when its predecessors are done, and is reminded from then on.
+      const openedAt = t.after ? new Date(Math.max(...t.after.map((p) => submitAt(schedule.tasks.find((x) => x.taskId === p)!)))).toISOString() : undefined;
+      const reminders = openedAt ? computeReminders(calendarForPlan(plan), plan.reminders, openedAt, t.dueAt) : t.reminders;
+      reminders.forEach((r, n) => {
+        // Sent before the task is submitted; one that opens at that very instant still hears of it first.
+        if (Date.parse(r.at) > submitAt(t) || (Date.parse(r.at) === submitAt(t) && r.at !== openedAt && !(openedAt && r.kind === 'opened'))) return;
+        if (r.kind === 'opened' && !openedAt && t.opensAt === stage.opensAt) return;
+        // Queued when the last predecessor is submitted: after the approvals of tasks submitted before it.
+        const after = t.after ? Math.max(...t.after.map((p) => schedule.tasks.findIndex((x) => x.taskId === p))) : -1;
+        const rank = openedAt && r.at === reminders[0]!.at ? 3 + after / 100 + 0.005 : 2 + i / 100;
+        expected.push({ id: `${wf}/task/${t.taskId}/v0/reminder/${n}`, at: Date.parse(r.at), rank, to: addressesFor(input, r.to) });
       });
-      if (t.needsReview) expected.push({ id: `${wf}/task/${t.taskId}/approved/1`, at: submitAt(t), rank: 3 + i / 100, to: addressesFor(input, ['liaison', 'unit_head']) });
+      // The review loop: the 指导组 is told of the submission, then the unit of the approval.
+      if (t.needsReview) expected.push({ id: `${wf}/task/${t.taskId}/submitted/1`, at: submitAt(t), rank: 3 + i / 100, to: addressesFor(input, ['supervisor_group']) });
+      if (t.needsReview) expected.push({ id: `${wf}/task/${t.taskId}/approved/1`, at: submitAt(t), rank: 3.001 + i / 100, to: addressesFor(input, ['liaison', 'unit_head']) });
       if (t.kind === 'satisfaction_survey') expected.push({ id: `${wf}/survey/1/result`, at: submitAt(t), rank: 3 + i / 100, to: addressesFor(input, plan.satisfaction!.reportTo) });
     });
     const last = Math.max(...instants);

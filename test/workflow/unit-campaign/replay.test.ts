@@ -6,18 +6,38 @@ import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { bundlerOptions, workflowsPath } from '../../../worker/create-worker.js';
 
-async function load(): Promise<temporal.api.history.v1.History> {
+async function load(file = HISTORY_FILE): Promise<temporal.api.history.v1.History> {
   // Written with JSON.stringify (protobufjs toJSON: string longs, base64 bytes, enum names).
-  return temporal.api.history.v1.History.fromObject(JSON.parse(await readFile(HISTORY_FILE, 'utf8')) as Record<string, unknown>);
+  return temporal.api.history.v1.History.fromObject(JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>);
 }
 
 const HISTORY_FILE = path.resolve(import.meta.dirname, '../../histories/town_office_on_time.json');
+/** A two-step stage recorded before step order (`after`, `duration`) existed: test/workflow/unit-campaign/step-order.test.ts. */
+const STEPS_HISTORY_FILE = path.resolve(import.meta.dirname, '../../histories/steps_before_step_order.json');
+/**
+ * Recorded with the code before the review loop (commit 6530046): the 实施方案 submitted, nine
+ * days waiting for review, returned, resubmitted, eight more days waiting, approved. A run like
+ * this must keep the old behaviour (no 报送 notice, no review timers) when it replays.
+ */
+const REVIEW_WAIT_FILE = path.resolve(import.meta.dirname, '../../histories/town_office_review_wait_pre_review_loop.json');
 
 describe('versioning: recorded histories replay against the current workflow code', () => {
   it('replays the full 镇机关 on-time lifecycle without non-determinism', async () => {
     const history = await load();
     expect(history.events?.length).toBeGreaterThan(100);
     await expect(Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'recorded-town-office')).resolves.toBeUndefined();
+  });
+
+  it('replays a unit of a two-step stage recorded before step order existed (patch step-order)', async () => {
+    const history = await load(STEPS_HISTORY_FILE);
+    expect(history.events?.length).toBeGreaterThan(20);
+    await expect(Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'recorded-steps')).resolves.toBeUndefined();
+  });
+
+  it('replays a unit that waited for review, recorded before the review loop existed', async () => {
+    const history = await load(REVIEW_WAIT_FILE);
+    expect(history.events?.length).toBeGreaterThan(50);
+    await expect(Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'recorded-review-wait')).resolves.toBeUndefined();
   });
 
   it('fails on a non-deterministic change (a history that does not match the code)', async () => {

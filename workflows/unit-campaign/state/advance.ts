@@ -9,6 +9,7 @@ import { anchorOf, escalationRepeatAfter, scheduleStageOpenedAt } from '../../..
 import { notificationIds } from '../../ids.js';
 import { calendarDays, cnDate, deadlineAfter, iso, rearm, runScale, timeLeft, withDeadline } from './clock.js';
 import { common, queue, unitRef } from './outbox.js';
+import { reviewDueAt, tickReview } from './review.js';
 import { findTask, stageOf } from './tasks.js';
 import { note } from './timeline.js';
 import { ACTIVE, FINISHED, type CampaignState, type Ctx, type Fact, type TaskState } from './types.js';
@@ -65,9 +66,14 @@ function openStages(ctx: Ctx, state: CampaignState, now: number): void {
 function tickTask(ctx: Ctx, state: CampaignState, t: TaskState, now: number): void {
   if (t.status === 'pending') {
     const stage = stageOf(state, t);
-    if ((stage && stage.status === 'pending') || ms(t.sched.opensAt) > now) return;
+    if (stage && stage.status === 'pending') return;
+    if (waitsForPredecessors(ctx, t)) {
+      if (!predecessorsFinished(state, t)) return;
+      openAfterPredecessors(ctx, t, now);
+    } else if (ms(t.sched.opensAt) > now) return;
     t.status = 'open';
   }
+  if (t.status === 'submitted') tickReview(ctx, state, t, now);
   if (!ACTIVE.includes(t.status)) return;
   const u = unitRef(ctx);
 
@@ -116,6 +122,32 @@ function tickTask(ctx: Ctx, state: CampaignState, t: TaskState, now: number): vo
       else delete t.repeatAt;
     } else delete t.repeatAt;
   }
+}
+
+/** A step with `after` opens when its predecessors are finished, not on its planned date (patch step-order). */
+function waitsForPredecessors(ctx: Ctx, t: TaskState): boolean {
+  return ctx.stepOrder === true && t.sched.after !== undefined && t.sched.after.length > 0;
+}
+
+function predecessorsFinished(state: CampaignState, t: TaskState): boolean {
+  return (t.sched.after ?? []).every((id) => {
+    const p = findTask(state, id);
+    return !p || FINISHED.includes(p.status);
+  });
+}
+
+/**
+ * Opens now; a `duration` counts from now (its predecessors' completion) unless the office already
+ * set this step's deadline (an extension while it waited). A step whose deadline passed while it
+ * waited gets the time a returned deliverable gets (lookBack.gapDeadline, 5wd if none), rather than
+ * opening overdue. Reminders and escalations follow that deadline.
+ */
+function openAfterPredecessors(ctx: Ctx, t: TaskState, now: number): void {
+  let due = t.sched.duration !== undefined && t.rev === 0 ? deadlineAfter(ctx, iso(now), t.sched.duration) : t.sched.dueAt;
+  if (ms(due) <= now) due = deadlineAfter(ctx, iso(now), ctx.plan.lookBack?.gapDeadline ?? '5wd');
+  t.sched = withDeadline(ctx, t, iso(now), due);
+  t.nextReminder = 0;
+  t.nextEscalation = 0;
 }
 
 function escalationFacts(ctx: Ctx, t: TaskState, now: number): Record<string, Fact> {
@@ -216,8 +248,13 @@ export function nextDueAt(ctx: Ctx, state: CampaignState): number | undefined {
   for (const t of state.tasks) {
     if (t.status === 'pending') {
       const stage = stageOf(state, t);
-      if (!stage || stage.status !== 'pending') candidates.push(ms(t.sched.opensAt));
+      // A step waiting for its predecessors opens on their completion (a message), not on a date.
+      if ((!stage || stage.status !== 'pending') && !waitsForPredecessors(ctx, t)) candidates.push(ms(t.sched.opensAt));
       continue;
+    }
+    if (t.status === 'submitted') {
+      const review = reviewDueAt(t);
+      if (review !== undefined) candidates.push(review);
     }
     if (!ACTIVE.includes(t.status)) continue;
     const r = t.sched.reminders[t.nextReminder];

@@ -10,6 +10,7 @@ import type { ExtendDeadlineRequest, ReviewDeliverableRequest } from '../message
 import { advance } from './advance.js';
 import { cnDate, deadlineAfter, iso, rearm, syntheticTask, withDeadline } from './clock.js';
 import { common, queue, unitRef } from './outbox.js';
+import { endReview, startReview } from './review.js';
 import { findTask, newTask } from './tasks.js';
 import { note } from './timeline.js';
 import type { CampaignState, Ctx, TaskState } from './types.js';
@@ -21,6 +22,7 @@ export function submit(ctx: Ctx, state: CampaignState, taskId: string, summary: 
   if (t.sched.needsReview) {
     t.status = 'submitted';
     note(state, now, 'submitted', `「${t.sched.title}」已报送，等待指导组审查：${clip(summary)}`);
+    startReview(ctx, state, t, clip(summary), now);
   } else {
     t.status = 'done';
     t.completedAt = iso(now);
@@ -37,6 +39,7 @@ function clip(text: string): string {
 
 export function review(ctx: Ctx, state: CampaignState, req: ReviewDeliverableRequest, now: number): void {
   const t = findTask(state, req.taskId)!;
+  endReview(t);
   if (req.decision === 'approve') {
     t.status = 'done';
     t.completedAt = iso(now);

@@ -5,7 +5,7 @@
 import type { WorkCalendar } from '../../../domain/calendar/index.js';
 import type { Channel, Plan, Role } from '../../../domain/plan/schema.js';
 import type { EventKind } from '../../../domain/routing/event-kinds.js';
-import type { ScheduledTask, TimeScaleInfo, UnitProfile } from '../../../domain/schedule/index.js';
+import type { ScheduledEscalation, ScheduledReminder, ScheduledTask, TimeScaleInfo, UnitProfile } from '../../../domain/schedule/index.js';
 import type { CampaignPhase, SurveyRecord, TaskOrigin, TaskStatus, TimelineEntry, UnitCampaignResult } from '../messages.js';
 
 export type Fact = string | number | boolean | null | readonly Fact[] | { readonly [k: string]: Fact };
@@ -45,6 +45,22 @@ export interface TaskState {
   completedAt?: string;
   lastReturn?: { reasons: string[]; failedItems: string[] };
   note?: string;
+  /** The review the current submission waits for (review loop); absent in runs from before it. */
+  review?: ReviewState;
+}
+
+/** One submission waiting for the 指导组: when it came, its limit and the loop's reminder and ladder. */
+export interface ReviewState {
+  submission: number;
+  submittedAt: string;
+  /** 审查时限; absent when the plan sets none (the reviewers are still told, nothing escalates). */
+  dueAt?: string;
+  reminders: ScheduledReminder[];
+  escalations: ScheduledEscalation[];
+  nextReminder: number;
+  nextEscalation: number;
+  /** Highest ladder level fired (0 = none). */
+  level: number;
 }
 
 export interface StageState {
@@ -96,7 +112,14 @@ export interface Ctx {
    * started before this computed them in real time and must replay that way.
    */
   runTimeInPlanTime?: boolean;
+  /**
+   * Steps with `after` open when their predecessors are finished, and a `duration` counts from
+   * then (patch step-order; asked only for plans that order steps, so older histories carry no marker).
+   */
+  stepOrder?: boolean;
   unit: UnitProfile;
+  /** Behaviour the workflow turned on with patched() (runs from before keep the old one). */
+  features?: { reviewLoop?: boolean };
   start: string;
   campaignId: string;
   campaignTitle: string;

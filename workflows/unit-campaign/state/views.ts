@@ -1,6 +1,7 @@
 /** What the state machine shows outside: the status Query, the answer to an Update, the result. */
 import type { EscalationView, TaskView, UnitCampaignResult, UnitCampaignStatus, UpdateAck } from '../messages.js';
 import { iso } from './clock.js';
+import { reviewView } from './review.js';
 import { currentStageId, findTask, isOverdue } from './tasks.js';
 import { ACTIVE, type CampaignState, type Ctx, type TaskState } from './types.js';
 
@@ -14,7 +15,8 @@ export function stageLabel(state: CampaignState): string {
   return currentStageId(state);
 }
 
-function taskView(t: TaskState, now: number): TaskView {
+export function taskView(t: TaskState, now: number, ctx?: Ctx): TaskView {
+  const review = ctx ? reviewView(ctx, t, now) : undefined;
   return {
     taskId: t.sched.taskId,
     stageId: t.sched.stageId,
@@ -33,6 +35,7 @@ function taskView(t: TaskState, now: number): TaskView {
     escalationLevel: t.fired.at(-1)?.level ?? 0,
     ...(t.completedAt ? { completedAt: t.completedAt } : {}),
     ...(t.lastReturn ? { lastReturn: t.lastReturn } : {}),
+    ...(review ? { review } : {}),
   };
 }
 
@@ -60,7 +63,7 @@ export function statusOf(ctx: Ctx, state: CampaignState, now: number): UnitCampa
     phase: state.phase,
     stage: stageLabel(state),
     stages: state.stages.map((s) => ({ stageId: s.stageId, title: s.title, status: s.status, opensAt: s.opensAt, dueAt: s.dueAt })),
-    tasks: state.tasks.map((t) => taskView(t, now)),
+    tasks: state.tasks.map((t) => taskView(t, now, ctx)),
     overdueCount: overdueCount(state, now),
     openEscalations,
     surveys: state.surveys.map((s) => ({ ...s })),

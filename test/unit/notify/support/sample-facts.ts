@@ -19,6 +19,9 @@ export const SAMPLE_FACTS: Record<EventKind, Facts> = {
     resubmitBy: '2009年12月18日',
   },
   approved: { ...base, task: '实施方案', reviewer: '第二指导检查组', nextStep: '报活动办备案' },
+  submitted: { ...base, group: '第二指导检查组', task: '实施方案', summary: '实施方案（初稿）已报送', submission: 1, reviewBy: '2009年9月15日' },
+  review_reminder: { ...base, group: '第二指导检查组', task: '实施方案', submittedOn: '2009年9月8日', reviewBy: '2009年9月15日', timeLeft: '距截止还有1天' },
+  review_overdue: { ...base, group: '第二指导检查组', task: '实施方案', submittedOn: '2009年9月8日', reviewBy: '2009年9月15日', workingDay: 7, label: '审查督办（组长）' },
   lookback_gaps: {
     ...base,
     gaps: [{ item: '谈心谈话记录', note: '缺少3名党员' }, { item: '专题组织生活会会议记录' }],
