@@ -1,15 +1,15 @@
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { createCampaignNotifyActivities } from './campaign-notify.js';
-import { createDeadlineEmailActivities, type DeadlineEmailDeps } from './deadline-email.js';
 import { createDigestActivities, type DigestDeps } from './digest/activities.js';
 import { createNotificationActivities, type NotificationDeps } from './notify/activities.js';
 import { createPlanStoreActivities } from './plan-store.js';
 import { createStatusActivities } from './status/activities.js';
 import type { StatusStore } from './status/status-store.js';
+import { repoRoot } from '../toolchain/paths.js';
 
-export const defaultPlansDir = fileURLToPath(new URL('../plans/', import.meta.url));
+export const defaultPlansDir = path.join(repoRoot, 'plans');
 
-export interface ActivityDeps extends DeadlineEmailDeps {
+export interface ActivityDeps {
   /** Templated multi-channel notifications (the unit campaign workflow needs them). */
   notify?: NotificationDeps;
   /** Where `<planId>.yaml` files are read from; defaults to the repository's plans/. */
@@ -24,7 +24,6 @@ export interface ActivityDeps extends DeadlineEmailDeps {
 export function createActivities(deps: ActivityDeps) {
   const notification = deps.notify ? createNotificationActivities(deps.notify) : undefined;
   return {
-    ...createDeadlineEmailActivities(deps),
     ...createPlanStoreActivities({ plansDir: deps.plansDir ?? defaultPlansDir }),
     ...createCampaignNotifyActivities(notification ? (i) => notification.deliverNotification(i) : undefined, deps.notify?.clock),
     ...createStatusActivities(deps.status),

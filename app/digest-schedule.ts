@@ -1,5 +1,5 @@
 /**
- * One Temporal Schedule per campaign runs the digest workflow every morning (Beijing time); the
+ * One Temporal Schedule per campaign runs the digest workflow every morning (in the plan's time zone); the
  * workflow itself skips non-working days and sends the weekly 简报 on the week's first working
  * day, so holidays and 调休 follow the calendar rather than a cron expression.
  */
@@ -7,6 +7,7 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client } from '@tem
 import type { RosterUnit } from '../domain/roster/types.js';
 import {
   CAMPAIGN_DIGEST_WORKFLOW_TYPE,
+  DEFAULT_TIME_ZONE,
   type CampaignDigestInput,
   type DigestGroup,
 } from '../workflows/digest/messages.js';
@@ -19,12 +20,14 @@ export interface DigestScheduleOptions {
   taskQueue: string;
   office: Office;
   units: readonly RosterUnit[];
-  /** HH:mm, Beijing time; default 08:30. */
+  /** HH:mm in the plan's time zone; default 08:30. */
   at?: string;
   calendarKind?: CampaignDigestInput['calendarKind'];
+  /** The plan's time zone: the schedule fires at `at` there, and the digest's day is that zone's. */
+  timeZone?: string;
 }
 
-export function digestGroupsOf(units: readonly RosterUnit[]): DigestGroup[] {
+function digestGroupsOf(units: readonly RosterUnit[]): DigestGroup[] {
   const byId = new Map<string, DigestGroup>();
   for (const u of units) {
     if (byId.has(u.group.id)) continue;
@@ -37,13 +40,14 @@ export function digestGroupsOf(units: readonly RosterUnit[]): DigestGroup[] {
   return [...byId.values()];
 }
 
-export function digestInput(o: DigestScheduleOptions): CampaignDigestInput {
+function digestInput(o: DigestScheduleOptions): CampaignDigestInput {
   return {
     campaignId: o.campaignId,
     campaignTitle: o.campaignTitle,
     office: o.office.members.filter((m) => m.email).map((m) => ({ name: m.name, email: m.email! })),
     groups: digestGroupsOf(o.units),
     ...(o.calendarKind ? { calendarKind: o.calendarKind } : {}),
+    ...(o.timeZone ? { timeZone: o.timeZone } : {}),
   };
 }
 
@@ -63,7 +67,7 @@ export async function upsertDigestSchedule(
   )
     throw new Error(`--at：「${o.at}」不是时间（如 08:30）`);
   const scheduleId = digestScheduleId(o.campaignId);
-  const spec = { calendars: [{ hour: hh, minute: mm }], timezone: 'Asia/Shanghai' };
+  const spec = { calendars: [{ hour: hh, minute: mm }], timezone: o.timeZone ?? DEFAULT_TIME_ZONE };
   const action = {
     type: 'startWorkflow' as const,
     workflowType: CAMPAIGN_DIGEST_WORKFLOW_TYPE,

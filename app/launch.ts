@@ -4,9 +4,9 @@
  * is idempotent because the workflow id is derived from campaign and unit and the server refuses
  * a second start of the same id (including one that already finished).
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { sha256Hex } from '../activities/plan-store.js';
 import { formatIssue } from '../domain/plan/issue.js';
 import { loadPlanFile } from '../domain/plan/load-file.js';
 import type { Plan } from '../domain/plan/schema.js';
@@ -31,7 +31,7 @@ import { mapLimit } from './concurrency.js';
 import { campaignUnitOf, DEFAULT_OFFICE, type Office } from './people.js';
 
 /** Stage shown for a unit whose workflow has not yet published its first stage. */
-export const STARTING_STAGE = 'starting';
+const STARTING_STAGE = 'starting';
 
 export interface LaunchOptions {
   planPath: string;
@@ -55,10 +55,6 @@ export type LaunchResult =
   { ok: false; stage: 'input'; errors: string[]; rosterErrors?: RosterError[] } | LaunchedCampaign;
 
 const CAMPAIGN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-
-export function sha256Hex(bytes: Buffer | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 export function unitInput(
   plan: Plan,

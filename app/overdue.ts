@@ -11,7 +11,7 @@ import { listUnits, type UnitFilter } from './visibility.js';
 
 export type { OverdueItem };
 
-export function overdueItemsOf(
+function overdueItemsOf(
   s: UnitCampaignStatus,
   meta: { group: string; unitType: string },
   now: number,

@@ -36,7 +36,7 @@ export function quote(value: string): string {
 }
 
 /** The visibility query for a filter. Runs closed by continue-as-new are not units: excluded. */
-export function unitQuery(f: UnitFilter): string {
+function unitQuery(f: UnitFilter): string {
   const parts = [`CampaignId = ${quote(f.campaignId)}`];
   parts.push(f.runningOnly ? `ExecutionStatus = 'Running'` : `ExecutionStatus != 'ContinuedAsNew'`);
   if (f.unitType !== undefined) parts.push(`UnitType = ${quote(f.unitType)}`);
@@ -61,7 +61,7 @@ export interface OverviewHints {
 }
 
 /** Counts by any server; tries GROUP BY once per client and remembers whether it works. */
-export class VisibilityCounter {
+class VisibilityCounter {
   private groupBy: boolean | undefined;
   queries = 0;
   constructor(private readonly client: Client) {}
@@ -179,7 +179,7 @@ const memoText = (memo: Record<string, unknown> | undefined, key: string): { [k:
   return typeof v === 'string' && v !== '' ? { [key]: v } : {};
 };
 
-export function unitRowOf(wf: WorkflowExecutionInfo): UnitRow {
+function unitRowOf(wf: WorkflowExecutionInfo): UnitRow {
   const sa = wf.typedSearchAttributes;
   return {
     workflowId: wf.workflowId,

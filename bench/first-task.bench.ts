@@ -18,7 +18,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import nodemailer from 'nodemailer';
 import { createActivities, defaultPlansDir } from '../activities/index.js';
 import { planRefFor } from '../activities/plan-store.js';
 import { startDevServer } from '../toolchain/dev-server.js';
@@ -114,7 +113,7 @@ async function run(label: string, planId: string, start: string): Promise<void> 
     connection: native,
     taskQueue,
     workflowBundle: { code },
-    activities: createActivities({ transport: nodemailer.createTransport({ jsonTransport: true }), from: 'bench <bench@example.cn>', plansDir }),
+    activities: createActivities({ plansDir }),
   });
   const cpu0 = process.cpuUsage();
   const srv0 = serverCpuSeconds();

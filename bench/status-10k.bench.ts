@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import nodemailer from 'nodemailer';
 import { launchCampaign } from '../app/launch.js';
 import { campaignOverview, listUnits } from '../app/visibility.js';
 import { startDevServer } from '../toolchain/dev-server.js';
@@ -47,7 +46,7 @@ const taskQueue = `bench-${Date.now()}`;
 const worker = await createCampaignWorker({
   connection: native,
   taskQueue,
-  deps: { transport: nodemailer.createTransport({ jsonTransport: true }), from: 'bench <bench@example.cn>' },
+  deps: {},
 });
 const campaignId = `bench-${Date.now()}`;
 

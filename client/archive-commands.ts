@@ -52,7 +52,7 @@ export async function runArchiveUnit(
   return 0;
 }
 
-export function describeProgress(p: CampaignArchiveProgress): string {
+function describeProgress(p: CampaignArchiveProgress): string {
   const state = { running: '生成中', done: '已完成', failed: '未完成' }[p.state];
   const failed =
     p.failed.length > 0
@@ -61,7 +61,7 @@ export function describeProgress(p: CampaignArchiveProgress): string {
   return `活动 ${p.campaignId} 档案${state}：${p.done}/${p.total} 个单位（其中 ${p.reused} 个沿用已生成的档案）${failed}`;
 }
 
-export async function runArchiveBuild(
+async function runArchiveBuild(
   o: {
     campaign: string;
     out: string;

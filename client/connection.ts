@@ -1,19 +1,19 @@
 /**
- * How every client (CLI, API, digest activities, benchmark) reaches Temporal: `TEMPORAL_ADDRESS`
- * (default 127.0.0.1:7233) and `TEMPORAL_NAMESPACE` (default `default`).
+ * How the command line reaches Temporal: `TEMPORAL_ADDRESS` (default 127.0.0.1:7233) and
+ * `TEMPORAL_NAMESPACE` (default `default`), read by the one configuration loader (config/settings.ts)
+ * that the API and the worker use too.
  */
 import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../config/settings.js';
 
 export interface ConnectionSettings {
   address: string;
   namespace: string;
 }
 
-export function connectionSettings(env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
-  return {
-    address: env.TEMPORAL_ADDRESS?.trim() || '127.0.0.1:7233',
-    namespace: env.TEMPORAL_NAMESPACE?.trim() || 'default',
-  };
+function connectionSettings(): ConnectionSettings {
+  const { temporal } = loadConfig(['temporal']);
+  return { address: temporal.TEMPORAL_ADDRESS, namespace: temporal.TEMPORAL_NAMESPACE };
 }
 
 export interface ConnectedClient {

@@ -35,7 +35,7 @@ export const UNIT_FLAG_IDS = Object.keys(UNIT_FLAGS) as UnitFlag[];
  * Other names an office uses for the same unit type in its spreadsheets. Each alias must name
  * exactly one type; ambiguous words (e.g. 机关, 医院) are deliberately absent.
  */
-export const UNIT_TYPE_ALIASES: Readonly<Record<string, UnitType>> = {
+const UNIT_TYPE_ALIASES: Readonly<Record<string, UnitType>> = {
   村: 'village',
   农村党组织: 'village',
   村党组织: 'village',
@@ -45,7 +45,7 @@ export const UNIT_TYPE_ALIASES: Readonly<Record<string, UnitType>> = {
   学校: 'school',
 };
 
-export const UNIT_FLAG_ALIASES: Readonly<Record<string, UnitFlag>> = {
+const UNIT_FLAG_ALIASES: Readonly<Record<string, UnitFlag>> = {
   有党委: 'has_party_committee',
   规模较大中学: 'large_school',
 };

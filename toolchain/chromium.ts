@@ -1,7 +1,4 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { ToolchainError, findOnPath, runWithProgress } from './run-command.js';
 
 /** Debian's package: the project never downloads a browser build of its own. */
@@ -70,9 +67,3 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-dev-shm-usage',
 ];
-
-/** A fresh profile folder per launch, removed by the returned function. */
-export async function freshUserDataDir(): Promise<{ dir: string; remove(): Promise<void> }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'campaign-chromium-'));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
-}

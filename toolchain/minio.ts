@@ -17,7 +17,7 @@ import { ToolchainError, findOnPath, runWithProgress } from './run-command.js';
  * MinIO publishes no semantic-version tags (its releases are `RELEASE.<date>` tags, which the module
  * proxy does not serve), so this pins the proxy's pseudo-version of a commit on master.
  */
-export const MINIO_VERSION = 'v0.0.0-20260212201848-7aac2a2c5b7c';
+const MINIO_VERSION = 'v0.0.0-20260212201848-7aac2a2c5b7c';
 const MODULE = 'github.com/minio/minio';
 
 const cachedBinary = path.join(cacheDir, `minio-${MINIO_VERSION}`, 'minio');

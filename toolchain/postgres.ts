@@ -57,7 +57,7 @@ async function isExecutable(file: string): Promise<boolean> {
 }
 
 /** `PG_BIN`, then PATH, then Debian's /usr/lib/postgresql/<version>/bin (newest first). */
-export async function findPostgresBinDir(): Promise<string | undefined> {
+async function findPostgresBinDir(): Promise<string | undefined> {
   const candidates: string[] = [];
   if (process.env.PG_BIN) candidates.push(process.env.PG_BIN);
   const onPath = await findOnPath('initdb');

@@ -8,7 +8,7 @@ import { ToolchainError, findOnPath, runWithProgress } from './run-command.js';
  * Pinned Temporal CLI (its `server start-dev` is the dev server). Later tags carry a `replace`
  * directive that `go install` refuses, so this is the newest one that builds from the module proxy.
  */
-export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const MODULE = 'github.com/temporalio/cli/cmd/temporal';
 
 const cachedBinary = path.join(cacheDir, `temporal-cli-${TEMPORAL_CLI_VERSION}`, 'temporal');

@@ -20,7 +20,7 @@ import { ToolchainError } from './run-command.js';
 import type { TemporalServerBinaries } from './temporal-server.js';
 
 /** The dynamic config the compose file mounts into the server image; the stack uses the same file. */
-export const dynamicConfigFile = path.join(repoRoot, 'deploy', 'temporal', 'dynamicconfig.yaml');
+const dynamicConfigFile = path.join(repoRoot, 'deploy', 'temporal', 'dynamicconfig.yaml');
 
 export interface PostgresTarget {
   host: string;
@@ -29,7 +29,7 @@ export interface PostgresTarget {
   password?: string;
 }
 
-export const TEMPORAL_DATABASES = { main: 'temporal', visibility: 'temporal_visibility' } as const;
+const TEMPORAL_DATABASES = { main: 'temporal', visibility: 'temporal_visibility' } as const;
 const EMBEDDED_SCHEMAS = {
   main: 'postgresql/v12/temporal',
   visibility: 'postgresql/v12/visibility',
@@ -152,7 +152,7 @@ export async function freeLowPort(taken: Set<number>): Promise<number> {
   throw new ToolchainError('找不到 20000–32000 之间的空闲端口');
 }
 
-export async function allocateServerPorts(frontend?: number): Promise<ServerPorts> {
+async function allocateServerPorts(frontend?: number): Promise<ServerPorts> {
   const taken = new Set<number>(frontend ? [frontend] : []);
   const next = () => freeLowPort(taken);
   return {
@@ -170,7 +170,7 @@ export async function allocateServerPorts(frontend?: number): Promise<ServerPort
 }
 
 /** The server's static config: PostgreSQL persistence and SQL visibility, every service on loopback. */
-export function serverConfig(
+function serverConfig(
   target: PostgresTarget,
   ports: ServerPorts,
   o: { numHistoryShards?: number; logLevel?: string } = {},

@@ -17,7 +17,7 @@ import { ToolchainError, findOnPath, runWithProgress } from './run-command.js';
 export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
 const MODULE = 'go.temporal.io/server';
 
-export const temporalServerDir = path.join(cacheDir, `temporal-server-${TEMPORAL_SERVER_VERSION}`);
+const temporalServerDir = path.join(cacheDir, `temporal-server-${TEMPORAL_SERVER_VERSION}`);
 const lockFile = `${temporalServerDir}.lock`;
 /** Where a background build writes its output (shown if a waiting step gives up). */
 export const temporalServerBuildLog = `${temporalServerDir}.build.log`;
@@ -33,7 +33,7 @@ const cached = (): TemporalServerBinaries => ({
 });
 
 /** `TEMPORAL_SERVER_PATH` + `TEMPORAL_SQL_TOOL_PATH`, else both on PATH, else the cache; undefined if none. */
-export async function findTemporalServer(): Promise<TemporalServerBinaries | undefined> {
+async function findTemporalServer(): Promise<TemporalServerBinaries | undefined> {
   const server = process.env.TEMPORAL_SERVER_PATH;
   const sqlTool = process.env.TEMPORAL_SQL_TOOL_PATH;
   if (server || sqlTool) {

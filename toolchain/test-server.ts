@@ -8,7 +8,7 @@ import { freePort, waitForPort } from './ports.js';
 import { ToolchainError, findOnPath, runWithProgress } from './run-command.js';
 
 /** Pinned Java time-skipping test server, fetched from Maven Central with its runtime jars. */
-export const TEST_SERVER_VERSION = '1.38.0';
+const TEST_SERVER_VERSION = '1.38.0';
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
 
 const installDir = path.join(cacheDir, `temporal-test-server-${TEST_SERVER_VERSION}`);

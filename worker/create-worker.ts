@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import {
   Worker,
   type BundleOptions,
@@ -9,8 +9,10 @@ import {
 
 type Configuration = Parameters<NonNullable<BundleOptions['webpackConfigHook']>>[0];
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { repoRoot } from '../toolchain/paths.js';
 
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+// The sources, also from the compiled worker (dist/): the SDK's bundler compiles them itself.
+export const workflowsPath = path.join(repoRoot, 'workflows', 'index.ts');
 
 /**
  * chinese-days ships an ES module that the SDK's webpack rules would parse as CommonJS; the
@@ -22,7 +24,7 @@ export const bundlerOptions = {
   // instead of once per workflow: chinese-days builds its tables when loaded, and the calendar's
   // memo of time-zone answers (domain/calendar/memo.ts) only pays off when it is shared. Holds no
   // per-workflow state (see memo.ts); docs/benchmarks.md "First workflow task" has the numbers.
-  preloadModules: [fileURLToPath(new URL('../domain/calendar/index.ts', import.meta.url))],
+  preloadModules: [path.join(repoRoot, 'domain', 'calendar', 'index.ts')],
   webpackConfigHook: (config: Configuration): Configuration => {
     config.module ??= {};
     config.module.rules ??= [];

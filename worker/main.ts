@@ -82,9 +82,6 @@ try {
     namespace: temporal.TEMPORAL_NAMESPACE,
     taskQueue: temporal.CAMPAIGN_TASK_QUEUE,
     deps: {
-      transport,
-      from: notifyConfig.NOTIFY_MAIL_FROM,
-      replyTo: notifyConfig.NOTIFY_MAIL_REPLY_TO,
       notify: { ...notify.deps, deliveryLog },
       status,
       ...(w.CAMPAIGN_PLANS_DIR ? { plansDir: path.resolve(w.CAMPAIGN_PLANS_DIR) } : {}),

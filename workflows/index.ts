@@ -1,4 +1,3 @@
 // Entry point of the workflow bundle: every workflow the worker runs is exported here.
-export { deliverableDeadlineWorkflow } from './deliverable-deadline.js';
 export { unitCampaignWorkflow } from './unit-campaign/workflow.js';
 export { campaignDigestWorkflow } from './digest/workflow.js';

@@ -17,7 +17,8 @@ import type { AwaitingReviewItem } from '../../app/awaiting-review.js';
 import { formatLateness, type OverdueItem } from '../../app/overdue.js';
 import { briefingOf } from '../../app/report/briefing.js';
 import { DOCX_TYPE, briefingDocx } from '../../app/report/briefing-docx.js';
-import { beijing, reportBuffer, stageTitle } from '../../app/report/xlsx.js';
+import { beijing, stageTitle } from '../../app/report/labels.js';
+import { reportBuffer } from '../../app/report/xlsx.js';
 import type { DigestGroup, DigestRecipient } from '../../workflows/digest/messages.js';
 import { notificationIds } from '../../workflows/ids.js';
 import { deliveryKeyFor } from '../notify/activities.js';
@@ -60,7 +61,7 @@ export interface OfficeBriefingInput {
   groups: DigestGroup[];
 }
 
-export const DIGEST_EVENTS = { daily: 'group_daily_digest', weekly: 'office_weekly_briefing' } as const;
+const DIGEST_EVENTS = { daily: 'group_daily_digest', weekly: 'office_weekly_briefing' } as const;
 const ROLES = { daily: 'group_member', weekly: 'office' } as const;
 
 

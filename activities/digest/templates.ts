@@ -1,14 +1,14 @@
 /** The two digest templates (templates/notify/digest/*.yaml), in the notification templates' syntax. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { compileTemplate, type CompiledTemplate } from '../notify/render.js';
 import { htmlFromText } from '../notify/templates.js';
 import type { Facts } from '../notify/types.js';
+import { repoRoot } from '../../toolchain/paths.js';
 
-export const DEFAULT_DIGEST_TEMPLATES = fileURLToPath(new URL('../../templates/notify/digest/', import.meta.url));
+export const DEFAULT_DIGEST_TEMPLATES = path.join(repoRoot, 'templates', 'notify', 'digest');
 
 const FileSchema = z.object({ subject: z.string().min(1), text: z.string().min(1) });
 

@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { redactUrl } from './config.js';
-import type { DeliveryLog, DeliveryRecord } from './log/delivery-log.js';
+import type { DeliveryLog } from './log/delivery-log.js';
 import { createSendOnce, interruptedReason, TransientDeliveryError, type StaleVerdict } from './send-once.js';
 import { classifySmtpError, messageIdFor, type Mailer } from './mailer.js';
 import type { WorkCalendar } from '../../domain/calendar/index.js';
@@ -329,11 +329,6 @@ export function createNotificationActivities(deps: NotificationDeps) {
 
       const deferred = results.filter((r) => r.deferUntil).map((r) => r.deferUntil as string).sort();
       return { notificationId: input.notificationId, results, ...(deferred[0] ? { deferUntil: deferred[0] } : {}) };
-    },
-
-    /** Deliveries the office has to look at: permanent failures (bad addresses, provider rejections) and uncertain ones. */
-    async listDeliveryProblems(input: { notificationIdPrefix?: string; limit?: number } = {}): Promise<DeliveryRecord[]> {
-      return deps.deliveryLog.problems(input);
     },
   };
 }

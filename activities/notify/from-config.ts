@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { WorkCalendar } from '../../domain/calendar/index.js';
-import { createNotificationActivities, type NotificationDeps, type NotifyLogger } from './activities.js';
+import type { NotificationDeps, NotifyLogger } from './activities.js';
 import { redactNotifyConfig, type NotifyConfig } from './config.js';
 import type { DeliveryLog } from './log/delivery-log.js';
 import { openPostgresDeliveryLog } from './log/postgres-delivery-log.js';
@@ -22,7 +22,7 @@ export async function openDeliveryLog(config: NotifyConfig): Promise<DeliveryLog
 }
 
 /** The robots' rate window, in the same database as the delivery log so every worker shares it. */
-export async function openRobotWindow(config: NotifyConfig): Promise<RobotWindowStore> {
+async function openRobotWindow(config: NotifyConfig): Promise<RobotWindowStore> {
   return config.DATABASE_URL ? openPostgresRobotWindow(config.DATABASE_URL) : openSqliteRobotWindow(resolve(config.NOTIFY_SQLITE_PATH));
 }
 
@@ -109,11 +109,3 @@ export async function notificationDepsFromConfig(
   };
 }
 
-/** The notification activities alone, for a worker that registers nothing else. */
-export async function createNotificationActivitiesFromConfig(
-  config: NotifyConfig,
-  options: { log?: NotifyLogger; calendar?: WorkCalendar } = {},
-): Promise<{ activities: ReturnType<typeof createNotificationActivities>; close(): Promise<void> }> {
-  const built = await notificationDepsFromConfig(config, options);
-  return { activities: createNotificationActivities(built.deps), close: () => built.close() };
-}

@@ -57,7 +57,7 @@ export interface SendOnceResult {
 /** The delivery will be tried again by the activity's retry; deliveries already settled are skipped then. */
 export class TransientDeliveryError extends Error {}
 
-export const UNCERTAIN_CODE = 'uncertain_after_crash';
+const UNCERTAIN_CODE = 'uncertain_after_crash';
 
 /** The office's instruction for a delivery nobody can vouch for. */
 export function interruptedReason(what: string, recipientName: string, detail?: string): string {

@@ -67,7 +67,7 @@ const exists = (p: string) =>
   );
 
 /** What makes two records the same archive: the record itself, canonically. */
-export function recordKey(r: UnitRecord, names: ReadonlyMap<string, string> = new Map()): string {
+function recordKey(r: UnitRecord, names: ReadonlyMap<string, string> = new Map()): string {
   return createHash('sha256')
     .update(JSON.stringify([r, [...names].sort()]))
     .digest('hex');
@@ -97,7 +97,7 @@ export async function readProgress(
 }
 
 /** A unit's stored record, as the campaign reports read it after the workflow is gone. */
-export function storedRecordSource(dir: string, campaignId: string): RecordSource {
+function storedRecordSource(dir: string, campaignId: string): RecordSource {
   return async (_c, unitId) =>
     (
       JSON.parse(

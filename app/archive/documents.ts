@@ -4,7 +4,7 @@
  * received and the surveys with their 补课 rounds. Everything printed is fixed by the record, never
  * by the clock, so the same record gives the same bytes.
  */
-import { beijing, unitTypeLabel } from '../report/xlsx.js';
+import { beijing, unitTypeLabel } from '../report/labels.js';
 import { esc, page, table } from './html.js';
 import type { UnitRecord } from './unit-record.js';
 

@@ -49,7 +49,7 @@ function eventTime(e: HistoryEvent): string {
 }
 
 /** One run's history, decoded into the parts the archive reads. */
-export function readRun(
+function readRun(
   events: readonly HistoryEvent[],
 ): Omit<UnitHistory, 'runs'> & { previousRunId?: string } {
   const started = events[0]?.workflowExecutionStartedEventAttributes;

@@ -20,9 +20,9 @@ import { indexWorkbook, type IndexRow } from './index-xlsx.js';
 import { deliverableTitles, fileBaseName, pad2, readHead, safeSegment, sniffExtension } from './names.js';
 import type { ReviewRecord, SubmissionRecord, UnitRecord } from './unit-record.js';
 
-export const RECORD_JSON = '99_数据/unit-record.json';
-export const INDEX_XLSX = '00_卷内目录.xlsx';
-export const COVER_HTML = '00_封面.html';
+const RECORD_JSON = '99_数据/unit-record.json';
+const INDEX_XLSX = '00_卷内目录.xlsx';
+const COVER_HTML = '00_封面.html';
 
 export interface PlannedFile {
   path: string;
@@ -32,7 +32,7 @@ export interface PlannedFile {
   note: string;
 }
 
-export const rootFolder = (r: UnitRecord): string => safeSegment(`${r.unitId}_${r.input.unit.name}`);
+const rootFolder = (r: UnitRecord): string => safeSegment(`${r.unitId}_${r.input.unit.name}`);
 
 function reviewOf(r: UnitRecord, s: SubmissionRecord): ReviewRecord | undefined {
   const next = r.submissions.find((x) => x.taskId === s.taskId && x.n === s.n + 1);
@@ -53,7 +53,7 @@ function noteOf(r: UnitRecord, s: SubmissionRecord): string {
 }
 
 /** Where each submitted file goes, after a look at its first bytes for the extension. Missing files are listed, not fatal. */
-export async function planFiles(
+async function planFiles(
   r: UnitRecord,
   uploads: UploadStore,
   originalNames?: ReadonlyMap<string, string>,

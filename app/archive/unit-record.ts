@@ -93,7 +93,7 @@ const ROLE_WORDS: Record<string, string> = {
 };
 const ESCALATION_ID = /\/task\/([^/]+)\/v(\d+)\/escalation\/L(\d+)\/(\d+)$/;
 
-export function peopleOf(input: Omit<UnitCampaignInput, 'carried'>): Map<string, string> {
+function peopleOf(input: Omit<UnitCampaignInput, 'carried'>): Map<string, string> {
   const people = new Map<string, string>();
   for (const p of [
     input.unit.head,
@@ -144,7 +144,7 @@ function resolutionOf(
   return undefined;
 }
 
-export function escalationsOf(
+function escalationsOf(
   h: UnitHistory,
   status: UnitCampaignStatus,
   people: Map<string, string>,
@@ -208,7 +208,7 @@ export function escalationsOf(
   return records;
 }
 
-export function recordFromHistory(
+function recordFromHistory(
   h: UnitHistory,
   status: UnitCampaignStatus,
   result?: UnitCampaignResult,

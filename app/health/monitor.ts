@@ -9,7 +9,7 @@ import { scanIfDue } from './cache.js';
 import type { HealthScanResult } from './scan.js';
 import type { HealthSettings } from './settings.js';
 
-export const STUCK_UNITS_METRIC = 'campaign_stuck_units';
+const STUCK_UNITS_METRIC = 'campaign_stuck_units';
 
 export interface HealthMonitorOptions {
   svc: CampaignServices;

@@ -39,7 +39,7 @@ const schema = z.object({
   CAMPAIGN_HEALTH_GRACE_SECONDS: int('CAMPAIGN_HEALTH_GRACE_SECONDS', 0, 86_400, 60),
 });
 
-export class HealthSettingsError extends Error {}
+class HealthSettingsError extends Error {}
 
 export function healthSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): HealthSettings {
   const r = schema.safeParse({

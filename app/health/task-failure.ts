@@ -26,7 +26,7 @@ const timeOf = (t: temporal.api.history.v1.IHistoryEvent['eventTime']): string |
   return new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString();
 };
 
-export function causeName(cause: number | null | undefined): string | undefined {
+function causeName(cause: number | null | undefined): string | undefined {
   if (cause === null || cause === undefined) return undefined;
   return WorkflowTaskFailedCause[cause] ?? String(cause);
 }

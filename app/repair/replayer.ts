@@ -13,7 +13,7 @@ export interface Replayer {
   replays(events: readonly HistoryEvent[], workflowId: string): Promise<boolean>;
 }
 
-export class ReplayFailed extends Error {}
+class ReplayFailed extends Error {}
 
 export function replayerFor(workflowBundle: WorkflowBundleOption): Replayer {
   return {

@@ -26,7 +26,7 @@ import { DateTime } from 'luxon';
 import { RAG_ORDER, briefingOf, cnDay, progressWords, type BriefingData, type RagCount } from './briefing.js';
 import type { ReportData } from './collect.js';
 import { stageChartPng } from './chart.js';
-import { beijing } from './xlsx.js';
+import { beijing } from './labels.js';
 
 const FANGSONG = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '仿宋' };
 const HEITI = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '黑体' };
@@ -107,7 +107,7 @@ function table(
 }
 
 /** The 红黄绿 table: one row per stage or 指导组, then 合计. */
-export function ragTable(first: string, rows: readonly RagCount[]): Table {
+function ragTable(first: string, rows: readonly RagCount[]): Table {
   const sum = (k: 'red' | 'amber' | 'green' | 'total') => rows.reduce((s, r) => s + r[k], 0);
   return table(
     [first, ...RAG_ORDER.map((k) => RAG_HEAD[k]), '合计'],
@@ -267,7 +267,7 @@ export async function briefingDocx(b: BriefingData): Promise<Buffer> {
   return withFixedTimes(await Packer.toBuffer(doc), new Date(`${b.date}T00:00:00+08:00`), renumberDrawings);
 }
 
-export async function writeBriefingFile(b: BriefingData, file: string): Promise<void> {
+async function writeBriefingFile(b: BriefingData, file: string): Promise<void> {
   await writeFile(file, await briefingDocx(b));
 }
 

@@ -7,7 +7,7 @@ import { Resvg } from '@resvg/resvg-js';
 import { esc } from '../archive/html.js';
 import type { RagCount } from './briefing.js';
 
-export const CHART_COLOURS = { red: '#d9363e', amber: '#f0b429', green: '#3f9c35' } as const;
+const CHART_COLOURS = { red: '#d9363e', amber: '#f0b429', green: '#3f9c35' } as const;
 const FONT = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif";
 
 export interface Chart {
@@ -16,7 +16,7 @@ export interface Chart {
   height: number;
 }
 
-export function stageChartSvg(
+function stageChartSvg(
   rows: readonly RagCount[],
   title: string,
 ): { svg: string; width: number; height: number } {

@@ -99,7 +99,7 @@ export interface ReportData {
 
 export type RecordSource = (campaignId: string, unitId: string) => Promise<UnitRecord>;
 
-export function summaryOf(s: UnitCampaignStatus): UnitSummary {
+function summaryOf(s: UnitCampaignStatus): UnitSummary {
   return {
     unitName: s.unitName,
     stage: s.stage,
@@ -119,7 +119,7 @@ export function summaryOf(s: UnitCampaignStatus): UnitSummary {
   };
 }
 
-export function overdueRecordsOf(r: UnitRecord, group: string, now: number): OverdueRecord[] {
+function overdueRecordsOf(r: UnitRecord, group: string, now: number): OverdueRecord[] {
   const s = r.status;
   const out: OverdueRecord[] = [];
   for (const t of s.tasks) {

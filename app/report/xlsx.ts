@@ -3,11 +3,10 @@
  * 督办记录, 测评结果. Times are Beijing time; every sheet has a frozen, bold header row.
  */
 import ExcelJS from 'exceljs';
-import { DateTime } from 'luxon';
-import { UNIT_TYPES, type UnitType } from '../../domain/unit-types.js';
-import type { CampaignPhase, UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
+import type { CampaignPhase } from '../../workflows/unit-campaign/messages.js';
 import { formatLateness } from '../overdue.js';
 import { RAG_LABELS, type Rag, type ReportData } from './collect.js';
+import { beijing, stageTitle, unitTypeLabel } from './labels.js';
 
 export const SHEET_NAMES = {
   units: '各单位进度',
@@ -26,21 +25,6 @@ const PHASE_LABELS: Record<CampaignPhase, string> = {
   cancelled: '已撤销',
 };
 
-export function beijing(iso: string | undefined): string {
-  if (!iso) return '';
-  const d = DateTime.fromISO(iso, { zone: 'Asia/Shanghai' });
-  return d.isValid ? d.toFormat('yyyy-MM-dd HH:mm') : iso;
-}
-
-export function stageTitle(stage: string, s?: UnitCampaignStatus): string {
-  if (stage === 'starting') return '启动中';
-  if (stage === 'done') return '已完成';
-  if (stage === 'cancelled') return '已撤销';
-  return s?.stages.find((x) => x.stageId === stage)?.title ?? stage;
-}
-
-export const unitTypeLabel = (t: string): string => UNIT_TYPES[t as UnitType] ?? t;
-
 /** An in-memory workbook, or ExcelJS's streaming writer whose rows go to the file as they are committed. */
 type Book = ExcelJS.Workbook | ExcelJS.stream.xlsx.WorkbookWriter;
 
@@ -51,7 +35,7 @@ function addSheet(book: Book, name: string, columns: { header: string; width: nu
   return ws;
 }
 
-export function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
+function buildReportWorkbook(data: ReportData): ExcelJS.Workbook {
   const book = new ExcelJS.Workbook();
   fillReport(book, data, false);
   return book;

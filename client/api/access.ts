@@ -36,7 +36,7 @@ export type ApiAction = (typeof API_ACTIONS)[number];
 
 // The unit operations are named as the command line names them; the API adds its own actions and
 // says 报送材料 / 审查材料 where the refusal message reads better with the object.
-export const ACTION_LABELS: Record<ApiAction, string> = {
+const ACTION_LABELS: Record<ApiAction, string> = {
   ...OPERATION_LABELS,
   submit: '报送材料',
   review: '审查材料',

@@ -15,7 +15,7 @@ import { parseRosterFile, type ParsedRoster } from '../../domain/roster/parse-fi
 import type { RosterUnit } from '../../domain/roster/types.js';
 import { buildSchedule, calendarForPlan } from '../../domain/schedule/index.js';
 import { UNIT_FLAGS, UNIT_TYPES, type UnitFlag, type UnitType } from '../../domain/unit-types.js';
-import { sha256Hex } from '../../app/launch.js';
+import { sha256Hex } from '../../activities/plan-store.js';
 import type { CampaignPreview, PreviewTask, UnitKindPreview } from './wire/campaign-preview.js';
 
 export interface UploadedFile {
@@ -38,7 +38,7 @@ export const ROSTER_MAX_BYTES = 5 * 1024 * 1024;
 
 const CALENDARS: Record<string, string> = { cn: '中国法定工作日（含调休）', weekdays: '周一至周五', continuous: '连续计时（演示）' };
 
-export function checkStart(start: string | undefined): string | undefined {
+function checkStart(start: string | undefined): string | undefined {
   if (start === undefined || start.trim() === '') return 'start：请选择活动开始日期';
   const wrong = startProblem(start);
   return wrong ? `start：${wrong}` : undefined;

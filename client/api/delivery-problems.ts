@@ -35,11 +35,11 @@ export function shortIdLength(keys: readonly string[]): number {
   return 64;
 }
 
-export function toResolution(r: Resolution): ProblemResolution {
+function toResolution(r: Resolution): ProblemResolution {
   return { kind: r.kind, kindLabel: RESOLUTION_LABELS[r.kind], by: r.by, at: r.at, ...(r.note ? { note: r.note } : {}) };
 }
 
-export function toProblem(r: DeliveryRecord | ProblemRecord, idLength = 8): DeliveryProblem {
+function toProblem(r: DeliveryRecord | ProblemRecord, idLength = 8): DeliveryProblem {
   const status: ProblemOutcome = r.status === 'uncertain' ? 'uncertain' : 'failed';
   const resolution = 'resolution' in r && r.resolution ? r.resolution : undefined;
   return {
@@ -87,7 +87,7 @@ export function toWorkflowProblem(h: UnitHealthRecord): WorkflowProblem {
 }
 
 /** Stuck units from the health cache: of one campaign, or of every campaign still running. */
-export async function listWorkflowProblems(health: Pick<UnitHealthCache, 'health' | 'activeCampaigns'>, campaignId?: string): Promise<WorkflowProblem[]> {
+async function listWorkflowProblems(health: Pick<UnitHealthCache, 'health' | 'activeCampaigns'>, campaignId?: string): Promise<WorkflowProblem[]> {
   const campaigns = campaignId !== undefined ? [campaignId] : await health.activeCampaigns();
   const found: WorkflowProblem[] = [];
   for (const c of campaigns) for (const h of await health.health(c, { states: ['stuck'] })) found.push(toWorkflowProblem(h));
@@ -141,7 +141,7 @@ const SHORT_ID = /^[0-9a-f]{8,64}$/i;
  * full delivery key. All references are checked before anything is written, and every bad one is
  * reported at once.
  */
-export async function findProblems(log: DeliveryLog, refs: readonly string[], o: { campaignId?: string } = {}): Promise<ProblemRecord[]> {
+async function findProblems(log: DeliveryLog, refs: readonly string[], o: { campaignId?: string } = {}): Promise<ProblemRecord[]> {
   const universe = await log.problems({ ...scope(o.campaignId), limit: LOOKUP_LIMIT, includeResolved: true });
   const byKey = new Map(universe.map((r) => [r.deliveryKey, r]));
   const hashed = universe.map((r) => ({ hash: sha256Hex(r.deliveryKey), record: r }));

@@ -71,7 +71,7 @@ const REASON_OF_STATUS: Record<number, string> = {
   429: 'rate_limited',
 };
 
-export function apiMetrics(registry: Registry) {
+function apiMetrics(registry: Registry) {
   return {
     requests: new Counter({
       name: 'campaign_api_requests_total',

@@ -46,7 +46,7 @@ export interface ApiProcess {
   close(): Promise<void>;
 }
 
-export async function startApiProcess(
+async function startApiProcess(
   overrides: ApiOverrides = {},
   print: (line: string) => void = console.log,
 ): Promise<ApiProcess> {

@@ -96,7 +96,7 @@ export interface ApiServerOptions {
 const PUBLIC = new Set<string>(['/openapi.json', '/health', ...OPS_PATHS]);
 
 /** The Update request for an operation: the (already checked) body plus the acting person from the token. */
-export function workflowRequest<Op extends Operation>(op: Op, body: OperationBodies[Op], p: Principal): OperationRequests[Op] {
+function workflowRequest<Op extends Operation>(op: Op, body: OperationBodies[Op], p: Principal): OperationRequests[Op] {
   const request = { ...body, [UNIT_OPERATIONS[op].actor]: p.personId };
   return (op === 'submit' ? { fileRefs: [], ...request } : request) as OperationRequests[Op];
 }

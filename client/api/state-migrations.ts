@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import { migrate, type Migration } from '../../db/migrate.js';
 
-export const API_STATE_MIGRATIONS: readonly Migration[] = [
+const API_STATE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'tokens, campaign directory, progress samples, upload records',

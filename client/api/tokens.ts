@@ -21,7 +21,7 @@ export const ROLE_LABELS: Record<Role, string> = { office: '活动办', group: '
 /** Default lifetime of a token issued from now on (a campaign batch runs for months). */
 export const DEFAULT_TOKEN_TTL_DAYS = 365;
 
-export const EntrySchema = z.object({
+const EntrySchema = z.object({
   hash: z.string().regex(/^[0-9a-f]{64}$/),
   role: z.enum(['office', 'group', 'unit']),
   personId: z.string().min(1),

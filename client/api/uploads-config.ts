@@ -6,7 +6,7 @@
 import { s3UploadStore, type S3UploadSettings } from './uploads-s3.js';
 import { localUploadStore, type UploadStore } from './uploads.js';
 
-export const S3_VARIABLES = [
+const S3_VARIABLES = [
   'UPLOAD_S3_ENDPOINT',
   'UPLOAD_S3_BUCKET',
   'UPLOAD_S3_REGION',

@@ -76,7 +76,7 @@ const SIGNATURES: Record<string, readonly number[][]> = {
   jpeg: [[0xff, 0xd8, 0xff]],
   png: [[0x89, 0x50, 0x4e, 0x47]],
 };
-export const ALLOWED_EXTENSIONS = Object.keys(SIGNATURES);
+const ALLOWED_EXTENSIONS = Object.keys(SIGNATURES);
 
 /** undefined when acceptable; otherwise a Chinese reason. */
 export function checkFileType(filename: string, head: Buffer): string | undefined {

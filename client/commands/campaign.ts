@@ -8,27 +8,24 @@ import { reviewWaitText } from '../../domain/review-wait.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runBatch } from '../../app/batch.js';
-import { triggerDigestNow, upsertDigestSchedule } from '../../app/digest-schedule.js';
-import { launchCampaign } from '../../app/launch.js';
 import { formatLateness, overdueItems } from '../../app/overdue.js';
 import { DEFAULT_OFFICE, liaisonId, loadOfficeFile, type Office } from '../../app/people.js';
-import { collectReport } from '../../app/report/collect.js';
-import { stageTitle, unitTypeLabel, writeReportFile } from '../../app/report/xlsx.js';
+import { stageTitle, unitTypeLabel } from '../../app/report/labels.js';
 import { OPERATION_LABELS, runOperation, unitStatus, type Operation, type OperationRequests } from '../../app/unit-operations.js';
 import { campaignOverview, type UnitFilter } from '../../app/visibility.js';
 import { CampaignFailure, FAILURE_TYPES } from '../../domain/failures.js';
 import { loadPlanFile } from '../../domain/plan/load-file.js';
-import { parseRosterFile } from '../../domain/roster/parse-file.js';
+import type { parseRosterFile as ParseRosterFile } from '../../domain/roster/parse-file.js';
 import { UNIT_TYPE_IDS } from '../../domain/unit-types.js';
 import type { UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
-import { issueTokens, writeTokenFiles } from '../api/tokens.js';
-import { openUploadStore, uploadStoreConfig } from '../api/uploads-config.js';
 import { connectClient } from '../connection.js';
 import type { CampaignServices } from '../../app/services.js';
 import { lazyStatusStore, openConfiguredStatusStore } from '../../app/status/open.js';
 import { registerTokenCommands } from './tokens.js';
-import { writeBriefingFor } from '../../app/report/briefing-docx.js';
+
+// Modules only some commands need (Excel, Word, the S3 SDK, roster files, schedules) are imported
+// where those commands run, so `campaign status` starts without them.
+const parseRosterFile: typeof ParseRosterFile = async (...a) => (await import('../../domain/roster/parse-file.js')).parseRosterFile(...a);
 import { progressBar } from './campaign/progress.js';
 import { readStuckUnits, stuckUnitLines, unitHealthLine } from './campaign/health.js';
 
@@ -66,6 +63,7 @@ export interface StartOptions {
 }
 
 export async function runStart(o: StartOptions, ctx: CliContext): Promise<number> {
+  const { launchCampaign } = await import('../../app/launch.js');
   let bar = progressBar(0, '');
   const r = await launchCampaign(ctx.client, {
     planPath: o.plan,
@@ -106,7 +104,7 @@ export async function runStart(o: StartOptions, ctx: CliContext): Promise<number
 const STATUS_CN: Record<string, string> = { pending: '未开始', open: '进行中', returned: '已退回', submitted: '待审查', done: '已完成', waived: '已免除' };
 const PHASE_CN: Record<string, string> = { running: '进行中', paused: '已暂停', completed: '已完成', cancelled: '已撤销' };
 
-export function printUnitStatus(s: UnitCampaignStatus, print: Print): void {
+function printUnitStatus(s: UnitCampaignStatus, print: Print): void {
   print(`${s.unitName}（${s.unitId}）  活动 ${s.campaignId}  计划 ${s.planId}`);
   print(`  状态：${PHASE_CN[s.phase] ?? s.phase}；当前阶段：${stageTitle(s.stage, s)}；逾期 ${s.overdueCount} 项；补课第 ${s.remedialRound} 轮${s.lookBackDone ? '；回头看已完成' : ''}`);
   if (s.health) print(unitHealthLine(s.campaignId, s.unitId, s.health));
@@ -217,6 +215,7 @@ export interface UpdateOptions extends FilterOptions {
 export type RequestBuilder<Op extends Operation> = (o: UpdateOptions, unitId: string) => OperationRequests[Op] | Promise<OperationRequests[Op]>;
 
 export async function runUpdate<Op extends Operation>(op: Op, o: UpdateOptions, build: RequestBuilder<Op>, ctx: CliContext): Promise<number> {
+  const { runBatch } = await import('../../app/batch.js');
   const label = OPERATION_LABELS[op];
   if (o.unit !== undefined) {
     try {
@@ -271,6 +270,7 @@ const opt = <K extends string>(k: K, v: string | undefined): Partial<Record<K, s
 
 /** Files named with --file are stored like API uploads; the workflow gets only their references. */
 async function fileRefs(o: UpdateOptions): Promise<string[]> {
+  const { openUploadStore, uploadStoreConfig } = await import('../api/uploads-config.js');
   const store = openUploadStore(uploadStoreConfig(process.env, str(o, 'uploads') ?? DEFAULT_UPLOADS));
   const refs = [...list(o, 'ref')];
   for (const f of list(o, 'file')) {
@@ -316,9 +316,10 @@ export const BUILDERS: { [Op in Operation]: RequestBuilder<Op> } = {
 
 export async function runReport(o: FilterOptions & { xlsx?: string; docx?: string; date?: string; office?: string; json?: boolean }, ctx: CliContext): Promise<number> {
   if (!o.xlsx && !o.docx) throw new UsageError('请用 --xlsx 或 --docx 指定输出文件（可同时指定）');
+  const { collectReport } = await import('../../app/report/collect.js');
   const data = await collectReport(ctx, filterOf(o));
-  if (o.xlsx) await writeReportFile(data, o.xlsx);
-  const issue = o.docx ? await writeBriefingFor(data, o.docx, { officeName: (await officeFrom(o.office)).name, ...(o.date ? { date: o.date } : {}) }) : undefined;
+  if (o.xlsx) await (await import('../../app/report/xlsx.js')).writeReportFile(data, o.xlsx);
+  const issue = o.docx ? await (await import('../../app/report/briefing-docx.js')).writeBriefingFor(data, o.docx, { officeName: (await officeFrom(o.office)).name, ...(o.date ? { date: o.date } : {}) }) : undefined;
   const failed = data.units.filter((u) => u.error).length;
   if (o.json) ctx.print(JSON.stringify({ file: o.xlsx, docx: o.docx, issue, units: data.units.length, overdue: data.overdue.length, escalations: data.escalations.length, surveys: data.surveys.length, failed }, null, 2));
   else {
@@ -338,7 +339,8 @@ export interface TokensIssueOptions {
   handout: string;
 }
 
-export async function runTokensIssue(o: TokensIssueOptions, print: Print): Promise<number> {
+async function runTokensIssue(o: TokensIssueOptions, print: Print): Promise<number> {
+  const { issueTokens, writeTokenFiles } = await import('../api/tokens.js');
   const plan = o.plan ? await loadPlanFile(o.plan) : undefined;
   if (plan && !plan.ok) throw new UsageError(`--plan：方案有错误，请先运行 campaign plan check ${o.plan}`);
   const roster = await parseRosterFile(o.roster, { ...(o.groups ? { groupsPath: o.groups } : {}), channels: plan?.ok ? plan.plan.channels : ['email'] });
@@ -367,6 +369,7 @@ export interface DigestScheduleCliOptions {
 }
 
 export async function runDigestSchedule(o: DigestScheduleCliOptions, ctx: CliContext): Promise<number> {
+  const { upsertDigestSchedule } = await import('../../app/digest-schedule.js');
   const plan = await loadPlanFile(o.plan);
   if (!plan.ok) throw new UsageError(`--plan：方案有错误，请先运行 campaign plan check ${o.plan}`);
   const roster = await parseRosterFile(o.roster, { ...(o.groups ? { groupsPath: o.groups } : {}), channels: plan.plan.channels, skipBadRows: true });
@@ -381,8 +384,10 @@ export async function runDigestSchedule(o: DigestScheduleCliOptions, ctx: CliCon
     units: roster.units,
     ...(o.at ? { at: o.at } : {}),
     ...(o.calendar ? { calendarKind: o.calendar } : {}),
+    timeZone: plan.plan.timeZone,
   });
-  ctx.print(`${r.created ? '已创建' : '已更新'}摘要计划 ${r.scheduleId}：每个工作日 ${o.at ?? '08:30'}（北京时间）向有逾期事项的指导组发送清单，每周第一个工作日向活动办发送简报（附 Excel 报表）`);
+  const zone = plan.plan.timeZone === 'Asia/Shanghai' ? '北京时间' : `${plan.plan.timeZone} 时间`;
+  ctx.print(`${r.created ? '已创建' : '已更新'}摘要计划 ${r.scheduleId}：每个工作日 ${o.at ?? '08:30'}（${zone}）向有逾期事项的指导组发送清单，每周第一个工作日向活动办发送简报（附 Excel 报表）`);
   return 0;
 }
 
@@ -513,7 +518,7 @@ export function registerCampaignCommands(program: Command): void {
     .requiredOption('--roster <file>', '单位名单（取指导组成员邮箱）')
     .option('--groups <file>', '单独的指导组名单')
     .option('--office <file>', '活动办成员（YAML，含邮箱）')
-    .option('--at <HH:mm>', '每天发送时间（北京时间）', '08:30')
+    .option('--at <HH:mm>', '每天发送时间（按方案的时区，通常为北京时间）', '08:30')
     .option('--calendar <kind>', '工作日历：cn（法定节假日与调休）、weekdays、continuous', 'cn')
     .option('--task-queue <name>', 'worker 的任务队列', DEFAULT_TASK_QUEUE)
     .action((o: DigestScheduleCliOptions) => withClient((ctx) => runDigestSchedule(o, ctx)));
@@ -523,6 +528,7 @@ export function registerCampaignCommands(program: Command): void {
     .requiredOption('--campaign <id>', '活动编号')
     .action((o: { campaign: string }) =>
       withClient(async (ctx) => {
+        const { triggerDigestNow } = await import('../../app/digest-schedule.js');
         if (!(await triggerDigestNow(ctx.client, o.campaign))) {
           console.error(`活动 ${o.campaign} 还没有摘要计划：请先运行 campaign digest schedule --campaign ${o.campaign} …`);
           return 1;

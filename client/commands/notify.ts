@@ -43,7 +43,7 @@ const KIND_HELP = RESOLUTION_KINDS.map((k) => `${k}（${RESOLUTION_LABELS[k]}）
 type Print = (line: string) => void;
 
 /** Stuck units head the listing: none of their notifications go out until they are repaired. */
-export function formatWorkflowProblems(list: DeliveryProblemList): string {
+function formatWorkflowProblems(list: DeliveryProblemList): string {
   const stuck = list.workflowProblems;
   if (stuck.length === 0) return '';
   const rows = [
@@ -54,7 +54,7 @@ export function formatWorkflowProblems(list: DeliveryProblemList): string {
   return `${renderTable(rows)}\n\n流程异常 ${stuck.length} 个单位：工作流任务反复失败，这些单位的通知在修复前不会发出。请技术人员先演练修复（${repair}），再执行修复。\n\n`;
 }
 
-export function formatProblems(list: DeliveryProblemList, limit: number): string {
+function formatProblems(list: DeliveryProblemList, limit: number): string {
   return formatWorkflowProblems(list) + formatDeliveryProblems(list, limit);
 }
 

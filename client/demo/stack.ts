@@ -76,8 +76,6 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       workflowsPath,
       bundlerOptions,
       activities: createActivities({
-        transport,
-        from: mailFrom,
         plansDir: o.plansDir,
         status,
         notify: {

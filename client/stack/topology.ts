@@ -59,7 +59,7 @@ export interface Topology {
   close(): Promise<void>;
 }
 
-export const APP_DATABASE = 'campaign';
+const APP_DATABASE = 'campaign';
 export const BUCKET = 'campaign-uploads';
 
 async function ensureDatabase(adminUrl: string, name: string): Promise<void> {

@@ -12,7 +12,7 @@
  * over, which costs only recomputation.
  */
 
-export const MEMO_LIMIT = 20_000;
+const MEMO_LIMIT = 20_000;
 
 export interface StringMemo {
   get(key: string, compute: () => string): string;

@@ -28,7 +28,7 @@ const TYPE_CN: Record<string, string> = {
 };
 
 /** `reasons[1]`, `filter.group`: as plan problems name their fields. */
-export function fieldName(path: readonly PropertyKey[]): string {
+function fieldName(path: readonly PropertyKey[]): string {
   return formatPath(path, '请求');
 }
 
@@ -59,7 +59,7 @@ const chinese: z.core.$ZodErrorMap = (iss) => {
 };
 
 /** Each problem of a failed parse, in the order the schema found them, without repeats. */
-export function problemsOf(error: z.ZodError): Problem[] {
+function problemsOf(error: z.ZodError): Problem[] {
   const out: Problem[] = [];
   const add = (p: Problem) => {
     if (!out.some((x) => x.field === p.field && x.message === p.message)) out.push(p);

@@ -63,12 +63,6 @@ export function parseTimeOfDay(text: string): Parsed<string> {
   return { ok: true, value: t };
 }
 
-/** Minutes since midnight of an already validated HH:mm. */
-export function minutesOfDay(time: string): number {
-  const [h, m] = time.split(':').map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
-}
-
 export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
@@ -77,7 +71,7 @@ function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-export function isoDate(year: number, month: number, day: number): string {
+function isoDate(year: number, month: number, day: number): string {
   return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`;
 }
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { PlanSchema } from './schema.js';
 
-export function planJsonSchema(): Record<string, unknown> {
+function planJsonSchema(): Record<string, unknown> {
   // io: 'input' describes what a person may write (defaults make fields optional).
   const schema = z.toJSONSchema(PlanSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return {

@@ -26,7 +26,7 @@ export const ROLES = {
   group_leader: '指导组组长',
 } as const;
 export type Role = keyof typeof ROLES;
-export const ROLE_IDS = Object.keys(ROLES) as Role[];
+const ROLE_IDS = Object.keys(ROLES) as Role[];
 
 export const CHANNELS = { email: '电子邮件', sms: '短信', dingtalk: '钉钉', wecom: '企业微信' } as const;
 export type Channel = keyof typeof CHANNELS;
@@ -38,7 +38,7 @@ export const HOLIDAY_RULES = {
 } as const;
 export type HolidayRule = keyof typeof HOLIDAY_RULES;
 
-export const STEP_KINDS = {
+const STEP_KINDS = {
   task: '一般工作',
   meeting: '会议',
   look_back: '回头看',
@@ -49,7 +49,7 @@ export const STEP_KINDS = {
 export type StepKind = keyof typeof STEP_KINDS;
 
 /** What a recipient does with a deliverable: 审查把关, 备案, 审阅, or just informed. */
-export const RECIPIENT_PURPOSES = { review: '审查把关', file: '备案', read: '审阅', inform: '知悉' } as const;
+const RECIPIENT_PURPOSES = { review: '审查把关', file: '备案', read: '审阅', inform: '知悉' } as const;
 export type RecipientPurpose = keyof typeof RECIPIENT_PURPOSES;
 
 function enumOf<T extends string>(ids: readonly T[], what: string) {
@@ -104,7 +104,7 @@ const role = enumOf(ROLE_IDS, '角色');
 const channel = enumOf(Object.keys(CHANNELS) as Channel[], '通知渠道');
 const quietRule = enumOf(QUIET_RULE_IDS, '免打扰规则');
 
-export const AppliesToSchema = z.strictObject({
+const AppliesToSchema = z.strictObject({
   /** Only these unit types (omitted: every type the plan serves). */
   unitTypes: z.array(unitType).min(1, { error: '至少列出一个单位类型' }).optional(),
   /** The unit must carry every one of these flags (e.g. has_party_committee = 设党委). */
@@ -113,25 +113,25 @@ export const AppliesToSchema = z.strictObject({
   notFlags: z.array(unitFlag).optional(),
 });
 
-export const WindowSchema = z.strictObject({
+const WindowSchema = z.strictObject({
   /** Defaults to the stage's opening. */
   open: dateExpr.optional(),
   due: dateExpr,
 });
 
-export const DeliverableSchema = z.strictObject({
+const DeliverableSchema = z.strictObject({
   id: slug,
   title: text,
   kind: enumOf(['document', 'minutes', 'report', 'list', 'photos', 'other'] as const, '材料类型').default('document'),
   required: z.boolean({ error: '应为 true 或 false' }).default(true),
 });
 
-export const RecipientSchema = z.strictObject({
+const RecipientSchema = z.strictObject({
   role,
   purpose: enumOf(Object.keys(RECIPIENT_PURPOSES) as RecipientPurpose[], '用途'),
 });
 
-export const ReviewSchema = z.strictObject({
+const ReviewSchema = z.strictObject({
   /** Who approves (审查把关); in the seeds always the 指导组. */
   by: role.default('supervisor_group'),
   /** Id of a checklist declared under `checklists` (e.g. 四不通过), or omitted. */
@@ -149,7 +149,7 @@ export const ReviewPolicySchema = z.strictObject({
   within: limit('审查时限'),
 });
 
-export const StepSchema = z.strictObject({
+const StepSchema = z.strictObject({
   id: slug,
   /** Number in the seed's 工作流程图 table (活动内容 1、2、…), kept for the seed-fidelity test. */
   no: z.number({ error: '应为数字' }).int({ error: '应为整数' }).positive({ error: '应为正整数' }).optional(),
@@ -174,7 +174,7 @@ export const StepSchema = z.strictObject({
   notes: z.string({ error: '应为文字' }).optional(),
 });
 
-export const StageSchema = z.strictObject({
+const StageSchema = z.strictObject({
   id: slug,
   title: text,
   /** calendar: opens on its window's date; after_previous: only once the previous stage is complete. */
@@ -184,20 +184,20 @@ export const StageSchema = z.strictObject({
   steps: z.array(StepSchema).min(1, { error: '每个阶段至少要有一个步骤' }),
 });
 
-export const ChecklistSchema = z.strictObject({
+const ChecklistSchema = z.strictObject({
   title: text,
   items: z
     .array(z.strictObject({ id: slug, text }))
     .min(1, { error: '清单至少要有一项' }),
 });
 
-export const CalendarOverrideSchema = z.strictObject({
+const CalendarOverrideSchema = z.strictObject({
   date: dateExpr,
   working: z.boolean({ error: '应为 true（上班）或 false（放假）' }),
   note: z.string({ error: '应为文字' }).optional(),
 });
 
-export const CalendarSchema = z.strictObject({
+const CalendarSchema = z.strictObject({
   /** cn: Chinese working days (holidays and 调休); weekdays: Mon–Fri only; continuous: every moment counts (demos). */
   kind: enumOf(['cn', 'weekdays', 'continuous'] as const, '日历类型').default('cn'),
   officeHours: z
@@ -207,7 +207,7 @@ export const CalendarSchema = z.strictObject({
   overrides: z.array(CalendarOverrideSchema).default([]),
 });
 
-export const ReminderPolicySchema = z.strictObject({
+const ReminderPolicySchema = z.strictObject({
   /** Remind this many working days before the due date, at office opening time. */
   workingDaysBefore: z.array(z.number({ error: '应为数字' }).int({ error: '应为整数' }).positive({ error: '应为正整数' })).default([]),
   /** Remind on the morning of the due day at this local time (moved to the previous working day if the due day is a holiday). */
@@ -219,7 +219,7 @@ export const ReminderPolicySchema = z.strictObject({
   to: z.array(role).default(['liaison']),
 });
 
-export const EscalationLevelSchema = z.strictObject({
+const EscalationLevelSchema = z.strictObject({
   level: z.number({ error: '应为数字' }).int({ error: '应为整数' }).positive({ error: '应为正整数' }),
   /** How long after the due instant this level fires (e.g. 1wd = morning of the first working day after). */
   after: duration,
@@ -233,20 +233,20 @@ export const EscalationLevelSchema = z.strictObject({
   ignoreQuietHours: z.boolean({ error: '应为 true 或 false' }).optional(),
 });
 
-export const EscalationPolicySchema = z.strictObject({
+const EscalationPolicySchema = z.strictObject({
   levels: z.array(EscalationLevelSchema).min(1, { error: '至少要有一级催办' }),
   /** After the last level, repeat it this often until the item is done. */
   repeatEvery: duration.optional(),
 });
 
-export const LookBackSchema = z.strictObject({
+const LookBackSchema = z.strictObject({
   /** The step that is the 回头看 (kind look_back). */
   step: slug,
   /** Deadline given to fill each gap found (查缺补缺). */
   gapDeadline: duration,
 });
 
-export const SatisfactionSchema = z.strictObject({
+const SatisfactionSchema = z.strictObject({
   /** The step that is the 群众满意度测评 (kind satisfaction_survey). */
   step: slug,
   /** 多数不满意: the share of dissatisfied respondents above which the unit must 补课. */
@@ -258,7 +258,7 @@ export const SatisfactionSchema = z.strictObject({
   reportTo: z.array(role).default(['office', 'supervisor_group']),
 });
 
-export const ContinuedRectificationSchema = z.strictObject({
+const ContinuedRectificationSchema = z.strictObject({
   duration,
   reportEvery: duration,
   appliesTo: AppliesToSchema.optional(),
@@ -268,7 +268,7 @@ export const ContinuedRectificationSchema = z.strictObject({
  * Who receives one kind of event, on which channels, and whether quiet hours apply. Every field is
  * optional: what is left out keeps the built-in default (see domain/routing/route.ts).
  */
-export const RouteSchema = z.strictObject({
+const RouteSchema = z.strictObject({
   to: z.array(role).min(1, { error: '至少要有一个接收角色' }).optional(),
   cc: z.array(role).optional(),
   /** Subset of the plan's channels; [] sends nothing for this event. */
@@ -281,21 +281,21 @@ const eventRoutes = Object.fromEntries(EVENT_KINDS.map((k) => [k, RouteSchema.op
   z.ZodOptional<typeof RouteSchema>
 >;
 
-export const QuietHoursSchema = z.strictObject({
+const QuietHoursSchema = z.strictObject({
   email: quietRule.default(DEFAULT_QUIET_HOURS.email),
   sms: quietRule.default(DEFAULT_QUIET_HOURS.sms),
   dingtalk: quietRule.default(DEFAULT_QUIET_HOURS.dingtalk),
   wecom: quietRule.default(DEFAULT_QUIET_HOURS.wecom),
 });
 
-export const RoutingSchema = z.strictObject({
+const RoutingSchema = z.strictObject({
   /** Per event kind; escalation ladders take their recipients from escalation.levels instead. */
   events: z.strictObject(eventRoutes).default({}),
   /** Per channel: office_hours | working_days | any_time. */
   quietHours: QuietHoursSchema.default({ ...DEFAULT_QUIET_HOURS }),
 });
 
-export const TimeScaleSchema = z.strictObject({
+const TimeScaleSchema = z.strictObject({
   /** For demos: one plan day lasts this long in real time; every instant is compressed towards the start. */
   dayLasts: duration,
 });

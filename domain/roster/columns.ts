@@ -97,7 +97,7 @@ export const GROUP_COLUMNS: readonly ColumnDef<GroupColumnKey>[] = [
  * Offices mark required columns with * or （必填） and sometimes type full-width letters; none of
  * that should stop a header from being recognised.
  */
-export function foldHeader(text: string): string {
+function foldHeader(text: string): string {
   return text
     .normalize('NFKC')
     .replace(/\((必填|选填|可选)\)/g, '')

@@ -48,7 +48,7 @@ export async function readXlsxGroups(path: string): Promise<RawSheet | undefined
   return read.groups ?? read.units;
 }
 
-export function worksheetToRaw(ws: ExcelJS.Worksheet): RawSheet {
+function worksheetToRaw(ws: ExcelJS.Worksheet): RawSheet {
   const rows: RawRow[] = [];
   ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = [];

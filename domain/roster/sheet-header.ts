@@ -16,7 +16,7 @@ export interface LocatedHeader<K extends string> {
   rows: RawRow[];
 }
 
-export function columnLetter(index: number): string {
+function columnLetter(index: number): string {
   let n = index + 1;
   let s = '';
   while (n > 0) {

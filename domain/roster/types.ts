@@ -17,7 +17,7 @@ export const CHANNEL_LABELS: Record<Channel, string> = {
   wecom: '企业微信',
 };
 
-export const PersonSchema = z.object({
+const PersonSchema = z.object({
   name: z.string().min(1),
   /** Lower-cased, trimmed; absent when the roster leaves it empty. */
   email: z.string().optional(),
@@ -26,10 +26,10 @@ export const PersonSchema = z.object({
 });
 export type Person = z.infer<typeof PersonSchema>;
 
-export const GROUP_ROLES = ['leader', 'deputy', 'member'] as const;
+const GROUP_ROLES = ['leader', 'deputy', 'member'] as const;
 export type GroupRole = (typeof GROUP_ROLES)[number];
 
-export const GroupMemberSchema = PersonSchema.extend({
+const GroupMemberSchema = PersonSchema.extend({
   role: z.enum(GROUP_ROLES),
   /** Row of the groups sheet this member came from (header is row 1). */
   sourceRow: z.number().int().positive(),
@@ -37,7 +37,7 @@ export const GroupMemberSchema = PersonSchema.extend({
 export type GroupMember = z.infer<typeof GroupMemberSchema>;
 
 /** A 指导组 (supervising group): reviews deliverables, receives escalations of its units. */
-export const SupervisorGroupSchema = z.object({
+const SupervisorGroupSchema = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
   members: z.array(GroupMemberSchema).min(1),
@@ -47,7 +47,7 @@ export const SupervisorGroupSchema = z.object({
 });
 export type SupervisorGroup = z.infer<typeof SupervisorGroupSchema>;
 
-export const PairedAgencySchema = z.object({
+const PairedAgencySchema = z.object({
   name: z.string().min(1),
   email: z.string().optional(),
 });

@@ -1,7 +1,7 @@
 /** The per-channel quiet-hours rules a plan may choose (routing.quietHours). */
 import type { Channel } from '../plan/schema.js';
 
-export const QUIET_RULES = {
+const QUIET_RULES = {
   /** Only on working days within office hours (the default for SMS and group robots). */
   office_hours: '仅工作日上班时间发送',
   /** Any time of a working day; held over holidays and weekends. */

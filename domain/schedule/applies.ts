@@ -1,4 +1,4 @@
-import type { AppliesTo, Plan } from '../plan/schema.js';
+import type { AppliesTo } from '../plan/schema.js';
 import type { UnitProfile } from './types.js';
 
 /** Whether a stage or step selector matches a unit (omitted selector = every unit). */
@@ -8,8 +8,4 @@ export function appliesTo(selector: AppliesTo | undefined, unit: UnitProfile): b
   if (selector.flags && !selector.flags.every((f) => unit.flags.includes(f))) return false;
   if (selector.notFlags && selector.notFlags.some((f) => unit.flags.includes(f))) return false;
   return true;
-}
-
-export function planServesUnitType(plan: Plan, unit: UnitProfile): boolean {
-  return plan.unitTypes.includes(unit.type);
 }

@@ -20,7 +20,7 @@ import type { ScheduledEscalation } from './types.js';
 const DEFAULT_LABELS = ['催办', '督办', '指导组督办', '通报'];
 
 /** The instant `d` after `from`, placed in office time and strictly after `from`. */
-export function delayAfter(cal: WorkCalendar, from: IsoInstant, d: Duration): IsoInstant {
+function delayAfter(cal: WorkCalendar, from: IsoInstant, d: Duration): IsoInstant {
   let at: IsoInstant;
   if (isDayUnit(d.unit)) {
     const date = addDayDuration(cal, localDateOf(cal, from), d);

@@ -11,7 +11,7 @@ function utcStamp(instant: string): string {
   return new Date(Date.parse(instant)).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
-export function escapeText(s: string): string {
+function escapeText(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
 }
 

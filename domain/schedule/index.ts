@@ -1,11 +1,11 @@
 export * from './types.js';
-export { buildSchedule, missingHolidayYearWarning, scheduleStage, taskForStep } from './build.js';
+export { buildSchedule, missingHolidayYearWarning } from './build.js';
 export { rescheduleTask, shiftTasks, type RescheduleContext } from './reschedule.js';
 export { computeReminders } from './reminders.js';
-export { computeEscalations, nextEscalationRepeat, delayAfter } from './escalations.js';
+export { computeEscalations, nextEscalationRepeat } from './escalations.js';
 export { calendarForPlan } from './plan-calendar.js';
-export { appliesTo, planServesUnitType } from './applies.js';
-export { anchorOf, anchorAt, type Anchor } from './resolve.js';
+export { appliesTo } from './applies.js';
+export { anchorOf, type Anchor } from './resolve.js';
 export {
   addPlanDuration,
   deadlineAfter,
@@ -14,6 +14,5 @@ export {
   planMillis,
   retimeTask,
   scheduleStageOpenedAt,
-  viaPlanTime,
 } from './plan-time.js';
 export { REVIEW_DAY_STARTS, reviewDayStarts, reviewLadder, reviewSchedule, type ReviewSchedule } from './review.js';

@@ -21,7 +21,7 @@ import { compress, expand, mapTaskInstants } from './time-scale.js';
 import type { ScheduledStage, ScheduledTask, TimeScaleInfo, UnitProfile } from './types.js';
 
 /** `f` applied to `at` taken in plan time; its answer brought back to real time. */
-export function viaPlanTime<T extends IsoInstant | undefined>(cal: WorkCalendar, ts: TimeScaleInfo | null, at: IsoInstant, f: (planAt: IsoInstant) => T): T {
+function viaPlanTime<T extends IsoInstant | undefined>(cal: WorkCalendar, ts: TimeScaleInfo | null, at: IsoInstant, f: (planAt: IsoInstant) => T): T {
   if (!ts) return f(at);
   const r = f(expand(cal, ts, at));
   return (r === undefined ? r : compress(cal, ts, r)) as T;

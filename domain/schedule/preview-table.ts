@@ -12,7 +12,7 @@ const GAP = '\u3000'; // ideographic space between header fields
 const CIRCLED = ['①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧', '⑨'];
 
 /** Display width: CJK and full-width characters take two columns. */
-export function displayWidth(s: string): number {
+function displayWidth(s: string): number {
   let w = 0;
   for (const ch of s) {
     const c = ch.codePointAt(0) ?? 0;

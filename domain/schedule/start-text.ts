@@ -4,13 +4,11 @@
  * and the preview, so `2008-09-31` is refused the same way everywhere, in Chinese, and never
  * reaches the calendar (where luxon would throw in English).
  */
+import { daysInMonth } from '../plan/expr.js';
+
 const FORM = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
-export const START_EXAMPLES = '日期（2009-09-15）或带时区的时刻（2009-09-15T09:00:00+08:00）';
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
+const START_EXAMPLES = '日期（2009-09-15）或带时区的时刻（2009-09-15T09:00:00+08:00）';
 
 /** Why `text` is not a usable start, in Chinese; undefined when it is one. */
 export function startProblem(text: string): string | undefined {

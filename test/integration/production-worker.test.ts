@@ -1,24 +1,27 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { launchCampaign } from '../../app/launch.js';
 import { repoRoot } from '../../toolchain/paths.js';
-import { deliverableDeadlineWorkflow } from '../../workflows/deliverable-deadline.js';
-import { unitWorkflowId } from '../../workflows/ids.js';
 import { workflowBundlePath } from '../../worker/bundle.js';
+import { FIXTURES, GROUPS, PLAN } from './cli/harness.js';
 import { connectToDevServer } from '../support/dev-server-connection.js';
 import { startMailbox, type Mailbox } from '../support/mailbox.js';
 import { uniqueName } from '../support/unique.js';
 
 // The production path as an operator runs it: `npm run bundle`, then `npm run worker` configured
-// only by environment variables, running the prebundled workflow code.
+// only by environment variables, running the prebundled unit campaign workflow on a small plan
+// (test/integration/cli/fixtures/ifc_test.yaml: 传达上级精神 is due 2 s after the start, reminded
+// 1 s before, 催办 1 s after).
 describe('production worker (worker/main.ts)', () => {
   let temporal: Awaited<ReturnType<typeof connectToDevServer>>;
   let mailbox: Mailbox;
   let worker: ChildProcess;
   let output = '';
   const taskQueue = uniqueName('prod');
+  const tmp = mkdtempSync(path.join(tmpdir(), 'prod-worker-'));
 
   beforeAll(async () => {
     [temporal, mailbox] = await Promise.all([connectToDevServer(), startMailbox()]);
@@ -34,7 +37,8 @@ describe('production worker (worker/main.ts)', () => {
         SMTP_HOST: '127.0.0.1',
         SMTP_PORT: String(mailbox.port),
         SMTP_REQUIRE_TLS: 'false',
-        NOTIFY_SQLITE_PATH: path.join(mkdtempSync(path.join(tmpdir(), 'prod-worker-')), 'notify.sqlite'),
+        NOTIFY_SQLITE_PATH: path.join(tmp, 'notify.sqlite'),
+        CAMPAIGN_PLANS_DIR: FIXTURES,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -59,34 +63,30 @@ describe('production worker (worker/main.ts)', () => {
     await temporal?.close();
   });
 
-  it('runs the bundled workflows and sends mail through the configured SMTP server', async () => {
+  it('runs the bundled unit workflow and sends mail through the configured SMTP server', async () => {
     const campaignId = uniqueName('c');
-    await temporal.client.workflow.start(deliverableDeadlineWorkflow, {
-      taskQueue,
-      workflowId: unitWorkflowId(campaignId, 'u1'),
-      args: [
-        {
-          campaignId,
-          unit: {
-            id: 'u1',
-            name: '包河区烟墩街道机关',
-            liaison: { id: 'l1', name: '周联络', email: 'liaison@yandun.example.cn' },
-            head: { id: 'h1', name: '吴书记', email: 'head@yandun.example.cn' },
-            supervisors: [],
-          },
-          task: { id: 'plan', title: '制定实施方案', dueAt: new Date(Date.now() + 6_000).toISOString() },
-          remindBeforeMs: 3_000,
-          escalateAfterMs: 500,
-          timeZone: 'Asia/Shanghai',
-        },
-      ],
-    });
-    const mails = await mailbox.waitFor(2, 90_000).catch((e: Error) => {
-      throw new Error(`${e.message}\nworker output:\n${output}`);
-    });
-    expect(mails.map((m) => m.subject)).toEqual([
-      expect.stringMatching(/^【提醒】包河区烟墩街道机关「制定实施方案」/),
-      '【催办】包河区烟墩街道机关「制定实施方案」已逾期',
+    const roster = path.join(tmp, 'units.csv');
+    writeFileSync(
+      roster,
+      [
+        '单位编号,单位名称,单位类型,标记,第一责任人,第一责任人邮箱,第一责任人手机,联络员,联络员邮箱,联络员手机,指导组,结对单位,结对单位邮箱',
+        'T01,包河区烟墩街道机关,镇机关,,吴书记,head@yandun.example.cn,13800001001,周联络,liaison@yandun.example.cn,13800002001,G1,,',
+      ].join('\n'),
+    );
+    // A few seconds ahead, so a slow first workflow task cannot (rightly) skip the 1 s reminder.
+    const start = new Date(Date.now() + 3_000).toISOString();
+    const launched = await launchCampaign(temporal.client, { planPath: PLAN, rosterPath: roster, groupsPath: GROUPS, campaignId, start, taskQueue });
+    expect(launched.ok, JSON.stringify(launched)).toBe(true);
+    const subjects = () => mailbox.messages().map((m) => m.subject ?? '');
+    const deadline = Date.now() + 90_000;
+    const wanted = [/^【接口测试活动】提醒：传达上级精神将于/, /^【接口测试活动】催办：传达上级精神已逾期/];
+    while (!wanted.every((re) => subjects().some((s) => re.test(s))) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    for (const re of wanted) expect(subjects(), `worker output:\n${output}`).toContainEqual(expect.stringMatching(re));
+    const reminders = mailbox.messages().filter((m) => wanted[0]!.test(m.subject ?? ''));
+    expect(reminders.map((m) => (Array.isArray(m.to) ? m.to : [m.to]).flatMap((a) => a?.value.map((v) => v.address) ?? []))).toEqual([
+      ['liaison@yandun.example.cn'],
     ]);
     expect(output).toContain(`工作者已启动：${inject('temporalAddress')}，任务队列 ${taskQueue}`);
   });

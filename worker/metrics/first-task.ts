@@ -1,12 +1,11 @@
 /** The worker's side of workflows/metrics-interceptor.ts: first-task latency per workflow type. */
 import type { MetricMeter } from '@temporalio/common';
 import type { InjectedSinks } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { repoRoot } from '../../toolchain/paths.js';
 import type { CampaignMetricsSinks } from '../../workflows/metrics-interceptor.js';
 
-export const metricsInterceptorModule = fileURLToPath(
-  new URL('../../workflows/metrics-interceptor.ts', import.meta.url),
-);
+export const metricsInterceptorModule = path.join(repoRoot, 'workflows', 'metrics-interceptor.ts');
 
 export function firstTaskSinks(
   meter: MetricMeter,

@@ -10,6 +10,9 @@ export interface DigestGroup {
   members: DigestRecipient[];
 }
 
+/** The zone of digests whose input names none (schedules made before the plan's zone was passed on). */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
 export interface CampaignDigestInput {
   campaignId: string;
   campaignTitle: string;
@@ -19,6 +22,8 @@ export interface CampaignDigestInput {
   groups: DigestGroup[];
   /** Calendar the office works by (default `cn`: 法定节假日 and 调休). */
   calendarKind?: 'cn' | 'weekdays' | 'continuous';
+  /** The plan's time zone: what "today" and the working days are in (default Asia/Shanghai, as inputs without it were). */
+  timeZone?: string;
   /** Send these regardless of the calendar (an office asking for a digest now, tests). */
   force?: ('daily' | 'weekly')[];
 }

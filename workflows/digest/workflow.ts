@@ -8,7 +8,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { DigestActivities } from '../../activities/digest/activities.js';
 import { localDateOf, makeCalendar } from '../../domain/calendar/index.js';
 import { digestsDue, type DigestKind } from './decide.js';
-import type { CampaignDigestInput, CampaignDigestResult } from './messages.js';
+import { DEFAULT_TIME_ZONE, type CampaignDigestInput, type CampaignDigestResult } from './messages.js';
 
 const { sendGroupDigests, sendOfficeBriefing } = proxyActivities<DigestActivities>({
   startToCloseTimeout: '10 minutes',
@@ -16,7 +16,7 @@ const { sendGroupDigests, sendOfficeBriefing } = proxyActivities<DigestActivitie
 });
 
 export async function campaignDigestWorkflow(input: CampaignDigestInput): Promise<CampaignDigestResult> {
-  const cal = makeCalendar({ kind: input.calendarKind ?? 'cn', zone: 'Asia/Shanghai' });
+  const cal = makeCalendar({ kind: input.calendarKind ?? 'cn', zone: input.timeZone ?? DEFAULT_TIME_ZONE });
   const date = localDateOf(cal, new Date(Date.now()).toISOString());
   const kinds: DigestKind[] = input.force && input.force.length > 0 ? [...new Set(input.force)] : digestsDue(cal, date);
   if (kinds.length === 0) return { date, sent: { daily: 0, weekly: 0 }, skipped: 'non_working_day' };

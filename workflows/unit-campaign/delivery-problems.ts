@@ -4,10 +4,8 @@
  * command line and API reuse the labels so the office reads the same words everywhere.
  */
 import type { DeliveryReport, DeliveryResult } from '../../activities/notify/types.js';
-import type { Channel } from '../../domain/roster/types.js';
+import { CHANNEL_LABELS, type Channel } from '../../domain/roster/types.js';
 import { EVENT_LABELS, type EventKind } from '../../domain/routing/event-kinds.js';
-
-export const CHANNEL_LABELS: Record<Channel, string> = { email: '邮件', sms: '短信', dingtalk: '钉钉', wecom: '企业微信' };
 
 /** Keys are the recipient roles of domain/routing/recipients.ts (part of delivery keys, never shown). */
 export const RECIPIENT_ROLE_LABELS: Record<string, string> = {

@@ -8,6 +8,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { dueText, durationText, fileRef, id, integer, text } from '../../domain/input/fields.js';
 import type { UnitFlag, UnitType } from '../../domain/unit-types.js';
+import type { CampaignPhase, TaskStatus, UnitCampaignStatus } from './status-view.js';
 
 // ───────────────────────────── input ─────────────────────────────
 
@@ -67,149 +68,21 @@ export interface UnitCampaignInput {
   carried?: unknown;
 }
 
-// ───────────────────────────── state as seen from outside ─────────────────────────────
+// ───────────────────────────── state as seen from outside (status-view.ts) ─────────────────────────────
 
-export type TaskStatus =
-  /** Not open yet (its stage or its window has not begun). */
-  | 'pending'
-  | 'open'
-  /** Returned by the 指导组; open again with a new deadline. */
-  | 'returned'
-  /** Submitted, waiting for the 指导组's review. */
-  | 'submitted'
-  | 'done'
-  | 'waived';
-
-export type TaskOrigin = 'plan' | 'gap' | 'remedial' | 'adhoc' | 'progress';
-
-export interface TaskView {
-  taskId: string;
-  stageId: string;
-  title: string;
-  kind: string;
-  origin: TaskOrigin;
-  status: TaskStatus;
-  opensAt: string;
-  dueAt: string;
-  needsReview: boolean;
-  /** 查缺补缺: reopened by the 回头看. */
-  gap: boolean;
-  overdue: boolean;
-  /** Completed (submitted or approved) after its deadline at least once. */
-  late: boolean;
-  submissions: number;
-  returns: number;
-  /** Highest escalation level reached for the current deadline (0 = none). */
-  escalationLevel: number;
-  completedAt?: string;
-  lastReturn?: { reasons: string[]; failedItems: string[] };
-  /** Submitted and waiting for the 指导组 (review loop): since when, its limit, 第 N 个工作日. */
-  review?: ReviewView;
-}
-
-/** A submission waiting for review, as readers show it: 等待审查（第 N 个工作日） (domain/review-wait.ts). */
-export interface ReviewView {
-  submittedAt: string;
-  /** 审查时限, when the plan sets one. */
-  dueAt?: string;
-  /** Instants at which the wait enters its next working day (readers recount N with them). */
-  dayStarts: string[];
-  /** 第 N 个工作日 at publishing (the submission's day is the first); statusAsOf recounts it. */
-  workingDay: number;
-  /** Past its 审查时限. */
-  overdue: boolean;
-  /** Highest level of the review ladder fired (1 组长, 2 活动办; 0 none). */
-  escalationLevel: number;
-}
-
-export interface EscalationView {
-  taskId: string;
-  level: number;
-  label: string;
-  firedAt: string;
-  repeats: number;
-  acknowledged: boolean;
-  nextRepeatAt?: string;
-}
-
-export interface SurveyRecord {
-  round: number;
-  satisfied: number;
-  basicallySatisfied: number;
-  dissatisfied: number;
-  respondents: number;
-  method: SurveyMethod;
-  dissatisfiedShare: number;
-  remedialNeeded: boolean;
-  recordedAt: string;
-}
-
-export interface TimelineEntry {
-  at: string;
-  kind: string;
-  /** Chinese, for people. */
-  text: string;
-}
-
-export type CampaignPhase = 'running' | 'paused' | 'completed' | 'cancelled';
-
-export interface UnitCampaignStatus {
-  campaignId: string;
-  unitId: string;
-  unitName: string;
-  planId: string;
-  phase: CampaignPhase;
-  /** Current stage id, or `done` once every stage is complete. */
-  stage: string;
-  stages: { stageId: string; title: string; status: 'pending' | 'open' | 'complete'; opensAt: string; dueAt: string }[];
-  tasks: TaskView[];
-  overdueCount: number;
-  openEscalations: EscalationView[];
-  surveys: SurveyRecord[];
-  remedialRound: number;
-  lookBackDone: boolean;
-  pausedAt?: string;
-  /** Most recent last; bounded (older entries are dropped, `timelineDropped` counts them). */
-  timeline: TimelineEntry[];
-  timelineDropped: number;
-  /** Runs so far (continue-as-new count + 1). */
-  run: number;
-  /**
-   * Set by the service layer from the health scan, never by the workflow: the unit's workflow task
-   * keeps failing, so nothing moves until someone repairs it (`campaign repair`).
-   */
-  health?: UnitHealthView;
-}
-
-export interface UnitHealthView {
-  state: 'stuck';
-  /** 流程异常，需要技术处理. */
-  label: string;
-  /** The failing task's error, as the worker reported it. */
-  error: string;
-  /** Failed attempts so far. */
-  failures: number;
-  /** Stuck since (as first seen by the scan), ISO. */
-  since: string;
-  checkedAt: string;
-}
-
-export interface UnitCampaignResult {
-  campaignId: string;
-  unitId: string;
-  outcome: 'completed' | 'cancelled';
-  startedAt: string;
-  finishedAt: string;
-  cancelReason?: string;
-  lateTasks: string[];
-  waivedTasks: string[];
-  escalationsSent: number;
-  highestEscalationLevel: number;
-  surveyRounds: number;
-  /** satisfied | remedied (passed after 补课) | failed_escalated | failed_closed | none (no survey). */
-  surveyOutcome: 'satisfied' | 'remedied' | 'failed_escalated' | 'failed_closed' | 'none';
-  notificationsSent: number;
-}
+export type {
+  TaskStatus,
+  TaskOrigin,
+  TaskView,
+  ReviewView,
+  EscalationView,
+  SurveyRecord,
+  TimelineEntry,
+  CampaignPhase,
+  UnitCampaignStatus,
+  UnitHealthView,
+  UnitCampaignResult,
+} from './status-view.js';
 
 // ───────────────────────────── Update payloads ─────────────────────────────
 //
@@ -275,7 +148,7 @@ export const AddGapItemRequest = z.strictObject({
 });
 export type AddGapItemRequest = z.infer<typeof AddGapItemRequest>;
 
-export const SURVEY_METHODS = ['集中评议', '无记名投票', '随机抽样'] as const;
+const SURVEY_METHODS = ['集中评议', '无记名投票', '随机抽样'] as const;
 export type SurveyMethod = (typeof SURVEY_METHODS)[number];
 
 const headcount = (description: string) => integer().min(0).describe(description);
@@ -304,7 +177,7 @@ export const ResumeRequest = z.strictObject({
 });
 export type ResumeRequest = z.infer<typeof ResumeRequest>;
 
-export const ShiftDatesRequest = z.strictObject({
+const ShiftDatesRequest = z.strictObject({
   by: personId,
   reason: text('说明', 500).optional().describe('说明'),
   /** Later only. Moves every task not yet finished and every stage not yet open. */
@@ -355,7 +228,7 @@ export const addGapItemUpdate = defineUpdate<UpdateAck, [AddGapItemRequest]>('ad
 export const recordSurveyUpdate = defineUpdate<UpdateAck, [RecordSurveyRequest]>('recordSurvey');
 export const pauseUpdate = defineUpdate<UpdateAck, [OfficeRequest]>('pause');
 export const resumeUpdate = defineUpdate<UpdateAck, [ResumeRequest]>('resume');
-export const shiftDatesUpdate = defineUpdate<UpdateAck, [ShiftDatesRequest]>('shiftDates');
+const shiftDatesUpdate = defineUpdate<UpdateAck, [ShiftDatesRequest]>('shiftDates');
 export const waiveTaskUpdate = defineUpdate<UpdateAck, [WaiveTaskRequest]>('waiveTask');
 export const addAdHocItemUpdate = defineUpdate<UpdateAck, [AddAdHocItemRequest]>('addAdHocItem');
 export const cancelUpdate = defineUpdate<UpdateAck, [CancelRequest]>('cancel');

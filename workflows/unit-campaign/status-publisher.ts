@@ -10,7 +10,7 @@ import type { UnitCampaignInput } from './messages.js';
 import * as S from './state.js';
 
 /** Runs from before the read model never published; they start at their first live workflow task. */
-export const STATUS_READ_MODEL = 'status-read-model';
+const STATUS_READ_MODEL = 'status-read-model';
 
 const { publishUnitStatus } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',

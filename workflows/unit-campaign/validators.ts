@@ -20,7 +20,7 @@ const ROLE_CN: Record<Actor, string> = { liaison: '联络员', unit_head: '第�
 const TASK_LIMIT = 400;
 
 /** What a person may do for this unit, from the ids the input carries. */
-export function rolesOf(input: UnitCampaignInput, personId: unknown): Actor[] {
+function rolesOf(input: UnitCampaignInput, personId: unknown): Actor[] {
   if (typeof personId !== 'string' || personId === '') return [];
   const roles: Actor[] = [];
   if (input.unit.liaison.id === personId) roles.push('liaison');

@@ -53,7 +53,7 @@ export interface RobotDispatcher {
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
-export function digestOf(messages: RobotMessage[], maxBytes: number): RobotMessage {
+function digestOf(messages: RobotMessage[], maxBytes: number): RobotMessage {
   if (messages.length === 1) {
     const only = messages[0] as RobotMessage;
     return bytes(only.markdown) <= maxBytes ? only : { title: only.title, markdown: truncateBytes(only.markdown, maxBytes) };

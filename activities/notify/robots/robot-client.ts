@@ -39,7 +39,7 @@ export function robotId(target: RobotTarget): string {
 }
 
 /** DingTalk 加签: sign = urlencode(base64(HMAC-SHA256(secret, timestamp + "\n" + secret))). */
-export function dingtalkSign(secret: string, timestampMs: number): string {
+function dingtalkSign(secret: string, timestampMs: number): string {
   return encodeURIComponent(createHmac('sha256', secret).update(`${timestampMs}\n${secret}`, 'utf8').digest('base64'));
 }
 

@@ -7,11 +7,11 @@ import { capParam, SmsRejectedError, type Fetch, type SmsSender } from './sms-se
  */
 
 /** RFC 3986 encoding as Aliyun's signature requires: only A-Z a-z 0-9 - _ . ~ stay as they are. */
-export function aliyunPercentEncode(value: string): string {
+function aliyunPercentEncode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-export function aliyunSignature(params: Record<string, string>, accessKeySecret: string, method = 'POST'): string {
+function aliyunSignature(params: Record<string, string>, accessKeySecret: string, method = 'POST'): string {
   const canonical = Object.keys(params)
     .sort()
     .map((k) => `${aliyunPercentEncode(k)}=${aliyunPercentEncode(params[k] ?? '')}`)

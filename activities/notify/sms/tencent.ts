@@ -9,9 +9,9 @@ import { capParam, SmsRejectedError, type Fetch, type SmsSender } from './sms-se
 const sha256hex = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 const hmac = (key: Buffer | string, s: string) => createHmac('sha256', key).update(s, 'utf8').digest();
 
-export const TENCENT_CONTENT_TYPE = 'application/json; charset=utf-8';
+const TENCENT_CONTENT_TYPE = 'application/json; charset=utf-8';
 
-export function tc3Authorization(o: {
+function tc3Authorization(o: {
   secretId: string;
   secretKey: string;
   host: string;

@@ -70,8 +70,6 @@ export async function startHarness(): Promise<Harness> {
     bundlerOptions,
     // The project's own activity set, digests included, as the production worker builds it.
     activities: createActivities({
-      transport,
-      from: notify.settings.mailFrom,
       notify: { ...notify, settings: { ...notify.settings, quietChannels: [] } },
       plansDir: FIXTURES,
       status,

@@ -6,7 +6,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../../../activities/index.js';
@@ -56,11 +55,8 @@ export async function startRig(o: { connection: NativeConnection; client: Client
   const deliveryLog = openSqliteDeliveryLog(file);
   const status = openSqliteStatusStore(file);
   const mailer = createSmtpMailer({ host: '127.0.0.1', port: mailbox.port, secure: false, requireTLS: false, rejectUnauthorized: false, maxConnections: 2, ratePerSecond: 0 });
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: mailbox.port, secure: false, ignoreTLS: true });
   const settings = { officeName: OFFICE_NAME, mailFrom: `${OFFICE_NAME} <office@xuexi.example.gov.cn>`, officeHours: { start: '00:00', end: '23:59', zone: 'Asia/Shanghai' }, quietChannels: [], claimLeaseMs: 60_000 };
   const activities = createActivities({
-    transport,
-    from: settings.mailFrom,
     notify: { templates: loadTemplates(TEMPLATES), deliveryLog, calendar: chineseDaysCalendar, mailer, clock: daysAheadClock(), settings },
     plansDir: FIXTURES,
     status,
@@ -86,7 +82,6 @@ export async function startRig(o: { connection: NativeConnection; client: Client
       await status.close();
       await deliveryLog.close();
       mailer.close();
-      transport.close();
       await mailbox.close();
       await rm(tmp, { recursive: true, force: true });
     },

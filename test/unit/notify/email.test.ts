@@ -83,7 +83,7 @@ describe('email channel', () => {
     expect(report.results[0]?.reason).toBe('邮件发送过程中工作进程中断，无法确认对方是否已收到；为避免重复发送，系统没有自动重发。请与张明核实，未收到的请人工补发。');
     const key = report.results[0]?.deliveryKey ?? '';
     expect((await inner.attempts(key)).map((a) => a.outcome)).toEqual(['claimed', 'took_over', 'uncertain']);
-    expect((await activities.listDeliveryProblems({ notificationIdPrefix: 'campaign/c1/' })).map((p) => [p.deliveryKey, p.status])).toContainEqual([key, 'uncertain']);
+    expect((await inner.problems({ notificationIdPrefix: 'campaign/c1/' })).map((p) => [p.deliveryKey, p.status])).toContainEqual([key, 'uncertain']);
 
     // Settled: further retries report the same and send nothing.
     expect((await activities.deliverNotification(reminder('c'))).results[0]?.outcome).toBe('uncertain');
@@ -110,12 +110,12 @@ describe('email channel', () => {
 
   it('records a malformed address as a permanent failure and reports it to the office', async () => {
     const before = mailbox.messages().length;
-    const { activities } = buildActivities({ mailer });
+    const { activities, deliveryLog } = buildActivities({ mailer });
     const report = await activities.deliverNotification(reminder('e', 'zhangming＠dongjie'));
     expect(report.results[0]).toMatchObject({ outcome: 'failed', errorCode: 'invalid_address' });
     expect(report.results[0]?.reason).toContain('邮箱地址格式不正确');
     expect((await activities.deliverNotification(reminder('e', 'zhangming＠dongjie'))).results[0]?.outcome).toBe('failed');
-    const failures = await activities.listDeliveryProblems({ notificationIdPrefix: 'campaign/c1/' });
+    const failures = await deliveryLog.problems({ notificationIdPrefix: 'campaign/c1/' });
     expect(failures.map((f) => f.address)).toContain('zhangming＠dongjie');
     expect(mailbox.messages().length).toBe(before);
   });

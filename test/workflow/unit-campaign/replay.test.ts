@@ -45,7 +45,7 @@ describe('versioning: recorded histories replay against the current workflow cod
     // As if the code now scheduled a different activity than the one recorded.
     const ev = history.events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliverNotifications');
     expect(ev).toBeDefined();
-    ev!.activityTaskScheduledEventAttributes!.activityType!.name = 'sendDeadlineEmail';
+    ev!.activityTaskScheduledEventAttributes!.activityType!.name = 'anActivityThisCodeNeverSchedules';
     await expect(Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'tampered')).rejects.toBeInstanceOf(DeterminismViolationError);
   });
 });

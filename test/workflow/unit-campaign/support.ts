@@ -6,7 +6,6 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
 import { parseDocument } from 'yaml';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { customSearchAttributes } from '../../../workflows/search-attributes.js';
@@ -122,8 +121,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     workflowBundle: await workflowBundle(),
     ...(maxCachedWorkflows !== undefined ? { maxCachedWorkflows } : {}),
     deps: {
-      transport: nodemailer.createTransport({ host: '127.0.0.1', port: mailbox.port, secure: false, ignoreTLS: true }),
-      from: '学习实践活动办公室 <office@campaign.example.cn>',
       plansDir,
       status,
       notify: {

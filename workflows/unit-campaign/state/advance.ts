@@ -179,7 +179,7 @@ function lookBackIfDue(ctx: Ctx, state: CampaignState, now: number): void {
   runLookBack(ctx, state, now);
 }
 
-export function runLookBack(ctx: Ctx, state: CampaignState, now: number): void {
+function runLookBack(ctx: Ctx, state: CampaignState, now: number): void {
   const lb = ctx.plan.lookBack;
   if (!lb) return;
   state.lookBackDone = true;
