@@ -122,7 +122,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     // `__proto__` reaches the schema as an ordinary key, which refuses it by name like any unknown field.
     onProtoPoisoning: 'ignore',
     // The full delivery-key form of a notification-problem id is up to 1000 characters (the schema says so).
-    maxParamLength: 1000,
+    routerOptions: { maxParamLength: 1000 },
     // Refusals before routing (a longer parameter, a malformed URL) in Chinese like the rest.
     frameworkErrors: (err, request, reply) => void errorReply(err, request, reply as FastifyReply, maxUploadBytes),
   });

@@ -3,7 +3,7 @@
  * on a fake Temporal client that records every call and reaches nothing, an in-memory status
  * store, and a campaign of four units in two 指导组. A refusal must leave `calls` empty.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -53,6 +53,8 @@ export interface Harness {
   args: unknown[][];
   token(caller: Caller): string | undefined;
   headers(caller: Caller, extra?: Record<string, string>): Record<string, string>;
+  /** What a refusal must leave as it was: the tokens and the stored uploads. */
+  snapshot(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -82,10 +84,11 @@ export async function startHarness(extra: Partial<ApiServerOptions> = {}): Promi
     connection: recorder('connection'),
   } as unknown as Client;
   const dir = await mkdtemp(path.join(tmpdir(), 'api-security-'));
+  const tokens = new FileTokenStore(store);
   const app = await createApiServer({
     temporalClient,
     statusStore: openSqliteStatusStore(':memory:'),
-    store: new FileTokenStore(store),
+    store: tokens,
     uploads: localUploadStore(dir),
     progress: { timerMs: 0 },
     plansDir: path.join(dir, 'plans'),
@@ -104,6 +107,7 @@ export async function startHarness(extra: Partial<ApiServerOptions> = {}): Promi
       ...(c === 'none' ? {} : { authorization: `Bearer ${token(c)!}` }),
       ...more,
     }),
+    snapshot: async () => JSON.stringify([await tokens.list(), await readdir(dir, { recursive: true })]),
     close: async () => {
       await app.close();
       await rm(dir, { recursive: true, force: true });
