@@ -196,6 +196,23 @@ describe('findings 2, 4, 6, 8, 9', () => {
     expect(query).toMatch(/UnitId = \\?['"]A/);
   });
 
+  it('10 (found by the generated suite): token and resolution texts refuse NUL and lone surrogates too', async () => {
+    const json = { 'content-type': 'application/json' };
+    const revoke = await post('office', 'tokens/revoke', JSON.stringify({ personId: 'x\u0000' }), json);
+    expect(revoke.statusCode).toBe(400);
+    expect(revoke.json<{ message: string }>().message).toBe('personId：不能含有控制字符（如 NUL）');
+    const note = await post(
+      'office',
+      'notification-problems/p1/resolution',
+      '{"kind":"other","note":"已处理\\ud800"}',
+      json,
+    );
+    expect(note.statusCode).toBe(400);
+    expect(note.json<{ message: string }>().message).toBe(
+      'note：含有无法显示的字符（不成对的 UTF-16 代理项）',
+    );
+  });
+
   it('9: API answers, refusals included, carry CSP with frame-ancestors, nosniff and Referrer-Policy', async () => {
     for (const r of [
       await h.app.inject({ method: 'GET', url: '/api/me', headers: h.headers('office') }),
