@@ -18,8 +18,8 @@ import { DEFAULT_OFFICE, type Office } from '../../app/people.js';
 import { defaultPlansDir } from '../../activities/index.js';
 import { collectReport } from '../../app/report/collect.js';
 import { reportBuffer } from '../../app/report/xlsx.js';
-import { InvalidRequest, RateLimited, Rejected, Unauthorized, UnsupportedMediaType } from '../../domain/failures.js';
-import { FixedWindow } from './fixed-window.js';
+import { InvalidRequest, Rejected, Unauthorized, UnsupportedMediaType } from '../../domain/failures.js';
+import { GuessLimit } from './guess-limit.js';
 import { API_HEADERS } from './security-headers.js';
 import { UNIT_OPERATIONS } from '../../workflows/unit-campaign/messages.js';
 import { AccessDenied, requireCampaign, requireRole, requireUnitAccess } from './access.js';
@@ -35,7 +35,7 @@ import { ProgressHistory, type ProgressHistoryOptions, type ProgressStore } from
 import type { batchFilter } from './route-schemas.js';
 import { OPERATION_BODIES, batchBody, campaignParams, errorSchema, filterQuery, unitParams, type FilterQuery } from './route-schemas.js';
 import { registerTokenRoutes } from './token-routes.js';
-import { REFUSAL_TEXT, type Principal, type TokenStore } from './tokens.js';
+import { REFUSAL_TEXT, hashToken, type Principal, type TokenStore } from './tokens.js';
 import { registerUploadRecordRoutes } from './upload-record-routes.js';
 import type { UploadRecords } from './upload-records.js';
 import { checkFileType, type UploadStore } from './uploads.js';
@@ -64,9 +64,11 @@ export interface ApiServerOptions {
   uploads: UploadStore;
   /** Default 20 MiB. */
   maxUploadBytes?: number;
-  /** Requests per minute per client address, counted before any token is read; default 120. */
+  /** Requests per minute per token (however `Bearer` is spelt), or per address without one; default 120. */
   rateLimitPerMinute?: number;
-  /** Refused tokens per minute from all addresses together; past it every token check waits (429). Default 300. */
+  /** Refused tokens per minute from one address; past it that address's tokens are not checked (429). Default 20. */
+  tokenFailuresPerAddressPerMinute?: number;
+  /** Refused tokens per minute from all addresses together; past it no token is checked (429). Default 300. */
   tokenFailuresPerMinute?: number;
   logger?: boolean;
   now?: () => number;
@@ -104,6 +106,9 @@ export function workflowRequest<Op extends Operation>(op: Op, body: OperationBod
   const request = { ...body, [UNIT_OPERATIONS[op].actor]: p.personId };
   return (op === 'submit' ? { fileRefs: [], ...request } : request) as OperationRequests[Op];
 }
+
+/** The token of `Authorization: Bearer <token>` (the scheme in any case, any blanks around). */
+const bearerToken = (auth: string | undefined): string | undefined => (auth ? /^\s*Bearer\s+(\S+)\s*$/i.exec(auth)?.[1] : undefined);
 
 function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new Unauthorized('请先登录');
@@ -143,9 +148,12 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
   await app.register(fastifyRateLimit, {
     max: o.rateLimitPerMinute ?? 120,
     timeWindow: 60_000,
-    // By client address, never by the Authorization text: a fresh guess (or `bearer`, a tab,
-    // two spaces) gets no fresh allowance. Behind a proxy, Fastify's trustProxy gives the address.
-    keyGenerator: (req) => `ip:${req.ip}`,
+    // By the token itself, not the header text (`bearer`, a tab or two spaces get no fresh
+    // allowance); guesses are limited per address and globally by GuessLimit below.
+    keyGenerator: (req) => {
+      const token = bearerToken(req.headers.authorization);
+      return token ? `t:${hashToken(token)}` : `ip:${req.ip}`;
+    },
     errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: 'rate_limited', message: `请求过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试` }),
   });
   await app.register(fastifyMultipart, { limits: { fileSize: maxUploadBytes, files: 1, fields: 5, parts: 6 }, throwFileSizeLimit: true });
@@ -155,23 +163,23 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     reply.headers(API_HEADERS);
     return payload;
   });
-  const tokenFailures = new FixedWindow(o.tokenFailuresPerMinute ?? 300, 60_000, now);
+  const guesses = new GuessLimit({ perAddress: o.tokenFailuresPerAddressPerMinute ?? 20, global: o.tokenFailuresPerMinute ?? 300, now });
   app.addHook('preParsing', async (request, _reply, payload) => {
     const url = request.url.split('?')[0] ?? '';
     if (PUBLIC.has(url)) return payload;
-    // Guessing is limited globally too, before the token is read: past the limit no token is checked.
-    if (tokenFailures.full()) throw new RateLimited(`令牌核验失败次数过多，请 ${tokenFailures.secondsLeft()} 秒后再试`);
+    // Before the token is read: an address (or everyone) that guessed too often is not answered.
+    guesses.check(request.ip);
     const auth = request.headers.authorization;
-    const m = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
-    if (!m?.[1]) {
+    const token = bearerToken(auth);
+    if (!token) {
       request.refusal = 'no_token';
-      if (auth) tokenFailures.add();
+      if (auth) guesses.failed(request.ip);
       throw new Unauthorized('请提供令牌：请求头 Authorization: Bearer <令牌>');
     }
     // Asked of the store on every request: a token revoked on another replica is refused here too.
-    const checked = await store.check(m[1], new Date(now()));
+    const checked = await store.check(token, new Date(now()));
     if (!checked.ok) {
-      tokenFailures.add();
+      guesses.failed(request.ip);
       request.refusal = `${checked.reason}_token`;
       throw new Unauthorized(REFUSAL_TEXT(checked));
     }

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { id, text } from '../../domain/input/fields.js';
+import { optionalText } from '../../domain/input/fields.js';
 import { requireCampaign, requireRole } from './access.js';
 import { InvalidRequest, NotFound } from '../../domain/failures.js';
 import { campaignParams, errorSchema } from './route-schemas.js';
@@ -19,12 +19,13 @@ export interface TokenRouteOptions {
 }
 
 // Clean text like every other input: no control characters or lone surrogates (issue 14, finding 10).
-const reason = text('作废理由', 200).optional();
+const reason = optionalText(200).trim().min(1, '不能为空').max(200, '不能超过 200 字').optional();
+const id = optionalText(200).trim().min(1, '不能为空');
 /** Exactly one of personId, unitId, campaign: checked in the handler, with a message naming all three. */
 const RevokeBody = z
-  .object({ personId: id('人员编号').optional(), unitId: id('单位编号').optional(), campaign: z.literal(true).optional(), reason })
+  .object({ personId: id.optional(), unitId: id.optional(), campaign: z.literal(true).optional(), reason })
   .strict();
-const RotateBody = z.object({ personId: id('人员编号') }).strict();
+const RotateBody = z.object({ personId: id }).strict();
 
 const responses = {
   400: errorSchema,
