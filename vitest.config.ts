@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three kinds of test, three projects:
+// Kinds of test, one project each:
 //  - unit:        pure logic, no servers;
+//  - security:    the abuse suite, the API in-process (no servers);
 //  - workflow:    each file starts its own Java time-skipping test server (free port per file);
 //  - integration: one Temporal dev server per run (global setup), shared by every file, which
 //                 keeps apart by unique task queues and workflow ids;
@@ -17,6 +18,15 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           testTimeout: 30_000,
+        },
+      },
+      {
+        // The abuse suite (test/security): the API in-process on a fake Temporal client, every route
+        // against every caller, and generated malformed bodies. No servers.
+        test: {
+          name: 'security',
+          include: ['test/security/**/*.test.ts'],
+          testTimeout: 60_000,
         },
       },
       {

@@ -19,6 +19,7 @@ const FASTIFY_REFUSALS: Record<string, [FailureType, string]> = {
   FST_REQ_FILE_TOO_LARGE: ['TooLarge', '文件过大'],
   FST_FILES_LIMIT: ['TooLarge', '一次只能上传一个文件'],
   FST_PARTS_LIMIT: ['TooLarge', '表单字段过多'],
+  FST_ERR_MAX_PARAM_LENGTH: ['InvalidRequest', '路径中的编号过长：不能超过 1000 个字符'],
   FST_INVALID_MULTIPART_CONTENT_TYPE: ['UnsupportedMediaType', '上传文件须使用 multipart/form-data'],
 };
 
@@ -34,9 +35,20 @@ export function errorReply(err: unknown, request: FastifyRequest, reply: Fastify
     const message = fe.code === 'FST_REQ_FILE_TOO_LARGE' ? `文件过大：不能超过 ${Math.floor(maxUploadBytes / 1024 / 1024)} MB` : known[1];
     return answer(known[0], message);
   }
+  // The multipart reader's own errors: a header without a boundary, a body that ends mid-part.
+  const multipart = multipartRefusal(err);
+  if (multipart) return answer('InvalidRequest', multipart);
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return send(fe.statusCode, { error: 'invalid_request', message: '请求无效' });
   }
   request.log.error({ err }, 'unhandled error');
   return send(500, { error: 'internal', message: '服务器内部错误，请稍后再试；如持续出现请联系活动办' });
+}
+
+function multipartRefusal(err: unknown): string | undefined {
+  if (!(err instanceof Error)) return undefined;
+  if (/^Multipart: Boundary not found/.test(err.message)) return '上传表单缺少 boundary：请求头应为 multipart/form-data; boundary=…（由浏览器或 HTTP 库生成）';
+  const code = (err as { code?: string }).code;
+  if (code === 'ERR_STREAM_PREMATURE_CLOSE' || /^Unexpected end of (form|multipart data)/.test(err.message)) return '上传表单不完整（请求体在文件或字段中途结束），请重新上传';
+  return undefined;
 }

@@ -8,7 +8,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
 import type { DeliveryLog } from '../../activities/notify/log/delivery-log.js';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { runBatch } from '../../app/batch.js';
 import { overdueItems } from '../../app/overdue.js';
@@ -19,6 +19,8 @@ import { defaultPlansDir } from '../../activities/index.js';
 import { collectReport } from '../../app/report/collect.js';
 import { reportBuffer } from '../../app/report/xlsx.js';
 import { InvalidRequest, Rejected, Unauthorized, UnsupportedMediaType } from '../../domain/failures.js';
+import { GuessLimit } from './guess-limit.js';
+import { API_HEADERS } from './security-headers.js';
 import { UNIT_OPERATIONS } from '../../workflows/unit-campaign/messages.js';
 import { AccessDenied, requireCampaign, requireRole, requireUnitAccess } from './access.js';
 import { errorReply } from './errors.js';
@@ -62,8 +64,12 @@ export interface ApiServerOptions {
   uploads: UploadStore;
   /** Default 20 MiB. */
   maxUploadBytes?: number;
-  /** Requests per minute per token (or per address without one); default 120. */
+  /** Requests per minute per token (however `Bearer` is spelt), or per address without one; default 120. */
   rateLimitPerMinute?: number;
+  /** Refused tokens per minute from one address; past it that address's tokens are not checked (429). Default 20. */
+  tokenFailuresPerAddressPerMinute?: number;
+  /** Refused tokens per minute from all addresses together; past it no token is checked (429). Default 300. */
+  tokenFailuresPerMinute?: number;
   logger?: boolean;
   now?: () => number;
   /**
@@ -101,6 +107,9 @@ function workflowRequest<Op extends Operation>(op: Op, body: OperationBodies[Op]
   return (op === 'submit' ? { fileRefs: [], ...request } : request) as OperationRequests[Op];
 }
 
+/** The token of `Authorization: Bearer <token>` (the scheme in any case, any blanks around). */
+const bearerToken = (auth: string | undefined): string | undefined => (auth ? /^\s*Bearer\s+(\S+)\s*$/i.exec(auth)?.[1] : undefined);
+
 function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new Unauthorized('请先登录');
   return request.principal;
@@ -117,6 +126,10 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     bodyLimit: 256 * 1024,
     // `__proto__` reaches the schema as an ordinary key, which refuses it by name like any unknown field.
     onProtoPoisoning: 'ignore',
+    // The full delivery-key form of a notification-problem id is up to 1000 characters (the schema says so).
+    routerOptions: { maxParamLength: 1000 },
+    // Refusals before routing (a longer parameter, a malformed URL) in Chinese like the rest.
+    frameworkErrors: (err, request, reply) => void errorReply(err, request, reply as FastifyReply, maxUploadBytes),
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.decorateRequest('principal', null);
@@ -135,27 +148,38 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
   await app.register(fastifyRateLimit, {
     max: o.rateLimitPerMinute ?? 120,
     timeWindow: 60_000,
+    // By the token itself, not the header text (`bearer`, a tab or two spaces get no fresh
+    // allowance); guesses are limited per address and globally by GuessLimit below.
     keyGenerator: (req) => {
-      const auth = req.headers.authorization;
-      return auth ? `t:${hashToken(auth)}` : `ip:${req.ip}`;
+      const token = bearerToken(req.headers.authorization);
+      return token ? `t:${hashToken(token)}` : `ip:${req.ip}`;
     },
     errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: 'rate_limited', message: `请求过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试` }),
   });
   await app.register(fastifyMultipart, { limits: { fileSize: maxUploadBytes, files: 1, fields: 5, parts: 6 }, throwFileSizeLimit: true });
 
   // After the rate limiter (a route-level onRequest hook) and before any body is read.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.headers(API_HEADERS);
+    return payload;
+  });
+  const guesses = new GuessLimit({ perAddress: o.tokenFailuresPerAddressPerMinute ?? 20, global: o.tokenFailuresPerMinute ?? 300, now });
   app.addHook('preParsing', async (request, _reply, payload) => {
     const url = request.url.split('?')[0] ?? '';
     if (PUBLIC.has(url)) return payload;
+    // Before the token is read: an address (or everyone) that guessed too often is not answered.
+    guesses.check(request.ip);
     const auth = request.headers.authorization;
-    const m = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
-    if (!m?.[1]) {
+    const token = bearerToken(auth);
+    if (!token) {
       request.refusal = 'no_token';
+      if (auth) guesses.failed(request.ip);
       throw new Unauthorized('请提供令牌：请求头 Authorization: Bearer <令牌>');
     }
     // Asked of the store on every request: a token revoked on another replica is refused here too.
-    const checked = await store.check(m[1], new Date(now()));
+    const checked = await store.check(token, new Date(now()));
     if (!checked.ok) {
+      guesses.failed(request.ip);
       request.refusal = `${checked.reason}_token`;
       throw new Unauthorized(REFUSAL_TEXT(checked));
     }
@@ -266,8 +290,8 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
       if (f.group !== undefined && f.group !== p.groupId) throw new AccessDenied(`只能查看本指导组（${p.groupId ?? ''}）联系的单位`);
       f.group = p.groupId ?? '';
     }
-    // A unit sees itself, whatever else it asks for.
-    if (p.role === 'unit') return { campaignId: p.campaignId, unitId: p.unitId ?? '', ...(f.overdue ? { overdue: true } : {}) };
+    // A unit sees at most itself: its filters still apply (asking for another stage finds nothing).
+    if (p.role === 'unit') return { ...f, unitId: p.unitId ?? '' };
     return f;
   };
 
@@ -359,10 +383,20 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
       requireCampaign(p, request.params.campaignId);
       requireUnitAccess(p, 'upload', request.params.unitId, store);
       if (!request.isMultipart()) throw new UnsupportedMediaType('上传文件须使用 multipart/form-data，文件放在字段 file 中');
-      const part = await request.file();
+      // Every part is read, and a second file is refused by name rather than dropped in silence.
+      let part: { fieldname: string; filename: string } | undefined;
+      let bytes: Buffer = Buffer.alloc(0);
+      for await (const x of request.parts({ limits: { fileSize: maxUploadBytes, files: 2, fields: 5, parts: 7 } })) {
+        if (x.type !== 'file') continue;
+        if (part) {
+          x.file.resume();
+          throw new InvalidRequest(`${x.fieldname}：一次只能上传一个文件（「${part.filename}」之后又收到「${x.filename}」），请逐个上传`);
+        }
+        if (x.fieldname !== 'file') throw new InvalidRequest(`file：文件应放在字段 file 中（收到的是「${x.fieldname}」）`);
+        part = { fieldname: x.fieldname, filename: x.filename };
+        bytes = await x.toBuffer();
+      }
       if (!part) throw new InvalidRequest('file：没有收到文件');
-      if (part.fieldname !== 'file') throw new InvalidRequest(`file：文件应放在字段 file 中（收到的是「${part.fieldname}」）`);
-      const bytes = await part.toBuffer();
       if (bytes.length === 0) throw new InvalidRequest(`file：文件「${part.filename}」是空文件`);
       const bad = checkFileType(part.filename, bytes.subarray(0, 8));
       if (bad) throw new UnsupportedMediaType(`file：${bad}`);

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { optionalText } from '../../domain/input/fields.js';
 import { requireCampaign, requireRole } from './access.js';
 import { InvalidRequest, NotFound } from '../../domain/failures.js';
 import { campaignParams, errorSchema } from './route-schemas.js';
@@ -17,8 +18,9 @@ export interface TokenRouteOptions {
   now: () => number;
 }
 
-const reason = z.string().trim().min(1, '不能为空').max(200, '不能超过 200 字').optional();
-const id = z.string().trim().min(1, '不能为空').max(200);
+// Clean text like every other input: no control characters or lone surrogates (issue 14, finding 10).
+const reason = optionalText(200).trim().min(1, '不能为空').max(200, '不能超过 200 字').optional();
+const id = optionalText(200).trim().min(1, '不能为空');
 /** Exactly one of personId, unitId, campaign: checked in the handler, with a message naming all three. */
 const RevokeBody = z
   .object({ personId: id.optional(), unitId: id.optional(), campaign: z.literal(true).optional(), reason })

@@ -8,6 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { webDist } from './build-web.js';
+import { CONSOLE_HEADERS } from '../api/security-headers.js';
 
 export interface DemoLoginEntry {
   role: 'office' | 'group' | 'unit';
@@ -42,12 +43,12 @@ export async function startConsoleServer(options: { api: FastifyInstance; host?:
     const url = (req.url ?? '/').split('?')[0] ?? '/';
     if (isApi(url)) return options.api.routing(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { 'content-type': 'text/plain; charset=utf-8' }).end('只支持 GET');
+      res.writeHead(405, { 'content-type': 'text/plain; charset=utf-8', ...CONSOLE_HEADERS }).end('只支持 GET');
       return;
     }
     if (url === '/demo-logins.json') {
       if (!options.demoLogins) return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': TYPES['.json']!, 'cache-control': 'no-store' }).end(JSON.stringify(options.demoLogins));
+      res.writeHead(200, { 'content-type': TYPES['.json']!, 'cache-control': 'no-store', ...CONSOLE_HEADERS }).end(JSON.stringify(options.demoLogins));
       return;
     }
     // Anything that is not a built asset is the single page (hash routes live in the browser).
@@ -57,7 +58,7 @@ export async function startConsoleServer(options: { api: FastifyInstance; host?:
     res.writeHead(200, {
       'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream',
       'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-      'x-content-type-options': 'nosniff',
+      ...CONSOLE_HEADERS,
     });
     if (req.method === 'HEAD') return void res.end();
     createReadStream(target).pipe(res);

@@ -27,6 +27,11 @@ export function text(what: string, max: number): z.ZodString {
   return clean(z.string().max(max).refine((v) => v.trim() !== '', { error: `请填写${what}` }));
 }
 
+/** Text that may be left blank (an optional note), at most `max` characters, still clean. */
+export function optionalText(max: number): z.ZodString {
+  return clean(z.string().max(max));
+}
+
 /** An id someone names (a task, a person): short, non-blank, clean. */
 export function id(what: string, max = 200): z.ZodString {
   return text(what, max);

@@ -109,7 +109,14 @@ export function loadPlanText(text: string, file: string): PlanLoadResult {
     issues.sort((a, b) => a.line - b.line || a.column - b.column);
     return { ok: false, issues };
   }
-  const data: unknown = doc.toJS();
+  // A plan has no use for aliases of aliases; the parser refuses one that expands too far (a YAML bomb).
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    return { ok: false, issues: [{ file, line: 1, column: 1, path: '(YAML)', message: '计划文件中的别名（&、*）展开过多，请直接写出各项内容' }] };
+  }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return { ok: false, issues: [{ file, line: 1, column: 1, path: '(根)', message: '计划文件应为一个映射（schemaVersion、id、title、stages …）' }] };
   }

@@ -4,6 +4,7 @@
  * problem types never brings zod into the console's bundle.
  */
 import { z } from 'zod';
+import { optionalText } from '../../../domain/input/fields.js';
 import { RESOLUTION_KINDS, RESOLUTION_NOTE_MAX } from '../../../activities/notify/log/delivery-log.js';
 
 export const resolutionBody = z
@@ -11,10 +12,8 @@ export const resolutionBody = z
     kind: z
       .enum(RESOLUTION_KINDS)
       .describe('处理方式：received 已核实收到，resent 已人工补发，address_fixed 已更正地址，other 其他'),
-    note: z
-      .string()
+    note: optionalText(RESOLUTION_NOTE_MAX)
       .trim()
-      .max(RESOLUTION_NOTE_MAX)
       .optional()
       .describe(`补充说明，不超过 ${RESOLUTION_NOTE_MAX} 字`),
   })
