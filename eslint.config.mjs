@@ -29,7 +29,8 @@ export default tseslint.config(
           paths: [
             ...nodeBuiltins.map((name) => ({
               name,
-              message: 'Workflow code must be deterministic: no Node built-ins in workflows/ (use an activity).',
+              message:
+                'Workflow code must be deterministic: no Node built-ins in workflows/ (use an activity).',
             })),
             { name: 'nodemailer', message: 'Side effects belong in activities/.' },
           ],
@@ -39,7 +40,10 @@ export default tseslint.config(
               allowTypeImports: true,
               message: 'Workflows import activity types only (import type …).',
             },
-            { group: ['**/client/**', '**/app/**'], message: 'Workflow code sits below the clients and the service layer.' },
+            {
+              group: ['**/client/**', '**/app/**'],
+              message: 'Workflow code sits below the clients and the service layer.',
+            },
           ],
         },
       ],
@@ -47,7 +51,14 @@ export default tseslint.config(
   },
   {
     // Layers point one way: the command line sits on top; nothing below it imports from it.
-    files: ['app/**/*.ts', 'activities/**/*.ts', 'client/api/**/*.ts', 'client/report/**/*.ts', 'domain/**/*.ts', 'worker/**/*.ts'],
+    files: [
+      'app/**/*.ts',
+      'activities/**/*.ts',
+      'client/api/**/*.ts',
+      'client/report/**/*.ts',
+      'domain/**/*.ts',
+      'worker/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -55,7 +66,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/client/commands/**', '**/commands/**'],
-              message: 'client/commands is the command line; campaign operations live in app/ (the service layer).',
+              message:
+                'client/commands is the command line; campaign operations live in app/ (the service layer).',
             },
           ],
         },

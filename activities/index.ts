@@ -25,7 +25,10 @@ export function createActivities(deps: ActivityDeps) {
   const notification = deps.notify ? createNotificationActivities(deps.notify) : undefined;
   return {
     ...createPlanStoreActivities({ plansDir: deps.plansDir ?? defaultPlansDir }),
-    ...createCampaignNotifyActivities(notification ? (i) => notification.deliverNotification(i) : undefined, deps.notify?.clock),
+    ...createCampaignNotifyActivities(
+      notification ? (i) => notification.deliverNotification(i) : undefined,
+      deps.notify?.clock,
+    ),
     ...createStatusActivities(deps.status),
     ...(deps.digest ? createDigestActivities(deps.digest) : {}),
   };

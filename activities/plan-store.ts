@@ -34,7 +34,10 @@ export async function planRefFor(plansDir: string, id: string): Promise<PlanRef>
 
 /** Step notes are for people reading the plan; the workflow never prints them. */
 function withoutNotes(plan: Plan): Plan {
-  return { ...plan, stages: plan.stages.map((s) => ({ ...s, steps: s.steps.map(({ notes: _notes, ...step }) => step) })) };
+  return {
+    ...plan,
+    stages: plan.stages.map((s) => ({ ...s, steps: s.steps.map(({ notes: _notes, ...step }) => step) })),
+  };
 }
 
 /** Plans parsed by this worker, by file content; a campaign's units all ask for the same few. */
@@ -46,7 +49,8 @@ export function createPlanStoreActivities(deps: PlanStoreDeps) {
   const parsed = new Map<string, Plan>();
   return {
     async loadPlan(ref: PlanRef): Promise<Plan> {
-      if (!PLAN_ID.test(ref.id)) throw ApplicationFailure.nonRetryable(`计划编号「${ref.id}」无效`, 'PlanNotFound');
+      if (!PLAN_ID.test(ref.id))
+        throw ApplicationFailure.nonRetryable(`计划编号「${ref.id}」无效`, 'PlanNotFound');
       const file = path.join(deps.plansDir, `${ref.id}.yaml`);
       let bytes: Buffer;
       try {

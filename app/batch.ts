@@ -37,7 +37,11 @@ export async function runBatch<Op extends Operation>(
       await runOperation(svc, filter.campaignId, u.unitId, op, request(u.unitId));
       return { unitId: u.unitId, ok: true };
     } catch (e) {
-      return { unitId: u.unitId, ok: false, error: e instanceof CampaignFailure ? e.message : (e as Error).message };
+      return {
+        unitId: u.unitId,
+        ok: false,
+        error: e instanceof CampaignFailure ? e.message : (e as Error).message,
+      };
     } finally {
       o.onUnitDone?.();
     }

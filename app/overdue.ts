@@ -46,7 +46,11 @@ export async function overdueItems(
   const failures: { unitId: string; error: string }[] = [];
   const lists = await mapLimit(units, 16, async (u) => {
     try {
-      return overdueItemsOf(await unitStatus(svc, filter.campaignId, u.unitId, now()), { group: u.group, unitType: u.unitType }, now());
+      return overdueItemsOf(
+        await unitStatus(svc, filter.campaignId, u.unitId, now()),
+        { group: u.group, unitType: u.unitType },
+        now(),
+      );
     } catch (e) {
       failures.push({ unitId: u.unitId, error: (e as Error).message });
       return [];

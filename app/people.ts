@@ -31,7 +31,10 @@ export function campaignUnitOf(u: RosterUnit): CampaignUnit {
     group: {
       id: u.group.id,
       name: u.group.name,
-      members: u.group.members.map((m, i) => ({ ...person(groupMemberId(u.group.id, i + 1), m), role: m.role })),
+      members: u.group.members.map((m, i) => ({
+        ...person(groupMemberId(u.group.id, i + 1), m),
+        role: m.role,
+      })),
       ...(u.group.dingtalkWebhook ? { dingtalkWebhook: u.group.dingtalkWebhook } : {}),
       ...(u.group.wecomWebhook ? { wecomWebhook: u.group.wecomWebhook } : {}),
     },

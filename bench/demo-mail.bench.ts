@@ -24,10 +24,16 @@ import { repoRoot } from '../toolchain/paths.js';
 
 const timeoutMs = Number(process.argv[2] ?? 600) * 1000;
 const CAMPAIGN = 'demo-mail-bench';
-const OFFICE = { name: '区学习实践活动办公室', members: [{ id: 'office', name: '孙主任', email: 'office@xuexi.example.gov.cn' }] };
+const OFFICE = {
+  name: '区学习实践活动办公室',
+  members: [{ id: 'office', name: '孙主任', email: 'office@xuexi.example.gov.cn' }],
+};
 const ROSTER = path.join(repoRoot, 'examples', 'roster.xlsx');
 
-Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } } });
+Runtime.install({
+  logger: new DefaultLogger('WARN'),
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } },
+});
 
 const dir = await mkdtemp(path.join(tmpdir(), 'demo-mail-'));
 const plansDir = path.join(dir, 'plans');
@@ -53,15 +59,39 @@ const stack = await startStack({
   consolePort: 0,
 });
 const t0 = Date.now();
-const launched = await launchCampaign(stack.client, { planPath, rosterPath: ROSTER, campaignId: CAMPAIGN, start: new Date(Date.now() + 3_000).toISOString(), taskQueue: 'demo-mail-bench', office: OFFICE });
+const launched = await launchCampaign(stack.client, {
+  planPath,
+  rosterPath: ROSTER,
+  campaignId: CAMPAIGN,
+  start: new Date(Date.now() + 3_000).toISOString(),
+  taskQueue: 'demo-mail-bench',
+  office: OFFICE,
+});
 if (!launched.ok) throw new Error(launched.errors.join('\n'));
-const units = demoHabits(roster.units.map((u) => u.id)).map((d) => ({ ...d, groupId: roster.units.find((u) => u.id === d.unitId)!.group.id }));
-const driver = startDriver({ svc: stack, campaignId: CAMPAIGN, units, officePersonId: 'office', log: () => undefined, quiet: true });
+const units = demoHabits(roster.units.map((u) => u.id)).map((d) => ({
+  ...d,
+  groupId: roster.units.find((u) => u.id === d.unitId)!.group.id,
+}));
+const driver = startDriver({
+  svc: stack,
+  campaignId: CAMPAIGN,
+  units,
+  officePersonId: 'office',
+  log: () => undefined,
+  quiet: true,
+});
 
 let finished = 0;
 while (Date.now() - t0 < timeoutMs) {
   await new Promise((r) => setTimeout(r, 5_000));
-  const phases = await Promise.all(units.map((u) => stack.status.get(CAMPAIGN, u.unitId).then((s) => s?.status.phase).catch(() => undefined)));
+  const phases = await Promise.all(
+    units.map((u) =>
+      stack.status
+        .get(CAMPAIGN, u.unitId)
+        .then((s) => s?.status.phase)
+        .catch(() => undefined),
+    ),
+  );
   finished = phases.filter((p) => p === 'completed' || p === 'cancelled').length;
   if (finished === units.length) break;
 }
@@ -88,10 +118,22 @@ for (const m of mails) {
 }
 const ranked = [...perPerson].sort((a, b) => b[1] - a[1]);
 console.log(`units finished: ${finished}/${units.length} in ${elapsed.toFixed(0)} s`);
-console.log(`mails total: ${mails.length}; people: ${perPerson.size}; mean per person: ${(mails.length / Math.max(1, perPerson.size)).toFixed(1)}`);
-console.log(`highest per person: ${ranked.slice(0, 5).map(([a, n]) => `${a} ${n}`).join('; ')}`);
+console.log(
+  `mails total: ${mails.length}; people: ${perPerson.size}; mean per person: ${(mails.length / Math.max(1, perPerson.size)).toFixed(1)}`,
+);
+console.log(
+  `highest per person: ${ranked
+    .slice(0, 5)
+    .map(([a, n]) => `${a} ${n}`)
+    .join('; ')}`,
+);
 console.log(`most to one person in one second: ${Math.max(0, ...perSecond.values())}`);
-console.log(`by kind: ${[...kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join('、')}`);
+console.log(
+  `by kind: ${[...kinds]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join('、')}`,
+);
 
 await stack.close();
 await mailbox.close();

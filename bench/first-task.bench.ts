@@ -23,7 +23,13 @@ import { planRefFor } from '../activities/plan-store.js';
 import { startDevServer } from '../toolchain/dev-server.js';
 import { bundlerOptions, workflowsPath } from '../worker/create-worker.js';
 import { unitWorkflowId } from '../workflows/ids.js';
-import { CampaignId, CampaignStage, SupervisorGroup, UnitId, UnitType } from '../workflows/search-attributes.js';
+import {
+  CampaignId,
+  CampaignStage,
+  SupervisorGroup,
+  UnitId,
+  UnitType,
+} from '../workflows/search-attributes.js';
 import { UNIT_CAMPAIGN_WORKFLOW_TYPE, type UnitCampaignInput } from '../workflows/unit-campaign/messages.js';
 import { writeRelativePlan } from '../test/workflow/unit-campaign/support.js';
 
@@ -39,7 +45,8 @@ const connection = await Connection.connect({ address });
 const client = new Client({ connection });
 const native = await NativeConnection.connect({ address });
 // FIRST_TASK_PRELOAD=none bundles without the shared (preloaded) calendar modules, to compare.
-const options = process.env.FIRST_TASK_PRELOAD === 'none' ? { ...bundlerOptions, preloadModules: [] } : bundlerOptions;
+const options =
+  process.env.FIRST_TASK_PRELOAD === 'none' ? { ...bundlerOptions, preloadModules: [] } : bundlerOptions;
 const { code } = await bundleWorkflowCode({ workflowsPath, ...options, logger: new DefaultLogger('ERROR') });
 
 /** CPU seconds (user + system) of the dev server: the process listening on its port, found in /proc. */
@@ -50,7 +57,8 @@ function serverCpuSeconds(): number | undefined {
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.includes('start-dev') || !cmd.includes(`--port\0${port}\0`) || cmd.startsWith('/bin/sh')) continue;
+      if (!cmd.includes('start-dev') || !cmd.includes(`--port\0${port}\0`) || cmd.startsWith('/bin/sh'))
+        continue;
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       return (Number(fields[11]) + Number(fields[12])) / tick;
     } catch {
@@ -60,7 +68,12 @@ function serverCpuSeconds(): number | undefined {
   return undefined;
 }
 
-function input(campaignId: string, planRef: UnitCampaignInput['planRef'], i: number, start: string): UnitCampaignInput {
+function input(
+  campaignId: string,
+  planRef: UnitCampaignInput['planRef'],
+  i: number,
+  start: string,
+): UnitCampaignInput {
   const id = `U${String(i).padStart(5, '0')}`;
   return {
     campaignId,
@@ -73,9 +86,16 @@ function input(campaignId: string, planRef: UnitCampaignInput['planRef'], i: num
       flags: [],
       head: { id: `${id}-head`, name: `负责人${i}`, email: `head-${id}@u.example.cn` },
       liaison: { id: `${id}-liaison`, name: `联络员${i}`, email: `liaison-${id}@u.example.cn` },
-      group: { id: 'G01', name: '第1指导组', members: [{ id: 'G01-m1', name: '组长1', email: 'g1@g.example.cn' }] },
+      group: {
+        id: 'G01',
+        name: '第1指导组',
+        members: [{ id: 'G01-m1', name: '组长1', email: 'g1@g.example.cn' }],
+      },
     },
-    office: { name: '区学习实践活动办公室', members: [{ id: 'office-1', name: '王主任', email: 'wang@office.example.cn' }] },
+    office: {
+      name: '区学习实践活动办公室',
+      members: [{ id: 'office-1', name: '王主任', email: 'wang@office.example.cn' }],
+    },
     start,
   };
 }
@@ -139,7 +159,8 @@ async function run(label: string, planId: string, start: string): Promise<void> 
     const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
     const startedEv = events.find((e) => e.workflowTaskStartedEventAttributes);
     const doneEv = events.find((e) => e.workflowTaskCompletedEventAttributes);
-    const at = (e: typeof startedEv) => Number(e!.eventTime!.seconds) * 1000 + Math.round((e!.eventTime!.nanos ?? 0) / 1e6);
+    const at = (e: typeof startedEv) =>
+      Number(e!.eventTime!.seconds) * 1000 + Math.round((e!.eventTime!.nanos ?? 0) / 1e6);
     if (!startedEv || !doneEv) continue;
     latencies.push(at(doneEv) - at(startedEv));
     firstStart = Math.min(firstStart, at(startedEv));
@@ -159,7 +180,11 @@ const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString('sv-SE', {
 if (which === 'both' || which === 'town_office') {
   const { copyFile } = await import('node:fs/promises');
   await copyFile(path.join(defaultPlansDir, 'town_office.yaml'), path.join(plansDir, 'town_office.yaml'));
-  await run('town_office（2009 年日期，启动时全部逾期）', 'town_office', new Date().toISOString().slice(0, 10));
+  await run(
+    'town_office（2009 年日期，启动时全部逾期）',
+    'town_office',
+    new Date().toISOString().slice(0, 10),
+  );
 }
 if (which === 'both' || which === 'relative') {
   await writeRelativePlan(plansDir, 'town_office', 'town_office_relative');

@@ -13,9 +13,25 @@ const count = Number(process.argv[2] ?? 1000);
 const concurrency = 20;
 
 async function claimAndSend(log: DeliveryLog, key: string): Promise<void> {
-  const claim = await log.claim({ deliveryKey: key, notificationId: key, channel: 'email', event: 'reminder', role: 'liaison', recipientName: '张明', address: 'a@b.cn', claimToken: `t-${key}`, now: new Date(), leaseMs: 120_000 });
+  const claim = await log.claim({
+    deliveryKey: key,
+    notificationId: key,
+    channel: 'email',
+    event: 'reminder',
+    role: 'liaison',
+    recipientName: '张明',
+    address: 'a@b.cn',
+    claimToken: `t-${key}`,
+    now: new Date(),
+    leaseMs: 120_000,
+  });
   if (claim.kind !== 'claimed') throw new Error(`${key}: expected a fresh claim, got ${claim.kind}`);
-  await log.markSent({ deliveryKey: key, claimToken: `t-${key}`, now: new Date(), providerMessageId: `<m.${key}>` });
+  await log.markSent({
+    deliveryKey: key,
+    claimToken: `t-${key}`,
+    now: new Date(),
+    providerMessageId: `<m.${key}>`,
+  });
 }
 
 // Durable like a production server (fsync, synchronous commit), unlike the tests' throw-away one.
@@ -29,13 +45,23 @@ try {
 
     let next = 0;
     t = performance.now();
-    await Promise.all(Array.from({ length: concurrency }, async () => { while (next < count) await claimAndSend(log, `par/${next++}`); }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < count) await claimAndSend(log, `par/${next++}`);
+      }),
+    );
     const concurrentMs = (performance.now() - t) / count;
 
-    console.log(`machine: ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, node ${process.version}`);
-    console.log(`PostgreSQL delivery log, ${count} deliveries (claim + sent, 2 transactions each, local server, fsync and synchronous commit on):`);
+    console.log(
+      `machine: ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, node ${process.version}`,
+    );
+    console.log(
+      `PostgreSQL delivery log, ${count} deliveries (claim + sent, 2 transactions each, local server, fsync and synchronous commit on):`,
+    );
     console.log(`  sequential:            ${sequentialMs.toFixed(3)} ms per message`);
-    console.log(`  ${concurrency} in flight:         ${concurrentMs.toFixed(3)} ms per message (wall clock / count)`);
+    console.log(
+      `  ${concurrency} in flight:         ${concurrentMs.toFixed(3)} ms per message (wall clock / count)`,
+    );
   } finally {
     await log.close();
   }

@@ -39,7 +39,8 @@ async function measure(name: string, open: () => Promise<RobotWindowStore>): Pro
   const full = 'wecom:full';
   for (let i = 0; i < rule.limit; i++) await a.reserve(full, base, rule);
   t = performance.now();
-  for (let i = 0; i < count; i++) if ((await a.reserve(full, base + 1, rule)).kind !== 'wait') throw new Error('expected wait');
+  for (let i = 0; i < count; i++)
+    if ((await a.reserve(full, base + 1, rule)).kind !== 'wait') throw new Error('expected wait');
   const waitMs = (performance.now() - t) / count;
 
   // Two handles (two workers) on ONE robot at once, every call serialised by its lock. Logical time
@@ -49,17 +50,26 @@ async function measure(name: string, open: () => Promise<RobotWindowStore>): Pro
   let step = 0;
   await Promise.all(
     [a, b].map(async (s) => {
-      for (let i = 0; i < count / 2; i++) if ((await s.reserve('dingtalk:contended', base + 10 * step++, { limit: 20, windowMs: 200 })).kind === 'taken') granted++;
+      for (let i = 0; i < count / 2; i++)
+        if (
+          (await s.reserve('dingtalk:contended', base + 10 * step++, { limit: 20, windowMs: 200 })).kind ===
+          'taken'
+        )
+          granted++;
     }),
   );
   const contendedMs = (performance.now() - t) / count;
 
   await a.close();
   await b.close();
-  console.log(`${name.padEnd(11)} reserve ${reserveMs.toFixed(3)} ms | reserve+stamp ${withStampMs.toFixed(3)} ms | "wait" answer ${waitMs.toFixed(3)} ms | two handles, one robot ${contendedMs.toFixed(3)} ms per reservation (${granted} of ${count} granted)`);
+  console.log(
+    `${name.padEnd(11)} reserve ${reserveMs.toFixed(3)} ms | reserve+stamp ${withStampMs.toFixed(3)} ms | "wait" answer ${waitMs.toFixed(3)} ms | two handles, one robot ${contendedMs.toFixed(3)} ms per reservation (${granted} of ${count} granted)`,
+  );
 }
 
-console.log(`machine: ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, node ${process.version}; ${count} reservations each`);
+console.log(
+  `machine: ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, node ${process.version}; ${count} reservations each`,
+);
 const dir = mkdtempSync(join(tmpdir(), 'robot-window-bench-'));
 try {
   await measure('SQLite', () => Promise.resolve(openSqliteRobotWindow(join(dir, 'notify.sqlite'))));

@@ -29,13 +29,18 @@ const address = process.env.TEMPORAL_ADDRESS ?? server!.address;
 const dir = await mkdtemp(path.join(tmpdir(), 'status-bench-'));
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
-const units = ['单位编号,单位名称,单位类型,标记,第一责任人,第一责任人邮箱,第一责任人手机,联络员,联络员邮箱,联络员手机,指导组'];
+const units = [
+  '单位编号,单位名称,单位类型,标记,第一责任人,第一责任人邮箱,第一责任人手机,联络员,联络员邮箱,联络员手机,指导组',
+];
 for (let i = 1; i <= UNITS; i++) {
   const id = `U${pad(i, 5)}`;
-  units.push(`${id},第${i}镇机关,镇机关,,负责人${i},head-${id}@u.example.cn,139${pad(i, 8)},联络员${i},liaison-${id}@u.example.cn,138${pad(i, 8)},G${pad((i % GROUPS) + 1, 2)}`);
+  units.push(
+    `${id},第${i}镇机关,镇机关,,负责人${i},head-${id}@u.example.cn,139${pad(i, 8)},联络员${i},liaison-${id}@u.example.cn,138${pad(i, 8)},G${pad((i % GROUPS) + 1, 2)}`,
+  );
 }
 const groups = ['指导组编号,指导组名称,成员姓名,角色,邮箱,手机'];
-for (let g = 1; g <= GROUPS; g++) groups.push(`G${pad(g, 2)},第${g}指导组,组长${g},组长,g${g}@g.example.cn,137${pad(g, 8)}`);
+for (let g = 1; g <= GROUPS; g++)
+  groups.push(`G${pad(g, 2)},第${g}指导组,组长${g},组长,g${g}@g.example.cn,137${pad(g, 8)}`);
 await writeFile(path.join(dir, 'units.csv'), units.join('\n'));
 await writeFile(path.join(dir, 'groups.csv'), groups.join('\n'));
 
@@ -62,9 +67,20 @@ const r = await launchCampaign(client, {
 });
 const startMs = performance.now() - t0;
 if (!r.ok) throw new Error(r.errors.slice(0, 5).join('\n'));
-console.log(`start：${r.started} 个单位启动，用时 ${(startMs / 1000).toFixed(1)} 秒（${(r.started / (startMs / 1000)).toFixed(0)} 个/秒，并发 ${CONCURRENCY}；含名单解析与校验）`);
+console.log(
+  `start：${r.started} 个单位启动，用时 ${(startMs / 1000).toFixed(1)} 秒（${(r.started / (startMs / 1000)).toFixed(0)} 个/秒，并发 ${CONCURRENCY}；含名单解析与校验）`,
+);
 
-const stages = ['starting', 'preparation', 'study', 'analysis', 'rectification', 'consolidation', 'done', 'cancelled'];
+const stages = [
+  'starting',
+  'preparation',
+  'study',
+  'analysis',
+  'rectification',
+  'consolidation',
+  'done',
+  'cancelled',
+];
 const groupIds = Array.from({ length: GROUPS }, (_, g) => `G${pad(g + 1, 2)}`);
 
 async function measure(label: string): Promise<void> {
@@ -87,16 +103,24 @@ async function measure(label: string): Promise<void> {
 
 // Visibility is eventually consistent: wait until every started unit is counted.
 const until = Date.now() + 120_000;
-while ((await client.workflow.count(`CampaignId = '${campaignId}'`)).count < r.started && Date.now() < until) await new Promise((res) => setTimeout(res, 500));
+while ((await client.workflow.count(`CampaignId = '${campaignId}'`)).count < r.started && Date.now() < until)
+  await new Promise((res) => setTimeout(res, 500));
 await measure('刚启动后（worker 未运行，全部 starting）');
 // Now let the real workflow run so the stage attributes spread over real values.
 const running = worker.run();
 const settle = Date.now() + 300_000;
-while (Date.now() < settle && (await client.workflow.count(`CampaignId = '${campaignId}' AND CampaignStage = 'starting'`)).count > 0) await new Promise((res) => setTimeout(res, 2000));
-const left = (await client.workflow.count(`CampaignId = '${campaignId}' AND CampaignStage = 'starting'`)).count;
+while (
+  Date.now() < settle &&
+  (await client.workflow.count(`CampaignId = '${campaignId}' AND CampaignStage = 'starting'`)).count > 0
+)
+  await new Promise((res) => setTimeout(res, 2000));
+const left = (await client.workflow.count(`CampaignId = '${campaignId}' AND CampaignStage = 'starting'`))
+  .count;
 const firstTasksS = (Date.now() - (settle - 300_000)) / 1000;
 // How fast one worker gets every unit through its first workflow task (plan loaded, schedule built, stage published).
-console.log(`首个工作流任务：${r.started - left} 个单位用时 ${firstTasksS.toFixed(1)} 秒（${((r.started - left) / firstTasksS).toFixed(0)} 个/秒，一个 worker）`);
+console.log(
+  `首个工作流任务：${r.started - left} 个单位用时 ${firstTasksS.toFixed(1)} 秒（${((r.started - left) / firstTasksS).toFixed(0)} 个/秒，一个 worker）`,
+);
 await measure(`worker 处理后（仍在 starting 的 ${left} 个）`);
 
 worker.shutdown();

@@ -9,9 +9,22 @@
 import { WorkflowNotFoundError, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { ScheduledTask } from '../domain/schedule/index.js';
 import { unitWorkflowId } from '../workflows/ids.js';
-import { recordSurveyUpdate, reviewDeliverableUpdate, statusQuery, submitDeliverableUpdate } from '../workflows/unit-campaign/messages.js';
+import {
+  recordSurveyUpdate,
+  reviewDeliverableUpdate,
+  statusQuery,
+  submitDeliverableUpdate,
+} from '../workflows/unit-campaign/messages.js';
 import { unitCampaignWorkflow } from '../workflows/unit-campaign/workflow.js';
-import { FILE_REF, PEOPLE, campaignInput, scheduleFor, sleepUntil, startHarness, writeRelativePlan } from '../test/workflow/unit-campaign/support.js';
+import {
+  FILE_REF,
+  PEOPLE,
+  campaignInput,
+  scheduleFor,
+  sleepUntil,
+  startHarness,
+  writeRelativePlan,
+} from '../test/workflow/unit-campaign/support.js';
 
 const HOUR = 3_600_000;
 const h = await startHarness();
@@ -20,9 +33,11 @@ async function eventsPerRun(handle: WorkflowHandleWithFirstExecutionRunId): Prom
   const counts: number[] = [];
   let runId: string | undefined = handle.firstExecutionRunId;
   while (runId) {
-    const hist: Awaited<ReturnType<WorkflowHandleWithFirstExecutionRunId['fetchHistory']>> = await h.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+    const hist: Awaited<ReturnType<WorkflowHandleWithFirstExecutionRunId['fetchHistory']>> =
+      await h.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
     counts.push(hist.events?.length ?? 0);
-    const next: string | null | undefined = hist.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+    const next: string | null | undefined =
+      hist.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
     runId = next ?? undefined;
   }
   return counts;
@@ -32,17 +47,37 @@ async function happy(): Promise<number[]> {
   const plan = await writeRelativePlan(h.plansDir, 'town_office', 'bench_happy');
   const input = await campaignInput(h, 'bench_happy', 'bench-happy');
   const schedule = scheduleFor(plan, input);
-  const handle = await h.env.client.workflow.start(unitCampaignWorkflow, { taskQueue: h.taskQueue, workflowId: unitWorkflowId('bench-happy', 'dawei'), args: [input] });
+  const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
+    taskQueue: h.taskQueue,
+    workflowId: unitWorkflowId('bench-happy', 'dawei'),
+    args: [input],
+  });
   const at = (t: ScheduledTask) => Date.parse(t.dueAt) - 2 * HOUR;
   for (const instant of [...new Set(schedule.tasks.map(at))].sort((a, b) => a - b)) {
     await sleepUntil(h.env, instant);
     for (const t of schedule.tasks.filter((x) => at(x) === instant)) {
       if (t.kind === 'satisfaction_survey') {
-        await handle.executeUpdate(recordSurveyUpdate, { args: [{ by: PEOPLE.reviewer, satisfied: 80, basicallySatisfied: 15, dissatisfied: 5, respondents: 100, method: '无记名投票' }] });
+        await handle.executeUpdate(recordSurveyUpdate, {
+          args: [
+            {
+              by: PEOPLE.reviewer,
+              satisfied: 80,
+              basicallySatisfied: 15,
+              dissatisfied: 5,
+              respondents: 100,
+              method: '无记名投票',
+            },
+          ],
+        });
         continue;
       }
-      await handle.executeUpdate(submitDeliverableUpdate, { args: [{ taskId: t.taskId, submittedBy: PEOPLE.liaison, summary: '已完成', fileRefs: [FILE_REF] }] });
-      if (t.needsReview) await handle.executeUpdate(reviewDeliverableUpdate, { args: [{ taskId: t.taskId, reviewedBy: PEOPLE.reviewer, decision: 'approve' }] });
+      await handle.executeUpdate(submitDeliverableUpdate, {
+        args: [{ taskId: t.taskId, submittedBy: PEOPLE.liaison, summary: '已完成', fileRefs: [FILE_REF] }],
+      });
+      if (t.needsReview)
+        await handle.executeUpdate(reviewDeliverableUpdate, {
+          args: [{ taskId: t.taskId, reviewedBy: PEOPLE.reviewer, decision: 'approve' }],
+        });
     }
   }
   await handle.result();
@@ -50,12 +85,28 @@ async function happy(): Promise<number[]> {
 }
 
 async function worst(): Promise<number[]> {
-  await writeRelativePlan(h.plansDir, 'town_office', 'bench_worst', (doc) => doc.setIn(['satisfaction', 'maxRemedialRounds'], 3));
+  await writeRelativePlan(h.plansDir, 'town_office', 'bench_worst', (doc) =>
+    doc.setIn(['satisfaction', 'maxRemedialRounds'], 3),
+  );
   const input = await campaignInput(h, 'bench_worst', 'bench-worst');
-  const handle = await h.env.client.workflow.start(unitCampaignWorkflow, { taskQueue: h.taskQueue, workflowId: unitWorkflowId('bench-worst', 'dawei'), args: [input] });
+  const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
+    taskQueue: h.taskQueue,
+    workflowId: unitWorkflowId('bench-worst', 'dawei'),
+    args: [input],
+  });
   const repeatMs = 8 * 24 * HOUR;
-  const submit = (taskId: string) => handle.executeUpdate(submitDeliverableUpdate, { args: [{ taskId, submittedBy: PEOPLE.liaison, summary: '已完成', fileRefs: [FILE_REF] }] });
-  const bad = { by: PEOPLE.reviewer, satisfied: 10, basicallySatisfied: 20, dissatisfied: 70, respondents: 100, method: '随机抽样' as const };
+  const submit = (taskId: string) =>
+    handle.executeUpdate(submitDeliverableUpdate, {
+      args: [{ taskId, submittedBy: PEOPLE.liaison, summary: '已完成', fileRefs: [FILE_REF] }],
+    });
+  const bad = {
+    by: PEOPLE.reviewer,
+    satisfied: 10,
+    basicallySatisfied: 20,
+    dissatisfied: 70,
+    respondents: 100,
+    method: '随机抽样' as const,
+  };
   for (let guard = 0; guard < 400; guard++) {
     let s;
     try {
@@ -65,13 +116,32 @@ async function worst(): Promise<number[]> {
       throw e;
     }
     if (s.phase === 'completed') break;
-    if (process.env.BENCH_VERBOSE) console.log(guard, s.stage, s.tasks.filter((t) => t.status !== 'done' && t.status !== 'waived').map((t) => `${t.taskId}:${t.status}`).join(' '));
-    const open = s.tasks.filter((t) => t.status === 'open' || t.status === 'returned' || t.status === 'submitted');
-    const ripe = open.filter((t) => t.status === 'submitted' || s.openEscalations.some((e) => e.taskId === t.taskId && e.repeats >= 1));
+    if (process.env.BENCH_VERBOSE)
+      console.log(
+        guard,
+        s.stage,
+        s.tasks
+          .filter((t) => t.status !== 'done' && t.status !== 'waived')
+          .map((t) => `${t.taskId}:${t.status}`)
+          .join(' '),
+      );
+    const open = s.tasks.filter(
+      (t) => t.status === 'open' || t.status === 'returned' || t.status === 'submitted',
+    );
+    const ripe = open.filter(
+      (t) =>
+        t.status === 'submitted' || s.openEscalations.some((e) => e.taskId === t.taskId && e.repeats >= 1),
+    );
     if (ripe.length === 0) {
-      const next = Math.min(...open.map((t) => Date.parse(t.dueAt)), ...s.stages.filter((x) => x.status === 'pending').map((x) => Date.parse(x.opensAt)));
+      const next = Math.min(
+        ...open.map((t) => Date.parse(t.dueAt)),
+        ...s.stages.filter((x) => x.status === 'pending').map((x) => Date.parse(x.opensAt)),
+      );
       const now = await h.env.currentTimeMs();
-      await sleepUntil(h.env, Math.max(now + HOUR, Number.isFinite(next) ? next + repeatMs + 30 * 24 * HOUR : now + 30 * 24 * HOUR));
+      await sleepUntil(
+        h.env,
+        Math.max(now + HOUR, Number.isFinite(next) ? next + repeatMs + 30 * 24 * HOUR : now + 30 * 24 * HOUR),
+      );
       continue;
     }
     const handled = new Set<string>();
@@ -79,9 +149,24 @@ async function worst(): Promise<number[]> {
       if (handled.has(t.taskId)) continue;
       handled.add(t.taskId);
       if (t.status === 'submitted') {
-        await handle.executeUpdate(reviewDeliverableUpdate, { args: [{ taskId: t.taskId, reviewedBy: PEOPLE.reviewer, decision: t.returns === 0 ? 'return' : 'approve', reasons: ['材料不全'] }] });
+        await handle.executeUpdate(reviewDeliverableUpdate, {
+          args: [
+            {
+              taskId: t.taskId,
+              reviewedBy: PEOPLE.reviewer,
+              decision: t.returns === 0 ? 'return' : 'approve',
+              reasons: ['材料不全'],
+            },
+          ],
+        });
       } else if (t.kind === 'satisfaction_survey') {
-        const pending = s.tasks.filter((x) => x.origin === 'remedial' && x.kind !== 'satisfaction_survey' && x.status !== 'done' && x.status !== 'waived');
+        const pending = s.tasks.filter(
+          (x) =>
+            x.origin === 'remedial' &&
+            x.kind !== 'satisfaction_survey' &&
+            x.status !== 'done' &&
+            x.status !== 'waived',
+        );
         for (const p of pending.filter((x) => !handled.has(x.taskId))) {
           handled.add(p.taskId);
           await submit(p.taskId);
@@ -94,12 +179,18 @@ async function worst(): Promise<number[]> {
   return eventsPerRun(handle);
 }
 
-process.on('unhandledRejection', (e) => console.error('rejection', (e as { cause?: Error }).cause?.message ?? e));
+process.on('unhandledRejection', (e) =>
+  console.error('rejection', (e as { cause?: Error }).cause?.message ?? e),
+);
 try {
   const hp = await happy();
-  console.log(`happy path (town_office, on time): runs ${hp.join(' + ')} = ${hp.reduce((a, b) => a + b, 0)} events`);
+  console.log(
+    `happy path (town_office, on time): runs ${hp.join(' + ')} = ${hp.reduce((a, b) => a + b, 0)} events`,
+  );
   const wc = await worst();
-  console.log(`worst case (every task through every level + one repeat, every review returned once, 3 补课 rounds): runs ${wc.join(' + ')} = ${wc.reduce((a, b) => a + b, 0)} events; largest run ${Math.max(...wc)}`);
+  console.log(
+    `worst case (every task through every level + one repeat, every review returned once, 3 补课 rounds): runs ${wc.join(' + ')} = ${wc.reduce((a, b) => a + b, 0)} events; largest run ${Math.max(...wc)}`,
+  );
 } catch (e) {
   console.error('bench error:', (e as { cause?: Error }).cause?.message ?? e);
 } finally {

@@ -22,7 +22,9 @@ export interface ConnectedClient {
   close(): Promise<void>;
 }
 
-export async function connectClient(settings: ConnectionSettings = connectionSettings()): Promise<ConnectedClient> {
+export async function connectClient(
+  settings: ConnectionSettings = connectionSettings(),
+): Promise<ConnectedClient> {
   let connection: Connection;
   try {
     connection = await Connection.connect({ address: settings.address, connectTimeout: '5 seconds' });

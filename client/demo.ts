@@ -25,11 +25,17 @@ import { dataDir, repoRoot } from '../toolchain/paths.js';
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const TASK_QUEUE = 'campaign-demo';
 const CAMPAIGN_ID = 'demo-2009-batch3';
-const OFFICE = { name: '区学习实践活动办公室', members: [{ id: 'office', name: '孙主任', email: 'office@xuexi.example.gov.cn' }] };
+const OFFICE = {
+  name: '区学习实践活动办公室',
+  members: [{ id: 'office', name: '孙主任', email: 'office@xuexi.example.gov.cn' }],
+};
 const ROSTER = path.join(repoRoot, 'examples', 'roster.xlsx');
 const demoDir = path.join(dataDir, 'demo');
 
-const log = (line: string) => console.log(`${new Date().toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' })}  ${line}`);
+const log = (line: string) =>
+  console.log(
+    `${new Date().toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' })}  ${line}`,
+  );
 
 /**
  * plans/demo.yaml is the 镇机关 plan compressed; the demo roster has every unit type, so the demo
@@ -40,7 +46,10 @@ async function demoPlan(): Promise<{ planPath: string; plansDir: string }> {
   const planPath = path.join(plansDir, 'demo.yaml');
   if (!existsSync(planPath)) {
     await mkdir(plansDir, { recursive: true });
-    await writeFile(planPath, widenDemoPlan(await readFile(path.join(repoRoot, 'plans', 'demo.yaml'), 'utf8')));
+    await writeFile(
+      planPath,
+      widenDemoPlan(await readFile(path.join(repoRoot, 'plans', 'demo.yaml'), 'utf8')),
+    );
   }
   return { planPath, plansDir };
 }
@@ -48,10 +57,16 @@ async function demoPlan(): Promise<{ planPath: string; plansDir: string }> {
 /** Tokens are issued once and kept, so the printed logins stay valid across restarts. */
 async function demoTokens(): Promise<{ store: TokenStoreFile; issued: IssuedToken[] }> {
   const file = path.join(demoDir, 'tokens.json');
-  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as { store: TokenStoreFile; issued: IssuedToken[] };
+  if (existsSync(file))
+    return JSON.parse(await readFile(file, 'utf8')) as { store: TokenStoreFile; issued: IssuedToken[] };
   const roster = await parseRosterFile(ROSTER, { channels: ['email'] });
   if (!roster.usable) throw new Error(`示例名单有误：${roster.errors.map((e) => e.message).join('；')}`);
-  const tokens = issueTokens(CAMPAIGN_ID, roster.units, OFFICE, ['study', 'analysis', 'rectification', 'done']);
+  const tokens = issueTokens(CAMPAIGN_ID, roster.units, OFFICE, [
+    'study',
+    'analysis',
+    'rectification',
+    'done',
+  ]);
   await mkdir(demoDir, { recursive: true });
   await writeFile(file, JSON.stringify(tokens, null, 2), { mode: 0o600 });
   return tokens;
@@ -66,13 +81,30 @@ async function campaignStart(): Promise<string> {
   return start;
 }
 
-function demoLogins(issued: IssuedToken[], unitNames: Map<string, string>, groupNames: Map<string, string>): DemoLoginEntry[] {
+function demoLogins(
+  issued: IssuedToken[],
+  unitNames: Map<string, string>,
+  groupNames: Map<string, string>,
+): DemoLoginEntry[] {
   const pick: DemoLoginEntry[] = [];
   for (const t of issued) {
     if (t.role === 'office') pick.push({ role: 'office', label: `${t.name}`, token: t.token });
-    else if (t.role === 'group' && t.personId.endsWith('-m1')) pick.push({ role: 'group', label: `${groupNames.get(t.groupId ?? '') ?? t.groupId} · ${t.name}`, token: t.token });
-    else if (t.role === 'unit' && t.personId.endsWith('-liaison') && ['U01', 'U02', 'U03', 'U07', 'U09', 'U13'].includes(t.unitId ?? '')) {
-      pick.push({ role: 'unit', label: `${unitNames.get(t.unitId ?? '') ?? t.unitId} · 联络员 ${t.name}`, token: t.token });
+    else if (t.role === 'group' && t.personId.endsWith('-m1'))
+      pick.push({
+        role: 'group',
+        label: `${groupNames.get(t.groupId ?? '') ?? t.groupId} · ${t.name}`,
+        token: t.token,
+      });
+    else if (
+      t.role === 'unit' &&
+      t.personId.endsWith('-liaison') &&
+      ['U01', 'U02', 'U03', 'U07', 'U09', 'U13'].includes(t.unitId ?? '')
+    ) {
+      pick.push({
+        role: 'unit',
+        label: `${unitNames.get(t.unitId ?? '') ?? t.unitId} · 联络员 ${t.name}`,
+        token: t.token,
+      });
     }
   }
   return pick;
@@ -81,7 +113,10 @@ function demoLogins(issued: IssuedToken[], unitNames: Map<string, string>, group
 async function main(): Promise<void> {
   // The SDK's info logs (bundling, worker state) would drown what the demo is there to show.
   // Core's own network warnings while Ctrl-C takes the dev server down first are noise here too.
-  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } } });
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } },
+  });
   const cleanups: (() => Promise<void>)[] = [];
   let stopping = false;
   const stop = async (code: number) => {
@@ -89,7 +124,8 @@ async function main(): Promise<void> {
     stopping = true;
     log('正在停止……');
     // Ctrl-C in a terminal reaches the dev server too; nothing may wait long on a server that is gone.
-    for (const cleanup of cleanups.reverse()) await Promise.race([cleanup().catch(() => {}), new Promise((r) => setTimeout(r, 5_000))]);
+    for (const cleanup of cleanups.reverse())
+      await Promise.race([cleanup().catch(() => {}), new Promise((r) => setTimeout(r, 5_000))]);
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
@@ -103,12 +139,20 @@ async function main(): Promise<void> {
     let server: DevServer | undefined;
     if (!external) {
       log('启动 Temporal 开发服务器（首次运行需先构建，约 3–6 分钟）……');
-      server = await startDevServer({ port: port('TEMPORAL_PORT', 7233), uiPort: port('TEMPORAL_UI_PORT', 8233), dbFile: path.join(dataDir, 'temporal.sqlite') });
+      server = await startDevServer({
+        port: port('TEMPORAL_PORT', 7233),
+        uiPort: port('TEMPORAL_UI_PORT', 8233),
+        dbFile: path.join(dataDir, 'temporal.sqlite'),
+      });
       cleanups.push(() => server!.stop());
     }
     const address = external ?? server!.address;
 
-    const mailbox = await startMailbox({ port: port('DEMO_SMTP_PORT', 2525), storeDir: path.join(demoDir, 'mail'), unknownMailboxes: [DEMO_UNKNOWN_MAILBOX] });
+    const mailbox = await startMailbox({
+      port: port('DEMO_SMTP_PORT', 2525),
+      storeDir: path.join(demoDir, 'mail'),
+      unknownMailboxes: [DEMO_UNKNOWN_MAILBOX],
+    });
     cleanups.push(() => mailbox.close());
     const mailPage = await startMailPage(mailbox, port('DEMO_MAIL_PAGE_PORT', 8025));
     cleanups.push(() => mailPage.close());
@@ -120,7 +164,9 @@ async function main(): Promise<void> {
     });
     const tallyTimer = setInterval(() => {
       if (tally.size === 0) return;
-      log(`✉ 新邮件 ${[...tally].map(([k, n]) => `${k} ${n}`).join('、')}（共 ${mailbox.messages().length} 封，见演示邮箱）`);
+      log(
+        `✉ 新邮件 ${[...tally].map(([k, n]) => `${k} ${n}`).join('、')}（共 ${mailbox.messages().length} 封，见演示邮箱）`,
+      );
       tally.clear();
     }, 15_000);
     cleanups.push(() => Promise.resolve(clearInterval(tallyTimer)));
@@ -145,25 +191,50 @@ async function main(): Promise<void> {
     cleanups.push(() => stack.close());
 
     const start = await campaignStart();
-    const launched = await launchCampaign(stack.client, { planPath, rosterPath: ROSTER, campaignId: CAMPAIGN_ID, start, taskQueue: TASK_QUEUE, office: OFFICE });
+    const launched = await launchCampaign(stack.client, {
+      planPath,
+      rosterPath: ROSTER,
+      campaignId: CAMPAIGN_ID,
+      start,
+      taskQueue: TASK_QUEUE,
+      office: OFFICE,
+    });
     if (!launched.ok) throw new Error(launched.errors.join('\n'));
     if (launched.started > 0) log(`已启动演示活动「${launched.planTitle}」：${launched.started} 个单位`);
-    if (launched.alreadyRunning > 0) log(`演示活动已有 ${launched.alreadyRunning} 个单位（沿用上次的状态继续）`);
+    if (launched.alreadyRunning > 0)
+      log(`演示活动已有 ${launched.alreadyRunning} 个单位（沿用上次的状态继续）`);
     for (const u of launched.units) if (u.outcome === 'refused') log(`未启动 ${u.unitName}：${u.reason}`);
 
-    const units = demoHabits(roster.units.map((u) => u.id)).map((d) => ({ ...d, groupId: roster.units.find((u) => u.id === d.unitId)!.group.id }));
-    const driver = startDriver({ svc: stack, campaignId: CAMPAIGN_ID, units, officePersonId: OFFICE.members[0]!.id, log: (l) => log(`· ${l}`), quiet: true });
+    const units = demoHabits(roster.units.map((u) => u.id)).map((d) => ({
+      ...d,
+      groupId: roster.units.find((u) => u.id === d.unitId)!.group.id,
+    }));
+    const driver = startDriver({
+      svc: stack,
+      campaignId: CAMPAIGN_ID,
+      units,
+      officePersonId: OFFICE.members[0]!.id,
+      log: (l) => log(`· ${l}`),
+      quiet: true,
+    });
     cleanups.push(() => driver.stop());
 
     const logins = demoLogins(tokens.issued, unitNames, groupNames);
     console.log('');
     console.log('演示已就绪：');
     console.log(`  网页控制台：    ${stack.consoleUrl}   （登录页上有下列演示账号的按钮）`);
-    for (const l of logins.slice(0, 8)) console.log(`      ${{ office: '活动办', group: '指导组', unit: '单位' }[l.role]}  ${l.label.padEnd(16, '　')}  令牌 ${l.token}`);
+    for (const l of logins.slice(0, 8))
+      console.log(
+        `      ${{ office: '活动办', group: '指导组', unit: '单位' }[l.role]}  ${l.label.padEnd(16, '　')}  令牌 ${l.token}`,
+      );
     console.log(`  演示邮箱：      ${mailPage.url}`);
     if (server?.uiUrl) console.log(`  Temporal 控制台：${server.uiUrl}/namespaces/default/workflows`);
-    console.log('  整个活动约 5 分钟跑完：提醒、督办（到指导组、活动办通报）、回头看查缺补缺、测评不满意 → 补课。');
-    console.log(`  通知异常：演示邮箱里没有 ${DEMO_UNKNOWN_MAILBOX}（${unitNames.get('U04') ?? 'U04'} 第一责任人），发给他的邮件被拒收（550），`);
+    console.log(
+      '  整个活动约 5 分钟跑完：提醒、督办（到指导组、活动办通报）、回头看查缺补缺、测评不满意 → 补课。',
+    );
+    console.log(
+      `  通知异常：演示邮箱里没有 ${DEMO_UNKNOWN_MAILBOX}（${unitNames.get('U04') ?? 'U04'} 第一责任人），发给他的邮件被拒收（550），`,
+    );
     console.log('            活动办页面「通知异常」里可以看到，并可「标记已处理」。');
     console.log('  按 Ctrl-C 停止；再次运行 npm start 会从上次的状态继续。全部重来：删除 .data/ 文件夹。');
     console.log('');

@@ -38,9 +38,12 @@ export async function ensureChromium(): Promise<string> {
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await runWithProgress('更新 Debian 软件包索引', aptGet, ['update', '-qq'], { env });
-  await runWithProgress(`安装 Debian 的 ${needs.join('、')}`, aptGet, ['install', '-y', '-qq', ...needs], { env });
+  await runWithProgress(`安装 Debian 的 ${needs.join('、')}`, aptGet, ['install', '-y', '-qq', ...needs], {
+    env,
+  });
   const installed = found ?? findInstalled();
-  if (!installed) throw new ToolchainError(`已执行 apt-get install ${DEBIAN_PACKAGE}，但仍找不到 /usr/bin/chromium`);
+  if (!installed)
+    throw new ToolchainError(`已执行 apt-get install ${DEBIAN_PACKAGE}，但仍找不到 /usr/bin/chromium`);
   return installed;
 }
 

@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   // Only `npm run stack` and the production tests (which run last) need the real server: its first
   // build runs in the background at low priority while everything else is set up and tested.
   if (await startBackgroundBuild()) {
-    console.log(`[toolchain] Temporal 服务器 ${TEMPORAL_SERVER_VERSION}：在后台以低优先级构建（生产形态测试最后运行，届时等待它完成；输出见 ${temporalServerBuildLog}）`);
+    console.log(
+      `[toolchain] Temporal 服务器 ${TEMPORAL_SERVER_VERSION}：在后台以低优先级构建（生产形态测试最后运行，届时等待它完成；输出见 ${temporalServerBuildLog}）`,
+    );
   }
   if (process.env.TEMPORAL_ADDRESS) {
     console.log(`[toolchain] 使用已有的 Temporal 服务：${process.env.TEMPORAL_ADDRESS}（不构建开发服务器）`);

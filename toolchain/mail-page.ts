@@ -3,7 +3,10 @@ import type { ParsedMail } from 'mailparser';
 import type { Mailbox } from './mailbox.js';
 
 const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 const addresses = (field: unknown): string => {
   const list = Array.isArray(field) ? field : field ? [field] : [];
@@ -30,19 +33,33 @@ const PAGE_SIZE = 200;
  * filter the list when clicked, newest first, refreshing itself, so a newcomer watches reminders
  * and escalations arrive without a mail client.
  */
-export async function startMailPage(mailbox: Mailbox, port: number): Promise<{ url: string; close(): Promise<void> }> {
+export async function startMailPage(
+  mailbox: Mailbox,
+  port: number,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const kind = url.searchParams.get('kind') ?? '';
     const who = (url.searchParams.get('to') ?? '').trim();
     const all = mailbox.messages().reverse();
     const counts = new Map<string, number>();
-    for (const m of all) counts.set(mailKind(m.subject ?? ''), (counts.get(mailKind(m.subject ?? '')) ?? 0) + 1);
-    const matches = (m: ParsedMail) => (!kind || mailKind(m.subject ?? '') === kind) && (!who || `${addresses(m.to)} ${addresses(m.cc)}`.includes(who));
+    for (const m of all)
+      counts.set(mailKind(m.subject ?? ''), (counts.get(mailKind(m.subject ?? '')) ?? 0) + 1);
+    const matches = (m: ParsedMail) =>
+      (!kind || mailKind(m.subject ?? '') === kind) &&
+      (!who || `${addresses(m.to)} ${addresses(m.cc)}`.includes(who));
     const shown = all.filter(matches);
-    const link = (k: string) => `?${new URLSearchParams({ ...(k ? { kind: k } : {}), ...(who ? { to: who } : {}) }).toString()}`;
+    const link = (k: string) =>
+      `?${new URLSearchParams({ ...(k ? { kind: k } : {}), ...(who ? { to: who } : {}) }).toString()}`;
     const chips = [`<a class="chip${kind ? '' : ' on'}" href="${link('')}">全部 ${all.length}</a>`]
-      .concat([...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `<a class="chip${k === kind ? ' on' : ''}" href="${escapeHtml(link(k))}">${escapeHtml(k)} ${n}</a>`))
+      .concat(
+        [...counts]
+          .sort((a, b) => b[1] - a[1])
+          .map(
+            ([k, n]) =>
+              `<a class="chip${k === kind ? ' on' : ''}" href="${escapeHtml(link(k))}">${escapeHtml(k)} ${n}</a>`,
+          ),
+      )
       .join(' ');
     const rows = shown
       .slice(0, PAGE_SIZE)

@@ -51,7 +51,9 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
     size: 25 * 1024 * 1024,
     onRcptTo(address, _session, callback) {
       if (!unknown.has(address.address.toLowerCase())) return callback();
-      const err = new Error(`5.1.1 <${address.address}>: 用户不存在 / mailbox unavailable`) as Error & { responseCode: number };
+      const err = new Error(`5.1.1 <${address.address}>: 用户不存在 / mailbox unavailable`) as Error & {
+        responseCode: number;
+      };
       err.responseCode = 550;
       callback(err);
     },
@@ -101,7 +103,10 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
       if (received.length >= count) return Promise.resolve([...received]);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`mailbox: expected ${count} messages, got ${received.length} within ${timeoutMs} ms`)),
+          () =>
+            reject(
+              new Error(`mailbox: expected ${count} messages, got ${received.length} within ${timeoutMs} ms`),
+            ),
           timeoutMs,
         );
         waiters.push({

@@ -114,7 +114,12 @@ try {
     `工作者已启动：${temporal.TEMPORAL_ADDRESS}，任务队列 ${temporal.CAMPAIGN_TASK_QUEUE}，${bundle ? `预打包工作流代码 ${bundle}` : '从源码打包工作流代码'}；健康检查与指标 ${http.url}`,
   );
   // Stuck units (流程异常): scanned every CAMPAIGN_HEALTH_SCAN_SECONDS, counted as campaign_stuck_units on /metrics.
-  const health = startHealthMonitor({ svc: { client: temporalClient, status }, settings: healthSettings, meter, log });
+  const health = startHealthMonitor({
+    svc: { client: temporalClient, status },
+    settings: healthSettings,
+    meter,
+    log,
+  });
   try {
     await worker.run();
   } finally {
@@ -123,6 +128,11 @@ try {
   console.log('工作者已停止（进行中的任务已处理完）');
 } finally {
   await http?.close();
-  await Promise.allSettled([nativeConnection?.close(), clientConnection?.close(), notify.close(), status.close()]);
+  await Promise.allSettled([
+    nativeConnection?.close(),
+    clientConnection?.close(),
+    notify.close(),
+    status.close(),
+  ]);
   transport.close();
 }

@@ -38,31 +38,40 @@ export function digestRunWorkflowId(campaignId: string): string {
 
 const unitBase = (u: UnitRef): string => unitWorkflowId(u.campaignId, u.unitId);
 /** A task's notifications of one deadline revision: a new deadline gets new reminder and escalation ids. */
-const taskRevision = (u: UnitRef, taskId: string, rev: number): string => `${unitBase(u)}/task/${taskId}/v${rev}`;
+const taskRevision = (u: UnitRef, taskId: string, rev: number): string =>
+  `${unitBase(u)}/task/${taskId}/v${rev}`;
 
 export const notificationIds = {
   kickoff: (u: UnitRef): string => `${unitBase(u)}/kickoff`,
   stageOpened: (u: UnitRef, stageId: string): string => `${unitBase(u)}/stage/${stageId}/opened`,
   /** `index` is the reminder's position in the task's schedule. */
-  reminder: (u: UnitRef, taskId: string, rev: number, index: number): string => `${taskRevision(u, taskId, rev)}/reminder/${index}`,
+  reminder: (u: UnitRef, taskId: string, rev: number, index: number): string =>
+    `${taskRevision(u, taskId, rev)}/reminder/${index}`,
   /** `repeat` 0 is the level's first firing; the last level repeats until acknowledged. */
   escalation: (u: UnitRef, taskId: string, rev: number, level: number, repeat: number): string =>
     `${taskRevision(u, taskId, rev)}/escalation/L${level}/${repeat}`,
   /** One per submission: a task approved after a return is approved again under a new id. */
-  approved: (u: UnitRef, taskId: string, submission: number): string => `${unitBase(u)}/task/${taskId}/approved/${submission}`,
-  returned: (u: UnitRef, taskId: string, returnNo: number): string => `${unitBase(u)}/task/${taskId}/returned/${returnNo}`,
+  approved: (u: UnitRef, taskId: string, submission: number): string =>
+    `${unitBase(u)}/task/${taskId}/approved/${submission}`,
+  returned: (u: UnitRef, taskId: string, returnNo: number): string =>
+    `${unitBase(u)}/task/${taskId}/returned/${returnNo}`,
   /** The reviewers told of submission n; its review's reminder and escalations carry the same n. */
-  submitted: (u: UnitRef, taskId: string, submission: number): string => `${unitBase(u)}/task/${taskId}/submitted/${submission}`,
-  reviewReminder: (u: UnitRef, taskId: string, submission: number): string => `${unitBase(u)}/task/${taskId}/review/${submission}/reminder`,
-  reviewEscalation: (u: UnitRef, taskId: string, submission: number, level: number): string => `${unitBase(u)}/task/${taskId}/review/${submission}/escalation/L${level}`,
+  submitted: (u: UnitRef, taskId: string, submission: number): string =>
+    `${unitBase(u)}/task/${taskId}/submitted/${submission}`,
+  reviewReminder: (u: UnitRef, taskId: string, submission: number): string =>
+    `${unitBase(u)}/task/${taskId}/review/${submission}/reminder`,
+  reviewEscalation: (u: UnitRef, taskId: string, submission: number, level: number): string =>
+    `${unitBase(u)}/task/${taskId}/review/${submission}/escalation/L${level}`,
   surveyResult: (u: UnitRef, round: number): string => `${unitBase(u)}/survey/${round}/result`,
   remedialOpened: (u: UnitRef, round: number): string => `${unitBase(u)}/remedial/${round}/opened`,
   lookBackGaps: (u: UnitRef): string => `${unitBase(u)}/look_back/gaps`,
   completed: (u: UnitRef): string => `${unitBase(u)}/completed`,
   /** The daily digest of one 指导组 (sent by the digest activities, not by a unit). */
-  groupDigest: (campaignId: string, date: string, groupId: string): string => `campaign/${campaignId}/digest/daily/${date}/group/${groupId}`,
+  groupDigest: (campaignId: string, date: string, groupId: string): string =>
+    `campaign/${campaignId}/digest/daily/${date}/group/${groupId}`,
   /** The office's weekly briefing. */
-  officeBriefing: (campaignId: string, date: string): string => `campaign/${campaignId}/digest/weekly/${date}`,
+  officeBriefing: (campaignId: string, date: string): string =>
+    `campaign/${campaignId}/digest/weekly/${date}`,
 } as const;
 
 /** The prefix of every id of one campaign (the trailing slash keeps c1 from matching c10). */

@@ -25,7 +25,12 @@ import { deliveryKeyFor } from '../notify/activities.js';
 import type { DeliveryLog } from '../notify/log/delivery-log.js';
 import { classifySmtpError, messageIdFor } from '../notify/mailer.js';
 import { TemplateRenderError } from '../notify/render.js';
-import { createSendOnce, TransientDeliveryError, type SendOnceLogger, type SendOnceResult } from '../notify/send-once.js';
+import {
+  createSendOnce,
+  TransientDeliveryError,
+  type SendOnceLogger,
+  type SendOnceResult,
+} from '../notify/send-once.js';
 import { temporalDigestReader, type DigestReader } from './reader.js';
 import { DEFAULT_DIGEST_TEMPLATES, loadDigestTemplate } from './templates.js';
 
@@ -44,7 +49,10 @@ export type DigestDeps = {
   messageIdDomain?: string;
   clock?: { now(): Date };
   log?: SendOnceLogger;
-} & ({ temporalClient: Client; status: StatusStore; reader?: DigestReader } | { temporalClient?: undefined; status?: undefined; reader: DigestReader });
+} & (
+  | { temporalClient: Client; status: StatusStore; reader?: DigestReader }
+  | { temporalClient?: undefined; status?: undefined; reader: DigestReader }
+);
 
 export interface GroupDigestInput {
   campaignId: string;
@@ -64,7 +72,6 @@ export interface OfficeBriefingInput {
 const DIGEST_EVENTS = { daily: 'group_daily_digest', weekly: 'office_weekly_briefing' } as const;
 const ROLES = { daily: 'group_member', weekly: 'office' } as const;
 
-
 function heartbeat(): void {
   try {
     Context.current().heartbeat();
@@ -75,7 +82,13 @@ function heartbeat(): void {
 
 const emailAddress = z.email();
 
-export function groupDigestFacts(campaignTitle: string, group: DigestGroup, date: string, items: OverdueItem[], reviews: readonly AwaitingReviewItem[] = []) {
+export function groupDigestFacts(
+  campaignTitle: string,
+  group: DigestGroup,
+  date: string,
+  items: OverdueItem[],
+  reviews: readonly AwaitingReviewItem[] = [],
+) {
   return {
     reviewCount: reviews.length,
     reviews: reviews.map((r) => ({
@@ -116,7 +129,11 @@ function renderOrFail<T>(what: string, render: () => T): T {
     return render();
   } catch (e) {
     // A template that cannot render will not render on a retry either: fail before anything is sent.
-    if (e instanceof TemplateRenderError) throw ApplicationFailure.nonRetryable(`${what}无法生成：${e.issues.join('；')}`, 'NotificationTemplateError');
+    if (e instanceof TemplateRenderError)
+      throw ApplicationFailure.nonRetryable(
+        `${what}无法生成：${e.issues.join('；')}`,
+        'NotificationTemplateError',
+      );
     throw e;
   }
 }
@@ -125,16 +142,31 @@ export function createDigestActivities(deps: DigestDeps) {
   const dir = deps.templatesDir ?? DEFAULT_DIGEST_TEMPLATES;
   const daily = loadDigestTemplate(dir, 'group_daily');
   const weekly = loadDigestTemplate(dir, 'office_weekly');
-  const reader = deps.reader ?? temporalDigestReader({ client: deps.temporalClient as Client, status: deps.status as StatusStore });
+  const reader =
+    deps.reader ??
+    temporalDigestReader({ client: deps.temporalClient as Client, status: deps.status as StatusStore });
   const now = () => (deps.clock ? deps.clock.now() : new Date());
   const messageIdDomain = deps.messageIdDomain ?? /@([^>\s]+)>?\s*$/.exec(deps.from)?.[1] ?? 'campaign.local';
-  const sendOnce = createSendOnce({ deliveryLog: deps.deliveryLog, leaseMs: deps.claimLeaseMs ?? 120_000, now, ...(deps.log ? { log: deps.log } : {}) });
+  const sendOnce = createSendOnce({
+    deliveryLog: deps.deliveryLog,
+    leaseMs: deps.claimLeaseMs ?? 120_000,
+    now,
+    ...(deps.log ? { log: deps.log } : {}),
+  });
 
   async function deliver(mail: Mail, to: DigestRecipient): Promise<SendOnceResult> {
     const deliveryKey = deliveryKeyFor(mail.notificationId, 'email', mail.role, to.email);
     const valid = emailAddress.safeParse(to.email).success;
     return sendOnce(
-      { deliveryKey, notificationId: mail.notificationId, channel: 'email', event: mail.event, role: mail.role, recipientName: to.name, address: to.email },
+      {
+        deliveryKey,
+        notificationId: mail.notificationId,
+        channel: 'email',
+        event: mail.event,
+        role: mail.role,
+        recipientName: to.name,
+        address: to.email,
+      },
       {
         ...(valid ? {} : { invalid: `邮箱地址格式不正确：${to.email}` }),
         what: `「${mail.subject}」邮件`,
@@ -177,7 +209,8 @@ export function createDigestActivities(deps: DigestDeps) {
         heartbeat();
       }
     }
-    if (transient.length > 0) throw new Error(`${label}: ${transient.length} deliveries will be retried: ${transient.join('; ')}`);
+    if (transient.length > 0)
+      throw new Error(`${label}: ${transient.length} deliveries will be retried: ${transient.join('; ')}`);
     return sent;
   }
 
@@ -194,8 +227,18 @@ export function createDigestActivities(deps: DigestDeps) {
         const waiting = reviews.filter((r) => r.group === g.id);
         const to = g.members.filter((m) => m.email);
         if ((mine.length === 0 && waiting.length === 0) || to.length === 0) continue;
-        const content = renderOrFail(`${g.name}每日逾期清单`, () => daily.render(groupDigestFacts(input.campaignTitle, g, input.date, mine, waiting), deps.officeName));
-        batch.push({ mail: { notificationId: notificationIds.groupDigest(input.campaignId, input.date, g.id), event: DIGEST_EVENTS.daily, role: ROLES.daily, ...content }, to });
+        const content = renderOrFail(`${g.name}每日逾期清单`, () =>
+          daily.render(groupDigestFacts(input.campaignTitle, g, input.date, mine, waiting), deps.officeName),
+        );
+        batch.push({
+          mail: {
+            notificationId: notificationIds.groupDigest(input.campaignId, input.date, g.id),
+            event: DIGEST_EVENTS.daily,
+            role: ROLES.daily,
+            ...content,
+          },
+          to,
+        });
       }
       return deliverAll(`daily digest ${input.campaignId} ${input.date}`, batch);
     },
@@ -206,7 +249,9 @@ export function createDigestActivities(deps: DigestDeps) {
       if (to.length === 0) return 0;
       const notificationId = notificationIds.officeBriefing(input.campaignId, input.date);
       // A re-run of a 简报 everyone already has (or that the office has to settle by hand) reads nothing.
-      const records = await Promise.all(to.map((m) => deps.deliveryLog.get(deliveryKeyFor(notificationId, 'email', ROLES.weekly, m.email))));
+      const records = await Promise.all(
+        to.map((m) => deps.deliveryLog.get(deliveryKeyFor(notificationId, 'email', ROLES.weekly, m.email))),
+      );
       if (records.every((r) => r && ['sent', 'failed', 'uncertain'].includes(r.status))) return 0;
 
       const groupIds = input.groups.map((g) => g.id);
@@ -220,7 +265,11 @@ export function createDigestActivities(deps: DigestDeps) {
       for (const o of open) byGroup.set(o.group, (byGroup.get(o.group) ?? 0) + 1);
       const names = new Map(input.groups.map((g) => [g.id, g.name]));
       const attachment = `${input.campaignId}-进度报表-${input.date}.xlsx`;
-      const briefing = briefingOf(data, { campaignTitle: input.campaignTitle, officeName: deps.officeName, date: input.date });
+      const briefing = briefingOf(data, {
+        campaignTitle: input.campaignTitle,
+        officeName: deps.officeName,
+        date: input.date,
+      });
       const briefingFile = `${input.campaignId}-简报第${briefing.issue}期-${input.date}.docx`;
       const content = renderOrFail('工作简报', () =>
         weekly.render(
@@ -231,8 +280,13 @@ export function createDigestActivities(deps: DigestDeps) {
             running: overview.running,
             overdueUnits: overview.overdueUnits,
             overdueItems: open.length,
-            stages: overview.byStage.map((b) => ({ name: data.stageTitles[b.value] ?? stageTitle(b.value), count: b.count })),
-            groups: [...byGroup].sort((a, b) => b[1] - a[1]).map(([id, count]) => ({ name: names.get(id) ?? id, count })),
+            stages: overview.byStage.map((b) => ({
+              name: data.stageTitles[b.value] ?? stageTitle(b.value),
+              count: b.count,
+            })),
+            groups: [...byGroup]
+              .sort((a, b) => b[1] - a[1])
+              .map(([id, count]) => ({ name: names.get(id) ?? id, count })),
             remedial: overview.byRemedialRound.reduce((s, b) => s + b.count, 0),
             attachment,
             briefing: briefingFile,
@@ -247,7 +301,11 @@ export function createDigestActivities(deps: DigestDeps) {
         ...content,
         attachments: [
           { filename: briefingFile, content: await briefingDocx(briefing), contentType: DOCX_TYPE },
-          { filename: attachment, content: await reportBuffer(data), contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+          {
+            filename: attachment,
+            content: await reportBuffer(data),
+            contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          },
         ],
       };
       return deliverAll(`weekly briefing ${input.campaignId} ${input.date}`, [{ mail, to }]);

@@ -21,7 +21,8 @@ export function temporalDigestReader(svc: CampaignServices): DigestReader {
   return {
     overdue: async (campaignId) => (await overdueItems(svc, { campaignId })).items,
     awaitingReview: (campaignId) => awaitingReviewItems(svc, campaignId),
-    overview: (campaignId, groups) => campaignOverview(svc.client, { campaignId }, groups.length > 0 ? { groups } : {}),
+    overview: (campaignId, groups) =>
+      campaignOverview(svc.client, { campaignId }, groups.length > 0 ? { groups } : {}),
     report: (campaignId) => collectReport(svc, { campaignId }),
   };
 }

@@ -17,19 +17,28 @@ export interface DigestTemplate {
 }
 
 function tidy(text: string): string {
-  return text.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim();
+  return text
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 export function loadDigestTemplate(dir: string, name: 'group_daily' | 'office_weekly'): DigestTemplate {
   const file = path.join(dir, `${name}.yaml`);
   const parsed = FileSchema.safeParse(parseYaml(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`摘要模板 ${file} 有误：${parsed.error.issues.map((i) => `${i.path.join('.')}：${i.message}`).join('；')}`);
+  if (!parsed.success)
+    throw new Error(
+      `摘要模板 ${file} 有误：${parsed.error.issues.map((i) => `${i.path.join('.')}：${i.message}`).join('；')}`,
+    );
   const subject: CompiledTemplate = compileTemplate(parsed.data.subject);
   const text: CompiledTemplate = compileTemplate(parsed.data.text);
   return {
     render(facts, office) {
       const all = { ...facts, office };
-      const s = subject.render(all, 'text').replace(/\s*\n\s*/g, ' ').trim();
+      const s = subject
+        .render(all, 'text')
+        .replace(/\s*\n\s*/g, ' ')
+        .trim();
       const t = tidy(text.render(all, 'text'));
       return { subject: s, text: t, html: htmlFromText(t, s) };
     },

@@ -7,7 +7,13 @@ import { createSendOnce, interruptedReason, TransientDeliveryError, type StaleVe
 import { classifySmtpError, messageIdFor, type Mailer } from './mailer.js';
 import type { WorkCalendar } from '../../domain/calendar/index.js';
 import { QUIET_RULE_IDS } from '../../domain/routing/quiet-rules.js';
-import { configuredCalendar, configuredPolicy, planPolicy, quietUntilFor, type OfficeHours } from './quiet-hours.js';
+import {
+  configuredCalendar,
+  configuredPolicy,
+  planPolicy,
+  quietUntilFor,
+  type OfficeHours,
+} from './quiet-hours.js';
 import { TemplateRenderError } from './render.js';
 import type { RobotDispatcher } from './robots/digest-dispatcher.js';
 import { robotId, RobotRejectedError, type RobotTarget } from './robots/robot-client.js';
@@ -78,10 +84,20 @@ const InputSchema = z.object({
       calendar: z.object({
         kind: z.enum(['cn', 'weekdays', 'continuous']),
         zone: z.string().refine(isValidZone, { error: '未知的时区' }),
-        officeHours: z.object({ start: z.string().regex(/^\d\d:\d\d$/), end: z.string().regex(/^\d\d:\d\d$/) }),
-        overrides: z.array(z.object({ date: z.iso.date(), working: z.boolean(), note: z.string().optional() })),
+        officeHours: z.object({
+          start: z.string().regex(/^\d\d:\d\d$/),
+          end: z.string().regex(/^\d\d:\d\d$/),
+        }),
+        overrides: z.array(
+          z.object({ date: z.iso.date(), working: z.boolean(), note: z.string().optional() }),
+        ),
       }),
-      rules: z.object({ email: z.enum(QUIET_RULE_IDS), sms: z.enum(QUIET_RULE_IDS), dingtalk: z.enum(QUIET_RULE_IDS), wecom: z.enum(QUIET_RULE_IDS) }),
+      rules: z.object({
+        email: z.enum(QUIET_RULE_IDS),
+        sms: z.enum(QUIET_RULE_IDS),
+        dingtalk: z.enum(QUIET_RULE_IDS),
+        wecom: z.enum(QUIET_RULE_IDS),
+      }),
     })
     .optional(),
 });
@@ -115,14 +131,21 @@ interface Job {
   deliveryKey: string;
 }
 
-function contactFor(channel: Channel, r: Recipient): { address?: string; invalid?: string; robot?: RobotTarget } {
+function contactFor(
+  channel: Channel,
+  r: Recipient,
+): { address?: string; invalid?: string; robot?: RobotTarget } {
   switch (channel) {
     case 'email':
       if (!r.email) return {};
-      return emailAddress.safeParse(r.email).success ? { address: r.email } : { address: r.email, invalid: `邮箱地址格式不正确：${r.email}` };
+      return emailAddress.safeParse(r.email).success
+        ? { address: r.email }
+        : { address: r.email, invalid: `邮箱地址格式不正确：${r.email}` };
     case 'sms':
       if (!r.mobile) return {};
-      return isMainlandMobile(r.mobile) ? { address: r.mobile } : { address: r.mobile, invalid: `手机号码不是有效的大陆手机号：${r.mobile}` };
+      return isMainlandMobile(r.mobile)
+        ? { address: r.mobile }
+        : { address: r.mobile, invalid: `手机号码不是有效的大陆手机号：${r.mobile}` };
     case 'dingtalk':
     case 'wecom': {
       const webhook = channel === 'dingtalk' ? r.dingtalkWebhook : r.wecomWebhook;
@@ -135,17 +158,29 @@ function contactFor(channel: Channel, r: Recipient): { address?: string; invalid
         ok = false;
       }
       // The log keeps a hash, never the token-bearing URL.
-      return ok ? { address: robotId(robot), robot } : { address: robotId(robot), invalid: `机器人 Webhook 地址不正确：${redactUrl(webhook)}` };
+      return ok
+        ? { address: robotId(robot), robot }
+        : { address: robotId(robot), invalid: `机器人 Webhook 地址不正确：${redactUrl(webhook)}` };
     }
   }
 }
 
 /** Used by the workflow and the office report alike, so it is exported. */
-export function deliveryKeyFor(notificationId: string, channel: Channel, role: string, address: string): string {
+export function deliveryKeyFor(
+  notificationId: string,
+  channel: Channel,
+  role: string,
+  address: string,
+): string {
   return `${notificationId}#${channel}#${role}#${address}`;
 }
 
-const CHANNEL_NAMES: Record<Channel, string> = { email: '邮件', sms: '短信', dingtalk: '钉钉群消息', wecom: '企业微信群消息' };
+const CHANNEL_NAMES: Record<Channel, string> = {
+  email: '邮件',
+  sms: '短信',
+  dingtalk: '钉钉群消息',
+  wecom: '企业微信群消息',
+};
 
 export function createNotificationActivities(deps: NotificationDeps) {
   const now = () => (deps.clock ? deps.clock.now() : new Date());
@@ -156,7 +191,11 @@ export function createNotificationActivities(deps: NotificationDeps) {
 
   const sendOnce = createSendOnce({ deliveryLog: deps.deliveryLog, leaseMs: s.claimLeaseMs, now, log });
 
-  async function deliverOne(input: DeliverNotificationInput, job: Job, render: () => unknown): Promise<DeliveryResult> {
+  async function deliverOne(
+    input: DeliverNotificationInput,
+    job: Job,
+    render: () => unknown,
+  ): Promise<DeliveryResult> {
     const delivery = {
       deliveryKey: job.deliveryKey,
       notificationId: input.notificationId,
@@ -212,7 +251,9 @@ export function createNotificationActivities(deps: NotificationDeps) {
       answer = await deps.sms.lookup(job.address, { outId: smsOutId(job.deliveryKey), since });
     } catch (error) {
       // The claim stays with this attempt until its lease runs out; the next one asks again.
-      throw new TransientDeliveryError(`${job.deliveryKey}: cannot ask the SMS provider about an interrupted send: ${redactUrl(String(error))}`);
+      throw new TransientDeliveryError(
+        `${job.deliveryKey}: cannot ask the SMS provider about an interrupted send: ${redactUrl(String(error))}`,
+      );
     }
     if (answer.kind === 'not_found') return { kind: 'send' };
     if (answer.kind === 'sent') return { kind: 'sent', providerMessageId: answer.providerMessageId || null };
@@ -221,7 +262,8 @@ export function createNotificationActivities(deps: NotificationDeps) {
 
   function classify(channel: Channel, error: unknown): { permanent: boolean; code: string; reason: string } {
     if (channel === 'email') return classifySmtpError(error);
-    if (error instanceof SmsRejectedError || error instanceof RobotRejectedError) return { permanent: true, code: error.code, reason: error.reason };
+    if (error instanceof SmsRejectedError || error instanceof RobotRejectedError)
+      return { permanent: true, code: error.code, reason: error.reason };
     const message = redactUrl(error instanceof Error ? error.message : String(error));
     return { permanent: false, code: `${channel}_transient`, reason: message };
   }
@@ -246,7 +288,9 @@ export function createNotificationActivities(deps: NotificationDeps) {
       }
       case 'sms': {
         if (!deps.sms) throw new Error('sms channel is not configured (SMS_PROVIDER)');
-        const r = await deps.sms.send(job.address, content as ReturnType<TemplateSet['sms']>, { outId: smsOutId(job.deliveryKey) });
+        const r = await deps.sms.send(job.address, content as ReturnType<TemplateSet['sms']>, {
+          outId: smsOutId(job.deliveryKey),
+        });
         return r.providerMessageId || null;
       }
       case 'dingtalk':
@@ -286,7 +330,13 @@ export function createNotificationActivities(deps: NotificationDeps) {
         for (const recipient of input.recipients) {
           const contact = contactFor(channel, recipient);
           if (!contact.address) {
-            results.push({ deliveryKey: '', channel, role: recipient.role, name: recipient.name, outcome: 'no_contact' });
+            results.push({
+              deliveryKey: '',
+              channel,
+              role: recipient.role,
+              name: recipient.name,
+              outcome: 'no_contact',
+            });
             continue;
           }
           const job: Job = {
@@ -308,13 +358,17 @@ export function createNotificationActivities(deps: NotificationDeps) {
                   : deps.templates.robot(input.event, input.facts, ctx);
             jobs.push({ job, render: () => content });
           } catch (e) {
-            if (e instanceof TemplateRenderError) renderErrors.push(...e.issues.map((i) => `${channel} 模板 ${input.event}：${i}`));
+            if (e instanceof TemplateRenderError)
+              renderErrors.push(...e.issues.map((i) => `${channel} 模板 ${input.event}：${i}`));
             else throw e;
           }
         }
       }
       if (renderErrors.length > 0) {
-        throw ApplicationFailure.nonRetryable(`通知无法生成：${[...new Set(renderErrors)].join('；')}`, 'NotificationTemplateError');
+        throw ApplicationFailure.nonRetryable(
+          `通知无法生成：${[...new Set(renderErrors)].join('；')}`,
+          'NotificationTemplateError',
+        );
       }
 
       const settled = await Promise.allSettled(jobs.map(({ job, render }) => deliverOne(input, job, render)));
@@ -325,10 +379,20 @@ export function createNotificationActivities(deps: NotificationDeps) {
         else throw r.reason;
       }
       heartbeat({ done: results.length });
-      if (transient.length > 0) throw new Error(`notification ${input.notificationId}: ${transient.length} deliveries will be retried: ${transient.join('; ')}`);
+      if (transient.length > 0)
+        throw new Error(
+          `notification ${input.notificationId}: ${transient.length} deliveries will be retried: ${transient.join('; ')}`,
+        );
 
-      const deferred = results.filter((r) => r.deferUntil).map((r) => r.deferUntil as string).sort();
-      return { notificationId: input.notificationId, results, ...(deferred[0] ? { deferUntil: deferred[0] } : {}) };
+      const deferred = results
+        .filter((r) => r.deferUntil)
+        .map((r) => r.deferUntil as string)
+        .sort();
+      return {
+        notificationId: input.notificationId,
+        results,
+        ...(deferred[0] ? { deferUntil: deferred[0] } : {}),
+      };
     },
   };
 }

@@ -18,12 +18,16 @@ import { createTencentSms } from './sms/tencent.js';
 import { loadTemplates } from './templates.js';
 
 export async function openDeliveryLog(config: NotifyConfig): Promise<DeliveryLog> {
-  return config.DATABASE_URL ? openPostgresDeliveryLog(config.DATABASE_URL) : openSqliteDeliveryLog(resolve(config.NOTIFY_SQLITE_PATH));
+  return config.DATABASE_URL
+    ? openPostgresDeliveryLog(config.DATABASE_URL)
+    : openSqliteDeliveryLog(resolve(config.NOTIFY_SQLITE_PATH));
 }
 
 /** The robots' rate window, in the same database as the delivery log so every worker shares it. */
 async function openRobotWindow(config: NotifyConfig): Promise<RobotWindowStore> {
-  return config.DATABASE_URL ? openPostgresRobotWindow(config.DATABASE_URL) : openSqliteRobotWindow(resolve(config.NOTIFY_SQLITE_PATH));
+  return config.DATABASE_URL
+    ? openPostgresRobotWindow(config.DATABASE_URL)
+    : openSqliteRobotWindow(resolve(config.NOTIFY_SQLITE_PATH));
 }
 
 export function smsSenderFromConfig(c: NotifyConfig): SmsSender | undefined {
@@ -89,7 +93,11 @@ export async function notificationDepsFromConfig(
       officeName: config.NOTIFY_OFFICE_NAME,
       mailFrom: config.NOTIFY_MAIL_FROM,
       ...(config.NOTIFY_MAIL_REPLY_TO ? { replyTo: config.NOTIFY_MAIL_REPLY_TO } : {}),
-      officeHours: { start: config.NOTIFY_OFFICE_HOURS_START, end: config.NOTIFY_OFFICE_HOURS_END, zone: config.NOTIFY_TIMEZONE },
+      officeHours: {
+        start: config.NOTIFY_OFFICE_HOURS_START,
+        end: config.NOTIFY_OFFICE_HOURS_END,
+        zone: config.NOTIFY_TIMEZONE,
+      },
       quietChannels: config.NOTIFY_QUIET_CHANNELS,
       claimLeaseMs: config.NOTIFY_CLAIM_LEASE_SECONDS * 1000,
     },
@@ -108,4 +116,3 @@ export async function notificationDepsFromConfig(
     },
   };
 }
-

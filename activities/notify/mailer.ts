@@ -58,9 +58,12 @@ function readCaFile(path: string): string {
   try {
     pem = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`环境变量配置有误：\n  SMTP_TLS_CA_FILE: 读不到证书文件 ${path}（${(e as NodeJS.ErrnoException).code ?? String(e)}）`);
+    throw new Error(
+      `环境变量配置有误：\n  SMTP_TLS_CA_FILE: 读不到证书文件 ${path}（${(e as NodeJS.ErrnoException).code ?? String(e)}）`,
+    );
   }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`环境变量配置有误：\n  SMTP_TLS_CA_FILE: ${path} 不是 PEM 格式的证书`);
+  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new Error(`环境变量配置有误：\n  SMTP_TLS_CA_FILE: ${path} 不是 PEM 格式的证书`);
   return pem;
 }
 
@@ -133,13 +136,24 @@ export interface SmtpFailure {
  * so the retry policy carries them over the fix.
  */
 export function classifySmtpError(error: unknown): SmtpFailure {
-  const e = error as { responseCode?: number; code?: string; command?: string; response?: string; message?: string };
+  const e = error as {
+    responseCode?: number;
+    code?: string;
+    command?: string;
+    response?: string;
+    message?: string;
+  };
   const code = e.responseCode;
   const text = e.response ?? e.message ?? String(error);
-  const aboutThisMessage = e.code === 'EENVELOPE' || e.code === 'EMESSAGE' || e.command === 'RCPT TO' || e.command === 'DATA';
+  const aboutThisMessage =
+    e.code === 'EENVELOPE' || e.code === 'EMESSAGE' || e.command === 'RCPT TO' || e.command === 'DATA';
   if (code !== undefined && code >= 500 && code < 600 && aboutThisMessage) {
     return { permanent: true, code: `smtp_${code}`, reason: `邮件服务器拒收（${code}）：${text}` };
   }
   // The server's reply code says more than nodemailer's category (EENVELOPE for any RCPT refusal).
-  return { permanent: false, code: code ? `smtp_${code}` : e.code ? `smtp_${e.code}` : 'smtp_error', reason: text };
+  return {
+    permanent: false,
+    code: code ? `smtp_${code}` : e.code ? `smtp_${e.code}` : 'smtp_error',
+    reason: text,
+  };
 }

@@ -27,7 +27,10 @@ export function configuredCalendar(hours: OfficeHours): WorkCalendar {
 /** Configured quiet channels wait for office hours; the others go out any time. */
 export function configuredPolicy(calendar: WorkCalendar, quietChannels: readonly Channel[]): QuietPolicy {
   const rule = (c: Channel): QuietRule => (quietChannels.includes(c) ? 'office_hours' : 'any_time');
-  return { calendar, rules: { email: rule('email'), sms: rule('sms'), dingtalk: rule('dingtalk'), wecom: rule('wecom') } };
+  return {
+    calendar,
+    rules: { email: rule('email'), sms: rule('sms'), dingtalk: rule('dingtalk'), wecom: rule('wecom') },
+  };
 }
 
 // A worker serves a handful of plans; their calendars are built once (makeCalendar caches days).

@@ -90,7 +90,8 @@ export function compileTemplate(source: string): CompiledTemplate {
       }
     } else if (body === 'else') {
       const top = stack[stack.length - 1];
-      if (!top || top.node.kind !== 'if' || top.inElse) issues.push(`第 ${line} 行：{{else}} 只能出现在 {{#if}} 中且只能出现一次`);
+      if (!top || top.node.kind !== 'if' || top.inElse)
+        issues.push(`第 ${line} 行：{{else}} 只能出现在 {{#if}} 中且只能出现一次`);
       else top.inElse = true;
     } else {
       const optional = body.endsWith('?');
@@ -104,7 +105,8 @@ export function compileTemplate(source: string): CompiledTemplate {
     }
   }
   if (last < source.length) target().push({ kind: 'text', text: source.slice(last) });
-  for (const open of stack) issues.push(`第 ${open.node.line} 行：{{#${open.node.kind}}} 缺少结束标记 {{/${open.node.kind}}}`);
+  for (const open of stack)
+    issues.push(`第 ${open.node.line} 行：{{#${open.node.kind}}} 缺少结束标记 {{/${open.node.kind}}}`);
   if (issues.length > 0) throw new TemplateSyntaxError(issues);
 
   return {
@@ -139,7 +141,8 @@ function lookup(path: string, scope: Scope): FactValue | undefined {
     parts = path.split('.');
   }
   for (const part of parts) {
-    if (current === null || current === undefined || typeof current !== 'object' || Array.isArray(current)) return undefined;
+    if (current === null || current === undefined || typeof current !== 'object' || Array.isArray(current))
+      return undefined;
     current = (current as { readonly [k: string]: FactValue })[part];
   }
   return current;
@@ -151,13 +154,17 @@ function truthy(value: FactValue | undefined): boolean {
 }
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 function scalar(value: FactValue): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return value.every((v) => typeof v === 'string' || typeof v === 'number') ? value.join('、') : undefined;
+  if (Array.isArray(value))
+    return value.every((v) => typeof v === 'string' || typeof v === 'number') ? value.join('、') : undefined;
   return undefined;
 }
 
@@ -186,7 +193,12 @@ function renderNodes(nodes: Node[], scope: Scope, mode: RenderMode, errors: stri
         break;
       }
       case 'if':
-        out += renderNodes(truthy(lookup(node.path, scope)) ? node.then : node.otherwise, scope, mode, errors);
+        out += renderNodes(
+          truthy(lookup(node.path, scope)) ? node.then : node.otherwise,
+          scope,
+          mode,
+          errors,
+        );
         break;
       case 'each': {
         const list = lookup(node.path, scope);

@@ -114,12 +114,18 @@ export function createSendOnce(deps: SendOnceDeps): SendOnce {
     const claimToken = randomUUID();
     const claim = await deliveryLog.claim({ ...d, claimToken, now: now(), leaseMs: deps.leaseMs });
     if (claim.kind === 'done') return fromRecord(claim.record, DONE_OUTCOME[claim.record.status] ?? 'failed');
-    if (claim.kind === 'busy') throw new TransientDeliveryError(`${d.deliveryKey}: another attempt is sending it right now`);
+    if (claim.kind === 'busy')
+      throw new TransientDeliveryError(`${d.deliveryKey}: another attempt is sending it right now`);
     const record = claim.record;
     const outcome = { deliveryKey: d.deliveryKey, claimToken };
 
     if (plan.invalid) {
-      await deliveryLog.markFailed({ ...outcome, now: now(), errorCode: 'invalid_address', errorReason: plan.invalid });
+      await deliveryLog.markFailed({
+        ...outcome,
+        now: now(),
+        errorCode: 'invalid_address',
+        errorReason: plan.invalid,
+      });
       return { ...fromRecord(record, 'failed'), errorCode: 'invalid_address', reason: plan.invalid };
     }
 
@@ -127,17 +133,32 @@ export function createSendOnce(deps: SendOnceDeps): SendOnce {
       // The attempt that claimed it died before recording what the provider said: sending again
       // could duplicate the message, not sending could lose it. Only a provider that can tell us
       // lets this go on; otherwise a person settles it with the recipient.
-      log.warn('delivery: an earlier attempt died holding this delivery; settling it', { deliveryKey: d.deliveryKey, channel: d.channel });
+      log.warn('delivery: an earlier attempt died holding this delivery; settling it', {
+        deliveryKey: d.deliveryKey,
+        channel: d.channel,
+      });
       const since = new Date(Date.parse(claim.staleClaimedAt ?? record.createdAt));
-      const verdict: StaleVerdict = plan.settleStale ? await plan.settleStale({ record, since }) : { kind: 'uncertain' };
+      const verdict: StaleVerdict = plan.settleStale
+        ? await plan.settleStale({ record, since })
+        : { kind: 'uncertain' };
       if (verdict.kind === 'sent') {
         await deliveryLog.markSent({ ...outcome, now: now(), providerMessageId: verdict.providerMessageId });
-        log.info('delivery: the provider confirms the interrupted attempt sent it', { deliveryKey: d.deliveryKey });
-        return { ...fromRecord(record, 'already_sent'), ...(verdict.providerMessageId ? { providerMessageId: verdict.providerMessageId } : {}) };
+        log.info('delivery: the provider confirms the interrupted attempt sent it', {
+          deliveryKey: d.deliveryKey,
+        });
+        return {
+          ...fromRecord(record, 'already_sent'),
+          ...(verdict.providerMessageId ? { providerMessageId: verdict.providerMessageId } : {}),
+        };
       }
       if (verdict.kind === 'uncertain') {
         const reason = verdict.reason ?? interruptedReason(plan.what, d.recipientName);
-        await deliveryLog.markUncertain({ ...outcome, now: now(), errorCode: UNCERTAIN_CODE, errorReason: reason });
+        await deliveryLog.markUncertain({
+          ...outcome,
+          now: now(),
+          errorCode: UNCERTAIN_CODE,
+          errorReason: reason,
+        });
         return { ...fromRecord(record, 'uncertain'), errorCode: UNCERTAIN_CODE, reason };
       }
     }
@@ -155,11 +176,21 @@ export function createSendOnce(deps: SendOnceDeps): SendOnce {
     } catch (error) {
       const failure = plan.classify(error);
       if (failure.permanent) {
-        await deliveryLog.markFailed({ ...outcome, now: now(), errorCode: failure.code, errorReason: failure.reason });
+        await deliveryLog.markFailed({
+          ...outcome,
+          now: now(),
+          errorCode: failure.code,
+          errorReason: failure.reason,
+        });
         log.warn('delivery: permanent failure', { deliveryKey: d.deliveryKey, code: failure.code });
         return { ...fromRecord(record, 'failed'), errorCode: failure.code, reason: failure.reason };
       }
-      await deliveryLog.markRetrying({ ...outcome, now: now(), errorCode: failure.code, errorReason: failure.reason });
+      await deliveryLog.markRetrying({
+        ...outcome,
+        now: now(),
+        errorCode: failure.code,
+        errorReason: failure.reason,
+      });
       throw new TransientDeliveryError(`${d.deliveryKey}: ${failure.reason}`);
     }
     // A crash here, after the provider accepted and before this commit, leaves the claim to go

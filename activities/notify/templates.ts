@@ -2,7 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { compileTemplate, escapeHtml, TemplateRenderError, TemplateSyntaxError, type CompiledTemplate } from './render.js';
+import {
+  compileTemplate,
+  escapeHtml,
+  TemplateRenderError,
+  TemplateSyntaxError,
+  type CompiledTemplate,
+} from './render.js';
 import { EVENT_KINDS, type EventKind, type Facts } from './types.js';
 
 /** The YAML an office edits: one file per event under templates/notify/. */
@@ -111,7 +117,8 @@ export function loadTemplates(dir: string): TemplateSet {
     }
     const parsed = TemplateFileSchema.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) issues.push(`${file}：字段 ${issue.path.join('.') || '(根)'}：${issue.message}`);
+      for (const issue of parsed.error.issues)
+        issues.push(`${file}：字段 ${issue.path.join('.') || '(根)'}：${issue.message}`);
       continue;
     }
     const t = parsed.data;
@@ -123,7 +130,8 @@ export function loadTemplates(dir: string): TemplateSet {
       try {
         return compileTemplate(source);
       } catch (e) {
-        if (e instanceof TemplateSyntaxError) for (const i of e.issues) issues.push(`${file}：字段 ${field}：${i}`);
+        if (e instanceof TemplateSyntaxError)
+          for (const i of e.issues) issues.push(`${file}：字段 ${field}：${i}`);
         else throw e;
         return compileTemplate('');
       }
@@ -138,17 +146,24 @@ export function loadTemplates(dir: string): TemplateSet {
         text: compileField('sms.text', t.sms.text),
         aliyun: {
           templateCode: t.sms.aliyun.templateCode,
-          params: Object.entries(t.sms.aliyun.params).map(([k, v]) => [k, compileField(`sms.aliyun.params.${k}`, v)]),
+          params: Object.entries(t.sms.aliyun.params).map(([k, v]) => [
+            k,
+            compileField(`sms.aliyun.params.${k}`, v),
+          ]),
         },
         tencent: {
           templateId: t.sms.tencent.templateId,
           params: t.sms.tencent.params.map((v, i) => compileField(`sms.tencent.params[${i}]`, v)),
         },
       },
-      robot: { title: compileField('robot.title', t.robot.title), markdown: compileField('robot.markdown', t.robot.markdown) },
+      robot: {
+        title: compileField('robot.title', t.robot.title),
+        markdown: compileField('robot.markdown', t.robot.markdown),
+      },
     });
   }
-  for (const event of EVENT_KINDS) if (!compiled.has(event)) issues.push(`缺少事件 ${event} 的模板文件（${event}.yaml）`);
+  for (const event of EVENT_KINDS)
+    if (!compiled.has(event)) issues.push(`缺少事件 ${event} 的模板文件（${event}.yaml）`);
   if (issues.length > 0) throw new TemplateLoadError(issues);
 
   const get = (event: EventKind): CompiledEvent => {
@@ -156,9 +171,15 @@ export function loadTemplates(dir: string): TemplateSet {
     if (!c) throw new Error(`no template for ${event}`);
     return c;
   };
-  const scope = (facts: Facts, ctx: RenderContext): Facts => ({ ...facts, recipient: { ...ctx.recipient }, office: ctx.office });
+  const scope = (facts: Facts, ctx: RenderContext): Facts => ({
+    ...facts,
+    recipient: { ...ctx.recipient },
+    office: ctx.office,
+  });
   /** Renders every part of one variant and reports all missing facts together, by field. */
-  const collect = <T>(build: (r: (field: string, t: CompiledTemplate, facts: Facts, mode?: 'text' | 'html') => string) => T): T => {
+  const collect = <T>(
+    build: (r: (field: string, t: CompiledTemplate, facts: Facts, mode?: 'text' | 'html') => string) => T,
+  ): T => {
     const issues: string[] = [];
     const r = (field: string, t: CompiledTemplate, facts: Facts, mode: 'text' | 'html' = 'text') => {
       try {
@@ -194,7 +215,9 @@ export function loadTemplates(dir: string): TemplateSet {
         text: oneLine(r('sms.text', c.sms.text, s)),
         aliyun: {
           templateCode: c.sms.aliyun.templateCode,
-          params: Object.fromEntries(c.sms.aliyun.params.map(([k, t]) => [k, oneLine(r(`sms.aliyun.params.${k}`, t, s))])),
+          params: Object.fromEntries(
+            c.sms.aliyun.params.map(([k, t]) => [k, oneLine(r(`sms.aliyun.params.${k}`, t, s))]),
+          ),
         },
         tencent: {
           templateId: c.sms.tencent.templateId,
@@ -205,7 +228,10 @@ export function loadTemplates(dir: string): TemplateSet {
     robot(event, facts, ctx) {
       const c = get(event);
       const s = scope(facts, ctx);
-      return collect((r) => ({ title: oneLine(r('robot.title', c.robot.title, s)), markdown: tidy(r('robot.markdown', c.robot.markdown, s)) }));
+      return collect((r) => ({
+        title: oneLine(r('robot.title', c.robot.title, s)),
+        markdown: tidy(r('robot.markdown', c.robot.markdown, s)),
+      }));
     },
   };
 }

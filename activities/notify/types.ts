@@ -12,7 +12,8 @@ export { EVENT_KINDS, type EventKind } from '../../domain/routing/event-kinds.js
  * Small facts a template may print. Values are scalars or short lists (reasons, gaps); documents
  * never travel through workflow history.
  */
-export type FactValue = string | number | boolean | null | readonly FactValue[] | { readonly [k: string]: FactValue };
+export type FactValue =
+  string | number | boolean | null | readonly FactValue[] | { readonly [k: string]: FactValue };
 export type Facts = { readonly [k: string]: FactValue };
 
 // domain/routing/recipients.ts builds these from a roster unit (recipientsFor).

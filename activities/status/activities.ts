@@ -9,7 +9,11 @@ import type { StatusStore, UnitStatusRecord } from './status-store.js';
 export function createStatusActivities(store: StatusStore | undefined) {
   return {
     async publishUnitStatus(record: UnitStatusRecord): Promise<void> {
-      if (!store) throw ApplicationFailure.nonRetryable('状态库未配置：worker 启动时没有提供 status 依赖', 'StatusStoreNotConfigured');
+      if (!store)
+        throw ApplicationFailure.nonRetryable(
+          '状态库未配置：worker 启动时没有提供 status 依赖',
+          'StatusStoreNotConfigured',
+        );
       await store.publish(record);
     },
   };

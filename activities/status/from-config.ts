@@ -10,5 +10,7 @@ export interface StatusStoreLocation {
 }
 
 export async function openStatusStore(where: StatusStoreLocation): Promise<StatusStore> {
-  return where.DATABASE_URL ? openPostgresStatusStore(where.DATABASE_URL) : openSqliteStatusStore(resolve(where.NOTIFY_SQLITE_PATH));
+  return where.DATABASE_URL
+    ? openPostgresStatusStore(where.DATABASE_URL)
+    : openSqliteStatusStore(resolve(where.NOTIFY_SQLITE_PATH));
 }

@@ -165,7 +165,8 @@ export function toHealthRow(r: UnitHealthRecord): HealthRow {
 }
 
 export function fromHealthRow(row: HealthRow): UnitHealthRecord {
-  const opt = <K extends string, V>(key: K, v: V | null): { [k in K]?: V } => (v === null ? {} : ({ [key]: v } as { [k in K]: V }));
+  const opt = <K extends string, V>(key: K, v: V | null): { [k in K]?: V } =>
+    v === null ? {} : ({ [key]: v } as { [k in K]: V });
   return {
     campaignId: row.campaign_id,
     unitId: row.unit_id,
@@ -198,4 +199,3 @@ export function scanMark(row: ScanRow): HealthScanMark {
     ...(row.stuck !== null ? { stuck: Number(row.stuck) } : {}),
   };
 }
-

@@ -1,6 +1,25 @@
 import pg from 'pg';
-import { ACTIVE_CAMPAIGNS_SQL, fromHealthRow, HEALTH_COLUMNS, HEALTH_SCHEMA, healthUpsertSql, scanMark, toHealthRow, type HealthRow, type ScanRow } from './health.js';
-import { fromRow, STATUS_COLUMNS, STATUS_SCHEMA, toRow, type StatusFilter, type StatusRow, type StatusStore, type UnitStatusRecord } from './status-store.js';
+import {
+  ACTIVE_CAMPAIGNS_SQL,
+  fromHealthRow,
+  HEALTH_COLUMNS,
+  HEALTH_SCHEMA,
+  healthUpsertSql,
+  scanMark,
+  toHealthRow,
+  type HealthRow,
+  type ScanRow,
+} from './health.js';
+import {
+  fromRow,
+  STATUS_COLUMNS,
+  STATUS_SCHEMA,
+  toRow,
+  type StatusFilter,
+  type StatusRow,
+  type StatusStore,
+  type UnitStatusRecord,
+} from './status-store.js';
 
 const cols = STATUS_COLUMNS.join(', ');
 const params = STATUS_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
@@ -20,7 +39,8 @@ export async function openPostgresStatusStore(connectionString: string): Promise
   } finally {
     setup.release();
   }
-  const rows = async (sql: string, values: unknown[]) => (await pool.query<StatusRow>(sql, values)).rows.map(fromRow);
+  const rows = async (sql: string, values: unknown[]) =>
+    (await pool.query<StatusRow>(sql, values)).rows.map(fromRow);
   return {
     async publish(r: UnitStatusRecord) {
       const row = toRow(r);
@@ -33,12 +53,17 @@ export async function openPostgresStatusStore(connectionString: string): Promise
       return (res.rowCount ?? 0) > 0 ? 'stored' : 'stale';
     },
     async get(campaignId, unitId) {
-      return (await rows('SELECT * FROM unit_status WHERE campaign_id = $1 AND unit_id = $2', [campaignId, unitId]))[0];
+      return (
+        await rows('SELECT * FROM unit_status WHERE campaign_id = $1 AND unit_id = $2', [campaignId, unitId])
+      )[0];
     },
     async list(campaignId, filter: StatusFilter = {}) {
       const found =
         filter.groupId !== undefined
-          ? await rows('SELECT * FROM unit_status WHERE campaign_id = $1 AND group_id = $2 ORDER BY unit_id', [campaignId, filter.groupId])
+          ? await rows(
+              'SELECT * FROM unit_status WHERE campaign_id = $1 AND group_id = $2 ORDER BY unit_id',
+              [campaignId, filter.groupId],
+            )
           : await rows('SELECT * FROM unit_status WHERE campaign_id = $1 ORDER BY unit_id', [campaignId]);
       const wanted = filter.unitIds ? new Set(filter.unitIds) : undefined;
       return found.filter((r) => !wanted || wanted.has(r.unitId));
@@ -50,11 +75,20 @@ export async function openPostgresStatusStore(connectionString: string): Promise
       );
     },
     async health(campaignId, o = {}) {
-      const found = (await pool.query<HealthRow>('SELECT * FROM unit_health WHERE campaign_id = $1 ORDER BY unit_id', [campaignId])).rows.map(fromHealthRow);
+      const found = (
+        await pool.query<HealthRow>('SELECT * FROM unit_health WHERE campaign_id = $1 ORDER BY unit_id', [
+          campaignId,
+        ])
+      ).rows.map(fromHealthRow);
       return o.states ? found.filter((r) => o.states!.includes(r.state)) : found;
     },
     async healthOf(campaignId, unitId) {
-      const row = (await pool.query<HealthRow>('SELECT * FROM unit_health WHERE campaign_id = $1 AND unit_id = $2', [campaignId, unitId])).rows[0];
+      const row = (
+        await pool.query<HealthRow>('SELECT * FROM unit_health WHERE campaign_id = $1 AND unit_id = $2', [
+          campaignId,
+          unitId,
+        ])
+      ).rows[0];
       return row ? fromHealthRow(row) : undefined;
     },
     async putHealth(records) {
@@ -64,7 +98,10 @@ export async function openPostgresStatusStore(connectionString: string): Promise
         await client.query('BEGIN');
         for (const r of records) {
           const row = toHealthRow(r);
-          await client.query(healthUpsertSql(HEALTH_COLUMNS.map((_, i) => `$${i + 1}`)), HEALTH_COLUMNS.map((c) => row[c]));
+          await client.query(
+            healthUpsertSql(HEALTH_COLUMNS.map((_, i) => `$${i + 1}`)),
+            HEALTH_COLUMNS.map((c) => row[c]),
+          );
         }
         await client.query('COMMIT');
       } catch (e) {
@@ -82,7 +119,11 @@ export async function openPostgresStatusStore(connectionString: string): Promise
       );
     },
     async clearHealth(campaignId, unitIds) {
-      if (unitIds.length > 0) await pool.query('DELETE FROM unit_health WHERE campaign_id = $1 AND unit_id = ANY($2::text[])', [campaignId, [...unitIds]]);
+      if (unitIds.length > 0)
+        await pool.query('DELETE FROM unit_health WHERE campaign_id = $1 AND unit_id = ANY($2::text[])', [
+          campaignId,
+          [...unitIds],
+        ]);
     },
     async claimHealthScan(campaignId, now, staleBefore) {
       const res = await pool.query(
@@ -93,17 +134,26 @@ export async function openPostgresStatusStore(connectionString: string): Promise
       return (res.rowCount ?? 0) > 0;
     },
     async finishHealthScan(campaignId, at, stuck) {
-      await pool.query('UPDATE unit_health_scan SET finished_at = $1, stuck = $2 WHERE campaign_id = $3', [at, stuck, campaignId]);
+      await pool.query('UPDATE unit_health_scan SET finished_at = $1, stuck = $2 WHERE campaign_id = $3', [
+        at,
+        stuck,
+        campaignId,
+      ]);
     },
     async lastHealthScan(campaignId) {
-      const row = (await pool.query<ScanRow>('SELECT * FROM unit_health_scan WHERE campaign_id = $1', [campaignId])).rows[0];
+      const row = (
+        await pool.query<ScanRow>('SELECT * FROM unit_health_scan WHERE campaign_id = $1', [campaignId])
+      ).rows[0];
       return row ? scanMark(row) : undefined;
     },
     async activeCampaigns() {
       return (await pool.query<{ campaign_id: string }>(ACTIVE_CAMPAIGNS_SQL)).rows.map((r) => r.campaign_id);
     },
     async restartPublishOrder(campaignId, unitId) {
-      await pool.query('UPDATE unit_status SET seq = 0 WHERE campaign_id = $1 AND unit_id = $2', [campaignId, unitId]);
+      await pool.query('UPDATE unit_status SET seq = 0 WHERE campaign_id = $1 AND unit_id = $2', [
+        campaignId,
+        unitId,
+      ]);
     },
     close: () => pool.end(),
   };

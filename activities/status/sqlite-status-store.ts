@@ -1,8 +1,27 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ACTIVE_CAMPAIGNS_SQL, fromHealthRow, HEALTH_COLUMNS, HEALTH_SCHEMA, healthUpsertSql, toHealthRow, scanMark, type HealthRow, type ScanRow } from './health.js';
-import { fromRow, STATUS_COLUMNS, STATUS_SCHEMA, toRow, type StatusFilter, type StatusRow, type StatusStore, type UnitStatusRecord } from './status-store.js';
+import {
+  ACTIVE_CAMPAIGNS_SQL,
+  fromHealthRow,
+  HEALTH_COLUMNS,
+  HEALTH_SCHEMA,
+  healthUpsertSql,
+  toHealthRow,
+  scanMark,
+  type HealthRow,
+  type ScanRow,
+} from './health.js';
+import {
+  fromRow,
+  STATUS_COLUMNS,
+  STATUS_SCHEMA,
+  toRow,
+  type StatusFilter,
+  type StatusRow,
+  type StatusStore,
+  type UnitStatusRecord,
+} from './status-store.js';
 
 const cols = STATUS_COLUMNS.join(', ');
 const params = STATUS_COLUMNS.map((c) => `@${c}`).join(', ');
@@ -22,9 +41,15 @@ export function openSqliteStatusStore(path: string): StatusStore {
      ON CONFLICT (campaign_id, unit_id) DO UPDATE SET ${updates}
      WHERE excluded.run > unit_status.run OR (excluded.run = unit_status.run AND excluded.seq > unit_status.seq)`,
   );
-  const one = db.prepare<[string, string], StatusRow>('SELECT * FROM unit_status WHERE campaign_id = ? AND unit_id = ?');
-  const all = db.prepare<[string], StatusRow>('SELECT * FROM unit_status WHERE campaign_id = ? ORDER BY unit_id');
-  const byGroup = db.prepare<[string, string], StatusRow>('SELECT * FROM unit_status WHERE campaign_id = ? AND group_id = ? ORDER BY unit_id');
+  const one = db.prepare<[string, string], StatusRow>(
+    'SELECT * FROM unit_status WHERE campaign_id = ? AND unit_id = ?',
+  );
+  const all = db.prepare<[string], StatusRow>(
+    'SELECT * FROM unit_status WHERE campaign_id = ? ORDER BY unit_id',
+  );
+  const byGroup = db.prepare<[string, string], StatusRow>(
+    'SELECT * FROM unit_status WHERE campaign_id = ? AND group_id = ? ORDER BY unit_id',
+  );
   const wakes = db.prepare<[string, string], StatusRow>(
     `SELECT * FROM unit_status WHERE campaign_id = ? AND phase = 'running' AND next_wake_at IS NOT NULL AND next_wake_at < ? ORDER BY unit_id`,
   );
@@ -45,7 +70,8 @@ export function openSqliteStatusStore(path: string): StatusStore {
       }),
     list: (campaignId, filter: StatusFilter = {}) =>
       run(() => {
-        const rows = filter.groupId !== undefined ? byGroup.all(campaignId, filter.groupId) : all.all(campaignId);
+        const rows =
+          filter.groupId !== undefined ? byGroup.all(campaignId, filter.groupId) : all.all(campaignId);
         const wanted = filter.unitIds ? new Set(filter.unitIds) : undefined;
         return rows.filter((r) => !wanted || wanted.has(r.unit_id)).map(fromRow);
       }),
@@ -60,10 +86,23 @@ export function openSqliteStatusStore(path: string): StatusStore {
         const row = health.one.get(campaignId, unitId);
         return row ? fromHealthRow(row) : undefined;
       }),
-    putHealth: (records) => run(() => db.transaction(() => records.forEach((r) => health.upsert.run(toHealthRow(r))))()),
-    noteSuspect: (campaignId, unitId, at, note) => run(() => void health.suspect.run(campaignId, unitId, note, new Date(at).toISOString(), new Date(at).toISOString())),
-    clearHealth: (campaignId, unitIds) => run(() => db.transaction(() => unitIds.forEach((u) => health.clear.run(campaignId, u)))()),
-    claimHealthScan: (campaignId, now, staleBefore) => run(() => health.claim.run({ campaignId, now, staleBefore }).changes > 0),
+    putHealth: (records) =>
+      run(() => db.transaction(() => records.forEach((r) => health.upsert.run(toHealthRow(r))))()),
+    noteSuspect: (campaignId, unitId, at, note) =>
+      run(
+        () =>
+          void health.suspect.run(
+            campaignId,
+            unitId,
+            note,
+            new Date(at).toISOString(),
+            new Date(at).toISOString(),
+          ),
+      ),
+    clearHealth: (campaignId, unitIds) =>
+      run(() => db.transaction(() => unitIds.forEach((u) => health.clear.run(campaignId, u)))()),
+    claimHealthScan: (campaignId, now, staleBefore) =>
+      run(() => health.claim.run({ campaignId, now, staleBefore }).changes > 0),
     finishHealthScan: (campaignId, at, stuck) => run(() => void health.finish.run(at, stuck, campaignId)),
     lastHealthScan: (campaignId) =>
       run(() => {
@@ -79,7 +118,9 @@ export function openSqliteStatusStore(path: string): StatusStore {
 function healthStatements(db: Database.Database) {
   return {
     all: db.prepare<[string], HealthRow>('SELECT * FROM unit_health WHERE campaign_id = ? ORDER BY unit_id'),
-    one: db.prepare<[string, string], HealthRow>('SELECT * FROM unit_health WHERE campaign_id = ? AND unit_id = ?'),
+    one: db.prepare<[string, string], HealthRow>(
+      'SELECT * FROM unit_health WHERE campaign_id = ? AND unit_id = ?',
+    ),
     upsert: db.prepare(healthUpsertSql(HEALTH_COLUMNS.map((c) => `@${c}`))),
     suspect: db.prepare(
       `INSERT INTO unit_health (campaign_id, unit_id, state, note, since, checked_at) VALUES (?, ?, 'suspect', ?, ?, ?)

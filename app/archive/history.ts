@@ -49,9 +49,7 @@ function eventTime(e: HistoryEvent): string {
 }
 
 /** One run's history, decoded into the parts the archive reads. */
-function readRun(
-  events: readonly HistoryEvent[],
-): Omit<UnitHistory, 'runs'> & { previousRunId?: string } {
+function readRun(events: readonly HistoryEvent[]): Omit<UnitHistory, 'runs'> & { previousRunId?: string } {
   const started = events[0]?.workflowExecutionStartedEventAttributes;
   if (!started) throw new Error('流程历史缺少启动事件');
   const input = decode(started.input) as UnitCampaignInput;

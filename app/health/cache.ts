@@ -19,7 +19,11 @@ export interface CampaignHealthOptions extends ScanSettings {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Runs a scan of the campaign if it is due and nobody else took it; resolves with its result, or undefined when none ran. */
-export async function scanIfDue(svc: CampaignServices, campaignId: string, o: CampaignHealthOptions): Promise<HealthScanResult | undefined> {
+export async function scanIfDue(
+  svc: CampaignServices,
+  campaignId: string,
+  o: CampaignHealthOptions,
+): Promise<HealthScanResult | undefined> {
   const now = (o.now ?? Date.now)();
   const last = await svc.status.lastHealthScan(campaignId);
   if (last && now - Date.parse(last.startedAt) < o.maxAgeMs) return undefined;
@@ -31,7 +35,11 @@ export async function scanIfDue(svc: CampaignServices, campaignId: string, o: Ca
 }
 
 /** The campaign's stuck units, from the cache (scanned first when due). */
-export async function stuckUnits(svc: CampaignServices, campaignId: string, o: CampaignHealthOptions): Promise<UnitHealthRecord[]> {
+export async function stuckUnits(
+  svc: CampaignServices,
+  campaignId: string,
+  o: CampaignHealthOptions,
+): Promise<UnitHealthRecord[]> {
   const scan = scanIfDue(svc, campaignId, o);
   if (o.wait === false) void scan.catch((e: unknown) => o.onError?.(e as Error));
   else await scan;

@@ -28,7 +28,12 @@ export interface HealthMonitor {
 export function startHealthMonitor(o: HealthMonitorOptions): HealthMonitor {
   const every = o.settings.scanEveryMs;
   if (every <= 0) return { stop: async () => {} };
-  const gauge = o.meter?.createGauge(STUCK_UNITS_METRIC, 'int', 'units', 'Units whose workflow task failed more than CAMPAIGN_STUCK_AFTER_FAILURES times, per campaign (流程异常，需要技术处理)');
+  const gauge = o.meter?.createGauge(
+    STUCK_UNITS_METRIC,
+    'int',
+    'units',
+    'Units whose workflow task failed more than CAMPAIGN_STUCK_AFTER_FAILURES times, per campaign (流程异常，需要技术处理)',
+  );
   const counted = new Map<string, number>();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -40,7 +45,10 @@ export function startHealthMonitor(o: HealthMonitorOptions): HealthMonitor {
       if (stopped) return;
       try {
         // A little under the interval, so this worker's own next round is never refused as too early.
-        const r = await scanIfDue(o.svc, campaignId, { ...o.settings, maxAgeMs: every - Math.min(1000, every / 10) });
+        const r = await scanIfDue(o.svc, campaignId, {
+          ...o.settings,
+          maxAgeMs: every - Math.min(1000, every / 10),
+        });
         const stuck = r ? r.stuck.length : (await o.svc.status.lastHealthScan(campaignId))?.stuck;
         if (stuck !== undefined) {
           gauge?.set(stuck, { campaign: campaignId });
@@ -48,7 +56,10 @@ export function startHealthMonitor(o: HealthMonitorOptions): HealthMonitor {
         }
         if (r) o.onScan?.(r);
       } catch (e) {
-        o.log?.warn('health scan failed; trying again next round', { campaignId, error: (e as Error).message });
+        o.log?.warn('health scan failed; trying again next round', {
+          campaignId,
+          error: (e as Error).message,
+        });
       }
     }
     // Finished campaigns have nothing stuck any more.

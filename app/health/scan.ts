@@ -17,15 +17,31 @@ import { lastTaskFailure } from './task-failure.js';
 
 export const STUCK_LABEL = '流程异常，需要技术处理';
 
-export type ScanSettings = Pick<HealthSettings, 'stuckAfterFailures' | 'graceMs' | 'lateRecheckMs' | 'maxChecks' | 'concurrency'>;
+export type ScanSettings = Pick<
+  HealthSettings,
+  'stuckAfterFailures' | 'graceMs' | 'lateRecheckMs' | 'maxChecks' | 'concurrency'
+>;
 
 export type UnitCheck =
   | { kind: 'gone' }
   | { kind: 'ok'; runId: string; failures: number }
-  | { kind: 'stuck'; runId: string; failures: number; error: string; errorCause?: string; failedEventId?: number; failedAt?: string };
+  | {
+      kind: 'stuck';
+      runId: string;
+      failures: number;
+      error: string;
+      errorCause?: string;
+      failedEventId?: number;
+      failedAt?: string;
+    };
 
 /** One unit's workflow right now: finished (or unknown), fine, or failing its task more than allowed. */
-export async function checkUnit(svc: CampaignServices, campaignId: string, unitId: string, stuckAfterFailures: number): Promise<UnitCheck> {
+export async function checkUnit(
+  svc: CampaignServices,
+  campaignId: string,
+  unitId: string,
+  stuckAfterFailures: number,
+): Promise<UnitCheck> {
   const workflowId = unitWorkflowId(campaignId, unitId);
   let d;
   try {
@@ -38,7 +54,12 @@ export async function checkUnit(svc: CampaignServices, campaignId: string, unitI
   const attempt = d.raw.pendingWorkflowTask?.attempt ?? 0;
   const failures = Math.max(0, attempt - 1);
   if (failures <= stuckAfterFailures) return { kind: 'ok', runId: d.runId, failures };
-  return { kind: 'stuck', runId: d.runId, failures, ...(await lastTaskFailure(svc.client, workflowId, d.runId)) };
+  return {
+    kind: 'stuck',
+    runId: d.runId,
+    failures,
+    ...(await lastTaskFailure(svc.client, workflowId, d.runId)),
+  };
 }
 
 export interface HealthScanResult {
@@ -72,7 +93,12 @@ export interface CandidateChoice {
  * Pure, so the choice is tested without a server; the size of a campaign never enters it, only the
  * number of units that are late or already known.
  */
-export function chooseCandidates(late: readonly { unitId: string }[], known: readonly UnitHealthRecord[], now: number, s: Pick<ScanSettings, 'lateRecheckMs' | 'maxChecks'>): CandidateChoice {
+export function chooseCandidates(
+  late: readonly { unitId: string }[],
+  known: readonly UnitHealthRecord[],
+  now: number,
+  s: Pick<ScanSettings, 'lateRecheckMs' | 'maxChecks'>,
+): CandidateChoice {
   const lateIds = new Set(late.map((r) => r.unitId));
   const knownById = new Map(known.map((h) => [h.unitId, h]));
   const caughtUp = known.filter((h) => h.state === 'late' && !lateIds.has(h.unitId)).map((h) => h.unitId);
@@ -93,9 +119,17 @@ export function chooseCandidates(late: readonly { unitId: string }[], known: rea
   };
 }
 
-export async function scanCampaignHealth(svc: CampaignServices, campaignId: string, s: ScanSettings, now: number = Date.now()): Promise<HealthScanResult> {
+export async function scanCampaignHealth(
+  svc: CampaignServices,
+  campaignId: string,
+  s: ScanSettings,
+  now: number = Date.now(),
+): Promise<HealthScanResult> {
   const t0 = Date.now();
-  const [late, known] = await Promise.all([svc.status.overdueWakeUps(campaignId, iso(now - s.graceMs)), svc.status.health(campaignId)]);
+  const [late, known] = await Promise.all([
+    svc.status.overdueWakeUps(campaignId, iso(now - s.graceMs)),
+    svc.status.health(campaignId),
+  ]);
   const lateById = new Map(late.map((r) => [r.unitId, r]));
   const knownById = new Map(known.map((h) => [h.unitId, h]));
   const { toCheck, caughtUp, deferred, candidates } = chooseCandidates(late, known, now, s);
@@ -113,13 +147,17 @@ export async function scanCampaignHealth(svc: CampaignServices, campaignId: stri
       return;
     }
     const before = knownById.get(unitId);
-    const unitName = lateById.get(unitId)?.status.unitName ?? before?.unitName ?? (await svc.status.get(campaignId, unitId))?.status.unitName;
+    const unitName =
+      lateById.get(unitId)?.status.unitName ??
+      before?.unitName ??
+      (await svc.status.get(campaignId, unitId))?.status.unitName;
     const base = { campaignId, unitId, ...(unitName ? { unitName } : {}), since: checkedAt, checkedAt };
     if (c.kind === 'gone') clear.push(unitId);
     else if (c.kind === 'stuck') {
       const { kind: _kind, ...rest } = c;
       put.push({ ...base, state: 'stuck', ...rest });
-    } else if (lateById.has(unitId)) put.push({ ...base, state: 'late', runId: c.runId, failures: c.failures });
+    } else if (lateById.has(unitId))
+      put.push({ ...base, state: 'late', runId: c.runId, failures: c.failures });
     else clear.push(unitId);
   });
   await svc.status.putHealth(put);

@@ -47,7 +47,10 @@ export function healthSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Hea
     CAMPAIGN_HEALTH_SCAN_SECONDS: env.CAMPAIGN_HEALTH_SCAN_SECONDS,
     CAMPAIGN_HEALTH_GRACE_SECONDS: env.CAMPAIGN_HEALTH_GRACE_SECONDS,
   });
-  if (!r.success) throw new HealthSettingsError(`环境变量配置有误：\n${r.error.issues.map((i) => `  ${i.message}`).join('\n')}`);
+  if (!r.success)
+    throw new HealthSettingsError(
+      `环境变量配置有误：\n${r.error.issues.map((i) => `  ${i.message}`).join('\n')}`,
+    );
   return {
     stuckAfterFailures: r.data.CAMPAIGN_STUCK_AFTER_FAILURES,
     scanEveryMs: r.data.CAMPAIGN_HEALTH_SCAN_SECONDS * 1000,

@@ -31,7 +31,11 @@ function causeName(cause: number | null | undefined): string | undefined {
   return WorkflowTaskFailedCause[cause] ?? String(cause);
 }
 
-export async function lastTaskFailure(client: Client, workflowId: string, runId: string): Promise<TaskFailure> {
+export async function lastTaskFailure(
+  client: Client,
+  workflowId: string,
+  runId: string,
+): Promise<TaskFailure> {
   let nextPageToken: Uint8Array | undefined;
   let timedOut = false;
   for (let page = 0; page < MAX_PAGES; page++) {
@@ -57,5 +61,7 @@ export async function lastTaskFailure(client: Client, workflowId: string, runId:
     if (!res.nextPageToken?.length) break;
     nextPageToken = res.nextPageToken;
   }
-  return { error: timedOut ? '工作流任务一再超时（历史中没有失败记录）' : '工作流任务一再失败（历史中没有失败记录）' };
+  return {
+    error: timedOut ? '工作流任务一再超时（历史中没有失败记录）' : '工作流任务一再失败（历史中没有失败记录）',
+  };
 }

@@ -47,13 +47,19 @@ export interface RepairPlan {
   problem?: string;
 }
 
-export async function planRepair(svc: CampaignServices, campaignId: string, unitId: string, o: { replayer: Replayer; stuckAfterFailures: number }): Promise<RepairPlan> {
+export async function planRepair(
+  svc: CampaignServices,
+  campaignId: string,
+  unitId: string,
+  o: { replayer: Replayer; stuckAfterFailures: number },
+): Promise<RepairPlan> {
   const workflowId = unitWorkflowId(campaignId, unitId);
   const unitName = (await svc.status.get(campaignId, unitId))?.status.unitName;
   const base = { campaignId, unitId, workflowId, ...(unitName ? { unitName } : {}) };
   const check = await checkUnit(svc, campaignId, unitId, o.stuckAfterFailures);
   if (check.kind === 'gone') return { ...base, verdict: 'gone' };
-  if (check.kind === 'ok') return { ...base, runId: check.runId, failures: check.failures, verdict: 'not_stuck' };
+  if (check.kind === 'ok')
+    return { ...base, runId: check.runId, failures: check.failures, verdict: 'not_stuck' };
   const stuck = { ...base, runId: check.runId, failures: check.failures, error: check.error };
   const history = await svc.client.workflow.getHandle(workflowId, check.runId).fetchHistory();
   const events: HistoryEvent[] = history.events ?? [];
@@ -68,7 +74,13 @@ export async function planRepair(svc: CampaignServices, campaignId: string, unit
   const { n, startedEventId, startedAt } = search.task;
   const badTask = { n, startedEventId, ...(startedAt ? { startedAt } : {}) };
   if (search.kind === 'no_reset_point')
-    return { ...stuck, verdict: 'unrepairable', badTask, replays: search.replays, problem: `第 ${n} 个流程任务没有完成记录，找不到可重置的位置` };
+    return {
+      ...stuck,
+      verdict: 'unrepairable',
+      badTask,
+      replays: search.replays,
+      problem: `第 ${n} 个流程任务没有完成记录，找不到可重置的位置`,
+    };
   const resetEventId = search.task.completedEventId;
   return {
     ...stuck,
@@ -80,4 +92,3 @@ export async function planRepair(svc: CampaignServices, campaignId: string, unit
     replays: search.replays,
   };
 }
-

@@ -19,7 +19,11 @@ export function replayerFor(workflowBundle: WorkflowBundleOption): Replayer {
   return {
     async replays(events, workflowId) {
       try {
-        await Worker.runReplayHistory({ workflowBundle, replayName: 'campaign-repair' }, { events: [...events] }, workflowId);
+        await Worker.runReplayHistory(
+          { workflowBundle, replayName: 'campaign-repair' },
+          { events: [...events] },
+          workflowId,
+        );
         return true;
       } catch (e) {
         if (e instanceof DeterminismViolationError) return false;

@@ -20,7 +20,9 @@ export interface WorkflowTaskRef {
 }
 
 export const eventTime = (e: HistoryEvent): string | undefined =>
-  e.eventTime?.seconds ? new Date(Number(e.eventTime.seconds) * 1000 + Math.floor((e.eventTime.nanos ?? 0) / 1e6)).toISOString() : undefined;
+  e.eventTime?.seconds
+    ? new Date(Number(e.eventTime.seconds) * 1000 + Math.floor((e.eventTime.nanos ?? 0) / 1e6)).toISOString()
+    : undefined;
 
 export function workflowTasks(events: readonly HistoryEvent[]): WorkflowTaskRef[] {
   const tasks: WorkflowTaskRef[] = [];
@@ -29,7 +31,11 @@ export function workflowTasks(events: readonly HistoryEvent[]): WorkflowTaskRef[
     const id = Number(e.eventId);
     if (e.workflowTaskStartedEventAttributes) {
       const at = eventTime(e);
-      const t: WorkflowTaskRef = { n: tasks.length + 1, startedEventId: id, ...(at ? { startedAt: at } : {}) };
+      const t: WorkflowTaskRef = {
+        n: tasks.length + 1,
+        startedEventId: id,
+        ...(at ? { startedAt: at } : {}),
+      };
       tasks.push(t);
       byStarted.set(id, t);
     } else if (e.workflowTaskCompletedEventAttributes) {
@@ -52,7 +58,10 @@ export type ResetSearch =
  * `replaysUpTo(lastEventId)` replays the history cut after that event and says whether it replayed
  * without a nondeterminism error; `lastEventId` is the history's last event for the whole of it.
  */
-export async function findResetPoint(events: readonly HistoryEvent[], replaysUpTo: (lastEventId: number) => Promise<boolean>): Promise<ResetSearch> {
+export async function findResetPoint(
+  events: readonly HistoryEvent[],
+  replaysUpTo: (lastEventId: number) => Promise<boolean>,
+): Promise<ResetSearch> {
   const tasks = workflowTasks(events);
   const last = Number(events.at(-1)?.eventId ?? 0);
   // Cut points: each task's start (checks the tasks before it), then the whole history (checks all).
@@ -90,7 +99,8 @@ export function reappliedAfter(events: readonly HistoryEvent[], resetEventId: nu
     const accepted = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
     // Admitted but not yet accepted when the run stopped: reapplied too.
     const request = accepted ?? e.workflowExecutionUpdateAdmittedEventAttributes?.request;
-    if (request) updates.set(request.meta?.updateId ?? `event-${String(e.eventId)}`, request.input?.name ?? '');
+    if (request)
+      updates.set(request.meta?.updateId ?? `event-${String(e.eventId)}`, request.input?.name ?? '');
   }
   return { updates: [...updates.values()], signals };
 }

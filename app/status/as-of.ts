@@ -20,6 +20,10 @@ function reviewAt(r: ReviewView, nowMs: number): ReviewView {
 }
 
 export function statusAsOf(status: UnitCampaignStatus, nowMs: number): UnitCampaignStatus {
-  const tasks = status.tasks.map((t) => ({ ...t, overdue: overdueAt(t, nowMs), ...(t.review ? { review: reviewAt(t.review, nowMs) } : {}) }));
+  const tasks = status.tasks.map((t) => ({
+    ...t,
+    overdue: overdueAt(t, nowMs),
+    ...(t.review ? { review: reviewAt(t.review, nowMs) } : {}),
+  }));
   return { ...status, tasks, overdueCount: tasks.filter((t) => t.overdue).length };
 }

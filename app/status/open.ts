@@ -8,9 +8,13 @@ import { loadNotifyConfig, NotifyConfigError } from '../../activities/notify/con
 import { openStatusStore } from '../../activities/status/from-config.js';
 import type { StatusStore } from '../../activities/status/status-store.js';
 
-export type OpenedStatusStore = { ok: true; store: StatusStore; where: string } | { ok: false; problem: string };
+export type OpenedStatusStore =
+  { ok: true; store: StatusStore; where: string } | { ok: false; problem: string };
 
-export async function openConfiguredStatusStore(env: NodeJS.ProcessEnv, o: { createIfMissing?: boolean } = {}): Promise<OpenedStatusStore> {
+export async function openConfiguredStatusStore(
+  env: NodeJS.ProcessEnv,
+  o: { createIfMissing?: boolean } = {},
+): Promise<OpenedStatusStore> {
   let config;
   try {
     config = loadNotifyConfig({ DATABASE_URL: env.DATABASE_URL, NOTIFY_SQLITE_PATH: env.NOTIFY_SQLITE_PATH });
@@ -21,7 +25,10 @@ export async function openConfiguredStatusStore(env: NodeJS.ProcessEnv, o: { cre
   if (config.DATABASE_URL) return { ok: true, store: await openStatusStore(config), where: 'PostgreSQL' };
   const file = resolve(config.NOTIFY_SQLITE_PATH);
   if (!o.createIfMissing && !existsSync(file)) {
-    return { ok: false, problem: `找不到单位状态库：${file}\n请在 worker 的运行目录执行，或设置与 worker 相同的 NOTIFY_SQLITE_PATH（使用 PostgreSQL 时设置 DATABASE_URL）。` };
+    return {
+      ok: false,
+      problem: `找不到单位状态库：${file}\n请在 worker 的运行目录执行，或设置与 worker 相同的 NOTIFY_SQLITE_PATH（使用 PostgreSQL 时设置 DATABASE_URL）。`,
+    };
   }
   return { ok: true, store: await openStatusStore(config), where: file };
 }

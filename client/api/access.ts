@@ -5,7 +5,12 @@
  */
 import { OPERATION_LABELS } from '../../app/unit-operations.js';
 import { Forbidden } from '../../domain/failures.js';
-import { OPERATIONS, UNIT_OPERATIONS, type Actor, type Operation } from '../../workflows/unit-campaign/messages.js';
+import {
+  OPERATIONS,
+  UNIT_OPERATIONS,
+  type Actor,
+  type Operation,
+} from '../../workflows/unit-campaign/messages.js';
 import { ROLE_LABELS, type Principal, type Role, type TokenStore } from './tokens.js';
 
 export const API_ACTIONS = [
@@ -53,15 +58,24 @@ const ACTION_LABELS: Record<ApiAction, string> = {
 };
 
 /** Which login acts as which of the workflow's people. */
-const ROLE_OF_ACTOR: Record<Actor, Role> = { liaison: 'unit', unit_head: 'unit', supervisor_group: 'group', office: 'office' };
+const ROLE_OF_ACTOR: Record<Actor, Role> = {
+  liaison: 'unit',
+  unit_head: 'unit',
+  supervisor_group: 'group',
+  office: 'office',
+};
 const ROLE_ORDER: readonly Role[] = ['office', 'group', 'unit'];
 
 /** A unit operation is open to the logins whose people the workflow lets act (messages.ts says who). */
-const operationRoles = (op: Operation): readonly Role[] => ROLE_ORDER.filter((r) => UNIT_OPERATIONS[op].actors.some((a) => ROLE_OF_ACTOR[a] === r));
+const operationRoles = (op: Operation): readonly Role[] =>
+  ROLE_ORDER.filter((r) => UNIT_OPERATIONS[op].actors.some((a) => ROLE_OF_ACTOR[a] === r));
 
 /** The role matrix (docs/api.md prints it). */
 export const ROLE_MATRIX: Record<ApiAction, readonly Role[]> = {
-  ...(Object.fromEntries(OPERATIONS.map((op) => [op, operationRoles(op)])) as Record<Operation, readonly Role[]>),
+  ...(Object.fromEntries(OPERATIONS.map((op) => [op, operationRoles(op)])) as Record<
+    Operation,
+    readonly Role[]
+  >),
   view: ['office', 'group', 'unit'],
   upload: ['office', 'unit'],
   dashboard: ['office', 'group'],
@@ -87,10 +101,17 @@ export function requireRole(p: Principal, action: ApiAction): void {
 /** Role and unit together; `unitId` is the unit named in the request path. */
 export function requireUnitAccess(p: Principal, action: ApiAction, unitId: string, store: TokenStore): void {
   requireRole(p, action);
-  if (p.role === 'unit' && p.unitId !== unitId) throw new AccessDenied(`只能${ACTION_LABELS[action]}本单位（${p.unitId ?? ''}），无权访问单位「${unitId}」`);
-  if (p.role === 'group' && store.groupOfUnit(unitId) !== p.groupId) throw new AccessDenied(`单位「${unitId}」不归本指导组（${p.groupId ?? ''}）联系，无权${ACTION_LABELS[action]}`);
+  if (p.role === 'unit' && p.unitId !== unitId)
+    throw new AccessDenied(
+      `只能${ACTION_LABELS[action]}本单位（${p.unitId ?? ''}），无权访问单位「${unitId}」`,
+    );
+  if (p.role === 'group' && store.groupOfUnit(unitId) !== p.groupId)
+    throw new AccessDenied(
+      `单位「${unitId}」不归本指导组（${p.groupId ?? ''}）联系，无权${ACTION_LABELS[action]}`,
+    );
 }
 
 export function requireCampaign(p: Principal, campaignId: string): void {
-  if (p.campaignId !== campaignId) throw new AccessDenied(`令牌属于活动「${p.campaignId}」，不能访问活动「${campaignId}」`);
+  if (p.campaignId !== campaignId)
+    throw new AccessDenied(`令牌属于活动「${p.campaignId}」，不能访问活动「${campaignId}」`);
 }

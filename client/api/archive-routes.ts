@@ -90,7 +90,9 @@ export function registerArchiveRoutes(app: FastifyInstance, o: ArchiveRouteOptio
           '下载 Word 版工作简报（报头、总体进展、红黄绿表与图、本期督办通报、测评情况），数字与 Excel 报表一致',
         tags: ['汇总'],
         params: campaignParams,
-        querystring: z.strictObject({ date: z.string().optional().describe('简报日期 YYYY-MM-DD（北京时间），默认今天') }),
+        querystring: z.strictObject({
+          date: z.string().optional().describe('简报日期 YYYY-MM-DD（北京时间），默认今天'),
+        }),
         produces: [DOCX_TYPE],
         response: { ...responses, 400: errorSchema },
       },

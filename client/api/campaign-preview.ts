@@ -36,7 +36,11 @@ export type { CampaignPreview, PreviewTask, UnitKindPreview };
 export const PLAN_MAX_BYTES = 512 * 1024;
 export const ROSTER_MAX_BYTES = 5 * 1024 * 1024;
 
-const CALENDARS: Record<string, string> = { cn: '中国法定工作日（含调休）', weekdays: '周一至周五', continuous: '连续计时（演示）' };
+const CALENDARS: Record<string, string> = {
+  cn: '中国法定工作日（含调休）',
+  weekdays: '周一至周五',
+  continuous: '连续计时（演示）',
+};
 
 function checkStart(start: string | undefined): string | undefined {
   if (start === undefined || start.trim() === '') return 'start：请选择活动开始日期';
@@ -47,7 +51,12 @@ function checkStart(start: string | undefined): string | undefined {
 const extOf = (name: string) => path.extname(name).toLowerCase();
 
 /** A plan already stored under the same id with other bytes is in use by running units: never overwrite it. */
-async function storedPlanConflict(plansDir: string, plan: Plan, bytes: Buffer, filename: string): Promise<PlanIssue | undefined> {
+async function storedPlanConflict(
+  plansDir: string,
+  plan: Plan,
+  bytes: Buffer,
+  filename: string,
+): Promise<PlanIssue | undefined> {
   const existing = await readFile(path.join(plansDir, `${plan.id}.yaml`)).catch(() => undefined);
   if (!existing || sha256Hex(existing) === sha256Hex(bytes)) return undefined;
   return {
@@ -87,8 +96,10 @@ export async function parseLaunchUpload(u: LaunchUpload, plansDir: string): Prom
   let plan: Plan | undefined;
   const planErrors: CampaignPreview['planErrors'] = [];
   if (!u.plan) inputErrors.push('plan：请上传活动计划（YAML 文件）');
-  else if (!['.yaml', '.yml'].includes(extOf(u.plan.filename))) inputErrors.push(`plan：「${u.plan.filename}」不是 YAML 文件（.yaml 或 .yml）`);
-  else if (u.plan.bytes.length > PLAN_MAX_BYTES) inputErrors.push(`plan：文件过大，计划文件不能超过 ${PLAN_MAX_BYTES / 1024} KB`);
+  else if (!['.yaml', '.yml'].includes(extOf(u.plan.filename)))
+    inputErrors.push(`plan：「${u.plan.filename}」不是 YAML 文件（.yaml 或 .yml）`);
+  else if (u.plan.bytes.length > PLAN_MAX_BYTES)
+    inputErrors.push(`plan：文件过大，计划文件不能超过 ${PLAN_MAX_BYTES / 1024} KB`);
   else {
     const r = loadPlanText(u.plan.bytes.toString('utf8'), u.plan.filename);
     if (r.ok) {
@@ -112,20 +123,42 @@ export async function parseLaunchUpload(u: LaunchUpload, plansDir: string): Prom
       await writeFile(groupsPath, u.groups.bytes);
     }
     // Parsed with skipBadRows so the good rows can be previewed; every error is still reported.
-    roster = await parseRosterFile(rosterPath, { ...(groupsPath ? { groupsPath } : {}), channels: plan?.channels ?? ['email'], skipBadRows: true });
+    roster = await parseRosterFile(rosterPath, {
+      ...(groupsPath ? { groupsPath } : {}),
+      channels: plan?.channels ?? ['email'],
+      skipBadRows: true,
+    });
   }
 
   const rosterErrors = (roster?.errors ?? []).map((e) => ({ ...e, message: clean(e.message) }));
   const previews = plan && roster && !startProblem ? unitKindPreviews(plan, roster, u.start ?? '') : [];
-  const rosterOk = roster !== undefined && !roster.fatal && (rosterErrors.length === 0 || u.skipBadRows) && roster.units.length > 0;
+  const rosterOk =
+    roster !== undefined &&
+    !roster.fatal &&
+    (rosterErrors.length === 0 || u.skipBadRows) &&
+    roster.units.length > 0;
   const preview: CampaignPreview = {
-    ok: inputErrors.length === 0 && planErrors.length === 0 && plan !== undefined && rosterOk && previews.some((p) => !p.refusedReason),
+    ok:
+      inputErrors.length === 0 &&
+      planErrors.length === 0 &&
+      plan !== undefined &&
+      rosterOk &&
+      previews.some((p) => !p.refusedReason),
     ...(plan ? { plan: planSummary(plan) } : {}),
     planErrors,
     inputErrors,
     rosterErrors,
     rosterWarnings: (roster?.warnings ?? []).map((e) => ({ ...e, message: clean(e.message) })),
-    ...(roster ? { roster: { units: roster.unitRowCount, usableUnits: roster.units.length, rowsWithErrors: roster.rowsWithErrors, fatal: roster.fatal } } : {}),
+    ...(roster
+      ? {
+          roster: {
+            units: roster.unitRowCount,
+            usableUnits: roster.units.length,
+            rowsWithErrors: roster.rowsWithErrors,
+            fatal: roster.fatal,
+          },
+        }
+      : {}),
     previews,
   };
   return {
@@ -148,7 +181,9 @@ function planSummary(plan: Plan): NonNullable<CampaignPreview['plan']> {
     stages: plan.stages.length,
     steps: plan.stages.reduce((n, s) => n + s.steps.length, 0),
     calendar: CALENDARS[plan.calendar.kind] ?? plan.calendar.kind,
-    escalation: plan.escalation.levels.map((l) => `${l.level} 级${l.label ? ` ${l.label}` : ''}：${l.to.map((r) => ROLES[r]).join('、')}`),
+    escalation: plan.escalation.levels.map(
+      (l) => `${l.level} 级${l.label ? ` ${l.label}` : ''}：${l.to.map((r) => ROLES[r]).join('、')}`,
+    ),
   };
 }
 
@@ -166,8 +201,20 @@ function unitKindPreviews(plan: Plan, roster: ParsedRoster, start: string): Unit
   return [...kinds.values()]
     .sort((a, b) => a.type.localeCompare(b.type) || a.flags.join().localeCompare(b.flags.join()))
     .map((k): UnitKindPreview => {
-      const base = { unitType: k.type, unitTypeLabel: UNIT_TYPES[k.type], flags: k.flags, flagLabels: k.flags.map((f) => UNIT_FLAGS[f]), unitCount: k.count };
-      if (!plan.unitTypes.includes(k.type)) return { ...base, refusedReason: `计划「${plan.title}」不适用于${UNIT_TYPES[k.type]}，这 ${k.count} 个单位不会启动`, stages: [], warnings: [] };
+      const base = {
+        unitType: k.type,
+        unitTypeLabel: UNIT_TYPES[k.type],
+        flags: k.flags,
+        flagLabels: k.flags.map((f) => UNIT_FLAGS[f]),
+        unitCount: k.count,
+      };
+      if (!plan.unitTypes.includes(k.type))
+        return {
+          ...base,
+          refusedReason: `计划「${plan.title}」不适用于${UNIT_TYPES[k.type]}，这 ${k.count} 个单位不会启动`,
+          stages: [],
+          warnings: [],
+        };
       try {
         const s = buildSchedule(plan, { id: 'preview', type: k.type, flags: k.flags }, start, cal);
         return {
@@ -187,10 +234,16 @@ function unitKindPreviews(plan: Plan, roster: ParsedRoster, start: string): Unit
                   taskId: t.taskId,
                   ...(t.no !== undefined ? { no: t.no } : {}),
                   title: t.title,
-                  ...(t.after ? { after: t.after.map((p) => s.tasks.find((x) => x.taskId === p)?.title ?? p) } : {}),
+                  ...(t.after
+                    ? { after: t.after.map((p) => s.tasks.find((x) => x.taskId === p)?.title ?? p) }
+                    : {}),
                   opensAt: t.opensAt,
                   dueAt: t.dueAt,
-                  ...(t.needsReview ? { review: `${ROLES[t.reviewer ?? 'supervisor_group']}审查${t.checklist ? `（${t.checklist.title}）` : ''}` } : {}),
+                  ...(t.needsReview
+                    ? {
+                        review: `${ROLES[t.reviewer ?? 'supervisor_group']}审查${t.checklist ? `（${t.checklist.title}）` : ''}`,
+                      }
+                    : {}),
                   reminders: t.reminders.map((r) => ({ at: r.at, label: r.label })),
                   escalations: t.escalations.map((e) => ({ level: e.level, at: e.at, label: e.label })),
                 },

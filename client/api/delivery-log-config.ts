@@ -22,11 +22,19 @@ export async function openConfiguredDeliveryLog(env: NodeJS.ProcessEnv): Promise
     if (!(e instanceof NotifyConfigError)) throw e;
     return { ok: false, problem: e.message };
   }
-  if (config.DATABASE_URL) return { ok: true, log: await openDeliveryLog(config), where: `PostgreSQL（${config.DATABASE_URL.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@')}）` };
+  if (config.DATABASE_URL)
+    return {
+      ok: true,
+      log: await openDeliveryLog(config),
+      where: `PostgreSQL（${config.DATABASE_URL.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@')}）`,
+    };
   const file = resolve(config.NOTIFY_SQLITE_PATH);
   // Opening would create an empty log; say where we looked instead.
   if (!existsSync(file)) {
-    return { ok: false, problem: `找不到投递记录文件：${file}\n请在 worker 的运行目录执行，或设置与 worker 相同的 NOTIFY_SQLITE_PATH（使用 PostgreSQL 时设置 DATABASE_URL）。` };
+    return {
+      ok: false,
+      problem: `找不到投递记录文件：${file}\n请在 worker 的运行目录执行，或设置与 worker 相同的 NOTIFY_SQLITE_PATH（使用 PostgreSQL 时设置 DATABASE_URL）。`,
+    };
   }
   return { ok: true, log: await openDeliveryLog(config), where: file };
 }

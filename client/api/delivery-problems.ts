@@ -17,10 +17,21 @@ import {
 } from '../../activities/notify/log/delivery-log.js';
 import { EVENT_LABELS, type EventKind } from '../../domain/routing/event-kinds.js';
 import { campaignIdPrefix, parseNotificationId } from '../../workflows/ids.js';
-import { PROBLEM_LABELS, RECIPIENT_ROLE_LABELS, channelLabel, recipientLabel, type ProblemOutcome } from '../../workflows/unit-campaign/delivery-problems.js';
+import {
+  PROBLEM_LABELS,
+  RECIPIENT_ROLE_LABELS,
+  channelLabel,
+  recipientLabel,
+  type ProblemOutcome,
+} from '../../workflows/unit-campaign/delivery-problems.js';
 import type { UnitHealthCache, UnitHealthRecord } from '../../activities/status/health.js';
 import { STUCK_LABEL } from '../../app/health/scan.js';
-import type { DeliveryProblem, DeliveryProblemList, ProblemResolution, WorkflowProblem } from './wire/delivery-problems.js';
+import type {
+  DeliveryProblem,
+  DeliveryProblemList,
+  ProblemResolution,
+  WorkflowProblem,
+} from './wire/delivery-problems.js';
 
 export type { DeliveryProblem, DeliveryProblemList, ProblemResolution, WorkflowProblem };
 
@@ -36,7 +47,13 @@ export function shortIdLength(keys: readonly string[]): number {
 }
 
 function toResolution(r: Resolution): ProblemResolution {
-  return { kind: r.kind, kindLabel: RESOLUTION_LABELS[r.kind], by: r.by, at: r.at, ...(r.note ? { note: r.note } : {}) };
+  return {
+    kind: r.kind,
+    kindLabel: RESOLUTION_LABELS[r.kind],
+    by: r.by,
+    at: r.at,
+    ...(r.note ? { note: r.note } : {}),
+  };
 }
 
 function toProblem(r: DeliveryRecord | ProblemRecord, idLength = 8): DeliveryProblem {
@@ -71,7 +88,8 @@ export const DEFAULT_PROBLEM_LIMIT = 200;
 /** Enough for every problem of a campaign: the short ids are made unique over this many. */
 const LOOKUP_LIMIT = 100_000;
 
-const scope = (campaignId: string | undefined) => (campaignId !== undefined ? { notificationIdPrefix: campaignIdPrefix(campaignId) } : {});
+const scope = (campaignId: string | undefined) =>
+  campaignId !== undefined ? { notificationIdPrefix: campaignIdPrefix(campaignId) } : {};
 
 export function toWorkflowProblem(h: UnitHealthRecord): WorkflowProblem {
   return {
@@ -87,16 +105,25 @@ export function toWorkflowProblem(h: UnitHealthRecord): WorkflowProblem {
 }
 
 /** Stuck units from the health cache: of one campaign, or of every campaign still running. */
-async function listWorkflowProblems(health: Pick<UnitHealthCache, 'health' | 'activeCampaigns'>, campaignId?: string): Promise<WorkflowProblem[]> {
+async function listWorkflowProblems(
+  health: Pick<UnitHealthCache, 'health' | 'activeCampaigns'>,
+  campaignId?: string,
+): Promise<WorkflowProblem[]> {
   const campaigns = campaignId !== undefined ? [campaignId] : await health.activeCampaigns();
   const found: WorkflowProblem[] = [];
-  for (const c of campaigns) for (const h of await health.health(c, { states: ['stuck'] })) found.push(toWorkflowProblem(h));
+  for (const c of campaigns)
+    for (const h of await health.health(c, { states: ['stuck'] })) found.push(toWorkflowProblem(h));
   return found;
 }
 
 export async function listDeliveryProblems(
   log: DeliveryLog,
-  o: { campaignId?: string; limit?: number; includeResolved?: boolean; health?: Pick<UnitHealthCache, 'health' | 'activeCampaigns'> } = {},
+  o: {
+    campaignId?: string;
+    limit?: number;
+    includeResolved?: boolean;
+    health?: Pick<UnitHealthCache, 'health' | 'activeCampaigns'>;
+  } = {},
 ): Promise<DeliveryProblemList> {
   const limit = o.limit ?? DEFAULT_PROBLEM_LIMIT;
   const includeResolved = o.includeResolved === true;
@@ -141,7 +168,11 @@ const SHORT_ID = /^[0-9a-f]{8,64}$/i;
  * full delivery key. All references are checked before anything is written, and every bad one is
  * reported at once.
  */
-async function findProblems(log: DeliveryLog, refs: readonly string[], o: { campaignId?: string } = {}): Promise<ProblemRecord[]> {
+async function findProblems(
+  log: DeliveryLog,
+  refs: readonly string[],
+  o: { campaignId?: string } = {},
+): Promise<ProblemRecord[]> {
   const universe = await log.problems({ ...scope(o.campaignId), limit: LOOKUP_LIMIT, includeResolved: true });
   const byKey = new Map(universe.map((r) => [r.deliveryKey, r]));
   const hashed = universe.map((r) => ({ hash: sha256Hex(r.deliveryKey), record: r }));
@@ -157,7 +188,10 @@ async function findProblems(log: DeliveryLog, refs: readonly string[], o: { camp
     }
     if (!SHORT_ID.test(ref)) {
       // A full key that is not a problem here: say whether it exists at all (e.g. it was sent fine).
-      const record = o.campaignId !== undefined && !ref.startsWith(campaignIdPrefix(o.campaignId)) ? undefined : await log.get(ref);
+      const record =
+        o.campaignId !== undefined && !ref.startsWith(campaignIdPrefix(o.campaignId))
+          ? undefined
+          : await log.get(ref);
       if (record) problems.push(`「${ref}」：这条通知的状态不是发送失败或结果未知，无需标记处理`);
       else {
         problems.push(`「${ref}」：${where}没有这条通知`);
@@ -187,10 +221,20 @@ export interface ResolveInput {
 
 /** Resolves every named problem, or none when any reference is bad. */
 export async function resolveProblems(log: DeliveryLog, input: ResolveInput): Promise<DeliveryProblem[]> {
-  const records = await findProblems(log, input.refs, input.campaignId !== undefined ? { campaignId: input.campaignId } : {});
+  const records = await findProblems(
+    log,
+    input.refs,
+    input.campaignId !== undefined ? { campaignId: input.campaignId } : {},
+  );
   const out: DeliveryProblem[] = [];
   for (const r of records) {
-    const resolution = await log.resolve({ deliveryKey: r.deliveryKey, kind: input.kind, by: input.by, note: input.note ?? null, now: input.now });
+    const resolution = await log.resolve({
+      deliveryKey: r.deliveryKey,
+      kind: input.kind,
+      by: input.by,
+      note: input.note ?? null,
+      now: input.now,
+    });
     out.push(toProblem({ ...r, resolution }));
   }
   return out;
@@ -212,7 +256,10 @@ export function problemTime(at: string, zone = 'Asia/Shanghai'): string {
 }
 
 /** 「大圩镇 · 到期提醒」: the unit (its name when known) and which notification. */
-export function unitAndNotice(p: DeliveryProblem, unitNames: ReadonlyMap<string, string> = new Map()): string {
+export function unitAndNotice(
+  p: DeliveryProblem,
+  unitNames: ReadonlyMap<string, string> = new Map(),
+): string {
   const unit = p.unitId ? (unitNames.get(p.unitId) ?? p.unitId) : p.notificationId;
   return `${unit} · ${p.eventLabel}`;
 }

@@ -12,7 +12,10 @@ export type { ErrorBody };
 
 /** Fastify's refusals of a request it could not read, by its error code. */
 const FASTIFY_REFUSALS: Record<string, [FailureType, string]> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UnsupportedMediaType', '不支持的请求格式（Content-Type），请用 application/json 或 multipart/form-data'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+    'UnsupportedMediaType',
+    '不支持的请求格式（Content-Type），请用 application/json 或 multipart/form-data',
+  ],
   FST_ERR_CTP_EMPTY_JSON_BODY: ['InvalidRequest', '请求体为空，应为 JSON 对象'],
   FST_ERR_CTP_INVALID_JSON_BODY: ['InvalidRequest', '请求体不是有效的 JSON'],
   FST_ERR_CTP_BODY_TOO_LARGE: ['TooLarge', '请求体过大'],
@@ -23,16 +26,29 @@ const FASTIFY_REFUSALS: Record<string, [FailureType, string]> = {
   FST_INVALID_MULTIPART_CONTENT_TYPE: ['UnsupportedMediaType', '上传文件须使用 multipart/form-data'],
 };
 
-export function errorReply(err: unknown, request: FastifyRequest, reply: FastifyReply, maxUploadBytes: number): FastifyReply {
-  const send = (status: number, body: ErrorBody) => reply.status(status).type('application/json; charset=utf-8').send(body);
+export function errorReply(
+  err: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  maxUploadBytes: number,
+): FastifyReply {
+  const send = (status: number, body: ErrorBody) =>
+    reply.status(status).type('application/json; charset=utf-8').send(body);
   const answer = (type: FailureType, message: string, problems?: string[]) =>
-    send(FAILURE_TYPES[type].status, { error: FAILURE_TYPES[type].code, message, ...(problems ? { problems } : {}) });
+    send(FAILURE_TYPES[type].status, {
+      error: FAILURE_TYPES[type].code,
+      message,
+      ...(problems ? { problems } : {}),
+    });
   if (err instanceof CampaignFailure) return answer(err.type, err.message, err.problems);
   const fe = (err ?? {}) as Partial<FastifyError>;
   if (fe.statusCode === 429) return answer('RateLimited', fe.message ?? '请求过于频繁');
   const known = fe.code ? FASTIFY_REFUSALS[fe.code] : undefined;
   if (known) {
-    const message = fe.code === 'FST_REQ_FILE_TOO_LARGE' ? `文件过大：不能超过 ${Math.floor(maxUploadBytes / 1024 / 1024)} MB` : known[1];
+    const message =
+      fe.code === 'FST_REQ_FILE_TOO_LARGE'
+        ? `文件过大：不能超过 ${Math.floor(maxUploadBytes / 1024 / 1024)} MB`
+        : known[1];
     return answer(known[0], message);
   }
   // The multipart reader's own errors: a header without a boundary, a body that ends mid-part.
@@ -47,8 +63,10 @@ export function errorReply(err: unknown, request: FastifyRequest, reply: Fastify
 
 function multipartRefusal(err: unknown): string | undefined {
   if (!(err instanceof Error)) return undefined;
-  if (/^Multipart: Boundary not found/.test(err.message)) return '上传表单缺少 boundary：请求头应为 multipart/form-data; boundary=…（由浏览器或 HTTP 库生成）';
+  if (/^Multipart: Boundary not found/.test(err.message))
+    return '上传表单缺少 boundary：请求头应为 multipart/form-data; boundary=…（由浏览器或 HTTP 库生成）';
   const code = (err as { code?: string }).code;
-  if (code === 'ERR_STREAM_PREMATURE_CLOSE' || /^Unexpected end of (form|multipart data)/.test(err.message)) return '上传表单不完整（请求体在文件或字段中途结束），请重新上传';
+  if (code === 'ERR_STREAM_PREMATURE_CLOSE' || /^Unexpected end of (form|multipart data)/.test(err.message))
+    return '上传表单不完整（请求体在文件或字段中途结束），请重新上传';
   return undefined;
 }

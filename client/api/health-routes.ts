@@ -29,7 +29,8 @@ export function registerHealthRoutes(app: FastifyInstance, o: HealthRouteOptions
     '/api/campaigns/:campaignId/unit-health',
     {
       schema: {
-        summary: '流程异常的单位：工作流任务反复失败、需要技术处理的单位及错误信息（活动办看全部，指导组看本组单位）',
+        summary:
+          '流程异常的单位：工作流任务反复失败、需要技术处理的单位及错误信息（活动办看全部，指导组看本组单位）',
         tags: ['汇总'],
         params: campaignParams,
         response: {
@@ -66,7 +67,12 @@ export function registerHealthRoutes(app: FastifyInstance, o: HealthRouteOptions
       const p = o.principalOf(request);
       requireCampaign(p, request.params.campaignId);
       requireRole(p, 'dashboard');
-      const found = await stuckUnits(o.svc, p.campaignId, { ...settings, maxAgeMs: onDemandMaxAgeMs(settings), wait: false, onError: (e) => o.log?.(`流程健康检查失败：${e.message}`) });
+      const found = await stuckUnits(o.svc, p.campaignId, {
+        ...settings,
+        maxAgeMs: onDemandMaxAgeMs(settings),
+        wait: false,
+        onError: (e) => o.log?.(`流程健康检查失败：${e.message}`),
+      });
       const mine = p.role === 'group' ? new Set(o.store.unitsOfGroup(p.groupId ?? '')) : undefined;
       const last = await o.svc.status.lastHealthScan(p.campaignId);
       return {

@@ -7,7 +7,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ResolveError, type DeliveryLog } from '../../activities/notify/log/delivery-log.js';
 import type { UnitHealthCache } from '../../activities/status/health.js';
 import { requireCampaign, requireRole } from './access.js';
-import { DEFAULT_PROBLEM_LIMIT, ProblemRefError, listDeliveryProblems, resolveProblems } from './delivery-problems.js';
+import {
+  DEFAULT_PROBLEM_LIMIT,
+  ProblemRefError,
+  listDeliveryProblems,
+  resolveProblems,
+} from './delivery-problems.js';
 import { CampaignFailure, Conflict, NotConfigured, NotFound } from '../../domain/failures.js';
 import { z } from 'zod';
 import { id } from '../../domain/input/fields.js';
@@ -44,7 +49,11 @@ const problemSchema = {
     id: str('编号：投递编号 sha256 的前 8 位（同一列表中重复时更长），标记已处理时用'),
     deliveryKey: str('完整的投递编号'),
     at: str('最近一次记录的时间（ISO）'),
-    status: { type: 'string', enum: ['failed', 'uncertain'], description: 'failed：发送失败，不会重试；uncertain：发送中断、结果未知，不会自动重发' },
+    status: {
+      type: 'string',
+      enum: ['failed', 'uncertain'],
+      description: 'failed：发送失败，不会重试；uncertain：发送中断、结果未知，不会自动重发',
+    },
     statusLabel: str('发送失败 / 结果未知'),
     channel: str('email、sms、dingtalk、wecom'),
     channelLabel: str('邮件、短信、钉钉、企业微信'),
@@ -82,7 +91,9 @@ const workflowProblemSchema = {
 
 const problemParams = z.strictObject({
   campaignId: id('活动编号', 64).describe('活动编号'),
-  problemId: id('通知异常的编号', 1000).describe('通知异常的编号（列表中的 id），或完整的投递编号（URL 编码）'),
+  problemId: id('通知异常的编号', 1000).describe(
+    '通知异常的编号（列表中的 id），或完整的投递编号（URL 编码）',
+  ),
 });
 
 const problemQuery = z.strictObject({
@@ -90,7 +101,8 @@ const problemQuery = z.strictObject({
   includeResolved: queryFlag('true 时也列出已标记处理的（带 resolution）；缺省只列待处理的').optional(),
 });
 
-const NO_LOG = '服务器没有接入通知投递记录，无法查看通知异常：请用与 worker 相同的 DATABASE_URL 或 NOTIFY_SQLITE_PATH 启动 API';
+const NO_LOG =
+  '服务器没有接入通知投递记录，无法查看通知异常：请用与 worker 相同的 DATABASE_URL 或 NOTIFY_SQLITE_PATH 启动 API';
 
 export function registerNotifyRoutes(app: FastifyInstance, o: NotifyRouteOptions): void {
   const now = o.now ?? Date.now;
@@ -98,7 +110,8 @@ export function registerNotifyRoutes(app: FastifyInstance, o: NotifyRouteOptions
     '/api/campaigns/:campaignId/notification-problems',
     {
       schema: {
-        summary: '通知异常：发送失败（地址有误、服务商拒收）和结果未知（发送中断，未自动重发）的通知，最近的在前（仅活动办）',
+        summary:
+          '通知异常：发送失败（地址有误、服务商拒收）和结果未知（发送中断，未自动重发）的通知，最近的在前（仅活动办）',
         tags: ['汇总'],
         params: campaignParams,
         querystring: problemQuery,
@@ -107,7 +120,11 @@ export function registerNotifyRoutes(app: FastifyInstance, o: NotifyRouteOptions
             type: 'object',
             properties: {
               campaignId: { type: 'string' },
-              workflowProblems: { type: 'array', items: workflowProblemSchema, description: '流程异常，需要技术处理的单位（列在通知之前）' },
+              workflowProblems: {
+                type: 'array',
+                items: workflowProblemSchema,
+                description: '流程异常，需要技术处理的单位（列在通知之前）',
+              },
               problems: { type: 'array', items: problemSchema },
               failed: { type: 'integer', description: '本次返回中待处理的发送失败条数' },
               uncertain: { type: 'integer', description: '本次返回中待处理的结果未知条数' },
@@ -138,15 +155,29 @@ export function registerNotifyRoutes(app: FastifyInstance, o: NotifyRouteOptions
     },
   );
 
-  app.post<{ Params: { campaignId: string; problemId: string }; Body: ResolutionBody; Reply: DeliveryProblem }>(
+  app.post<{
+    Params: { campaignId: string; problemId: string };
+    Body: ResolutionBody;
+    Reply: DeliveryProblem;
+  }>(
     '/api/campaigns/:campaignId/notification-problems/:problemId/resolution',
     {
       schema: {
-        summary: '标记通知异常已处理（已核实收到、已人工补发、已更正地址、其他）：不再列入待处理；通知本身的发送状态不变。再次标记会替换此前的处理情况（仅活动办）',
+        summary:
+          '标记通知异常已处理（已核实收到、已人工补发、已更正地址、其他）：不再列入待处理；通知本身的发送状态不变。再次标记会替换此前的处理情况（仅活动办）',
         tags: ['汇总'],
         params: problemParams,
         body: resolutionBody,
-        response: { 200: problemSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 429: errorSchema, 503: errorSchema },
+        response: {
+          200: problemSchema,
+          400: errorSchema,
+          401: errorSchema,
+          403: errorSchema,
+          404: errorSchema,
+          409: errorSchema,
+          429: errorSchema,
+          503: errorSchema,
+        },
       },
     },
     async (request) => {
@@ -169,9 +200,19 @@ export function registerNotifyRoutes(app: FastifyInstance, o: NotifyRouteOptions
         // 404: nothing by that id; 409: it exists but is not a problem, or the id is ambiguous.
         if (e instanceof ProblemRefError) {
           const problems = e.problems.map((x) => `problemId${x}`);
-          throw e.notFound ? new NotFound(problems.join('；'), problems) : new Conflict(problems.join('；'), problems);
+          throw e.notFound
+            ? new NotFound(problems.join('；'), problems)
+            : new Conflict(problems.join('；'), problems);
         }
-        if (e instanceof ResolveError) throw new CampaignFailure(e.reason === 'unknown_delivery' ? 'NotFound' : e.reason === 'invalid' ? 'InvalidRequest' : 'Conflict', e.message);
+        if (e instanceof ResolveError)
+          throw new CampaignFailure(
+            e.reason === 'unknown_delivery'
+              ? 'NotFound'
+              : e.reason === 'invalid'
+                ? 'InvalidRequest'
+                : 'Conflict',
+            e.message,
+          );
         throw e;
       }
     },

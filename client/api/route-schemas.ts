@@ -12,12 +12,17 @@ import type { Operation } from '../../workflows/unit-campaign/messages.js';
 export { OPERATION_BODIES };
 
 export const campaignParams = z.strictObject({ campaignId: id('活动编号', 64).describe('活动编号') });
-export const unitParams = z.strictObject({ campaignId: id('活动编号', 64).describe('活动编号'), unitId: id('单位编号', 64).describe('单位编号') });
+export const unitParams = z.strictObject({
+  campaignId: id('活动编号', 64).describe('活动编号'),
+  unitId: id('单位编号', 64).describe('单位编号'),
+});
 
 /** `true` / `false` in a query string. */
 export const queryFlag = (description: string) =>
   z
-    .enum(['true', 'false'], { error: (iss) => (iss.input === undefined ? undefined : '只能是 true 或 false') })
+    .enum(['true', 'false'], {
+      error: (iss) => (iss.input === undefined ? undefined : '只能是 true 或 false'),
+    })
     .transform((v) => v === 'true')
     .describe(description);
 
@@ -47,7 +52,9 @@ export const batchFilter = z
     group: text('指导组编号', 64).optional(),
     stage: text('阶段编号', 64).optional(),
   })
-  .refine((f) => f.unitType !== undefined || f.group !== undefined || f.stage !== undefined, { error: '至少指定单位类型、指导组或阶段之一' })
+  .refine((f) => f.unitType !== undefined || f.group !== undefined || f.stage !== undefined, {
+    error: '至少指定单位类型、指导组或阶段之一',
+  })
   .describe('按单位类型、指导组、阶段筛选；至少一项');
 
 /** POST …/batch/<operation>: which units, and the body each gets (the same as for one unit). */
@@ -56,6 +63,10 @@ export const batchBody = (op: Operation) =>
 
 export const errorSchema = {
   type: 'object',
-  properties: { error: { type: 'string' }, message: { type: 'string' }, problems: { type: 'array', items: { type: 'string' } } },
+  properties: {
+    error: { type: 'string' },
+    message: { type: 'string' },
+    problems: { type: 'array', items: { type: 'string' } },
+  },
   required: ['error', 'message'],
 } as const;

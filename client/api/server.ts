@@ -12,7 +12,13 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { DateTime } from 'luxon';
 import { runBatch } from '../../app/batch.js';
 import { overdueItems } from '../../app/overdue.js';
-import { OPERATIONS, runOperation, unitStatus, type Operation, type OperationRequests } from '../../app/unit-operations.js';
+import {
+  OPERATIONS,
+  runOperation,
+  unitStatus,
+  type Operation,
+  type OperationRequests,
+} from '../../app/unit-operations.js';
 import { campaignOverview, listUnits, type UnitFilter } from '../../app/visibility.js';
 import { DEFAULT_OFFICE, type Office } from '../../app/people.js';
 import { defaultPlansDir } from '../../activities/index.js';
@@ -31,9 +37,21 @@ import { registerLaunchRoutes } from './launch-routes.js';
 import { registerNotifyRoutes } from './notify-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { OPS_PATHS, registerOpsRoutes, temporalCheck, type ReadinessCheck } from './ops-routes.js';
-import { ProgressHistory, type ProgressHistoryOptions, type ProgressStore } from '../../app/progress-history.js';
+import {
+  ProgressHistory,
+  type ProgressHistoryOptions,
+  type ProgressStore,
+} from '../../app/progress-history.js';
 import type { batchFilter } from './route-schemas.js';
-import { OPERATION_BODIES, batchBody, campaignParams, errorSchema, filterQuery, unitParams, type FilterQuery } from './route-schemas.js';
+import {
+  OPERATION_BODIES,
+  batchBody,
+  campaignParams,
+  errorSchema,
+  filterQuery,
+  unitParams,
+  type FilterQuery,
+} from './route-schemas.js';
 import { registerTokenRoutes } from './token-routes.js';
 import { REFUSAL_TEXT, hashToken, type Principal, type TokenStore } from './tokens.js';
 import { registerUploadRecordRoutes } from './upload-record-routes.js';
@@ -102,13 +120,18 @@ export interface ApiServerOptions {
 const PUBLIC = new Set<string>(['/openapi.json', '/health', ...OPS_PATHS]);
 
 /** The Update request for an operation: the (already checked) body plus the acting person from the token. */
-function workflowRequest<Op extends Operation>(op: Op, body: OperationBodies[Op], p: Principal): OperationRequests[Op] {
+function workflowRequest<Op extends Operation>(
+  op: Op,
+  body: OperationBodies[Op],
+  p: Principal,
+): OperationRequests[Op] {
   const request = { ...body, [UNIT_OPERATIONS[op].actor]: p.personId };
   return (op === 'submit' ? { fileRefs: [], ...request } : request) as OperationRequests[Op];
 }
 
 /** The token of `Authorization: Bearer <token>` (the scheme in any case, any blanks around). */
-const bearerToken = (auth: string | undefined): string | undefined => (auth ? /^\s*Bearer\s+(\S+)\s*$/i.exec(auth)?.[1] : undefined);
+const bearerToken = (auth: string | undefined): string | undefined =>
+  auth ? /^\s*Bearer\s+(\S+)\s*$/i.exec(auth)?.[1] : undefined;
 
 function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new Unauthorized('请先登录');
@@ -129,17 +152,25 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     // The full delivery-key form of a notification-problem id is up to 1000 characters (the schema says so).
     routerOptions: { maxParamLength: 1000 },
     // Refusals before routing (a longer parameter, a malformed URL) in Chinese like the rest.
-    frameworkErrors: (err, request, reply) => void errorReply(err, request, reply as FastifyReply, maxUploadBytes),
+    frameworkErrors: (err, request, reply) =>
+      void errorReply(err, request, reply as FastifyReply, maxUploadBytes),
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.decorateRequest('principal', null);
   app.setErrorHandler((err, request, reply) => errorReply(err, request, reply, maxUploadBytes));
-  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found', message: '没有这个接口，请查看 /openapi.json' }));
+  app.setNotFoundHandler((_request, reply) =>
+    reply.status(404).send({ error: 'not_found', message: '没有这个接口，请查看 /openapi.json' }),
+  );
 
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: '学习实践活动编排系统 API', version: '1.0.0', description: '活动办、指导组、参学单位的操作接口。所有接口（/openapi.json、/health 除外）须带 Authorization: Bearer <令牌>。' },
+      info: {
+        title: '学习实践活动编排系统 API',
+        version: '1.0.0',
+        description:
+          '活动办、指导组、参学单位的操作接口。所有接口（/openapi.json、/health 除外）须带 Authorization: Bearer <令牌>。',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -154,16 +185,27 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
       const token = bearerToken(req.headers.authorization);
       return token ? `t:${hashToken(token)}` : `ip:${req.ip}`;
     },
-    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: 'rate_limited', message: `请求过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试` }),
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      error: 'rate_limited',
+      message: `请求过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试`,
+    }),
   });
-  await app.register(fastifyMultipart, { limits: { fileSize: maxUploadBytes, files: 1, fields: 5, parts: 6 }, throwFileSizeLimit: true });
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: maxUploadBytes, files: 1, fields: 5, parts: 6 },
+    throwFileSizeLimit: true,
+  });
 
   // After the rate limiter (a route-level onRequest hook) and before any body is read.
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.headers(API_HEADERS);
     return payload;
   });
-  const guesses = new GuessLimit({ perAddress: o.tokenFailuresPerAddressPerMinute ?? 20, global: o.tokenFailuresPerMinute ?? 300, now });
+  const guesses = new GuessLimit({
+    perAddress: o.tokenFailuresPerAddressPerMinute ?? 20,
+    global: o.tokenFailuresPerMinute ?? 300,
+    now,
+  });
   app.addHook('preParsing', async (request, _reply, payload) => {
     const url = request.url.split('?')[0] ?? '';
     if (PUBLIC.has(url)) return payload;
@@ -187,7 +229,13 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     return payload;
   });
 
-  const responses = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 429: errorSchema };
+  const responses = {
+    400: errorSchema,
+    401: errorSchema,
+    403: errorSchema,
+    404: errorSchema,
+    429: errorSchema,
+  };
 
   app.get('/health', { schema: { hide: true } }, (_request, reply) => reply.send({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } }, (_request, reply) => reply.send(app.swagger()));
@@ -195,11 +243,23 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
   registerTokenRoutes(app, { store, principalOf, now });
   registerUploadRecordRoutes(app, { records: o.uploadRecords, store, principalOf });
 
-  app.get('/api/me', { schema: { summary: '当前令牌对应的人员与权限', tags: ['账号'], response: { 401: errorSchema } } }, (request, reply) => {
-    const p = principalOf(request);
-    // A unit's login always names its unit (tokens.ts issues none without).
-    return reply.send({ ...p, units: p.role === 'unit' ? [p.unitId!] : p.role === 'group' ? store.unitsOfGroup(p.groupId ?? '') : undefined } satisfies Me);
-  });
+  app.get(
+    '/api/me',
+    { schema: { summary: '当前令牌对应的人员与权限', tags: ['账号'], response: { 401: errorSchema } } },
+    (request, reply) => {
+      const p = principalOf(request);
+      // A unit's login always names its unit (tokens.ts issues none without).
+      return reply.send({
+        ...p,
+        units:
+          p.role === 'unit'
+            ? [p.unitId!]
+            : p.role === 'group'
+              ? store.unitsOfGroup(p.groupId ?? '')
+              : undefined,
+      } satisfies Me);
+    },
+  );
 
   const history = o.progress?.store ?? new ProgressHistory({ now, ...o.progress });
   const hints = () => ({ stages: store.stages(), groups: store.groups() });
@@ -232,7 +292,14 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
 
   app.get<{ Params: { campaignId: string }; Reply: CampaignOverview }>(
     '/api/campaigns/:campaignId/overview',
-    { schema: { summary: '活动汇总：按阶段、单位类型、指导组、逾期、补课轮次计数（来自可见性查询）', tags: ['汇总'], params: campaignParams, response: responses } },
+    {
+      schema: {
+        summary: '活动汇总：按阶段、单位类型、指导组、逾期、补课轮次计数（来自可见性查询）',
+        tags: ['汇总'],
+        params: campaignParams,
+        response: responses,
+      },
+    },
     async (request) => {
       const p = principalOf(request);
       requireCampaign(p, request.params.campaignId);
@@ -248,7 +315,8 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     '/api/campaigns/:campaignId/progress',
     {
       schema: {
-        summary: '进度曲线：全活动各阶段单位数、有逾期事项的单位数、补课单位数随时间的样本（服务器按间隔记录，重启后保留）',
+        summary:
+          '进度曲线：全活动各阶段单位数、有逾期事项的单位数、补课单位数随时间的样本（服务器按间隔记录，重启后保留）',
         tags: ['汇总'],
         params: campaignParams,
         response: {
@@ -261,7 +329,12 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
                 type: 'array',
                 items: {
                   type: 'object',
-                  properties: { at: { type: 'string' }, byStage: { type: 'object', additionalProperties: { type: 'integer' } }, overdue: { type: 'integer' }, remedial: { type: 'integer' } },
+                  properties: {
+                    at: { type: 'string' },
+                    byStage: { type: 'object', additionalProperties: { type: 'integer' } },
+                    overdue: { type: 'integer' },
+                    remedial: { type: 'integer' },
+                  },
                 },
               },
             },
@@ -274,7 +347,11 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
       const p = principalOf(request);
       requireCampaign(p, request.params.campaignId);
       requireRole(p, 'dashboard');
-      return { campaignId: p.campaignId, intervalMs: history.intervalMs, samples: await history.samples(p.campaignId) };
+      return {
+        campaignId: p.campaignId,
+        intervalMs: history.intervalMs,
+        samples: await history.samples(p.campaignId),
+      };
     },
   );
 
@@ -287,7 +364,8 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     if (typeof q.remedialRound === 'number') f.remedialRound = q.remedialRound;
     // A group sees its own units whatever it asks for; a unit sees itself.
     if (p.role === 'group') {
-      if (f.group !== undefined && f.group !== p.groupId) throw new AccessDenied(`只能查看本指导组（${p.groupId ?? ''}）联系的单位`);
+      if (f.group !== undefined && f.group !== p.groupId)
+        throw new AccessDenied(`只能查看本指导组（${p.groupId ?? ''}）联系的单位`);
       f.group = p.groupId ?? '';
     }
     // A unit sees at most itself: its filters still apply (asking for another stage finds nothing).
@@ -297,7 +375,15 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
 
   app.get<{ Params: { campaignId: string }; Querystring: FilterQuery; Reply: UnitList }>(
     '/api/campaigns/:campaignId/units',
-    { schema: { summary: '单位列表（按类型、指导组、阶段、逾期、补课轮次筛选）', tags: ['汇总'], params: campaignParams, querystring: filterQuery, response: responses } },
+    {
+      schema: {
+        summary: '单位列表（按类型、指导组、阶段、逾期、补课轮次筛选）',
+        tags: ['汇总'],
+        params: campaignParams,
+        querystring: filterQuery,
+        response: responses,
+      },
+    },
     async (request) => {
       const p = principalOf(request);
       requireCampaign(p, request.params.campaignId);
@@ -309,7 +395,15 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
 
   app.get<{ Params: { campaignId: string }; Querystring: FilterQuery; Reply: OverdueList }>(
     '/api/campaigns/:campaignId/overdue',
-    { schema: { summary: '逾期事项：逾期多久、督办到哪一级', tags: ['汇总'], params: campaignParams, querystring: filterQuery, response: responses } },
+    {
+      schema: {
+        summary: '逾期事项：逾期多久、督办到哪一级',
+        tags: ['汇总'],
+        params: campaignParams,
+        querystring: filterQuery,
+        response: responses,
+      },
+    },
     async (request) => {
       const p = principalOf(request);
       requireCampaign(p, request.params.campaignId);
@@ -320,7 +414,14 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
 
   app.get<{ Params: { campaignId: string; unitId: string }; Reply: UnitCampaignStatus }>(
     '/api/campaigns/:campaignId/units/:unitId',
-    { schema: { summary: '单位的完整进度（阶段、事项、督办、测评、记录）', tags: ['单位'], params: unitParams, response: responses } },
+    {
+      schema: {
+        summary: '单位的完整进度（阶段、事项、督办、测评、记录）',
+        tags: ['单位'],
+        params: unitParams,
+        response: responses,
+      },
+    },
     async (request) => {
       const p = principalOf(request);
       requireCampaign(p, request.params.campaignId);
@@ -331,9 +432,21 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
 
   for (const op of OPERATIONS) {
     const { path, summary } = UNIT_OPERATIONS[op];
-    app.post<{ Params: { campaignId: string; unitId: string }; Body: OperationBodies[typeof op]; Reply: UnitCampaignStatus }>(
+    app.post<{
+      Params: { campaignId: string; unitId: string };
+      Body: OperationBodies[typeof op];
+      Reply: UnitCampaignStatus;
+    }>(
       `/api/campaigns/:campaignId/units/:unitId/${path}`,
-      { schema: { summary, tags: ['单位'], params: unitParams, body: OPERATION_BODIES[op], response: responses } },
+      {
+        schema: {
+          summary,
+          tags: ['单位'],
+          params: unitParams,
+          body: OPERATION_BODIES[op],
+          response: responses,
+        },
+      },
       async (request) => {
         const p = principalOf(request);
         requireCampaign(p, request.params.campaignId);
@@ -341,7 +454,8 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
         requireUnitAccess(p, op, unitId, store);
         const body = request.body as Record<string, unknown>;
         if (op === 'submit') await checkRefsStored(body.fileRefs as string[] | undefined);
-        if (op === 'extend' && p.role === 'group') await checkGroupExtension(unitId, body as OperationBodies['extend']);
+        if (op === 'extend' && p.role === 'group')
+          await checkGroupExtension(unitId, body as OperationBodies['extend']);
         return runOperation(svc, p.campaignId, unitId, op, workflowRequest(op, request.body, p));
       },
     );
@@ -349,7 +463,8 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
 
   async function checkRefsStored(refs: string[] | undefined): Promise<void> {
     const problems: string[] = [];
-    for (const [i, ref] of (refs ?? []).entries()) if (!(await o.uploads.has(ref))) problems.push(`fileRefs[${i}]：文件「${ref}」未上传，请先上传再报送`);
+    for (const [i, ref] of (refs ?? []).entries())
+      if (!(await o.uploads.has(ref))) problems.push(`fileRefs[${i}]：文件「${ref}」未上传，请先上传再报送`);
     if (problems.length > 0) throw new InvalidRequest(problems.join('；'), problems);
   }
 
@@ -361,9 +476,13 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     if (!stage) return; // the workflow names the unknown task
     const newDue = body.newDue;
     const stageDue = DateTime.fromISO(stage.dueAt, { zone: 'Asia/Shanghai' });
-    const beyond = /^\d{4}-\d{2}-\d{2}$/.test(newDue) ? newDue > (stageDue.toISODate() ?? '') : Date.parse(newDue) > stageDue.toMillis();
+    const beyond = /^\d{4}-\d{2}-\d{2}$/.test(newDue)
+      ? newDue > (stageDue.toISODate() ?? '')
+      : Date.parse(newDue) > stageDue.toMillis();
     if (beyond) {
-      throw new Rejected(`newDue：指导组只能在本阶段「${stage.title}」截止（${stageDue.toFormat('yyyy-MM-dd HH:mm')}）之前延期；更长的延期请报活动办`);
+      throw new Rejected(
+        `newDue：指导组只能在本阶段「${stage.title}」截止（${stageDue.toFormat('yyyy-MM-dd HH:mm')}）之前延期；更长的延期请报活动办`,
+      );
     }
   }
 
@@ -375,24 +494,41 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
         tags: ['单位'],
         params: unitParams,
         consumes: ['multipart/form-data'],
-        response: { 200: { type: 'object', properties: { ref: { type: 'string' }, size: { type: 'integer' }, filename: { type: 'string' }, existed: { type: 'boolean' } } }, ...responses },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              ref: { type: 'string' },
+              size: { type: 'integer' },
+              filename: { type: 'string' },
+              existed: { type: 'boolean' },
+            },
+          },
+          ...responses,
+        },
       },
     },
     async (request) => {
       const p = principalOf(request);
       requireCampaign(p, request.params.campaignId);
       requireUnitAccess(p, 'upload', request.params.unitId, store);
-      if (!request.isMultipart()) throw new UnsupportedMediaType('上传文件须使用 multipart/form-data，文件放在字段 file 中');
+      if (!request.isMultipart())
+        throw new UnsupportedMediaType('上传文件须使用 multipart/form-data，文件放在字段 file 中');
       // Every part is read, and a second file is refused by name rather than dropped in silence.
       let part: { fieldname: string; filename: string } | undefined;
       let bytes: Buffer = Buffer.alloc(0);
-      for await (const x of request.parts({ limits: { fileSize: maxUploadBytes, files: 2, fields: 5, parts: 7 } })) {
+      for await (const x of request.parts({
+        limits: { fileSize: maxUploadBytes, files: 2, fields: 5, parts: 7 },
+      })) {
         if (x.type !== 'file') continue;
         if (part) {
           x.file.resume();
-          throw new InvalidRequest(`${x.fieldname}：一次只能上传一个文件（「${part.filename}」之后又收到「${x.filename}」），请逐个上传`);
+          throw new InvalidRequest(
+            `${x.fieldname}：一次只能上传一个文件（「${part.filename}」之后又收到「${x.filename}」），请逐个上传`,
+          );
         }
-        if (x.fieldname !== 'file') throw new InvalidRequest(`file：文件应放在字段 file 中（收到的是「${x.fieldname}」）`);
+        if (x.fieldname !== 'file')
+          throw new InvalidRequest(`file：文件应放在字段 file 中（收到的是「${x.fieldname}」）`);
         part = { fieldname: x.fieldname, filename: x.filename };
         bytes = await x.toBuffer();
       }
@@ -401,14 +537,25 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
       const bad = checkFileType(part.filename, bytes.subarray(0, 8));
       if (bad) throw new UnsupportedMediaType(`file：${bad}`);
       const stored = await o.uploads.put(bytes);
-      await o.uploadRecords?.record({ campaignId: p.campaignId, unitId: request.params.unitId, ref: stored.ref, filename: part.filename, size: stored.size, uploadedBy: p.personId, uploadedAt: new Date(now()).toISOString() });
+      await o.uploadRecords?.record({
+        campaignId: p.campaignId,
+        unitId: request.params.unitId,
+        ref: stored.ref,
+        filename: part.filename,
+        size: stored.size,
+        uploadedBy: p.personId,
+        uploadedAt: new Date(now()).toISOString(),
+      });
       return { ...stored, filename: part.filename };
     },
   );
 
   for (const op of OPERATIONS.filter((x) => UNIT_OPERATIONS[x].batch)) {
     const { path, summary } = UNIT_OPERATIONS[op];
-    app.post<{ Params: { campaignId: string }; Body: { filter: z.output<typeof batchFilter>; request: OperationBodies[typeof op] } }>(
+    app.post<{
+      Params: { campaignId: string };
+      Body: { filter: z.output<typeof batchFilter>; request: OperationBodies[typeof op] };
+    }>(
       `/api/campaigns/:campaignId/batch/${path}`,
       {
         schema: {
@@ -440,12 +587,37 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
 
   registerNotifyRoutes(app, { deliveryLog: o.deliveryLog, health: o.statusStore, principalOf, now });
   registerHealthRoutes(app, { svc, store, principalOf, log: (m) => app.log.warn(m) });
-  registerArchiveRoutes(app, { svc, store, uploads: o.uploads, uploadRecords: o.uploadRecords, principalOf, officeName: (o.office ?? DEFAULT_OFFICE).name, now });
-  registerCampaignArchiveRoutes(app, { svc, uploads: o.uploads, uploadRecords: o.uploadRecords, principalOf, officeName: (o.office ?? DEFAULT_OFFICE).name, dir: o.archiveDir ?? process.env.CAMPAIGN_ARCHIVE_DIR ?? '.data/archive', campaignId: store.campaignId, log: (m) => app.log.info(m) });
+  registerArchiveRoutes(app, {
+    svc,
+    store,
+    uploads: o.uploads,
+    uploadRecords: o.uploadRecords,
+    principalOf,
+    officeName: (o.office ?? DEFAULT_OFFICE).name,
+    now,
+  });
+  registerCampaignArchiveRoutes(app, {
+    svc,
+    uploads: o.uploads,
+    uploadRecords: o.uploadRecords,
+    principalOf,
+    officeName: (o.office ?? DEFAULT_OFFICE).name,
+    dir: o.archiveDir ?? process.env.CAMPAIGN_ARCHIVE_DIR ?? '.data/archive',
+    campaignId: store.campaignId,
+    log: (m) => app.log.info(m),
+  });
 
   app.get<{ Params: { campaignId: string } }>(
     '/api/campaigns/:campaignId/report.xlsx',
-    { schema: { summary: '导出 Excel 报表（各单位进度、逾期事项、督办记录、测评结果）', tags: ['汇总'], params: campaignParams, produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], response: responses } },
+    {
+      schema: {
+        summary: '导出 Excel 报表（各单位进度、逾期事项、督办记录、测评结果）',
+        tags: ['汇总'],
+        params: campaignParams,
+        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        response: responses,
+      },
+    },
     async (request, reply) => {
       const p = principalOf(request);
       requireCampaign(p, request.params.campaignId);
@@ -454,7 +626,10 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
       const buf = await reportBuffer(data);
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', `attachment; filename="report.xlsx"; filename*=UTF-8''${encodeURIComponent(`${p.campaignId}-进度报表.xlsx`)}`)
+        .header(
+          'content-disposition',
+          `attachment; filename="report.xlsx"; filename*=UTF-8''${encodeURIComponent(`${p.campaignId}-进度报表.xlsx`)}`,
+        )
         .send(buf);
     },
   );

@@ -80,7 +80,8 @@ export function registerTokenRoutes(app: FastifyInstance, o: TokenRouteOptions):
         body.campaign !== undefined,
       ].filter(Boolean).length;
       if (chosen !== 1)
-        throw new InvalidRequest('personId、unitId、campaign：须且只须填写其中一个（一个人、一个单位的人员、或 campaign: true 整个活动）',
+        throw new InvalidRequest(
+          'personId、unitId、campaign：须且只须填写其中一个（一个人、一个单位的人员、或 campaign: true 整个活动）',
         );
       const scope: RevokeScope =
         body.personId !== undefined

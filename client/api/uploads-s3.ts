@@ -3,7 +3,13 @@
  * endpoint, AWS S3). Same contract as the local folder: the object key is `sha256/<hex>` of the
  * bytes, so storing a file twice stores nothing new and the reference says nothing about who sent it.
  */
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { FILE_REF, contentRef, type StoredFile, type UploadStore } from './uploads.js';
 
@@ -29,7 +35,9 @@ function isNotFound(e: unknown): boolean {
   return e.$metadata.httpStatusCode === 404 || e.name === 'NotFound' || e.name === 'NoSuchKey';
 }
 
-export function s3UploadStore(s: S3UploadSettings): UploadStore & { client: S3Client; keyOf(ref: string): string; close(): void } {
+export function s3UploadStore(
+  s: S3UploadSettings,
+): UploadStore & { client: S3Client; keyOf(ref: string): string; close(): void } {
   const client = new S3Client({
     region: s.region,
     ...(s.endpoint ? { endpoint: s.endpoint } : {}),
@@ -62,7 +70,15 @@ export function s3UploadStore(s: S3UploadSettings): UploadStore & { client: S3Cl
       // A stored object of another size is a damaged copy, not this file: write it again.
       if ((await sizeOf(key)) === bytes.length) return { ref, size: bytes.length, existed: true };
       // Two concurrent first uploads of one file both write the same bytes under the same key: harmless.
-      await client.send(new PutObjectCommand({ Bucket: s.bucket, Key: key, Body: bytes, ContentLength: bytes.length, ContentType: 'application/octet-stream' }));
+      await client.send(
+        new PutObjectCommand({
+          Bucket: s.bucket,
+          Key: key,
+          Body: bytes,
+          ContentLength: bytes.length,
+          ContentType: 'application/octet-stream',
+        }),
+      );
       return { ref, size: bytes.length, existed: false };
     },
     async has(ref) {

@@ -38,7 +38,13 @@ export function localUploadStore(root: string): UploadStore & { pathOf(ref: stri
     async put(bytes) {
       const ref = contentRef(bytes);
       const final = pathOf(ref);
-      if (await stat(final).then(() => true, () => false)) return { ref, size: bytes.length, existed: true };
+      if (
+        await stat(final).then(
+          () => true,
+          () => false,
+        )
+      )
+        return { ref, size: bytes.length, existed: true };
       await mkdir(path.dirname(final), { recursive: true });
       // Written aside and renamed, so a reader never sees half a file under its final name.
       const tmp = `${final}.${randomUUID()}.part`;
@@ -52,12 +58,21 @@ export function localUploadStore(root: string): UploadStore & { pathOf(ref: stri
     },
     async has(ref) {
       if (!FILE_REF.test(ref)) return false;
-      return stat(pathOf(ref)).then(() => true, () => false);
+      return stat(pathOf(ref)).then(
+        () => true,
+        () => false,
+      );
     },
     async open(ref) {
       if (!FILE_REF.test(ref)) return undefined;
       const file = pathOf(ref);
-      if (!(await stat(file).then((s) => s.isFile(), () => false))) return undefined;
+      if (
+        !(await stat(file).then(
+          (s) => s.isFile(),
+          () => false,
+        ))
+      )
+        return undefined;
       return createReadStream(file);
     },
   };
@@ -83,6 +98,7 @@ export function checkFileType(filename: string, head: Buffer): string | undefine
   const ext = path.extname(filename).slice(1).toLowerCase();
   const sigs = SIGNATURES[ext];
   if (!sigs) return `文件「${filename}」的类型不允许上传（允许：${ALLOWED_EXTENSIONS.join('、')}）`;
-  if (!sigs.some((sig) => sig.every((b, i) => head[i] === b))) return `文件「${filename}」的内容与扩展名 .${ext} 不符`;
+  if (!sigs.some((sig) => sig.every((b, i) => head[i] === b)))
+    return `文件「${filename}」的内容与扩展名 .${ext} 不符`;
   return undefined;
 }

@@ -48,9 +48,18 @@ function formatWorkflowProblems(list: DeliveryProblemList): string {
   if (stuck.length === 0) return '';
   const rows = [
     ['状态', '活动', '单位', '发现时间', '失败次数', '错误'],
-    ...stuck.map((w) => [w.statusLabel, w.campaignId, `${w.unitName ?? w.unitId}（${w.unitId}）`, problemTime(w.since), String(w.failures), w.error.replace(/\s+/g, ' ')]),
+    ...stuck.map((w) => [
+      w.statusLabel,
+      w.campaignId,
+      `${w.unitName ?? w.unitId}（${w.unitId}）`,
+      problemTime(w.since),
+      String(w.failures),
+      w.error.replace(/\s+/g, ' '),
+    ]),
   ];
-  const repair = list.campaignId ? `campaign repair --campaign ${list.campaignId} --dry-run` : 'campaign repair --dry-run';
+  const repair = list.campaignId
+    ? `campaign repair --campaign ${list.campaignId} --dry-run`
+    : 'campaign repair --dry-run';
   return `${renderTable(rows)}\n\n流程异常 ${stuck.length} 个单位：工作流任务反复失败，这些单位的通知在修复前不会发出。请技术人员先演练修复（${repair}），再执行修复。\n\n`;
 }
 
@@ -61,9 +70,20 @@ function formatProblems(list: DeliveryProblemList, limit: number): string {
 function formatDeliveryProblems(list: DeliveryProblemList, limit: number): string {
   const scope = list.campaignId ? `活动「${list.campaignId}」` : '全部活动';
   if (list.problems.length === 0) {
-    return list.includeResolved ? `${scope}没有发送失败或结果未知的通知。` : `${scope}没有待处理的发送失败或结果未知的通知（已处理的用 --all 查看）。`;
+    return list.includeResolved
+      ? `${scope}没有发送失败或结果未知的通知。`
+      : `${scope}没有待处理的发送失败或结果未知的通知（已处理的用 --all 查看）。`;
   }
-  const head = ['编号', '时间', '状态', '渠道', '收件人', '单位/通知', '原因', ...(list.includeResolved ? ['处理情况'] : [])];
+  const head = [
+    '编号',
+    '时间',
+    '状态',
+    '渠道',
+    '收件人',
+    '单位/通知',
+    '原因',
+    ...(list.includeResolved ? ['处理情况'] : []),
+  ];
   const rows = [
     head,
     ...list.problems.map((p) => [
@@ -80,14 +100,23 @@ function formatDeliveryProblems(list: DeliveryProblemList, limit: number): strin
   const resolved = list.includeResolved ? `，已处理 ${list.resolved} 条` : '';
   const counts = `${scope}：待处理的发送失败 ${list.failed} 条，结果未知 ${list.uncertain} 条${resolved}`;
   const more = list.truncated ? `（只列出最近 ${limit} 条，用 --limit 查看更多）` : '';
-  const hint = list.uncertain > 0 ? '\n结果未知的通知系统不会自动重发：请与收件人核实，未收到的请人工补发。' : '';
+  const hint =
+    list.uncertain > 0 ? '\n结果未知的通知系统不会自动重发：请与收件人核实，未收到的请人工补发。' : '';
   const fix = list.failed > 0 ? '\n发送失败的请核对花名册中的邮箱、手机号或群机器人地址。' : '';
   const open = list.failed + list.uncertain;
-  const close = open > 0 ? `\n处理完后标记，就不再列出：campaign notify resolve <编号> --as received|resent|address_fixed|other [--note 说明]` : '';
+  const close =
+    open > 0
+      ? `\n处理完后标记，就不再列出：campaign notify resolve <编号> --as received|resent|address_fixed|other [--note 说明]`
+      : '';
   return `${renderTable(rows)}\n\n${counts}${more}。${hint}${fix}${close}`;
 }
 
-export async function runProblems(o: ProblemsOptions, env: NodeJS.ProcessEnv, print: Print, fail: Print): Promise<number> {
+export async function runProblems(
+  o: ProblemsOptions,
+  env: NodeJS.ProcessEnv,
+  print: Print,
+  fail: Print,
+): Promise<number> {
   const limit = o.limit === undefined ? DEFAULT_PROBLEM_LIMIT : Number(o.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
     fail(`--limit：应为 1 到 10000 的整数（收到「${o.limit}」）`);
@@ -116,13 +145,23 @@ export async function runProblems(o: ProblemsOptions, env: NodeJS.ProcessEnv, pr
 }
 
 /** Checks every argument first and names each bad one; resolves nothing unless all are good. */
-export async function runResolve(refs: string[], o: ResolveOptions, env: NodeJS.ProcessEnv, print: Print, fail: Print, now = () => new Date()): Promise<number> {
+export async function runResolve(
+  refs: string[],
+  o: ResolveOptions,
+  env: NodeJS.ProcessEnv,
+  print: Print,
+  fail: Print,
+  now = () => new Date(),
+): Promise<number> {
   const problems: string[] = [];
-  if (refs.length === 0) problems.push('编号：请至少给出一条通知异常的编号（见 campaign notify problems 的第一列）');
+  if (refs.length === 0)
+    problems.push('编号：请至少给出一条通知异常的编号（见 campaign notify problems 的第一列）');
   if (o.as === undefined) problems.push(`--as：请写明处理方式：${KIND_HELP}`);
-  else if (!(RESOLUTION_KINDS as readonly string[]).includes(o.as)) problems.push(`--as：只能是 ${KIND_HELP} 之一（收到「${o.as}」）`);
+  else if (!(RESOLUTION_KINDS as readonly string[]).includes(o.as))
+    problems.push(`--as：只能是 ${KIND_HELP} 之一（收到「${o.as}」）`);
   const note = o.note?.trim();
-  if (note !== undefined && note.length > RESOLUTION_NOTE_MAX) problems.push(`--note：不能超过 ${RESOLUTION_NOTE_MAX} 个字（现有 ${note.length} 个字）`);
+  if (note !== undefined && note.length > RESOLUTION_NOTE_MAX)
+    problems.push(`--note：不能超过 ${RESOLUTION_NOTE_MAX} 个字（现有 ${note.length} 个字）`);
   const by = (o.by ?? '活动办').trim();
   if (by === '') problems.push('--by：处理人姓名不能为空');
   else if (by.length > 50) problems.push('--by：处理人姓名不能超过 50 个字');
@@ -146,8 +185,15 @@ export async function runResolve(refs: string[], o: ResolveOptions, env: NodeJS.
       now: now(),
     });
     if (o.json) print(JSON.stringify(done, null, 2));
-    else for (const p of done) print(`${p.id}  ${p.statusLabel} · ${p.channelLabel} · ${p.recipient} · ${unitAndNotice(p)} → ${resolutionText(p.resolution)}`);
-    if (!o.json) print(`已标记 ${done.length} 条为「${RESOLUTION_LABELS[o.as as ResolutionKind]}」，不再列入待处理的通知异常（用 notify problems --all 查看）。`);
+    else
+      for (const p of done)
+        print(
+          `${p.id}  ${p.statusLabel} · ${p.channelLabel} · ${p.recipient} · ${unitAndNotice(p)} → ${resolutionText(p.resolution)}`,
+        );
+    if (!o.json)
+      print(
+        `已标记 ${done.length} 条为「${RESOLUTION_LABELS[o.as as ResolutionKind]}」，不再列入待处理的通知异常（用 notify problems --all 查看）。`,
+      );
     return 0;
   } catch (e) {
     if (e instanceof ProblemRefError) {
@@ -169,7 +215,9 @@ export function registerNotifyCommands(program: Command): void {
   const notify = program.command('notify').description('通知投递：查看发送失败、结果未知的通知，标记已处理');
   notify
     .command('problems')
-    .description('列出发送失败（地址有误、服务商拒收）和结果未知（发送中断）的通知；读取 worker 的投递记录（DATABASE_URL 或 NOTIFY_SQLITE_PATH）')
+    .description(
+      '列出发送失败（地址有误、服务商拒收）和结果未知（发送中断）的通知；读取 worker 的投递记录（DATABASE_URL 或 NOTIFY_SQLITE_PATH）',
+    )
     .option('--campaign <id>', '只看这个活动')
     .option('--limit <n>', `最多列出多少条（最近的在前，默认 ${DEFAULT_PROBLEM_LIMIT}）`)
     .option('--all', '也列出已标记处理的（附处理情况）')

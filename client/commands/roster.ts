@@ -134,7 +134,9 @@ export async function runRosterCheck(
   if (outsidePlan.length > 0) {
     const byType = new Map<string, number>();
     for (const u of outsidePlan) byType.set(UNIT_TYPES[u.type], (byType.get(UNIT_TYPES[u.type]) ?? 0) + 1);
-    const planTypes = (planUnitTypes ?? []).map((t) => UNIT_TYPES[t as keyof typeof UNIT_TYPES] ?? t).join('、');
+    const planTypes = (planUnitTypes ?? [])
+      .map((t) => UNIT_TYPES[t as keyof typeof UNIT_TYPES] ?? t)
+      .join('、');
     print('');
     print(
       `注意：本方案适用于${planTypes}；名单中另有 ${outsidePlan.length} 个单位（${[...byType].map(([t, n]) => `${t} ${n} 个`).join('、')}）需要用其他方案启动。`,

@@ -13,7 +13,12 @@ export const webRoot = path.join(repoRoot, 'web');
 export const webDist = path.join(webRoot, 'dist');
 const HASH_FILE = path.join(webDist, '.source-hash');
 /** Files outside web/ the bundle imports (values, not only types). */
-const SHARED_INPUTS = ['domain/unit-types.ts', 'client/api/wire/delivery-problems.ts', 'activities/notify/log/delivery-log.ts', 'package-lock.json'];
+const SHARED_INPUTS = [
+  'domain/unit-types.ts',
+  'client/api/wire/delivery-problems.ts',
+  'activities/notify/log/delivery-log.ts',
+  'package-lock.json',
+];
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -36,7 +41,9 @@ export async function sourceHash(): Promise<string> {
   return hash.digest('hex');
 }
 
-export async function buildWeb(options: { force?: boolean; log?: (line: string) => void } = {}): Promise<{ built: boolean; ms: number }> {
+export async function buildWeb(
+  options: { force?: boolean; log?: (line: string) => void } = {},
+): Promise<{ built: boolean; ms: number }> {
   const t0 = Date.now();
   const hash = await sourceHash();
   if (!options.force && existsSync(HASH_FILE) && (await readFile(HASH_FILE, 'utf8')).trim() === hash) {
@@ -60,5 +67,7 @@ export async function buildWeb(options: { force?: boolean; log?: (line: string) 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   const force = process.argv.includes('--force');
   const r = await buildWeb({ force, log: (l) => console.log(`[web] ${l}`) });
-  console.log(r.built ? `[web] 已构建，用时 ${(r.ms / 1000).toFixed(1)} 秒` : '[web] 源文件未变，沿用已有的 web/dist/');
+  console.log(
+    r.built ? `[web] 已构建，用时 ${(r.ms / 1000).toFixed(1)} 秒` : '[web] 源文件未变，沿用已有的 web/dist/',
+  );
 }

@@ -33,27 +33,42 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
 };
 
-const isApi = (url: string) => url.startsWith('/api/') || ['/openapi.json', '/health', '/healthz', '/readyz', '/metrics'].includes(url);
+const isApi = (url: string) =>
+  url.startsWith('/api/') || ['/openapi.json', '/health', '/healthz', '/readyz', '/metrics'].includes(url);
 
-export async function startConsoleServer(options: { api: FastifyInstance; host?: string; port?: number; demoLogins?: DemoLoginEntry[]; distDir?: string }): Promise<ConsoleServer> {
+export async function startConsoleServer(options: {
+  api: FastifyInstance;
+  host?: string;
+  port?: number;
+  demoLogins?: DemoLoginEntry[];
+  distDir?: string;
+}): Promise<ConsoleServer> {
   const dist = options.distDir ?? webDist;
-  if (!existsSync(path.join(dist, 'index.html'))) throw new Error(`找不到网页控制台（${dist}/index.html），请先运行 npm run build:web`);
+  if (!existsSync(path.join(dist, 'index.html')))
+    throw new Error(`找不到网页控制台（${dist}/index.html），请先运行 npm run build:web`);
   await options.api.ready();
   const server = http.createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0] ?? '/';
     if (isApi(url)) return options.api.routing(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { 'content-type': 'text/plain; charset=utf-8', ...CONSOLE_HEADERS }).end('只支持 GET');
+      res
+        .writeHead(405, { 'content-type': 'text/plain; charset=utf-8', ...CONSOLE_HEADERS })
+        .end('只支持 GET');
       return;
     }
     if (url === '/demo-logins.json') {
       if (!options.demoLogins) return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': TYPES['.json']!, 'cache-control': 'no-store', ...CONSOLE_HEADERS }).end(JSON.stringify(options.demoLogins));
+      res
+        .writeHead(200, { 'content-type': TYPES['.json']!, 'cache-control': 'no-store', ...CONSOLE_HEADERS })
+        .end(JSON.stringify(options.demoLogins));
       return;
     }
     // Anything that is not a built asset is the single page (hash routes live in the browser).
     const file = path.normalize(path.join(dist, decodeURIComponent(url)));
-    const target = file.startsWith(dist + path.sep) && existsSync(file) && !file.endsWith(path.sep) && path.extname(file) ? file : path.join(dist, 'index.html');
+    const target =
+      file.startsWith(dist + path.sep) && existsSync(file) && !file.endsWith(path.sep) && path.extname(file)
+        ? file
+        : path.join(dist, 'index.html');
     const hashed = target.includes(`${path.sep}assets${path.sep}`);
     res.writeHead(200, {
       'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream',

@@ -82,7 +82,17 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
           );
         } else {
           const what = `指导组审查通过 ${name}「${t.title}」${slow ? '（超过审查时限，组长督办后）' : ''}`;
-          await act(key, what, () => runOperation(o.svc, o.campaignId, u.unitId, 'review', { taskId: t.taskId, reviewedBy: reviewer, decision: 'approve' }), t.returns > 0 || slow);
+          await act(
+            key,
+            what,
+            () =>
+              runOperation(o.svc, o.campaignId, u.unitId, 'review', {
+                taskId: t.taskId,
+                reviewedBy: reviewer,
+                decision: 'approve',
+              }),
+            t.returns > 0 || slow,
+          );
         }
         continue;
       }
@@ -90,9 +100,19 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
       if (t.kind === 'satisfaction_survey') {
         if (now - ms(t.opensAt) < 5_000) continue;
         const unhappy = u.unhappySurvey && s.remedialRound === 0;
-        const counts = unhappy ? { satisfied: 8, basicallySatisfied: 12, dissatisfied: 40 } : { satisfied: 38, basicallySatisfied: 17, dissatisfied: 5 };
-        await act(key, `活动办录入 ${name} 满意度测评：不满意 ${counts.dissatisfied}/60${unhappy ? ' → 补课' : ''}`, () =>
-          runOperation(o.svc, o.campaignId, u.unitId, 'survey', { by: o.officePersonId, ...counts, respondents: 60, method: '无记名投票' }),
+        const counts = unhappy
+          ? { satisfied: 8, basicallySatisfied: 12, dissatisfied: 40 }
+          : { satisfied: 38, basicallySatisfied: 17, dissatisfied: 5 };
+        await act(
+          key,
+          `活动办录入 ${name} 满意度测评：不满意 ${counts.dissatisfied}/60${unhappy ? ' → 补课' : ''}`,
+          () =>
+            runOperation(o.svc, o.campaignId, u.unitId, 'survey', {
+              by: o.officePersonId,
+              ...counts,
+              respondents: 60,
+              method: '无记名投票',
+            }),
         );
         continue;
       }
@@ -103,12 +123,15 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
         key,
         `${name} ${again}报送「${t.title}」${late ? '（逾期）' : ''}`,
         () =>
-        runOperation(o.svc, o.campaignId, u.unitId, 'submit', {
-          taskId: t.taskId,
-          submittedBy: `${u.unitId}-liaison`,
-          summary: t.status === 'returned' ? '已按指导组意见修改：扩大征求意见范围，写明整改时限' : `${t.title}：已完成，材料见附件`,
-          fileRefs: [],
-        }),
+          runOperation(o.svc, o.campaignId, u.unitId, 'submit', {
+            taskId: t.taskId,
+            submittedBy: `${u.unitId}-liaison`,
+            summary:
+              t.status === 'returned'
+                ? '已按指导组意见修改：扩大征求意见范围，写明整改时限'
+                : `${t.title}：已完成，材料见附件`,
+            fileRefs: [],
+          }),
         late || t.status === 'returned' || t.origin !== 'plan' || t.gap,
       );
     }
@@ -144,7 +167,8 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
 
 function dueForSubmission(u: DemoUnit, t: TaskView, now: number): boolean {
   // Everyone answers 回头看 gaps, 补课 and returns quickly: that is what the loops are for.
-  if (t.gap || t.origin !== 'plan' || t.status === 'returned') return now - ms(t.opensAt) > 4_000 || t.status === 'returned';
+  if (t.gap || t.origin !== 'plan' || t.status === 'returned')
+    return now - ms(t.opensAt) > 4_000 || t.status === 'returned';
   if (u.habit === 'on_time') return now - ms(t.opensAt) > 3_000 + (hash(u.unitId + t.taskId) % 8_000);
   return now > ms(t.dueAt) + DELAY_AFTER_DUE[u.habit];
 }
@@ -158,7 +182,13 @@ function hash(s: string): number {
 /** Who does what: most on time, some late, some very late; U01's plan is returned once; U02's survey is mostly 不满意; U03's review waits past its limit. */
 export function demoHabits(unitIds: string[]): Omit<DemoUnit, 'groupId'>[] {
   const cycle: Habit[] = ['on_time', 'on_time', 'late', 'on_time', 'very_late'];
-  return unitIds.map((id, i) => ({ unitId: id, habit: cycle[i % cycle.length]!, ...(id === 'U01' ? { returnedOnce: true } : {}), ...(id === 'U02' ? { unhappySurvey: true } : {}), ...(id === 'U03' ? { slowReview: true } : {}) }));
+  return unitIds.map((id, i) => ({
+    unitId: id,
+    habit: cycle[i % cycle.length]!,
+    ...(id === 'U01' ? { returnedOnce: true } : {}),
+    ...(id === 'U02' ? { unhappySurvey: true } : {}),
+    ...(id === 'U03' ? { slowReview: true } : {}),
+  }));
 }
 
 /**

@@ -54,13 +54,32 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   };
   try {
     await mkdir(o.dataDir, { recursive: true });
-    const [connection, nativeConnection] = await Promise.all([Connection.connect({ address: o.temporalAddress }), NativeConnection.connect({ address: o.temporalAddress })]);
-    closers.push(() => connection.close(), () => nativeConnection.close());
+    const [connection, nativeConnection] = await Promise.all([
+      Connection.connect({ address: o.temporalAddress }),
+      NativeConnection.connect({ address: o.temporalAddress }),
+    ]);
+    closers.push(
+      () => connection.close(),
+      () => nativeConnection.close(),
+    );
     const client = new Client({ connection, namespace: o.namespace ?? 'default' });
 
     const mailFrom = `${o.officeName} <${o.officeEmail}>`;
-    const mailer = createSmtpMailer({ host: '127.0.0.1', port: o.smtpPort, secure: false, requireTLS: false, rejectUnauthorized: false, maxConnections: 2, ratePerSecond: 0 });
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: o.smtpPort, secure: false, ignoreTLS: true });
+    const mailer = createSmtpMailer({
+      host: '127.0.0.1',
+      port: o.smtpPort,
+      secure: false,
+      requireTLS: false,
+      rejectUnauthorized: false,
+      maxConnections: 2,
+      ratePerSecond: 0,
+    });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: o.smtpPort,
+      secure: false,
+      ignoreTLS: true,
+    });
     const deliveryLog = openSqliteDeliveryLog(path.join(o.dataDir, 'delivery.sqlite'));
     const status = openSqliteStatusStore(path.join(o.dataDir, 'delivery.sqlite'));
     closers.push(
@@ -84,9 +103,23 @@ export async function startStack(o: StackOptions): Promise<Stack> {
           calendar: chineseDaysCalendar,
           mailer,
           // Loopback demo: every hour is office hours, nothing waits for the morning.
-          settings: { officeName: o.officeName, mailFrom, officeHours: { start: '00:00', end: '23:59', zone: 'Asia/Shanghai' }, quietChannels: [], claimLeaseMs: 60_000 },
+          settings: {
+            officeName: o.officeName,
+            mailFrom,
+            officeHours: { start: '00:00', end: '23:59', zone: 'Asia/Shanghai' },
+            quietChannels: [],
+            claimLeaseMs: 60_000,
+          },
         },
-        digest: { temporalClient: client, status, transport, from: mailFrom, officeName: o.officeName, deliveryLog, claimLeaseMs: 60_000 },
+        digest: {
+          temporalClient: client,
+          status,
+          transport,
+          from: mailFrom,
+          officeName: o.officeName,
+          deliveryLog,
+          claimLeaseMs: 60_000,
+        },
       }),
     });
     const running = worker.run();
@@ -112,7 +145,11 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       deliveryLog,
     });
     closers.push(() => api.close());
-    const web = await startConsoleServer({ api, ...(o.consolePort !== undefined ? { port: o.consolePort } : {}), ...(o.demoLogins ? { demoLogins: o.demoLogins } : {}) });
+    const web = await startConsoleServer({
+      api,
+      ...(o.consolePort !== undefined ? { port: o.consolePort } : {}),
+      ...(o.demoLogins ? { demoLogins: o.demoLogins } : {}),
+    });
     closers.push(() => web.close());
     return { client, status, consoleUrl: web.url, close };
   } catch (e) {

@@ -46,7 +46,12 @@ export function isImmutableCalendar(cal: WorkCalendar): boolean {
 }
 
 export function makeCalendar(options: CalendarOptions = {}): WorkCalendar {
-  const key = JSON.stringify([options.kind, options.zone, options.officeHours, options.overrides?.map((o) => [o.date, o.working, o.note])]);
+  const key = JSON.stringify([
+    options.kind,
+    options.zone,
+    options.officeHours,
+    options.overrides?.map((o) => [o.date, o.working, o.note]),
+  ]);
   const known = byOptions.get(key);
   if (known) return known;
   const cal = buildCalendar(options);
@@ -59,11 +64,15 @@ export function makeCalendar(options: CalendarOptions = {}): WorkCalendar {
 function buildCalendar(options: CalendarOptions): WorkCalendar {
   const kind = options.kind ?? 'cn';
   const zone = options.zone ?? 'Asia/Shanghai';
-  const hours = kind === 'continuous' ? { start: '00:00', end: '24:00' } : (options.officeHours ?? { start: '09:00', end: '17:30' });
+  const hours =
+    kind === 'continuous'
+      ? { start: '00:00', end: '24:00' }
+      : (options.officeHours ?? { start: '09:00', end: '17:30' });
   // A copy: the caller's object (a plan's) must not be able to change a shared calendar.
   const officeHours = Object.freeze({ start: hours.start, end: hours.end });
   const overrides = new Map<IsoDate, DayOverride>();
-  if (kind === 'cn') for (const list of Object.values(CN_OVERRIDES_BY_YEAR)) for (const o of list) overrides.set(o.date, o);
+  if (kind === 'cn')
+    for (const list of Object.values(CN_OVERRIDES_BY_YEAR)) for (const o of list) overrides.set(o.date, o);
   for (const o of options.overrides ?? []) overrides.set(o.date, { ...o });
   const overrideYears = new Set([...overrides.keys()].map(yearOf));
   // Results are cached per instance: the package lookup is the slow part of long schedules.

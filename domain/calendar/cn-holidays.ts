@@ -13,7 +13,15 @@ import { isoWeekday, type IsoDate } from './dates.js';
 
 export const CN_DAYS_COVERED = { from: 2004, to: 2026 } as const;
 
-const ENGLISH_WEEKDAYS = new Set(['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']);
+const ENGLISH_WEEKDAYS = new Set([
+  'Sunday',
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+]);
 
 export interface CnDayEntry {
   /** true = a make-up working day (调休上班), false = a public holiday. */

@@ -57,7 +57,9 @@ export function localTimeOf(cal: WorkCalendar, instant: IsoInstant): string {
 }
 
 export function addSeconds(cal: WorkCalendar, instant: IsoInstant, seconds: number): IsoInstant {
-  return shifted.get(`${cal.zone}|${instant}|${seconds}`, () => toIso(parseInstant(cal, instant).plus({ seconds })));
+  return shifted.get(`${cal.zone}|${instant}|${seconds}`, () =>
+    toIso(parseInstant(cal, instant).plus({ seconds })),
+  );
 }
 
 export function officeStart(cal: WorkCalendar, date: IsoDate): IsoInstant {

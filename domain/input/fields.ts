@@ -24,7 +24,12 @@ function clean<S extends z.ZodString>(s: S): S {
 
 /** Text a person writes (`what` names it in the message for a blank one), at most `max` characters. */
 export function text(what: string, max: number): z.ZodString {
-  return clean(z.string().max(max).refine((v) => v.trim() !== '', { error: `请填写${what}` }));
+  return clean(
+    z
+      .string()
+      .max(max)
+      .refine((v) => v.trim() !== '', { error: `请填写${what}` }),
+  );
 }
 
 /** Text that may be left blank (an optional note), at most `max` characters, still clean. */
@@ -38,7 +43,9 @@ export function id(what: string, max = 200): z.ZodString {
 }
 
 /** `sha256:<64 hex>`: a file stored by the API, referred to by content. */
-export const fileRef = z.string().regex(FILE_REF, { error: (iss) => `「${String(iss.input)}」不是文件引用（sha256:后跟 64 位十六进制）` });
+export const fileRef = z
+  .string()
+  .regex(FILE_REF, { error: (iss) => `「${String(iss.input)}」不是文件引用（sha256:后跟 64 位十六进制）` });
 
 function realDate(y: number, m: number, d: number): boolean {
   const t = new Date(Date.UTC(y, m - 1, d));
@@ -51,20 +58,33 @@ function realDate(y: number, m: number, d: number): boolean {
  */
 export const dueText = clean(z.string().max(40)).superRefine((v, ctx) => {
   if (v.trim() === '') {
-    ctx.addIssue({ code: 'custom', message: '请填写日期（如 2009-12-20）或时刻（如 2009-12-20T17:30:00+08:00）' });
+    ctx.addIssue({
+      code: 'custom',
+      message: '请填写日期（如 2009-12-20）或时刻（如 2009-12-20T17:30:00+08:00）',
+    });
     return;
   }
   const m = DATE.exec(v) ?? INSTANT.exec(v);
-  if (!m) ctx.addIssue({ code: 'custom', message: `「${v}」不是日期（2009-12-20）或带时区的时刻（2009-12-20T17:30:00+08:00）` });
-  else if (!realDate(Number(m[1]), Number(m[2]), Number(m[3])) || Number.isNaN(Date.parse(v))) ctx.addIssue({ code: 'custom', message: `「${v}」不是有效日期` });
+  if (!m)
+    ctx.addIssue({
+      code: 'custom',
+      message: `「${v}」不是日期（2009-12-20）或带时区的时刻（2009-12-20T17:30:00+08:00）`,
+    });
+  else if (!realDate(Number(m[1]), Number(m[2]), Number(m[3])) || Number.isNaN(Date.parse(v)))
+    ctx.addIssue({ code: 'custom', message: `「${v}」不是有效日期` });
 });
 
 /** A duration forward in time: `5wd` (working days), `7d`, `1mo`, `2h`; never zero. */
-export const durationText = z.string().max(20).superRefine((v, ctx) => {
-  const d = parseDuration(v);
-  if (!d.ok) ctx.addIssue({ code: 'custom', message: `「${v}」不是时长，应写作 5wd（工作日）、7d、1mo、2h 等` });
-  else if (d.value.amount === 0) ctx.addIssue({ code: 'custom', message: `「${v}」的时长为 0，应至少 1 个单位（如 1d）` });
-});
+export const durationText = z
+  .string()
+  .max(20)
+  .superRefine((v, ctx) => {
+    const d = parseDuration(v);
+    if (!d.ok)
+      ctx.addIssue({ code: 'custom', message: `「${v}」不是时长，应写作 5wd（工作日）、7d、1mo、2h 等` });
+    else if (d.value.amount === 0)
+      ctx.addIssue({ code: 'custom', message: `「${v}」的时长为 0，应至少 1 个单位（如 1d）` });
+  });
 
 /** A whole number; "3" or 3.5 is not one. */
 export function integer(): z.ZodInt {

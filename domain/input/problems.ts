@@ -35,7 +35,8 @@ function fieldName(path: readonly PropertyKey[]): string {
 /** Generic wording, for checks whose schema gives no message of its own. */
 const chinese: z.core.$ZodErrorMap = (iss) => {
   // JSON has no undefined: a value that is undefined is a field that is not there.
-  if (iss.input === undefined && (iss.code === 'invalid_type' || iss.code === 'invalid_value')) return '必须填写';
+  if (iss.input === undefined && (iss.code === 'invalid_type' || iss.code === 'invalid_value'))
+    return '必须填写';
   switch (iss.code) {
     case 'invalid_type':
       return `应为${TYPE_CN[iss.expected] ?? iss.expected}`;
@@ -44,7 +45,8 @@ const chinese: z.core.$ZodErrorMap = (iss) => {
       if (iss.origin === 'array' || iss.origin === 'set') return `不能超过 ${String(iss.maximum)} 项`;
       return `不能大于 ${String(iss.maximum)}`;
     case 'too_small':
-      if (iss.origin === 'string') return Number(iss.minimum) <= 1 ? '不能为空' : `至少 ${String(iss.minimum)} 个字`;
+      if (iss.origin === 'string')
+        return Number(iss.minimum) <= 1 ? '不能为空' : `至少 ${String(iss.minimum)} 个字`;
       if (iss.origin === 'array' || iss.origin === 'set') return `至少 ${String(iss.minimum)} 项`;
       return `不能小于 ${String(iss.minimum)}`;
     case 'invalid_value':
@@ -66,7 +68,8 @@ function problemsOf(error: z.ZodError): Problem[] {
   };
   for (const i of error.issues) {
     // One line per unknown key, named like any other field (`__proto__` included).
-    if (i.code === 'unrecognized_keys') for (const k of i.keys) add({ field: fieldName([...i.path, k]), message: i.message });
+    if (i.code === 'unrecognized_keys')
+      for (const k of i.keys) add({ field: fieldName([...i.path, k]), message: i.message });
     else add({ field: fieldName(i.path), message: i.message });
   }
   return out;

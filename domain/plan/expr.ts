@@ -170,6 +170,14 @@ export function periodRange(year: number, month: number, part: MonthPart): { fir
  */
 export function approxSeconds(d: Duration): number {
   const day = 86_400;
-  const per: Record<DurationUnit, number> = { s: 1, m: 60, h: 3600, d: day, wd: day, w: 7 * day, mo: 28 * day };
+  const per: Record<DurationUnit, number> = {
+    s: 1,
+    m: 60,
+    h: 3600,
+    d: day,
+    wd: day,
+    w: 7 * day,
+    mo: 28 * day,
+  };
   return d.amount * per[d.unit];
 }

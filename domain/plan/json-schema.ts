@@ -4,7 +4,10 @@ import { PlanSchema } from './schema.js';
 
 function planJsonSchema(): Record<string, unknown> {
   // io: 'input' describes what a person may write (defaults make fields optional).
-  const schema = z.toJSONSchema(PlanSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(PlanSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return {
     ...schema,
     $id: 'https://campaign-orchestrator.local/plan.schema.json',

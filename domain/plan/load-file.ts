@@ -8,7 +8,10 @@ export async function loadPlanFile(path: string, displayName = basename(path)): 
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? '文件不存在' : `无法读取文件（${(e as Error).message}）`;
+    const why =
+      (e as NodeJS.ErrnoException).code === 'ENOENT'
+        ? '文件不存在'
+        : `无法读取文件（${(e as Error).message}）`;
     return { ok: false, issues: [{ file: displayName, line: 0, column: 0, path: '(文件)', message: why }] };
   }
   return loadPlanText(text, displayName);

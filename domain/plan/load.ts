@@ -11,8 +11,7 @@ import { PlanSchema, type Plan } from './schema.js';
 import { firstYamlSyntaxProblem } from './yaml-errors.js';
 
 export type PlanLoadResult =
-  | { readonly ok: true; readonly plan: Plan }
-  | { readonly ok: false; readonly issues: readonly PlanIssue[] };
+  { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly issues: readonly PlanIssue[] };
 
 type Path = (string | number)[];
 
@@ -65,12 +64,15 @@ function locate(doc: Document, path: Path, lc: LineCounter): { line: number; col
   let offset = rangeStart(node) ?? 0;
   for (const seg of path) {
     if (isMap(node)) {
-      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(seg));
+      const pair = node.items.find(
+        (it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(seg),
+      );
       if (!pair) break;
       const keyStart = rangeStart(pair.key);
       const valStart = rangeStart(pair.value);
       // Point at the key when the value is a block collection spanning later lines.
-      offset = isScalar(pair.value) || pair.value === null ? (valStart ?? keyStart ?? offset) : (keyStart ?? offset);
+      offset =
+        isScalar(pair.value) || pair.value === null ? (valStart ?? keyStart ?? offset) : (keyStart ?? offset);
       node = pair.value;
     } else if (isSeq(node) && typeof seg === 'number') {
       const item: unknown = node.items[seg];
@@ -102,10 +104,27 @@ export function loadPlanText(text: string, file: string): PlanLoadResult {
     const duplicates = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY');
     const issues = duplicates.map((e): PlanIssue => {
       const pos = lc.linePos(e.pos[0]);
-      return { file, line: pos.line, column: pos.col, path: '(YAML)', message: `字段「${duplicateKeyAt(text, e.pos[0])}」在同一层级中重复出现` };
+      return {
+        file,
+        line: pos.line,
+        column: pos.col,
+        path: '(YAML)',
+        message: `字段「${duplicateKeyAt(text, e.pos[0])}」在同一层级中重复出现`,
+      };
     });
-    const syntax = firstYamlSyntaxProblem(text, doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY'), lc);
-    if (syntax) issues.push({ file, line: syntax.line, column: syntax.column, path: '(YAML)', message: syntax.message });
+    const syntax = firstYamlSyntaxProblem(
+      text,
+      doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY'),
+      lc,
+    );
+    if (syntax)
+      issues.push({
+        file,
+        line: syntax.line,
+        column: syntax.column,
+        path: '(YAML)',
+        message: syntax.message,
+      });
     issues.sort((a, b) => a.line - b.line || a.column - b.column);
     return { ok: false, issues };
   }
@@ -115,10 +134,32 @@ export function loadPlanText(text: string, file: string): PlanLoadResult {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     if (!(e instanceof ReferenceError)) throw e;
-    return { ok: false, issues: [{ file, line: 1, column: 1, path: '(YAML)', message: '计划文件中的别名（&、*）展开过多，请直接写出各项内容' }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          file,
+          line: 1,
+          column: 1,
+          path: '(YAML)',
+          message: '计划文件中的别名（&、*）展开过多，请直接写出各项内容',
+        },
+      ],
+    };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return { ok: false, issues: [{ file, line: 1, column: 1, path: '(根)', message: '计划文件应为一个映射（schemaVersion、id、title、stages …）' }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          file,
+          line: 1,
+          column: 1,
+          path: '(根)',
+          message: '计划文件应为一个映射（schemaVersion、id、title、stages …）',
+        },
+      ],
+    };
   }
   const raw: { path: Path; message: string }[] = [];
   const parsed = PlanSchema.safeParse(data);

@@ -58,22 +58,27 @@ function enumOf<T extends string>(ids: readonly T[], what: string) {
   });
 }
 
-const slug = z
-  .string({ error: '应为文字' })
-  .regex(/^[a-z][a-z0-9_]*$/, { error: (iss) => `标识「${String(iss.input)}」只能用小写英文字母、数字和下划线，且以字母开头` });
+const slug = z.string({ error: '应为文字' }).regex(/^[a-z][a-z0-9_]*$/, {
+  error: (iss) => `标识「${String(iss.input)}」只能用小写英文字母、数字和下划线，且以字母开头`,
+});
 
 const text = z.string({ error: '应为文字' }).trim().min(1, { error: '不能为空' });
 
 const dateExpr = z
   .string({
     error: (iss) =>
-      iss.input === undefined ? '缺少必填字段' : `无法识别的日期「${JSON.stringify(iss.input)}」：应写作文字，如 2009-11 中旬、2009-09-01、+45d`,
+      iss.input === undefined
+        ? '缺少必填字段'
+        : `无法识别的日期「${JSON.stringify(iss.input)}」：应写作文字，如 2009-11 中旬、2009-09-01、+45d`,
   })
   .superRefine((v, ctx) => {
     const p = parseDateExpr(v);
     if (!p.ok) ctx.addIssue({ code: 'custom', message: p.message });
   })
-  .meta({ description: '2009-09-01 | 2009-09-01 09:00 | 2009-11 中旬 (上旬/中旬/下旬/初/底) | 2010-02 | +45d | +3wd | +90s' });
+  .meta({
+    description:
+      '2009-09-01 | 2009-09-01 09:00 | 2009-11 中旬 (上旬/中旬/下旬/初/底) | 2010-02 | +45d | +3wd | +90s',
+  });
 
 const duration = z
   .string({ error: '应为时长文字，如 3wd' })
@@ -95,7 +100,8 @@ const timeOfDay = z
 const limit = (what: string) =>
   duration.superRefine((v, ctx) => {
     const p = parseDuration(v);
-    if (p.ok && p.value.amount <= 0) ctx.addIssue({ code: 'custom', message: `${what}「${v}」应大于零，如 5wd` });
+    if (p.ok && p.value.amount <= 0)
+      ctx.addIssue({ code: 'custom', message: `${what}「${v}」应大于零，如 5wd` });
   });
 
 const unitType = enumOf(UNIT_TYPE_IDS, '单位类型');
@@ -122,7 +128,9 @@ const WindowSchema = z.strictObject({
 const DeliverableSchema = z.strictObject({
   id: slug,
   title: text,
-  kind: enumOf(['document', 'minutes', 'report', 'list', 'photos', 'other'] as const, '材料类型').default('document'),
+  kind: enumOf(['document', 'minutes', 'report', 'list', 'photos', 'other'] as const, '材料类型').default(
+    'document',
+  ),
   required: z.boolean({ error: '应为 true 或 false' }).default(true),
 });
 
@@ -186,9 +194,7 @@ const StageSchema = z.strictObject({
 
 const ChecklistSchema = z.strictObject({
   title: text,
-  items: z
-    .array(z.strictObject({ id: slug, text }))
-    .min(1, { error: '清单至少要有一项' }),
+  items: z.array(z.strictObject({ id: slug, text })).min(1, { error: '清单至少要有一项' }),
 });
 
 const CalendarOverrideSchema = z.strictObject({
@@ -209,7 +215,9 @@ const CalendarSchema = z.strictObject({
 
 const ReminderPolicySchema = z.strictObject({
   /** Remind this many working days before the due date, at office opening time. */
-  workingDaysBefore: z.array(z.number({ error: '应为数字' }).int({ error: '应为整数' }).positive({ error: '应为正整数' })).default([]),
+  workingDaysBefore: z
+    .array(z.number({ error: '应为数字' }).int({ error: '应为整数' }).positive({ error: '应为正整数' }))
+    .default([]),
   /** Remind on the morning of the due day at this local time (moved to the previous working day if the due day is a holiday). */
   onDueDay: timeOfDay.optional(),
   /** Exact-time reminders before the due instant, for short drills: e.g. 30s, 5m. */
@@ -250,8 +258,14 @@ const SatisfactionSchema = z.strictObject({
   /** The step that is the 群众满意度测评 (kind satisfaction_survey). */
   step: slug,
   /** 多数不满意: the share of dissatisfied respondents above which the unit must 补课. */
-  dissatisfiedShareAbove: z.number({ error: '应为数字' }).min(0, { error: '应在 0 到 1 之间' }).max(1, { error: '应在 0 到 1 之间' }),
-  maxRemedialRounds: z.number({ error: '应为数字' }).int({ error: '应为整数' }).min(0, { error: '不能为负数' }),
+  dissatisfiedShareAbove: z
+    .number({ error: '应为数字' })
+    .min(0, { error: '应在 0 到 1 之间' })
+    .max(1, { error: '应在 0 到 1 之间' }),
+  maxRemedialRounds: z
+    .number({ error: '应为数字' })
+    .int({ error: '应为整数' })
+    .min(0, { error: '不能为负数' }),
   /** Time allowed for one round of 补课 before the unit is surveyed again. */
   remedialDuration: duration,
   afterMaxRounds: enumOf(['escalate_office', 'close_with_note'] as const, '补课用尽后的处理'),
@@ -309,8 +323,14 @@ export const PlanSchema = z.strictObject({
   /** Unit types this plan is written for. */
   unitTypes: z.array(unitType).min(1, { error: '至少列出一个单位类型' }),
   timeZone: z.string({ error: '应为时区名称，如 Asia/Shanghai' }).default('Asia/Shanghai'),
-  calendar: CalendarSchema.default({ kind: 'cn', officeHours: { start: '09:00', end: '17:30' }, overrides: [] }),
-  deadlineOnHoliday: enumOf(Object.keys(HOLIDAY_RULES) as HolidayRule[], '节假日截止规则').default('previous_working_day'),
+  calendar: CalendarSchema.default({
+    kind: 'cn',
+    officeHours: { start: '09:00', end: '17:30' },
+    overrides: [],
+  }),
+  deadlineOnHoliday: enumOf(Object.keys(HOLIDAY_RULES) as HolidayRule[], '节假日截止规则').default(
+    'previous_working_day',
+  ),
   timeScale: TimeScaleSchema.optional(),
   channels: z.array(channel).min(1, { error: '至少要有一个通知渠道' }),
   routing: RoutingSchema.default({ events: {}, quietHours: { ...DEFAULT_QUIET_HOURS } }),

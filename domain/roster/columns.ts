@@ -32,7 +32,12 @@ export const UNIT_COLUMNS: readonly ColumnDef<UnitColumnKey>[] = [
   { key: 'type', label: '单位类型', aliases: ['type', 'unit_type', '类型'], required: true },
   { key: 'flags', label: '标记', aliases: ['flags', '单位标记'], required: false },
   { key: 'headName', label: '第一责任人', aliases: ['head_name', 'head', '第一责任人姓名'], required: true },
-  { key: 'headEmail', label: '第一责任人邮箱', aliases: ['head_email', '第一责任人电子邮箱'], required: false },
+  {
+    key: 'headEmail',
+    label: '第一责任人邮箱',
+    aliases: ['head_email', '第一责任人电子邮箱'],
+    required: false,
+  },
   {
     key: 'headMobile',
     label: '第一责任人手机',
@@ -47,7 +52,12 @@ export const UNIT_COLUMNS: readonly ColumnDef<UnitColumnKey>[] = [
     aliases: ['liaison_mobile', '联络员手机号', '联络员手机号码'],
     required: false,
   },
-  { key: 'group', label: '指导组', aliases: ['group', 'group_id', '指导检查组', '指导组编号'], required: true },
+  {
+    key: 'group',
+    label: '指导组',
+    aliases: ['group', 'group_id', '指导检查组', '指导组编号'],
+    required: true,
+  },
   {
     key: 'pairedAgency',
     label: '结对单位',
@@ -63,14 +73,7 @@ export const UNIT_COLUMNS: readonly ColumnDef<UnitColumnKey>[] = [
 ];
 
 export type GroupColumnKey =
-  | 'groupId'
-  | 'groupName'
-  | 'memberName'
-  | 'role'
-  | 'email'
-  | 'mobile'
-  | 'dingtalkWebhook'
-  | 'wecomWebhook';
+  'groupId' | 'groupName' | 'memberName' | 'role' | 'email' | 'mobile' | 'dingtalkWebhook' | 'wecomWebhook';
 
 export const GROUP_COLUMNS: readonly ColumnDef<GroupColumnKey>[] = [
   { key: 'groupId', label: '指导组编号', aliases: ['group_id', '指导组', '组编号'], required: true },

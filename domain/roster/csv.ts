@@ -76,7 +76,10 @@ export function parseCsv(text: string): CsvParseResult {
     i += 1;
   }
   if (inQuotes) {
-    problems.push({ row: quotedFieldStartRow, message: '引号没有闭合：从这一行开始的带引号内容一直延续到文件末尾' });
+    problems.push({
+      row: quotedFieldStartRow,
+      message: '引号没有闭合：从这一行开始的带引号内容一直延续到文件末尾',
+    });
   }
   // A final line break does not start another record.
   if (field !== '' || cells.length > 0 || inQuotes) endRecord();

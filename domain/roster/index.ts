@@ -3,7 +3,13 @@
  * parse-file.ts / read-csv.ts / read-xlsx.ts, which workflows must not import.
  */
 export * from './types.js';
-export { validateRoster, splitList, type RosterInput, type RosterResult, type ValidateOptions } from './validate.js';
+export {
+  validateRoster,
+  splitList,
+  type RosterInput,
+  type RosterResult,
+  type ValidateOptions,
+} from './validate.js';
 export { normaliseEmail, normaliseMobile, normaliseWebhook } from './contact-formats.js';
 export { parseCsv } from './csv.js';
 export { decodeText } from './decode-text.js';

@@ -47,7 +47,10 @@ export async function parseRosterFile(path: string, options: ParseRosterOptions)
 
   const format = formatOf(path);
   if (format === undefined) {
-    const hint = extname(path).toLowerCase() === '.xls' ? '旧版 .xls 不支持，请在 Excel 中另存为 .xlsx 或 CSV' : '名单应为 .xlsx 或 .csv 文件';
+    const hint =
+      extname(path).toLowerCase() === '.xls'
+        ? '旧版 .xls 不支持，请在 Excel 中另存为 .xlsx 或 CSV'
+        : '名单应为 .xlsx 或 .csv 文件';
     fileErrors.push(rosterError('file', undefined, undefined, 'file_unreadable', `「${path}」: ${hint}`));
   } else {
     try {
@@ -57,7 +60,8 @@ export async function parseRosterFile(path: string, options: ParseRosterOptions)
         if (book.unitSheetName !== undefined) sources.units = `${path}（工作表「${book.unitSheetName}」）`;
         if (options.groupsPath === undefined) {
           groups = book.groups;
-          if (book.groupSheetName !== undefined) sources.groups = `${path}（工作表「${book.groupSheetName}」）`;
+          if (book.groupSheetName !== undefined)
+            sources.groups = `${path}（工作表「${book.groupSheetName}」）`;
         }
       } else {
         const read = await readCsvSheet(path, 'units');
@@ -66,7 +70,9 @@ export async function parseRosterFile(path: string, options: ParseRosterOptions)
         sources.units = `${path}（${read.encoding === 'gb18030' ? 'GBK/GB18030' : read.encoding.toUpperCase()} 编码）`;
       }
     } catch (err) {
-      fileErrors.push(rosterError('file', undefined, undefined, 'file_unreadable', describeFailure(path, err)));
+      fileErrors.push(
+        rosterError('file', undefined, undefined, 'file_unreadable', describeFailure(path, err)),
+      );
     }
   }
 
@@ -75,7 +81,15 @@ export async function parseRosterFile(path: string, options: ParseRosterOptions)
     const gformat = formatOf(gpath);
     sources.groups = gpath;
     if (gformat === undefined) {
-      fileErrors.push(rosterError('file', undefined, undefined, 'file_unreadable', `「${gpath}」: 指导组文件应为 .xlsx 或 .csv 文件`));
+      fileErrors.push(
+        rosterError(
+          'file',
+          undefined,
+          undefined,
+          'file_unreadable',
+          `「${gpath}」: 指导组文件应为 .xlsx 或 .csv 文件`,
+        ),
+      );
     } else {
       try {
         if (gformat === 'xlsx') {
@@ -86,7 +100,9 @@ export async function parseRosterFile(path: string, options: ParseRosterOptions)
           fileErrors.push(...read.errors);
         }
       } catch (err) {
-        fileErrors.push(rosterError('file', undefined, undefined, 'file_unreadable', describeFailure(gpath, err)));
+        fileErrors.push(
+          rosterError('file', undefined, undefined, 'file_unreadable', describeFailure(gpath, err)),
+        );
       }
     }
   }
@@ -101,7 +117,10 @@ export async function parseRosterFile(path: string, options: ParseRosterOptions)
     options.groupsPath !== undefined ? groups === undefined : unitsUnread && format !== 'csv';
   // Past an unclosed quote the columns are shifted garbage; errors found there would mislead.
   const brokenFrom = (sheet: 'units' | 'groups'): number =>
-    Math.min(...fileErrors.filter((e) => e.code === 'csv_syntax' && e.sheet === sheet).map((e) => e.row ?? 0), Infinity);
+    Math.min(
+      ...fileErrors.filter((e) => e.code === 'csv_syntax' && e.sheet === sheet).map((e) => e.row ?? 0),
+      Infinity,
+    );
   const unitsBrokenFrom = brokenFrom('units');
   const groupsBrokenFrom = brokenFrom('groups');
   const errors = [

@@ -12,7 +12,10 @@ export interface CsvSheetRead {
 }
 
 /** Reads one CSV table (units or 指导组) from disk; file I/O only, never imported by workflows. */
-export async function readCsvSheet(path: string, sheetKind: Exclude<RosterSheet, 'file'>): Promise<CsvSheetRead> {
+export async function readCsvSheet(
+  path: string,
+  sheetKind: Exclude<RosterSheet, 'file'>,
+): Promise<CsvSheetRead> {
   const bytes = await readFile(path);
   return csvBytesToSheet(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), sheetKind);
 }

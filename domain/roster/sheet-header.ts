@@ -67,7 +67,13 @@ export function locateHeader<K extends string>(
     const col = matchColumn(cell, columns);
     if (!col) {
       warnings.push(
-        rosterWarning(sheetKind, headerRow, cell.trim(), 'column_unknown', `不是名单的列（${columnLetter(i)} 列），已忽略`),
+        rosterWarning(
+          sheetKind,
+          headerRow,
+          cell.trim(),
+          'column_unknown',
+          `不是名单的列（${columnLetter(i)} 列），已忽略`,
+        ),
       );
       return;
     }
@@ -114,6 +120,10 @@ export function cellOf<K extends string>(header: LocatedHeader<K>, row: RawRow, 
   return (row.cells[i] ?? '').trim();
 }
 
-export function headerText<K extends string>(header: LocatedHeader<K>, columns: readonly ColumnDef<K>[], key: K): string {
+export function headerText<K extends string>(
+  header: LocatedHeader<K>,
+  columns: readonly ColumnDef<K>[],
+  key: K,
+): string {
   return header.text.get(key) ?? columns.find((c) => c.key === key)?.label ?? key;
 }

@@ -22,7 +22,10 @@ const PersonSchema = z.object({
   /** Lower-cased, trimmed; absent when the roster leaves it empty. */
   email: z.string().optional(),
   /** Normalised to the bare 11 digits (no +86, spaces or dashes). */
-  mobile: z.string().regex(/^1[3-9]\d{9}$/).optional(),
+  mobile: z
+    .string()
+    .regex(/^1[3-9]\d{9}$/)
+    .optional(),
 });
 export type Person = z.infer<typeof PersonSchema>;
 

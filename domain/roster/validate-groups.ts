@@ -3,7 +3,14 @@ import { normaliseEmail, normaliseMobile, normaliseWebhook } from './contact-for
 import { rosterError, rosterWarning } from './messages.js';
 import type { RawRow, RawSheet } from './raw-sheet.js';
 import { cellOf, headerText, locateHeader, type LocatedHeader } from './sheet-header.js';
-import { CHANNEL_LABELS, type Channel, type GroupMember, type GroupRole, type RosterError, type SupervisorGroup } from './types.js';
+import {
+  CHANNEL_LABELS,
+  type Channel,
+  type GroupMember,
+  type GroupRole,
+  type RosterError,
+  type SupervisorGroup,
+} from './types.js';
 
 const ROLE_WORDS: Readonly<Record<string, GroupRole>> = {
   组长: 'leader',
@@ -71,7 +78,13 @@ export function validateGroups(
   const outcome: GroupsOutcome = { present: false, byId: new Map(), rowsWithErrors: new Set() };
   if (!sheet) {
     errors.push(
-      rosterError('file', undefined, undefined, 'groups_missing', '缺少指导组表：XLSX 需有名为「指导组」的工作表，CSV 需用 --groups 指定指导组文件'),
+      rosterError(
+        'file',
+        undefined,
+        undefined,
+        'groups_missing',
+        '缺少指导组表：XLSX 需有名为「指导组」的工作表，CSV 需用 --groups 指定指导组文件',
+      ),
     );
     return outcome;
   }
@@ -81,7 +94,15 @@ export function validateGroups(
   if (channels.includes('sms')) extra.set('mobile', '方案使用短信通知');
   if (channels.includes('dingtalk')) extra.set('dingtalkWebhook', '方案使用钉钉通知');
   if (channels.includes('wecom')) extra.set('wecomWebhook', '方案使用企业微信通知');
-  const header = locateHeader(sheet, 'groups', GROUP_COLUMNS, ['groupId', 'memberName'], extra, errors, warnings);
+  const header = locateHeader(
+    sheet,
+    'groups',
+    GROUP_COLUMNS,
+    ['groupId', 'memberName'],
+    extra,
+    errors,
+    warnings,
+  );
   if (!header) return outcome;
   outcome.present = true;
 
@@ -108,7 +129,17 @@ export function validateGroups(
 
     let state = outcome.byId.get(groupId);
     if (!state) {
-      state = { id: groupId, firstRow: row.row, memberRows: 0, anyEmail: false, anyMobile: false, members: [], invalidWebhooks: new Set(), groupLevelError: false, levelErrors: [] };
+      state = {
+        id: groupId,
+        firstRow: row.row,
+        memberRows: 0,
+        anyEmail: false,
+        anyMobile: false,
+        members: [],
+        invalidWebhooks: new Set(),
+        groupLevelError: false,
+        levelErrors: [],
+      };
       outcome.byId.set(groupId, state);
     }
 
@@ -124,10 +155,26 @@ export function validateGroups(
     } else if (member.value) {
       state.members.push(member.value);
       if (channels.includes('email') && member.value.email === undefined) {
-        warnings.push(rosterWarning('groups', row.row, col('email'), 'member_contact_missing', `成员「${member.value.name}」没有邮箱，收不到邮件通知`));
+        warnings.push(
+          rosterWarning(
+            'groups',
+            row.row,
+            col('email'),
+            'member_contact_missing',
+            `成员「${member.value.name}」没有邮箱，收不到邮件通知`,
+          ),
+        );
       }
       if (channels.includes('sms') && member.value.mobile === undefined) {
-        warnings.push(rosterWarning('groups', row.row, col('mobile'), 'member_contact_missing', `成员「${member.value.name}」没有手机号，收不到短信通知`));
+        warnings.push(
+          rosterWarning(
+            'groups',
+            row.row,
+            col('mobile'),
+            'member_contact_missing',
+            `成员「${member.value.name}」没有手机号，收不到短信通知`,
+          ),
+        );
       }
     }
   }
@@ -154,7 +201,13 @@ function checkGroupAttributes(
       g.name = name;
       g.nameRow = row.row;
     } else if (g.name !== name) {
-      g.levelErrors.push(fail('groupName', 'group_conflict', `「${name}」与第 ${g.nameRow} 行的「${g.name}」不一致（同一指导组「${g.id}」）`));
+      g.levelErrors.push(
+        fail(
+          'groupName',
+          'group_conflict',
+          `「${name}」与第 ${g.nameRow} 行的「${g.name}」不一致（同一指导组「${g.id}」）`,
+        ),
+      );
       g.groupLevelError = true;
     }
   }
@@ -166,7 +219,9 @@ function checkGroupAttributes(
     if (raw === '') continue;
     const url = normaliseWebhook(raw);
     if (url === undefined) {
-      g.levelErrors.push(fail(key, 'invalid_webhook', `「${raw}」不是有效的${label}机器人网址（应以 https:// 开头）`));
+      g.levelErrors.push(
+        fail(key, 'invalid_webhook', `「${raw}」不是有效的${label}机器人网址（应以 https:// 开头）`),
+      );
       g.invalidWebhooks.add(key);
       g.groupLevelError = true;
       continue;
@@ -182,7 +237,13 @@ function checkGroupAttributes(
         g.wecomRow = row.row;
       }
     } else if (current !== url) {
-      g.levelErrors.push(fail(key, 'group_conflict', `与第 ${currentRow} 行填写的网址不一致（同一指导组「${g.id}」只能有一个${label}机器人）`));
+      g.levelErrors.push(
+        fail(
+          key,
+          'group_conflict',
+          `与第 ${currentRow} 行填写的网址不一致（同一指导组「${g.id}」只能有一个${label}机器人）`,
+        ),
+      );
       g.groupLevelError = true;
     }
   }
@@ -255,18 +316,46 @@ function checkGroupAsWhole(
     return;
   }
   if (channels.includes('email') && header.index.has('email') && !g.anyEmail) {
-    fail('email', 'group_no_contact', `指导组「${g.id}」没有任何成员填写邮箱（方案使用${CHANNEL_LABELS.email}通知）`);
+    fail(
+      'email',
+      'group_no_contact',
+      `指导组「${g.id}」没有任何成员填写邮箱（方案使用${CHANNEL_LABELS.email}通知）`,
+    );
   }
   if (channels.includes('sms') && header.index.has('mobile') && !g.anyMobile) {
-    fail('mobile', 'group_no_contact', `指导组「${g.id}」没有任何成员填写手机号（方案使用${CHANNEL_LABELS.sms}通知）`);
+    fail(
+      'mobile',
+      'group_no_contact',
+      `指导组「${g.id}」没有任何成员填写手机号（方案使用${CHANNEL_LABELS.sms}通知）`,
+    );
   }
-  if (channels.includes('dingtalk') && header.index.has('dingtalkWebhook') && g.dingtalkWebhook === undefined && !g.invalidWebhooks.has('dingtalkWebhook')) {
-    fail('dingtalkWebhook', 'group_no_contact', `指导组「${g.id}」没有填写钉钉机器人网址（方案使用${CHANNEL_LABELS.dingtalk}通知）`);
+  if (
+    channels.includes('dingtalk') &&
+    header.index.has('dingtalkWebhook') &&
+    g.dingtalkWebhook === undefined &&
+    !g.invalidWebhooks.has('dingtalkWebhook')
+  ) {
+    fail(
+      'dingtalkWebhook',
+      'group_no_contact',
+      `指导组「${g.id}」没有填写钉钉机器人网址（方案使用${CHANNEL_LABELS.dingtalk}通知）`,
+    );
   }
-  if (channels.includes('wecom') && header.index.has('wecomWebhook') && g.wecomWebhook === undefined && !g.invalidWebhooks.has('wecomWebhook')) {
-    fail('wecomWebhook', 'group_no_contact', `指导组「${g.id}」没有填写企业微信机器人网址（方案使用${CHANNEL_LABELS.wecom}通知）`);
+  if (
+    channels.includes('wecom') &&
+    header.index.has('wecomWebhook') &&
+    g.wecomWebhook === undefined &&
+    !g.invalidWebhooks.has('wecomWebhook')
+  ) {
+    fail(
+      'wecomWebhook',
+      'group_no_contact',
+      `指导组「${g.id}」没有填写企业微信机器人网址（方案使用${CHANNEL_LABELS.wecom}通知）`,
+    );
   }
   if (!g.members.some((m) => m.role === 'leader') && g.memberRows > 0) {
-    warnings.push(rosterWarning('groups', g.firstRow, col('role'), 'group_no_leader', `指导组「${g.id}」没有组长`));
+    warnings.push(
+      rosterWarning('groups', g.firstRow, col('role'), 'group_no_leader', `指导组「${g.id}」没有组长`),
+    );
   }
 }

@@ -114,7 +114,8 @@ export function validateRoster(input: RosterInput, options: ValidateOptions): Ro
 
       const id = required('unitId');
       if (id !== '') {
-        if (!ID_PATTERN.test(id)) fail('unitId', 'invalid_id', `「${id}」只能由文字、数字、-、_、. 组成（不能有空格或标点）`);
+        if (!ID_PATTERN.test(id))
+          fail('unitId', 'invalid_id', `「${id}」只能由文字、数字、-、_、. 组成（不能有空格或标点）`);
         idRows.set(id, [...(idRows.get(id) ?? []), row.row]);
       }
       const name = required('name');
@@ -123,7 +124,11 @@ export function validateRoster(input: RosterInput, options: ValidateOptions): Ro
       const typeText = required('type');
       const type = typeText === '' ? undefined : parseUnitType(typeText);
       if (typeText !== '' && type === undefined) {
-        fail('type', 'unknown_type', `「${typeText}」不是已知的单位类型（可用：${Object.values(UNIT_TYPES).join('、')}）`);
+        fail(
+          'type',
+          'unknown_type',
+          `「${typeText}」不是已知的单位类型（可用：${Object.values(UNIT_TYPES).join('、')}）`,
+        );
       }
 
       const flags: UnitFlag[] = [];
@@ -131,16 +136,33 @@ export function validateRoster(input: RosterInput, options: ValidateOptions): Ro
         if (NO_FLAG_WORDS.has(word)) continue;
         const flag = parseUnitFlag(word);
         if (flag === undefined) {
-          fail('flags', 'unknown_flag', `「${word}」不是已知的标记（可用：${Object.values(UNIT_FLAGS).join('、')}）`);
+          fail(
+            'flags',
+            'unknown_flag',
+            `「${word}」不是已知的标记（可用：${Object.values(UNIT_FLAGS).join('、')}）`,
+          );
         } else if (SCHOOL_ONLY_FLAGS.has(flag) && type !== undefined && type !== 'school') {
-          fail('flags', 'flag_not_applicable', `「${word}」只适用于${UNIT_TYPES.school}，本单位类型是${UNIT_TYPES[type]}`);
+          fail(
+            'flags',
+            'flag_not_applicable',
+            `「${word}」只适用于${UNIT_TYPES.school}，本单位类型是${UNIT_TYPES[type]}`,
+          );
         } else if (!flags.includes(flag)) {
           flags.push(flag);
         }
       }
 
       const head = readPerson('headName', 'headEmail', 'headMobile', required, cell, fail, present, channels);
-      const liaison = readPerson('liaisonName', 'liaisonEmail', 'liaisonMobile', required, cell, fail, present, channels);
+      const liaison = readPerson(
+        'liaisonName',
+        'liaisonEmail',
+        'liaisonMobile',
+        required,
+        cell,
+        fail,
+        present,
+        channels,
+      );
 
       const groupText = required('group');
       let group: GroupState | undefined;
@@ -150,14 +172,19 @@ export function validateRoster(input: RosterInput, options: ValidateOptions): Ro
         if (byId) group = byId;
         else if (byName.length === 1) group = byName[0];
         else if (byName.length > 1) {
-          fail('group', 'ambiguous_group', `「${groupText}」对应多个指导组（${byName.map((g) => g.id).join('、')}），请填写指导组编号`);
+          fail(
+            'group',
+            'ambiguous_group',
+            `「${groupText}」对应多个指导组（${byName.map((g) => g.id).join('、')}），请填写指导组编号`,
+          );
         } else {
           fail('group', 'unknown_group', `「${groupText}」不在指导组表中`);
         }
         if (group) {
           referenced.add(group.id);
           // Reported once on the group (see below), not on every unit: one cause, one message.
-          if (!isUsable(group, channels)) blockedRows.set(group, [...(blockedRows.get(group) ?? []), row.row]);
+          if (!isUsable(group, channels))
+            blockedRows.set(group, [...(blockedRows.get(group) ?? []), row.row]);
         }
       }
 
@@ -166,7 +193,8 @@ export function validateRoster(input: RosterInput, options: ValidateOptions): Ro
       let pairedAgency: RosterUnit['pairedAgency'];
       if (agencyEmailText !== '') {
         const email = normaliseEmail(agencyEmailText);
-        if (email === undefined) fail('pairedAgencyEmail', 'invalid_email', `「${agencyEmailText}」不是有效的邮箱地址`);
+        if (email === undefined)
+          fail('pairedAgencyEmail', 'invalid_email', `「${agencyEmailText}」不是有效的邮箱地址`);
         if (agencyName === '') fail('pairedAgency', 'required', '填写了结对单位邮箱，结对单位名称不能为空');
         else if (email !== undefined) pairedAgency = { name: agencyName, email };
       } else if (agencyName !== '') {
@@ -206,7 +234,13 @@ export function validateRoster(input: RosterInput, options: ValidateOptions): Ro
     for (const [name, rows] of nameRows) {
       if (rows.length < 2) continue;
       warnings.push(
-        rosterWarning('units', rows[0], col('name'), 'duplicate_name', `「${name}」在第 ${rows.join('、')} 行出现了多次，请确认不是同一单位`),
+        rosterWarning(
+          'units',
+          rows[0],
+          col('name'),
+          'duplicate_name',
+          `「${name}」在第 ${rows.join('、')} 行出现了多次，请确认不是同一单位`,
+        ),
       );
     }
   }
@@ -219,14 +253,28 @@ export function validateRoster(input: RosterInput, options: ValidateOptions): Ro
     } else {
       // Only the group's member rows are wrong, and without them nobody in the group can be reached.
       errors.push(
-        rosterError('groups', g.firstRow, undefined, 'group_unusable', `指导组「${g.id}」去掉有错误的成员行后，没有可按方案通知到的成员${impact}`),
+        rosterError(
+          'groups',
+          g.firstRow,
+          undefined,
+          'group_unusable',
+          `指导组「${g.id}」去掉有错误的成员行后，没有可按方案通知到的成员${impact}`,
+        ),
       );
     }
   }
 
   for (const g of groups.byId.values()) {
     if (header && !referenced.has(g.id)) {
-      warnings.push(rosterWarning('groups', g.firstRow, undefined, 'group_unreferenced', `指导组「${g.id}」没有分派任何单位`));
+      warnings.push(
+        rosterWarning(
+          'groups',
+          g.firstRow,
+          undefined,
+          'group_unreferenced',
+          `指导组「${g.id}」没有分派任何单位`,
+        ),
+      );
     }
   }
 
@@ -236,7 +284,9 @@ export function validateRoster(input: RosterInput, options: ValidateOptions): Ro
   const fatal = errors.some((e) => FATAL_CODES.has(e.code));
   const usable = errors.length === 0 || (options.skipBadRows === true && !fatal);
   const units = usable ? candidates.filter((u) => !badUnitRows.has(u.sourceRow)) : [];
-  const usableGroups = usable ? [...groups.byId.values()].filter((g) => isUsable(g, channels)).map(toSupervisorGroup) : [];
+  const usableGroups = usable
+    ? [...groups.byId.values()].filter((g) => isUsable(g, channels)).map(toSupervisorGroup)
+    : [];
 
   return {
     units,

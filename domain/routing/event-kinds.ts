@@ -43,7 +43,11 @@ export const EVENT_LABELS: Record<EventKind, string> = {
 };
 
 /** The kinds an overdue item's escalation ladder sends; their recipients come from escalation.levels. */
-export const ESCALATION_EVENT_KINDS = ['urge', 'supervise', 'bulletin'] as const satisfies readonly EventKind[];
+export const ESCALATION_EVENT_KINDS = [
+  'urge',
+  'supervise',
+  'bulletin',
+] as const satisfies readonly EventKind[];
 export type EscalationEventKind = (typeof ESCALATION_EVENT_KINDS)[number];
 
 export function isEscalationEvent(kind: EventKind): kind is EscalationEventKind {

@@ -18,13 +18,24 @@ export interface QuietHoursSpec {
   rules: Record<Channel, QuietRule>;
 }
 
-export function quietHoursFor(plan: Pick<Plan, 'calendar' | 'timeZone'> & { routing?: { quietHours?: Partial<Record<Channel, QuietRule>> } }): QuietHoursSpec {
+export function quietHoursFor(
+  plan: Pick<Plan, 'calendar' | 'timeZone'> & {
+    routing?: { quietHours?: Partial<Record<Channel, QuietRule>> };
+  },
+): QuietHoursSpec {
   const overrides = plan.calendar.overrides.flatMap((o) => {
     const p = parseDateExpr(o.date);
-    return p.ok && p.value.kind === 'date' ? [{ date: p.value.date, working: o.working, ...(o.note ? { note: o.note } : {}) }] : [];
+    return p.ok && p.value.kind === 'date'
+      ? [{ date: p.value.date, working: o.working, ...(o.note ? { note: o.note } : {}) }]
+      : [];
   });
   return {
-    calendar: { kind: plan.calendar.kind, zone: plan.timeZone, officeHours: { ...plan.calendar.officeHours }, overrides },
+    calendar: {
+      kind: plan.calendar.kind,
+      zone: plan.timeZone,
+      officeHours: { ...plan.calendar.officeHours },
+      overrides,
+    },
     rules: { ...DEFAULT_QUIET_HOURS, ...plan.routing?.quietHours },
   };
 }

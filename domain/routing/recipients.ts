@@ -60,7 +60,12 @@ const RECIPIENT_ROLE: Record<Role, string> = {
 };
 
 function person(role: string, p: ContactPerson): Recipient {
-  return { role, name: p.name, ...(p.email ? { email: p.email } : {}), ...(p.mobile ? { mobile: p.mobile } : {}) };
+  return {
+    role,
+    name: p.name,
+    ...(p.email ? { email: p.email } : {}),
+    ...(p.mobile ? { mobile: p.mobile } : {}),
+  };
 }
 
 /**
@@ -103,7 +108,11 @@ export function recipientsFor(roles: readonly Role[], contacts: UnitContacts): R
         break;
       case 'paired_agency':
         if (contacts.pairedAgency) {
-          out.push({ role: as, name: contacts.pairedAgency.name, ...(contacts.pairedAgency.email ? { email: contacts.pairedAgency.email } : {}) });
+          out.push({
+            role: as,
+            name: contacts.pairedAgency.name,
+            ...(contacts.pairedAgency.email ? { email: contacts.pairedAgency.email } : {}),
+          });
         }
         break;
       case 'district_leader':
@@ -113,7 +122,9 @@ export function recipientsFor(roles: readonly Role[], contacts: UnitContacts): R
   }
   const seen = new Set<string>();
   return out.filter((r) => {
-    const key = [r.name, r.email ?? '', r.mobile ?? '', r.dingtalkWebhook ?? '', r.wecomWebhook ?? ''].join('|');
+    const key = [r.name, r.email ?? '', r.mobile ?? '', r.dingtalkWebhook ?? '', r.wecomWebhook ?? ''].join(
+      '|',
+    );
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -74,11 +74,17 @@ const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
  * Channels are always kept within the plan's channels, in the plan's order; a role in `to` is not
  * repeated in `cc`.
  */
-export function routeNotification(plan: RoutablePlan, event: EventKind, options: RouteOptions = {}): ResolvedRoute {
+export function routeNotification(
+  plan: RoutablePlan,
+  event: EventKind,
+  options: RouteOptions = {},
+): ResolvedRoute {
   const route = plan.routing?.events?.[event];
   const level = isEscalationEvent(event) ? levelOf(plan, options.level) : undefined;
   const fallback = isEscalationEvent(event) ? ESCALATION_FALLBACK[event] : defaultRecipients(plan, event);
-  const recipients: Recipients = level ? { to: level.to, cc: level.cc } : { to: route?.to ?? fallback.to, cc: route?.cc ?? fallback.cc };
+  const recipients: Recipients = level
+    ? { to: level.to, cc: level.cc }
+    : { to: route?.to ?? fallback.to, cc: route?.cc ?? fallback.cc };
   const wanted = new Set<Channel>(level?.channels ?? route?.channels ?? plan.channels);
   const to = unique(recipients.to);
   return {

@@ -10,7 +10,15 @@ import { appliesTo } from './applies.js';
 import { computeEscalations } from './escalations.js';
 import { calendarForPlan } from './plan-calendar.js';
 import { computeReminders } from './reminders.js';
-import { addDurationTo, anchorAt, anchorOf, duration, resolveDue, resolveOpen, type Anchor } from './resolve.js';
+import {
+  addDurationTo,
+  anchorAt,
+  anchorOf,
+  duration,
+  resolveDue,
+  resolveOpen,
+  type Anchor,
+} from './resolve.js';
 import { effectivePredecessors, inDependencyOrder } from './step-order.js';
 import { compress, mapTaskInstants, timeScaleOf } from './time-scale.js';
 import type { Schedule, ScheduledChecklist, ScheduledStage, ScheduledTask, UnitProfile } from './types.js';
@@ -36,8 +44,12 @@ export function taskForStep(
   predecessors: readonly ScheduledTask[] = [],
 ): ScheduledTask {
   const win = step.window;
-  const ready = predecessors.length > 0 ? predecessors.map((p) => p.dueAt).reduce((a, b) => (ms(b) > ms(a) ? b : a)) : undefined;
-  const opensAt = ready ?? (win?.open !== undefined ? resolveOpen(cal, win.open, anchor) : stageTimes.opensAt);
+  const ready =
+    predecessors.length > 0
+      ? predecessors.map((p) => p.dueAt).reduce((a, b) => (ms(b) > ms(a) ? b : a))
+      : undefined;
+  const opensAt =
+    ready ?? (win?.open !== undefined ? resolveOpen(cal, win.open, anchor) : stageTimes.opensAt);
   const dueAt =
     step.duration !== undefined
       ? addDurationTo(cal, ready ?? opensAt, duration(step.duration), plan.deadlineOnHoliday)
@@ -61,7 +73,9 @@ export function taskForStep(
     dueDate: localDateOf(cal, dueAt),
     needsReview: step.review !== undefined,
     ...(step.review ? { reviewer: step.review.by } : {}),
-    ...(step.review && (step.review.within ?? plan.review?.within) ? { reviewWithin: step.review.within ?? plan.review!.within } : {}),
+    ...(step.review && (step.review.within ?? plan.review?.within)
+      ? { reviewWithin: step.review.within ?? plan.review!.within }
+      : {}),
     ...(checklist ? { checklist } : {}),
     ...(precondition ? { precondition } : {}),
     ...(selfCheck ? { selfCheck } : {}),
@@ -86,19 +100,32 @@ export function scheduleStage(
 ): { stage: ScheduledStage; tasks: ScheduledTask[] } {
   const after = stage.opens === 'after_previous' && openedAt !== undefined;
   const stageAnchor = after ? anchorAt(cal, openedAt) : anchor;
-  const opensAt = after ? openedAt : stage.window.open !== undefined ? resolveOpen(cal, stage.window.open, anchor) : anchor.instant;
+  const opensAt = after
+    ? openedAt
+    : stage.window.open !== undefined
+      ? resolveOpen(cal, stage.window.open, anchor)
+      : anchor.instant;
   const dueAt = resolveDue(cal, stage.window.due, stageAnchor, plan.deadlineOnHoliday);
   const applying = stage.steps.filter((s) => appliesTo(s.appliesTo, unit));
   const preds = effectivePredecessors(stage.steps, (s) => appliesTo(s.appliesTo, unit));
   // Predecessors first, so each step's planned dates can follow theirs; listed in plan order.
   const byId = new Map<string, ScheduledTask>();
   for (const s of inDependencyOrder(applying)) {
-    const before = (preds.get(s.id) ?? []).map((id) => byId.get(id)).filter((t): t is ScheduledTask => t !== undefined);
+    const before = (preds.get(s.id) ?? [])
+      .map((id) => byId.get(id))
+      .filter((t): t is ScheduledTask => t !== undefined);
     byId.set(s.id, taskForStep(plan, cal, stage, s, { opensAt, dueAt }, stageAnchor, before));
   }
   const tasks = applying.map((s) => byId.get(s.id)!);
   return {
-    stage: { stageId: stage.id, title: stage.title, opens: stage.opens, opensAt, dueAt, taskIds: tasks.map((t) => t.taskId) },
+    stage: {
+      stageId: stage.id,
+      title: stage.title,
+      opens: stage.opens,
+      opensAt,
+      dueAt,
+      taskIds: tasks.map((t) => t.taskId),
+    },
     tasks,
   };
 }
@@ -109,7 +136,12 @@ export function scheduleStage(
  * @param calendar defaults to the plan's own calendar (calendarForPlan).
  * @throws Error (Chinese message) if the unit's type is not served by the plan.
  */
-export function buildSchedule(plan: Plan, unit: UnitProfile, start: string, calendar?: WorkCalendar): Schedule {
+export function buildSchedule(
+  plan: Plan,
+  unit: UnitProfile,
+  start: string,
+  calendar?: WorkCalendar,
+): Schedule {
   const cal = calendar ?? calendarForPlan(plan);
   if (!plan.unitTypes.includes(unit.type)) {
     throw new Error(`计划「${plan.title}」不适用于单位类型「${UNIT_TYPES[unit.type] ?? unit.type}」`);
@@ -137,9 +169,15 @@ export function buildSchedule(plan: Plan, unit: UnitProfile, start: string, cale
   const missingHolidayYears = [...years].sort().filter((y) => !cal.coversYear(y));
   for (const y of missingHolidayYears) warnings.push(missingHolidayYearWarning(y));
   const timeScale = timeScaleOf(plan, anchor.instant);
-  const finalTasks = timeScale ? tasks.map((t) => mapTaskInstants(t, (at) => compress(cal, timeScale, at))) : tasks;
+  const finalTasks = timeScale
+    ? tasks.map((t) => mapTaskInstants(t, (at) => compress(cal, timeScale, at)))
+    : tasks;
   const finalStages = timeScale
-    ? stages.map((s) => ({ ...s, opensAt: compress(cal, timeScale, s.opensAt), dueAt: compress(cal, timeScale, s.dueAt) }))
+    ? stages.map((s) => ({
+        ...s,
+        opensAt: compress(cal, timeScale, s.opensAt),
+        dueAt: compress(cal, timeScale, s.dueAt),
+      }))
     : stages;
   return {
     planId: plan.id,

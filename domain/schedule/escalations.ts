@@ -24,7 +24,10 @@ function delayAfter(cal: WorkCalendar, from: IsoInstant, d: Duration): IsoInstan
   let at: IsoInstant;
   if (isDayUnit(d.unit)) {
     const date = addDayDuration(cal, localDateOf(cal, from), d);
-    at = cal.kind === 'continuous' ? addSeconds(cal, from, clockSeconds(d)) : officeStart(cal, nextWorkingDay(cal, date, true));
+    at =
+      cal.kind === 'continuous'
+        ? addSeconds(cal, from, clockSeconds(d))
+        : officeStart(cal, nextWorkingDay(cal, date, true));
   } else {
     at = addSeconds(cal, from, clockSeconds(d));
   }
@@ -32,12 +35,21 @@ function delayAfter(cal: WorkCalendar, from: IsoInstant, d: Duration): IsoInstan
   return cal.kind === 'continuous' ? at : nextOfficeMoment(cal, at);
 }
 
-export function computeEscalations(cal: WorkCalendar, policy: EscalationPolicy, dueAt: IsoInstant): ScheduledEscalation[] {
+export function computeEscalations(
+  cal: WorkCalendar,
+  policy: EscalationPolicy,
+  dueAt: IsoInstant,
+): ScheduledEscalation[] {
   const out: ScheduledEscalation[] = [];
   let prev = dueAt;
   for (const [i, lv] of policy.levels.entries()) {
     let at = delayAfter(cal, dueAt, duration(lv.after));
-    if (ms(at) <= ms(prev)) at = delayAfter(cal, prev, cal.kind === 'continuous' ? { amount: 1, unit: 's' } : { amount: 1, unit: 'wd' });
+    if (ms(at) <= ms(prev))
+      at = delayAfter(
+        cal,
+        prev,
+        cal.kind === 'continuous' ? { amount: 1, unit: 's' } : { amount: 1, unit: 'wd' },
+      );
     out.push({
       level: lv.level,
       at,
@@ -51,7 +63,11 @@ export function computeEscalations(cal: WorkCalendar, policy: EscalationPolicy, 
 }
 
 /** When the last level repeats after it (or a previous repeat) fired at `lastAt`; undefined if it does not repeat. */
-export function nextEscalationRepeat(cal: WorkCalendar, policy: EscalationPolicy, lastAt: IsoInstant): IsoInstant | undefined {
+export function nextEscalationRepeat(
+  cal: WorkCalendar,
+  policy: EscalationPolicy,
+  lastAt: IsoInstant,
+): IsoInstant | undefined {
   if (policy.repeatEvery === undefined) return undefined;
   return delayAfter(cal, lastAt, duration(policy.repeatEvery));
 }

@@ -8,7 +8,10 @@ import { ROLES } from '../plan/schema.js';
 import type { Schedule, ScheduledTask } from './types.js';
 
 function utcStamp(instant: string): string {
-  return new Date(Date.parse(instant)).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(Date.parse(instant))
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function escapeText(s: string): string {
@@ -43,7 +46,9 @@ function uidPart(s: string): string {
 function describe(task: ScheduledTask, stageTitle: string): string {
   const lines = [`阶段：${stageTitle}`, `开始：${task.opensAt}`, `截止：${task.dueAt}`];
   if (task.needsReview) {
-    lines.push(`需${ROLES[task.reviewer ?? 'supervisor_group']}审查把关${task.checklist ? `（${task.checklist.title}）` : ''}`);
+    lines.push(
+      `需${ROLES[task.reviewer ?? 'supervisor_group']}审查把关${task.checklist ? `（${task.checklist.title}）` : ''}`,
+    );
   }
   if (task.deliverables.length > 0) lines.push(`材料：${task.deliverables.map((d) => d.title).join('、')}`);
   for (const e of task.escalations) {

@@ -15,4 +15,10 @@ export {
   retimeTask,
   scheduleStageOpenedAt,
 } from './plan-time.js';
-export { REVIEW_DAY_STARTS, reviewDayStarts, reviewLadder, reviewSchedule, type ReviewSchedule } from './review.js';
+export {
+  REVIEW_DAY_STARTS,
+  reviewDayStarts,
+  reviewLadder,
+  reviewSchedule,
+  type ReviewSchedule,
+} from './review.js';

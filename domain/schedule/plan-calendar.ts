@@ -6,7 +6,14 @@ import type { Plan } from '../plan/schema.js';
 export function calendarForPlan(plan: Plan): WorkCalendar {
   const overrides = plan.calendar.overrides.flatMap((o) => {
     const p = parseDateExpr(o.date);
-    return p.ok && p.value.kind === 'date' ? [{ date: p.value.date, working: o.working, ...(o.note ? { note: o.note } : {}) }] : [];
+    return p.ok && p.value.kind === 'date'
+      ? [{ date: p.value.date, working: o.working, ...(o.note ? { note: o.note } : {}) }]
+      : [];
   });
-  return makeCalendar({ kind: plan.calendar.kind, zone: plan.timeZone, officeHours: plan.calendar.officeHours, overrides });
+  return makeCalendar({
+    kind: plan.calendar.kind,
+    zone: plan.timeZone,
+    officeHours: plan.calendar.officeHours,
+    overrides,
+  });
 }

@@ -10,7 +10,13 @@
  * timeScale, and workflows started before this was introduced), where each is exactly the
  * computation the workflow did before.
  */
-import { addSeconds, localDateOf, type IsoDate, type IsoInstant, type WorkCalendar } from '../calendar/index.js';
+import {
+  addSeconds,
+  localDateOf,
+  type IsoDate,
+  type IsoInstant,
+  type WorkCalendar,
+} from '../calendar/index.js';
 import { isDayUnit } from '../plan/expr.js';
 import type { Plan, Stage } from '../plan/schema.js';
 import { scheduleStage } from './build.js';
@@ -21,7 +27,12 @@ import { compress, expand, mapTaskInstants } from './time-scale.js';
 import type { ScheduledStage, ScheduledTask, TimeScaleInfo, UnitProfile } from './types.js';
 
 /** `f` applied to `at` taken in plan time; its answer brought back to real time. */
-function viaPlanTime<T extends IsoInstant | undefined>(cal: WorkCalendar, ts: TimeScaleInfo | null, at: IsoInstant, f: (planAt: IsoInstant) => T): T {
+function viaPlanTime<T extends IsoInstant | undefined>(
+  cal: WorkCalendar,
+  ts: TimeScaleInfo | null,
+  at: IsoInstant,
+  f: (planAt: IsoInstant) => T,
+): T {
   if (!ts) return f(at);
   const r = f(expand(cal, ts, at));
   return (r === undefined ? r : compress(cal, ts, r)) as T;
@@ -35,18 +46,34 @@ export function addPlanDuration(plan: Plan, cal: WorkCalendar, from: IsoInstant,
 }
 
 /** The deadline `text` after the real instant `from`, counted in plan time. */
-export function deadlineAfter(plan: Plan, cal: WorkCalendar, ts: TimeScaleInfo | null, from: IsoInstant, text: string): IsoInstant {
+export function deadlineAfter(
+  plan: Plan,
+  cal: WorkCalendar,
+  ts: TimeScaleInfo | null,
+  from: IsoInstant,
+  text: string,
+): IsoInstant {
   return viaPlanTime(cal, ts, from, (p) => addPlanDuration(plan, cal, p, text));
 }
 
 /** Due at office closing of a plan date (moved off a holiday per the plan's rule), as a real instant. */
-export function dueOnPlanDate(plan: Plan, cal: WorkCalendar, ts: TimeScaleInfo | null, date: IsoDate): IsoInstant {
+export function dueOnPlanDate(
+  plan: Plan,
+  cal: WorkCalendar,
+  ts: TimeScaleInfo | null,
+  date: IsoDate,
+): IsoInstant {
   const due = dueFromDate(cal, date, plan.deadlineOnHoliday);
   return ts ? compress(cal, ts, due) : due;
 }
 
 /** When the last escalation level, fired at the real instant `lastAt`, repeats (real instant). */
-export function escalationRepeatAfter(plan: Plan, cal: WorkCalendar, ts: TimeScaleInfo | null, lastAt: IsoInstant): IsoInstant | undefined {
+export function escalationRepeatAfter(
+  plan: Plan,
+  cal: WorkCalendar,
+  ts: TimeScaleInfo | null,
+  lastAt: IsoInstant,
+): IsoInstant | undefined {
   return viaPlanTime(cal, ts, lastAt, (p) => nextEscalationRepeat(cal, plan.escalation, p));
 }
 
@@ -55,7 +82,14 @@ export function escalationRepeatAfter(plan: Plan, cal: WorkCalendar, ts: TimeSca
  * from the plan's policies in plan time ("3 working days before" means plan days). The two
  * instants are kept as given; dueDate is the plan date, as in buildSchedule.
  */
-export function retimeTask(plan: Plan, cal: WorkCalendar, ts: TimeScaleInfo | null, task: ScheduledTask, opensAt: IsoInstant, dueAt: IsoInstant): ScheduledTask {
+export function retimeTask(
+  plan: Plan,
+  cal: WorkCalendar,
+  ts: TimeScaleInfo | null,
+  task: ScheduledTask,
+  opensAt: IsoInstant,
+  dueAt: IsoInstant,
+): ScheduledTask {
   const toPlan = (at: IsoInstant) => (ts ? expand(cal, ts, at) : at);
   const toReal = (at: IsoInstant) => (ts ? compress(cal, ts, at) : at);
   const planOpens = toPlan(opensAt);
@@ -65,7 +99,10 @@ export function retimeTask(plan: Plan, cal: WorkCalendar, ts: TimeScaleInfo | nu
     opensAt,
     dueAt,
     dueDate: localDateOf(cal, planDue),
-    reminders: computeReminders(cal, plan.reminders, planOpens, planDue).map((r) => ({ ...r, at: toReal(r.at) })),
+    reminders: computeReminders(cal, plan.reminders, planOpens, planDue).map((r) => ({
+      ...r,
+      at: toReal(r.at),
+    })),
     escalations: computeEscalations(cal, plan.escalation, planDue).map((e) => ({ ...e, at: toReal(e.at) })),
   };
 }

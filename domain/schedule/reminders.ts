@@ -33,7 +33,10 @@ export function computeReminders(
   const dueDate = localDateOf(cal, dueAt);
   if (policy.onOpen) out.push({ at: nextOfficeMoment(cal, opensAt), kind: 'opened', label: '已开始', to });
   for (const n of [...policy.workingDaysBefore].sort((a, b) => b - a)) {
-    const day = cal.kind === 'continuous' ? addDayDuration(cal, dueDate, { amount: n, unit: 'd' }, -1) : workingDaysBefore(cal, dueDate, n);
+    const day =
+      cal.kind === 'continuous'
+        ? addDayDuration(cal, dueDate, { amount: n, unit: 'd' }, -1)
+        : workingDaysBefore(cal, dueDate, n);
     out.push({ at: officeStart(cal, day), kind: 'working_days_before', label: `截止前${n}个工作日`, to });
   }
   if (policy.onDueDay !== undefined) {

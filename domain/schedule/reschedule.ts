@@ -30,7 +30,13 @@ export interface RescheduleContext {
 
 const ISO_DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
-function withTimes(plan: Plan, cal: WorkCalendar, task: ScheduledTask, opensAt: IsoInstant, dueAt: IsoInstant): ScheduledTask {
+function withTimes(
+  plan: Plan,
+  cal: WorkCalendar,
+  task: ScheduledTask,
+  opensAt: IsoInstant,
+  dueAt: IsoInstant,
+): ScheduledTask {
   return {
     ...task,
     opensAt,
@@ -42,7 +48,12 @@ function withTimes(plan: Plan, cal: WorkCalendar, task: ScheduledTask, opensAt: 
 }
 
 /** Runs `f` in plan time: expands a compressed task first and compresses the result again. */
-function inPlanTime(cal: WorkCalendar, ts: TimeScaleInfo | null | undefined, task: ScheduledTask, f: (t: ScheduledTask) => ScheduledTask): ScheduledTask {
+function inPlanTime(
+  cal: WorkCalendar,
+  ts: TimeScaleInfo | null | undefined,
+  task: ScheduledTask,
+  f: (t: ScheduledTask) => ScheduledTask,
+): ScheduledTask {
   if (!ts) return f(task);
   const r = f(mapTaskInstants(task, (at) => expand(cal, ts, at)));
   return { ...mapTaskInstants(r, (at) => compress(cal, ts, at)), dueDate: r.dueDate };
@@ -53,7 +64,12 @@ function inPlanTime(cal: WorkCalendar, ts: TimeScaleInfo | null | undefined, tas
  * holiday per the plan's rule) or an exact ISO instant. With a timeScale, an instant is taken
  * as real (compressed) time and a date as plan time.
  */
-export function rescheduleTask(plan: Plan, task: ScheduledTask, newDue: string, ctx: RescheduleContext = {}): ScheduledTask {
+export function rescheduleTask(
+  plan: Plan,
+  task: ScheduledTask,
+  newDue: string,
+  ctx: RescheduleContext = {},
+): ScheduledTask {
   const cal = ctx.calendar ?? calendarForPlan(plan);
   const ts = ctx.timeScale;
   return inPlanTime(cal, ts, task, (t) => {
@@ -71,7 +87,8 @@ function shiftInstant(plan: Plan, cal: WorkCalendar, at: IsoInstant, by: string,
   const d = duration(by);
   if (!isDayUnit(d.unit)) return addSeconds(cal, at, clockSeconds(d));
   let date = addDayDuration(cal, localDateOf(cal, at), d);
-  if (cal.kind !== 'continuous') date = isDue ? shiftDeadline(cal, date, plan.deadlineOnHoliday) : nextWorkingDay(cal, date, true);
+  if (cal.kind !== 'continuous')
+    date = isDue ? shiftDeadline(cal, date, plan.deadlineOnHoliday) : nextWorkingDay(cal, date, true);
   return localInstant(cal, date, localTimeOf(cal, at));
 }
 
@@ -80,11 +97,22 @@ function shiftInstant(plan: Plan, cal: WorkCalendar, at: IsoInstant, by: string,
  * and deadlines keep their time of day and land on working days; reminders and escalations
  * are recomputed. Pass only the tasks still open.
  */
-export function shiftTasks(plan: Plan, tasks: readonly ScheduledTask[], by: string, ctx: RescheduleContext = {}): ScheduledTask[] {
+export function shiftTasks(
+  plan: Plan,
+  tasks: readonly ScheduledTask[],
+  by: string,
+  ctx: RescheduleContext = {},
+): ScheduledTask[] {
   const cal = ctx.calendar ?? calendarForPlan(plan);
   return tasks.map((task) =>
     inPlanTime(cal, ctx.timeScale, task, (t) =>
-      withTimes(plan, cal, t, shiftInstant(plan, cal, t.opensAt, by, false), shiftInstant(plan, cal, t.dueAt, by, true)),
+      withTimes(
+        plan,
+        cal,
+        t,
+        shiftInstant(plan, cal, t.opensAt, by, false),
+        shiftInstant(plan, cal, t.dueAt, by, true),
+      ),
     ),
   );
 }

@@ -18,7 +18,14 @@ import {
   type IsoInstant,
   type WorkCalendar,
 } from '../calendar/index.js';
-import { isDayUnit, parseDateExpr, parseDuration, periodRange, type DateExpr, type Duration } from '../plan/expr.js';
+import {
+  isDayUnit,
+  parseDateExpr,
+  parseDuration,
+  periodRange,
+  type DateExpr,
+  type Duration,
+} from '../plan/expr.js';
 import type { HolidayRule } from '../plan/schema.js';
 
 export interface Anchor {
@@ -104,7 +111,8 @@ function exprDate(cal: WorkCalendar, e: DateExpr, as: 'open' | 'due', anchor: An
 export function resolveOpen(cal: WorkCalendar, text: string, anchor: Anchor): IsoInstant {
   const e = expr(text);
   if (e.kind === 'datetime') return localInstant(cal, e.date, e.time);
-  if (e.kind === 'offset' && !isDayUnit(e.offset.unit)) return addSeconds(cal, anchor.instant, clockSeconds(e.offset));
+  if (e.kind === 'offset' && !isDayUnit(e.offset.unit))
+    return addSeconds(cal, anchor.instant, clockSeconds(e.offset));
   const date = exprDate(cal, e, 'open', anchor) as IsoDate;
   // Opening on the anchor's own day means opening at the anchor (e.g. +0d of a stage that opened at 14:00).
   if (date === anchor.date) return anchor.instant;
@@ -121,12 +129,18 @@ export function dueFromDate(cal: WorkCalendar, date: IsoDate, rule: HolidayRule)
 export function resolveDue(cal: WorkCalendar, text: string, anchor: Anchor, rule: HolidayRule): IsoInstant {
   const e = expr(text);
   if (e.kind === 'datetime') return localInstant(cal, e.date, e.time);
-  if (e.kind === 'offset' && !isDayUnit(e.offset.unit)) return addSeconds(cal, anchor.instant, clockSeconds(e.offset));
+  if (e.kind === 'offset' && !isDayUnit(e.offset.unit))
+    return addSeconds(cal, anchor.instant, clockSeconds(e.offset));
   return dueFromDate(cal, exprDate(cal, e, 'due', anchor) as IsoDate, rule);
 }
 
 /** `d` after the instant `from`: day units count from its local date and end at office closing (holiday rule); clock units exactly. */
-export function addDurationTo(cal: WorkCalendar, from: IsoInstant, d: Duration, rule: HolidayRule): IsoInstant {
+export function addDurationTo(
+  cal: WorkCalendar,
+  from: IsoInstant,
+  d: Duration,
+  rule: HolidayRule,
+): IsoInstant {
   if (!isDayUnit(d.unit) || cal.kind === 'continuous') return addSeconds(cal, from, clockSeconds(d));
   return dueFromDate(cal, addDayDuration(cal, localDateOf(cal, from), d), rule);
 }

@@ -22,7 +22,8 @@ export function startProblem(text: string): string | undefined {
     if (Number(m[4]) > 23) return `「${text}」不是有效时刻：小时应在 00–23 之间`;
     if (Number(m[5]) > 59 || Number(m[6] ?? 0) > 59) return `「${text}」不是有效时刻：分、秒应在 00–59 之间`;
     const offset = m[7] ?? 'Z';
-    if (offset !== 'Z' && (Number(offset.slice(1, 3)) > 14 || Number(offset.slice(4, 6)) > 59)) return `「${text}」的时区「${offset}」无效`;
+    if (offset !== 'Z' && (Number(offset.slice(1, 3)) > 14 || Number(offset.slice(4, 6)) > 59))
+      return `「${text}」的时区「${offset}」无效`;
   }
   return undefined;
 }

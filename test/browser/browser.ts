@@ -13,7 +13,11 @@ export const SCREENSHOTS = path.join(repoRoot, 'test-results', 'screenshots');
 export async function launchChromium(): Promise<Browser> {
   const executablePath = await ensureChromium();
   // Playwright adds --headless itself and refuses --user-data-dir in args (it makes a fresh one).
-  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS.filter((a) => a !== '--headless') });
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: CHROMIUM_ARGS.filter((a) => a !== '--headless'),
+  });
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

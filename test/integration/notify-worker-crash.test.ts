@@ -82,7 +82,12 @@ async function stopWorker(w: SpawnedWorker): Promise<void> {
   clearTimeout(timer);
 }
 
-async function within<T>(what: string, ms: number, p: Promise<T>, context: () => string = () => ''): Promise<T> {
+async function within<T>(
+  what: string,
+  ms: number,
+  p: Promise<T>,
+  context: () => string = () => '',
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms\n${context()}`)), ms);
@@ -156,7 +161,12 @@ describe('a worker killed between the provider accepting and the delivery log re
       event: 'reminder',
       facts: SAMPLE_FACTS.reminder,
       recipients: [
-        { role: 'liaison', name: '张明', email: `liaison-${notificationId.slice(-8)}@dongjie.example.cn`, mobile: MOBILE },
+        {
+          role: 'liaison',
+          name: '张明',
+          email: `liaison-${notificationId.slice(-8)}@dongjie.example.cn`,
+          mobile: MOBILE,
+        },
         { role: 'head', name: '李书记', email: `head-${notificationId.slice(-8)}@dongjie.example.cn` },
       ],
       channels: ['email', 'sms'],
@@ -173,7 +183,14 @@ describe('a worker killed between the provider accepting and the delivery log re
       const handle = await temporal.client.workflow.start(deliverNotificationsWorkflow, {
         taskQueue: workflowQueue,
         workflowId: uniqueName('crash'),
-        args: [{ inputs: [input], activityTaskQueue: activityQueue, heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS, startToCloseTimeoutMs: 20_000 }],
+        args: [
+          {
+            inputs: [input],
+            activityTaskQueue: activityQueue,
+            heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
+            startToCloseTimeoutMs: 20_000,
+          },
+        ],
       });
       const death = await within('worker A killed mid-send', 20_000, a.exited, a.output);
       expect(death.signal).toBe('SIGKILL');
@@ -181,7 +198,12 @@ describe('a worker killed between the provider accepting and the delivery log re
 
       b = spawnWorker(env);
       const bw = b;
-      const results = await within('workflow completes on worker B', 40_000, handle.result(), () => `A:\n${a.output()}\nB:\n${bw.output()}`);
+      const results = await within(
+        'workflow completes on worker B',
+        40_000,
+        handle.result(),
+        () => `A:\n${a.output()}\nB:\n${bw.output()}`,
+      );
       const finished = Date.now();
       await stopWorker(b);
       expect((await b.exited).code, b.output()).toBe(0);
@@ -205,7 +227,13 @@ describe('a worker killed between the provider accepting and the delivery log re
         const delivered = (results[0]?.report?.results ?? []).filter((r) => r.outcome !== 'no_contact');
         const records = await Promise.all(delivered.map((r) => log.get(r.deliveryKey)));
         const attempts = await Promise.all(delivered.map((r) => log.attempts(r.deliveryKey)));
-        return { delivered, records, attempts, problems: await log.problems({ notificationIdPrefix: notificationId }), timing };
+        return {
+          delivered,
+          records,
+          attempts,
+          problems: await log.problems({ notificationIdPrefix: notificationId }),
+          timing,
+        };
       } finally {
         await log.close();
       }
@@ -222,10 +250,13 @@ describe('a worker killed between the provider accepting and the delivery log re
     const mailBefore = mailbox.messages().length;
     const run = await crashAndRetry({ SMS_PROVIDER: 'http', SMS_HTTP_URL: `${gateway.url}/send` }, id);
 
-    const mails = mailbox.messages().slice(mailBefore).filter((m) => m.headers.get('x-campaign-notification') === id);
-    expect(mails.map((m) => m.to && !Array.isArray(m.to) ? m.to.value[0]?.address : undefined).sort()).toEqual(
-      [`head-${id.slice(-8)}@dongjie.example.cn`, `liaison-${id.slice(-8)}@dongjie.example.cn`],
-    );
+    const mails = mailbox
+      .messages()
+      .slice(mailBefore)
+      .filter((m) => m.headers.get('x-campaign-notification') === id);
+    expect(
+      mails.map((m) => (m.to && !Array.isArray(m.to) ? m.to.value[0]?.address : undefined)).sort(),
+    ).toEqual([`head-${id.slice(-8)}@dongjie.example.cn`, `liaison-${id.slice(-8)}@dongjie.example.cn`]);
     expect(gateway.requests()).toHaveLength(1);
 
     expect(run.delivered.map((r) => [r.channel, r.role, r.outcome]).sort()).toEqual([
@@ -234,13 +265,16 @@ describe('a worker killed between the provider accepting and the delivery log re
       ['sms', 'liaison', 'uncertain'],
     ]);
     expect(run.records.map((r) => r?.status)).toEqual(['uncertain', 'uncertain', 'uncertain']);
-    for (const a of run.attempts) expect(a.map((x) => x.outcome).slice(0, 2)).toEqual(['claimed', 'took_over']);
+    for (const a of run.attempts)
+      expect(a.map((x) => x.outcome).slice(0, 2)).toEqual(['claimed', 'took_over']);
     expect(run.problems.map((p) => [p.channel, p.recipientName, p.status, p.errorCode]).sort()).toEqual([
       ['email', '张明', 'uncertain', 'uncertain_after_crash'],
       ['email', '李书记', 'uncertain', 'uncertain_after_crash'],
       ['sms', '张明', 'uncertain', 'uncertain_after_crash'],
     ]);
-    expect(run.problems.find((p) => p.channel === 'email')?.errorReason).toContain('邮件发送过程中工作进程中断');
+    expect(run.problems.find((p) => p.channel === 'email')?.errorReason).toContain(
+      '邮件发送过程中工作进程中断',
+    );
   });
 
   it('Aliyun SMS: the retry finds the message with QuerySendDetails and records it sent; the email is uncertain', async () => {
@@ -259,7 +293,10 @@ describe('a worker killed between the provider accepting and the delivery log re
       id,
     );
 
-    const mails = mailbox.messages().slice(mailBefore).filter((m) => m.headers.get('x-campaign-notification') === id);
+    const mails = mailbox
+      .messages()
+      .slice(mailBefore)
+      .filter((m) => m.headers.get('x-campaign-notification') === id);
     expect(mails).toHaveLength(2);
     expect(aliyun.sends()).toHaveLength(1);
     expect(aliyun.queries().length).toBeGreaterThanOrEqual(1);

@@ -25,7 +25,10 @@ describe('production worker (worker/main.ts)', () => {
 
   beforeAll(async () => {
     [temporal, mailbox] = await Promise.all([connectToDevServer(), startMailbox()]);
-    const bundled = spawnSync(process.execPath, ['--import', 'tsx', 'worker/bundle.ts'], { cwd: repoRoot, encoding: 'utf8' });
+    const bundled = spawnSync(process.execPath, ['--import', 'tsx', 'worker/bundle.ts'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
     expect(bundled.status, bundled.stderr).toBe(0);
     expect(existsSync(workflowBundlePath)).toBe(true);
     worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
@@ -75,7 +78,14 @@ describe('production worker (worker/main.ts)', () => {
     );
     // A few seconds ahead, so a slow first workflow task cannot (rightly) skip the 1 s reminder.
     const start = new Date(Date.now() + 3_000).toISOString();
-    const launched = await launchCampaign(temporal.client, { planPath: PLAN, rosterPath: roster, groupsPath: GROUPS, campaignId, start, taskQueue });
+    const launched = await launchCampaign(temporal.client, {
+      planPath: PLAN,
+      rosterPath: roster,
+      groupsPath: GROUPS,
+      campaignId,
+      start,
+      taskQueue,
+    });
     expect(launched.ok, JSON.stringify(launched)).toBe(true);
     const subjects = () => mailbox.messages().map((m) => m.subject ?? '');
     const deadline = Date.now() + 90_000;
@@ -83,11 +93,14 @@ describe('production worker (worker/main.ts)', () => {
     while (!wanted.every((re) => subjects().some((s) => re.test(s))) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 250));
     }
-    for (const re of wanted) expect(subjects(), `worker output:\n${output}`).toContainEqual(expect.stringMatching(re));
+    for (const re of wanted)
+      expect(subjects(), `worker output:\n${output}`).toContainEqual(expect.stringMatching(re));
     const reminders = mailbox.messages().filter((m) => wanted[0]!.test(m.subject ?? ''));
-    expect(reminders.map((m) => (Array.isArray(m.to) ? m.to : [m.to]).flatMap((a) => a?.value.map((v) => v.address) ?? []))).toEqual([
-      ['liaison@yandun.example.cn'],
-    ]);
+    expect(
+      reminders.map((m) =>
+        (Array.isArray(m.to) ? m.to : [m.to]).flatMap((a) => a?.value.map((v) => v.address) ?? []),
+      ),
+    ).toEqual([['liaison@yandun.example.cn']]);
     expect(output).toContain(`工作者已启动：${inject('temporalAddress')}，任务队列 ${taskQueue}`);
   });
 

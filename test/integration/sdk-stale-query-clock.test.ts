@@ -53,8 +53,16 @@ let tmp: string;
 let bundle: WorkflowBundle;
 
 beforeAll(async () => {
-  [dev, mailbox, tmp] = await Promise.all([connectToDevServer(), startMailbox({ port: 0 }), mkdtemp(path.join(tmpdir(), 'stale-query-'))]);
-  bundle = await bundleWorkflowCode({ workflowsPath: PROBE_WORKFLOWS, ...bundlerOptions, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } });
+  [dev, mailbox, tmp] = await Promise.all([
+    connectToDevServer(),
+    startMailbox({ port: 0 }),
+    mkdtemp(path.join(tmpdir(), 'stale-query-')),
+  ]);
+  bundle = await bundleWorkflowCode({
+    workflowsPath: PROBE_WORKFLOWS,
+    ...bundlerOptions,
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
+  });
 });
 afterAll(async () => {
   await mailbox?.close();
@@ -63,7 +71,15 @@ afterAll(async () => {
 });
 
 function activities() {
-  const mailer = createSmtpMailer({ host: '127.0.0.1', port: mailbox.port, secure: false, requireTLS: false, rejectUnauthorized: false, maxConnections: 1, ratePerSecond: 0 });
+  const mailer = createSmtpMailer({
+    host: '127.0.0.1',
+    port: mailbox.port,
+    secure: false,
+    requireTLS: false,
+    rejectUnauthorized: false,
+    maxConnections: 1,
+    ratePerSecond: 0,
+  });
   const deliveryLog = openSqliteDeliveryLog(path.join(tmp, 'notify.sqlite'));
   const status = openSqliteStatusStore(path.join(tmp, 'notify.sqlite'));
   const from = '区学习实践活动办公室 <office@xuexi.example.gov.cn>';
@@ -77,7 +93,13 @@ function activities() {
           deliveryLog,
           calendar: chineseDaysCalendar,
           mailer,
-          settings: { officeName: '区学习实践活动办公室', mailFrom: from, officeHours: { start: '00:00', end: '23:59', zone: 'Asia/Shanghai' }, quietChannels: [], claimLeaseMs: 60_000 },
+          settings: {
+            officeName: '区学习实践活动办公室',
+            mailFrom: from,
+            officeHours: { start: '00:00', end: '23:59', zone: 'Asia/Shanghai' },
+            quietChannels: [],
+            claimLeaseMs: 60_000,
+          },
         },
       }),
       async noteDeadlineReached() {},
@@ -111,7 +133,11 @@ async function freshWorker(taskQueue: string) {
   };
 }
 
-function unitInput(campaignId: string, unitId: string, planRef: UnitCampaignInput['planRef']): UnitCampaignInput {
+function unitInput(
+  campaignId: string,
+  unitId: string,
+  planRef: UnitCampaignInput['planRef'],
+): UnitCampaignInput {
   const person = (id: string, name: string) => ({ id, name, email: `${id}@probe.example.cn` });
   return {
     campaignId,
@@ -139,7 +165,8 @@ async function eventually(check: () => Promise<boolean>, timeoutMs: number, what
   }
 }
 
-const hasCompletedTask = async (h: WorkflowHandle) => ((await h.fetchHistory()).events ?? []).some((e) => e.workflowTaskCompletedEventAttributes);
+const hasCompletedTask = async (h: WorkflowHandle) =>
+  ((await h.fetchHistory()).events ?? []).some((e) => e.workflowTaskCompletedEventAttributes);
 
 interface Trial {
   naive: { diverged: number; rearmed: number; total: number };
@@ -154,18 +181,30 @@ async function trial(): Promise<Trial> {
   const t0 = Date.now();
   const naive = await Promise.all(
     Array.from({ length: NAIVE_PER_TRIAL }, (_, i) =>
-      dev.client.workflow.start('naiveDeadlineWorkflow', { taskQueue, workflowId: `${campaignId}-naive-${i}`, args: [t0 + TIMER_MS] }),
+      dev.client.workflow.start('naiveDeadlineWorkflow', {
+        taskQueue,
+        workflowId: `${campaignId}-naive-${i}`,
+        args: [t0 + TIMER_MS],
+      }),
     ),
   );
   const units = await Promise.all(
     Array.from({ length: UNITS_PER_TRIAL }, (_, i) => {
       const input = unitInput(campaignId, `u${i}`, planRef);
-      return dev.client.workflow.start('unitCampaignWorkflow', { taskQueue, workflowId: unitWorkflowId(campaignId, input.unit.id), args: [input] });
+      return dev.client.workflow.start('unitCampaignWorkflow', {
+        taskQueue,
+        workflowId: unitWorkflowId(campaignId, input.unit.id),
+        args: [input],
+      });
     }),
   );
   const all: WorkflowHandle[] = [...naive, ...units];
   try {
-    await eventually(async () => (await Promise.all(all.map(hasCompletedTask))).every(Boolean), TIMER_MS - 1_000, 'first workflow tasks');
+    await eventually(
+      async () => (await Promise.all(all.map(hasCompletedTask))).every(Boolean),
+      TIMER_MS - 1_000,
+      'first workflow tasks',
+    );
     // As the console does: every workflow's status is asked for about every 200 ms, whatever happens.
     let polling = true;
     const poll = async (ask: () => Promise<unknown>) => {
@@ -174,7 +213,10 @@ async function trial(): Promise<Trial> {
         await new Promise((r) => setTimeout(r, 200));
       }
     };
-    const pollers = [...naive.map((h) => poll(() => h.query(naiveStatusQuery))), ...units.map((h) => poll(() => h.query(statusQuery)))];
+    const pollers = [
+      ...naive.map((h) => poll(() => h.query(naiveStatusQuery))),
+      ...units.map((h) => poll(() => h.query(statusQuery))),
+    ];
     // The worker stops; the timers fire while none runs, and their tasks wait.
     await first.stop();
     await new Promise((r) => setTimeout(r, t0 + TIMER_MS + RESTART_AFTER_FIRE_MS - Date.now()));
@@ -188,17 +230,31 @@ async function trial(): Promise<Trial> {
       await Promise.all(pollers);
       await second.stop();
     }
-    const naiveReplay = await replayAll(dev.client, naive.map((h) => h.workflowId), bundle);
-    const unitReplay = await replayAll(dev.client, units.map((h) => h.workflowId), bundle);
+    const naiveReplay = await replayAll(
+      dev.client,
+      naive.map((h) => h.workflowId),
+      bundle,
+    );
+    const unitReplay = await replayAll(
+      dev.client,
+      units.map((h) => h.workflowId),
+      bundle,
+    );
     let rearmed = 0;
     for (const h of naive) {
       // The stale activation's mark: the timer that had just fired is started again for the same time.
-      const timers = ((await h.fetchHistory()).events ?? []).filter((e) => e.timerStartedEventAttributes).map((e) => String(e.timerStartedEventAttributes!.startToFireTimeout?.seconds ?? ''));
+      const timers = ((await h.fetchHistory()).events ?? [])
+        .filter((e) => e.timerStartedEventAttributes)
+        .map((e) => String(e.timerStartedEventAttributes!.startToFireTimeout?.seconds ?? ''));
       if (timers.length > 1) rearmed += 1;
     }
     return {
       naive: { diverged: naiveReplay.failures.length, rearmed, total: naive.length },
-      unit: { diverged: unitReplay.failures.length, total: units.length, errors: unitReplay.failures.map((f) => f.error) },
+      unit: {
+        diverged: unitReplay.failures.length,
+        total: units.length,
+        errors: unitReplay.failures.map((f) => f.error),
+      },
     };
   } finally {
     await Promise.allSettled(units.map((h) => h.terminate('探测结束')));
@@ -211,7 +267,9 @@ describe('SDK: a Query reaching a fresh worker after a timer fired while no work
     for (let i = 0; i < MAX_TRIALS; i++) {
       const t = await trial();
       trials.push(t);
-      console.log(`trial ${i + 1}: naive ${t.naive.diverged}/${t.naive.total} diverged (${t.naive.rearmed} re-armed their timer), unit ${t.unit.diverged}/${t.unit.total} diverged`);
+      console.log(
+        `trial ${i + 1}: naive ${t.naive.diverged}/${t.naive.total} diverged (${t.naive.rearmed} re-armed their timer), unit ${t.unit.diverged}/${t.unit.total} diverged`,
+      );
       if (t.naive.diverged > 0) break;
     }
     // The behaviour is real: the naive workflow diverged, and exactly where it re-armed its timer.

@@ -48,7 +48,10 @@ import { onTime, seededRandom } from './restart/schedule.js';
 import { workerProcess, type WorkerProcess } from './restart/worker-process.js';
 
 const ROSTER = path.join(repoRoot, 'examples', 'roster.xlsx');
-const OFFICE = { name: '区学习实践活动办公室', members: [{ id: 'office', name: '孙主任', email: 'office@xuexi.example.gov.cn' }] };
+const OFFICE = {
+  name: '区学习实践活动办公室',
+  members: [{ id: 'office', name: '孙主任', email: 'office@xuexi.example.gov.cn' }],
+};
 const KILLS = 10;
 const GRACEFUL = 2;
 /** SMTP_POOL_MAX_CONNECTIONS' default: a delivery is claimed only when one of them is free. */
@@ -81,7 +84,10 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'restart-'));
   const plansDir = path.join(dir, 'plans');
   await mkdir(plansDir);
-  await writeFile(path.join(plansDir, 'demo.yaml'), widenDemoPlan(await readFile(path.join(repoRoot, 'plans', 'demo.yaml'), 'utf8')));
+  await writeFile(
+    path.join(plansDir, 'demo.yaml'),
+    widenDemoPlan(await readFile(path.join(repoRoot, 'plans', 'demo.yaml'), 'utf8')),
+  );
   bundle = path.join(dir, 'workflow-bundle.js');
   await writeWorkflowBundle(bundle);
   mailbox = await startMailbox();
@@ -120,7 +126,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const r of runs) {
-    for (const u of unitIds) await client?.workflow.getHandle(unitWorkflowId(r.campaignId, u)).terminate('test cleanup').catch(() => undefined);
+    for (const u of unitIds)
+      await client?.workflow
+        .getHandle(unitWorkflowId(r.campaignId, u))
+        .terminate('test cleanup')
+        .catch(() => undefined);
   }
   await Promise.allSettled(runs.map((r) => r.worker.close()));
   for (const r of runs) await r.status?.close().catch(() => undefined);
@@ -130,7 +140,12 @@ afterAll(async () => {
 }, 120_000);
 
 const results = (r: Run) =>
-  Promise.all(unitIds.map((u) => client.workflow.getHandle(unitWorkflowId(r.campaignId, u)).result() as Promise<UnitCampaignResult>));
+  Promise.all(
+    unitIds.map(
+      (u) =>
+        client.workflow.getHandle(unitWorkflowId(r.campaignId, u)).result() as Promise<UnitCampaignResult>,
+    ),
+  );
 
 async function finalState(r: Run, result: UnitCampaignResult) {
   const s = await unitStatus(r.svc!, r.campaignId, result.unitId);
@@ -145,7 +160,10 @@ async function finalState(r: Run, result: UnitCampaignResult) {
 }
 
 /** The console's old trigger, kept in play: a status Query to five units a second, answered or not. */
-function startQueries(r: Run, random: () => number): { stop(): void; counts: { sent: number; failed: number } } {
+function startQueries(
+  r: Run,
+  random: () => number,
+): { stop(): void; counts: { sent: number; failed: number } } {
   const counts = { sent: 0, failed: 0 };
   const timer = setInterval(() => {
     for (let i = 0; i < 5; i++) {
@@ -166,14 +184,35 @@ describe('the production worker killed and restarted during a 20-unit campaign',
     const [fault, twin] = runs as [Run, Run];
     const start = new Date(Date.now() + 8_000).toISOString();
     for (const r of runs) {
-      const launched = await launchCampaign(client, { planPath: path.join(dir, 'plans', 'demo.yaml'), rosterPath: ROSTER, campaignId: r.campaignId, start, taskQueue: r.taskQueue, office: OFFICE });
-      expect(launched.ok && launched.started, launched.ok ? '' : launched.errors.join('\n')).toBe(unitIds.length);
+      const launched = await launchCampaign(client, {
+        planPath: path.join(dir, 'plans', 'demo.yaml'),
+        rosterPath: ROSTER,
+        campaignId: r.campaignId,
+        start,
+        taskQueue: r.taskQueue,
+        office: OFFICE,
+      });
+      expect(launched.ok && launched.started, launched.ok ? '' : launched.errors.join('\n')).toBe(
+        unitIds.length,
+      );
     }
     const units = demoHabits(unitIds).map((d) => ({ ...d, groupId: groupOf.get(d.unitId)! }));
-    const drivers = runs.map((r) => startDriver({ svc: r.svc!, campaignId: r.campaignId, units, officePersonId: 'office', log: (l) => driverLog.push(`${r.name} ${l}`), quiet: true }));
+    const drivers = runs.map((r) =>
+      startDriver({
+        svc: r.svc!,
+        campaignId: r.campaignId,
+        units,
+        officePersonId: 'office',
+        log: (l) => driverLog.push(`${r.name} ${l}`),
+        quiet: true,
+      }),
+    );
     // The product reads status from the read model only. RESTART_QUERIES=1 also sends the old
     // trigger (see startQueries) to study what Queries still do to a restarted worker.
-    const queries = process.env.RESTART_QUERIES === '1' ? startQueries(fault, random) : { stop() {}, counts: { sent: 0, failed: 0 } };
+    const queries =
+      process.env.RESTART_QUERIES === '1'
+        ? startQueries(fault, random)
+        : { stop() {}, counts: { sent: 0, failed: 0 } };
 
     // The faults: 12 stops at random moments, two of them graceful, each followed by a restart.
     const graceful = new Set<number>();
@@ -183,8 +222,17 @@ describe('the production worker killed and restarted during a 20-unit campaign',
     void faultResults.then(() => (finished = true)).catch(() => undefined);
     const t0 = Date.now();
     const progress = async (what: string) => {
-      const done = await Promise.all(runs.map(async (r) => (await r.status!.list(r.campaignId)).filter((u) => u.phase === 'completed' || u.phase === 'cancelled').length));
-      console.log(`[restart] ${((Date.now() - t0) / 1000).toFixed(0)} s: ${what}; finished units ${done.join(' / ')} (fault / twin)`);
+      const done = await Promise.all(
+        runs.map(
+          async (r) =>
+            (await r.status!.list(r.campaignId)).filter(
+              (u) => u.phase === 'completed' || u.phase === 'cancelled',
+            ).length,
+        ),
+      );
+      console.log(
+        `[restart] ${((Date.now() - t0) / 1000).toFixed(0)} s: ${what}; finished units ${done.join(' / ')} (fault / twin)`,
+      );
     };
     // The campaign lasts about five minutes: the stops come 4–10 s after the worker is back.
     for (let i = 0; i < KILLS + GRACEFUL && !finished; i++) {
@@ -196,7 +244,17 @@ describe('the production worker killed and restarted during a 20-unit campaign',
     }
     const [faultDone, twinDone] = await Promise.race([
       Promise.all([faultResults, results(twin)]),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`units not completed in time\n${fault.worker.tail()}\n${driverLog.slice(-30).join('\n')}`)), 420_000)),
+      new Promise<never>((_, reject) =>
+        setTimeout(
+          () =>
+            reject(
+              new Error(
+                `units not completed in time\n${fault.worker.tail()}\n${driverLog.slice(-30).join('\n')}`,
+              ),
+            ),
+          420_000,
+        ),
+      ),
     ]);
     queries.stop();
     await Promise.all(drivers.map((d) => d.stop()));
@@ -240,10 +298,16 @@ describe('the production worker killed and restarted during a 20-unit campaign',
     expect(twinMail.uncertain).toBe(0);
     // A kill can interrupt only the mails being handed over at that instant, one per SMTP
     // connection: each is 'uncertain', never resent, and on the office's problem list.
-    expect(faultMail.uncertain).toBeLessThanOrEqual(gaps.filter((g) => g.signal === 'SIGKILL').length * SMTP_CONNECTIONS);
+    expect(faultMail.uncertain).toBeLessThanOrEqual(
+      gaps.filter((g) => g.signal === 'SIGKILL').length * SMTP_CONNECTIONS,
+    );
     const log = openSqliteDeliveryLog(fault.file);
     try {
-      const listed = new Set((await log.problems({ notificationIdPrefix: `campaign/${fault.campaignId}/`, limit: 1000 })).filter((p) => p.status === 'uncertain').map((p) => `${p.notificationId} ${p.address.toLowerCase()}`));
+      const listed = new Set(
+        (await log.problems({ notificationIdPrefix: `campaign/${fault.campaignId}/`, limit: 1000 }))
+          .filter((p) => p.status === 'uncertain')
+          .map((p) => `${p.notificationId} ${p.address.toLowerCase()}`),
+      );
       expect(listed.size).toBe(faultMail.uncertain);
       for (const k of faultMail.uncertainNotReceived) expect(listed.has(k), k).toBe(true);
     } finally {
@@ -251,9 +315,17 @@ describe('the production worker killed and restarted during a 20-unit campaign',
     }
 
     // On time: every notification the clock made due, against the twin (or its timer's plan).
-    const histories = await Promise.all(unitIds.map((u) => client.workflow.getHandle(unitWorkflowId(fault.campaignId, u)).fetchHistory()));
+    const histories = await Promise.all(
+      unitIds.map((u) => client.workflow.getHandle(unitWorkflowId(fault.campaignId, u)).fetchHistory()),
+    );
     const due = histories.flatMap((h) => clockDueNotifications(h));
-    const timing = onTime({ due, arrivals: ledger.arrivals(), fault: fault.campaignId, twin: twin.campaignId, gaps: fault.worker.gaps });
+    const timing = onTime({
+      due,
+      arrivals: ledger.arrivals(),
+      fault: fault.campaignId,
+      twin: twin.campaignId,
+      gaps: fault.worker.gaps,
+    });
     expect(timing.late).toEqual([]);
     expect(timing.measured).toBeGreaterThan(100);
 
@@ -283,7 +355,10 @@ describe('the production worker killed and restarted during a 20-unit campaign',
         maxLateSeconds: timing.maxLateSeconds,
         maxLateAllowedSeconds: timing.maxAllowedSeconds,
         queries: queries.counts,
-        escalations: { fault: faultDone.reduce((n, r) => n + r.escalationsSent, 0), twin: twinDone.reduce((n, r) => n + r.escalationsSent, 0) },
+        escalations: {
+          fault: faultDone.reduce((n, r) => n + r.escalationsSent, 0),
+          twin: twinDone.reduce((n, r) => n + r.escalationsSent, 0),
+        },
       })}`,
     );
   }, 900_000);

@@ -356,6 +356,8 @@ describe('a 50-unit campaign on the production topology, with a worker and an AP
     expect(workerMetrics).toMatch(/campaign_notifications_sent_total\{[^}]*channel="email"[^}]*\} [1-9]/);
     expect(workerMetrics).toContain('temporal_workflow_task_execution_latency');
     // The health monitor scanned the campaign while it ran: nothing stuck (流程异常) in a healthy run.
-    expect(workerMetrics).toMatch(new RegExp(`campaign_stuck_units\\{[^}]*campaign="${CAMPAIGN}"[^}]*\\} 0\\b`));
+    expect(workerMetrics).toMatch(
+      new RegExp(`campaign_stuck_units\\{[^}]*campaign="${CAMPAIGN}"[^}]*\\} 0\\b`),
+    );
   });
 });

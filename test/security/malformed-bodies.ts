@@ -203,13 +203,11 @@ export function malformedBody(schema: JsonSchema, valid: Obj): fc.Arbitrary<Malf
   const dates = strings.filter((s) => DATE_FIELDS.has(name(s.path)));
   if (dates.length > 0)
     choices.push(
-      fc
-        .tuple(fc.constantFrom(...dates), fc.constantFrom(...IMPOSSIBLE_DATES))
-        .map(([s, d]) => ({
-          kind: 'impossible date',
-          payload: withValue(valid, s.path, d),
-          field: name(s.path),
-        })),
+      fc.tuple(fc.constantFrom(...dates), fc.constantFrom(...IMPOSSIBLE_DATES)).map(([s, d]) => ({
+        kind: 'impossible date',
+        payload: withValue(valid, s.path, d),
+        field: name(s.path),
+      })),
     );
   const durations = strings.filter((s) => DURATION_FIELDS.has(name(s.path)));
   if (durations.length > 0)
@@ -231,13 +229,11 @@ export function malformedBody(schema: JsonSchema, valid: Obj): fc.Arbitrary<Malf
       fc.constantFrom(...ints).chain((s) => {
         const bad = [(s.schema.minimum ?? 0) - 1, (s.schema.minimum ?? 0) + 0.5, -1e21, 1e308];
         if (s.schema.maximum !== undefined && s.schema.maximum < 1e15) bad.push(s.schema.maximum + 1);
-        return fc
-          .constantFrom(...bad)
-          .map((v) => ({
-            kind: 'number out of range',
-            payload: withValue(valid, s.path, v),
-            field: name(s.path),
-          }));
+        return fc.constantFrom(...bad).map((v) => ({
+          kind: 'number out of range',
+          payload: withValue(valid, s.path, v),
+          field: name(s.path),
+        }));
       }),
     );
   const enums = leaves.filter((s) => s.schema.enum);

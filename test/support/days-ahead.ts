@@ -10,7 +10,8 @@ export function testDaysAhead(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.TEST_DAYS_AHEAD;
   if (raw === undefined || raw === '') return 0;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 3650) throw new Error(`TEST_DAYS_AHEAD 须为 0–3650 的整数天数，收到「${raw}」`);
+  if (!Number.isInteger(n) || n < 0 || n > 3650)
+    throw new Error(`TEST_DAYS_AHEAD 须为 0–3650 的整数天数，收到「${raw}」`);
   return n;
 }
 

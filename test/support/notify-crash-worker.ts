@@ -13,7 +13,12 @@
 import { Context } from '@temporalio/activity';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createCampaignNotifyActivities } from '../../activities/campaign-notify.js';
-import { createNotificationActivities, loadNotifyConfig, notificationDepsFromConfig, type DeliveryLog } from '../../activities/notify/index.js';
+import {
+  createNotificationActivities,
+  loadNotifyConfig,
+  notificationDepsFromConfig,
+  type DeliveryLog,
+} from '../../activities/notify/index.js';
 
 function emit(ev: string, extra: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ ev, at: Date.now(), pid: process.pid, ...extra })}\n`);

@@ -42,10 +42,20 @@ describe('stopping a test run', () => {
       const readyFile = path.join(mkdtempSync(path.join(tmpdir(), 'orphans-')), 'ready');
       const run = spawn(
         process.execPath,
-        [path.join(repoRoot, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'test/toolchain/fixtures/vitest.hold.config.ts'],
+        [
+          path.join(repoRoot, 'node_modules/vitest/vitest.mjs'),
+          'run',
+          '--config',
+          'test/toolchain/fixtures/vitest.hold.config.ts',
+        ],
         {
           cwd: repoRoot,
-          env: { ...process.env, CAMPAIGN_ORPHAN_MARKER: marker, CAMPAIGN_READY_FILE: readyFile, TEMPORAL_ADDRESS: '' },
+          env: {
+            ...process.env,
+            CAMPAIGN_ORPHAN_MARKER: marker,
+            CAMPAIGN_READY_FILE: readyFile,
+            TEMPORAL_ADDRESS: '',
+          },
           stdio: 'ignore',
           detached: true,
         },

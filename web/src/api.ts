@@ -6,7 +6,11 @@
 import type { UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
 import type { CampaignArchiveProgress } from '../../client/api/wire/archive.js';
 import type { CampaignPreview } from '../../client/api/wire/campaign-preview.js';
-import type { DeliveryProblem, DeliveryProblemList, DeliveryProblemQuery } from '../../client/api/wire/delivery-problems.js';
+import type {
+  DeliveryProblem,
+  DeliveryProblemList,
+  DeliveryProblemQuery,
+} from '../../client/api/wire/delivery-problems.js';
 import type { ErrorBody } from '../../client/api/wire/errors.js';
 import type { LaunchSummary } from '../../client/api/wire/launch.js';
 import type { OverdueList } from '../../client/api/wire/overdue.js';
@@ -19,10 +23,25 @@ import type { UnitList, UnitListQuery } from '../../client/api/wire/units.js';
 import type { UnitHealthList } from '../../client/api/wire/unit-health.js';
 import type { UploadReply } from '../../client/api/wire/uploads.js';
 
-export type { UnitCampaignStatus, TaskView, EscalationView, SurveyRecord } from '../../workflows/unit-campaign/messages.js';
+export type {
+  UnitCampaignStatus,
+  TaskView,
+  EscalationView,
+  SurveyRecord,
+} from '../../workflows/unit-campaign/messages.js';
 export type { CampaignArchiveProgress } from '../../client/api/wire/archive.js';
-export type { CampaignPreview, PreviewTask, UnitKindPreview } from '../../client/api/wire/campaign-preview.js';
-export type { DeliveryProblem, DeliveryProblemList, ProblemResolution, ResolutionKind, WorkflowProblem } from '../../client/api/wire/delivery-problems.js';
+export type {
+  CampaignPreview,
+  PreviewTask,
+  UnitKindPreview,
+} from '../../client/api/wire/campaign-preview.js';
+export type {
+  DeliveryProblem,
+  DeliveryProblemList,
+  ProblemResolution,
+  ResolutionKind,
+  WorkflowProblem,
+} from '../../client/api/wire/delivery-problems.js';
 export type { UnitHealthList } from '../../client/api/wire/unit-health.js';
 export type { LaunchSummary, UnitLaunchOutcome } from '../../client/api/wire/launch.js';
 export type { OverdueItem } from '../../client/api/wire/overdue.js';
@@ -71,7 +90,12 @@ export const session = {
   clear: () => localStorage.removeItem(TOKEN_KEY),
 };
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, token = session.token()): Promise<T> {
+async function call<T>(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  token = session.token(),
+): Promise<T> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   let payload: BodyInit | undefined;
@@ -116,32 +140,50 @@ export const api = {
   me: (token?: string) => call<Me>('GET', '/api/me', undefined, token ?? session.token()),
   overview: (campaignId: string) => call<CampaignOverview>('GET', `${c(campaignId)}/overview`),
   progress: (campaignId: string) => call<ProgressReply>('GET', `${c(campaignId)}/progress`),
-  units: (campaignId: string, f: UnitListQuery = {}) => call<UnitList>('GET', `${c(campaignId)}/units${query({ ...f, limit: 500 })}`).then((r) => r.units),
-  overdue: (campaignId: string, f: UnitListQuery = {}) => call<OverdueList>('GET', `${c(campaignId)}/overdue${query(f)}`).then((r) => r.items),
+  units: (campaignId: string, f: UnitListQuery = {}) =>
+    call<UnitList>('GET', `${c(campaignId)}/units${query({ ...f, limit: 500 })}`).then((r) => r.units),
+  overdue: (campaignId: string, f: UnitListQuery = {}) =>
+    call<OverdueList>('GET', `${c(campaignId)}/overdue${query(f)}`).then((r) => r.items),
   unit: (campaignId: string, unitId: string) => call<UnitCampaignStatus>('GET', u(campaignId, unitId)),
   upload: (campaignId: string, unitId: string, file: File) => {
     const form = new FormData();
     form.append('file', file, file.name);
     return call<UploadReply>('POST', `${u(campaignId, unitId)}/files`, form);
   },
-  submit: (campaignId: string, unitId: string, body: OperationBodies['submit']) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/submit`, body),
-  review: (campaignId: string, unitId: string, body: OperationBodies['review']) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/review`, body),
-  acknowledge: (campaignId: string, unitId: string, body: OperationBodies['acknowledge']) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/acknowledge`, body),
-  extend: (campaignId: string, unitId: string, body: OperationBodies['extend']) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/extend`, body),
-  addGap: (campaignId: string, unitId: string, body: OperationBodies['addGap']) => call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/gap-items`, body),
-  preview: (campaignId: string, f: LaunchFiles) => call<CampaignPreview>('POST', `${c(campaignId)}/preview`, launchForm(f)),
-  start: (campaignId: string, f: LaunchFiles) => call<LaunchSummary>('POST', `${c(campaignId)}/start`, launchForm(f)),
+  submit: (campaignId: string, unitId: string, body: OperationBodies['submit']) =>
+    call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/submit`, body),
+  review: (campaignId: string, unitId: string, body: OperationBodies['review']) =>
+    call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/review`, body),
+  acknowledge: (campaignId: string, unitId: string, body: OperationBodies['acknowledge']) =>
+    call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/acknowledge`, body),
+  extend: (campaignId: string, unitId: string, body: OperationBodies['extend']) =>
+    call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/extend`, body),
+  addGap: (campaignId: string, unitId: string, body: OperationBodies['addGap']) =>
+    call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/gap-items`, body),
+  preview: (campaignId: string, f: LaunchFiles) =>
+    call<CampaignPreview>('POST', `${c(campaignId)}/preview`, launchForm(f)),
+  start: (campaignId: string, f: LaunchFiles) =>
+    call<LaunchSummary>('POST', `${c(campaignId)}/start`, launchForm(f)),
   report: (campaignId: string) => call<Blob>('GET', `${c(campaignId)}/report.xlsx`),
   briefing: (campaignId: string) => call<Blob>('GET', `${c(campaignId)}/briefing.docx`),
-  unitArchive: (campaignId: string, unitId: string) => call<Blob>('GET', `${u(campaignId, unitId)}/archive.zip`),
+  unitArchive: (campaignId: string, unitId: string) =>
+    call<Blob>('GET', `${u(campaignId, unitId)}/archive.zip`),
   campaignArchive: (campaignId: string) => call<CampaignArchiveProgress>('GET', `${c(campaignId)}/archive`),
-  startCampaignArchive: (campaignId: string) => call<CampaignArchiveProgress>('POST', `${c(campaignId)}/archive`),
+  startCampaignArchive: (campaignId: string) =>
+    call<CampaignArchiveProgress>('POST', `${c(campaignId)}/archive`),
   campaignArchiveZip: (campaignId: string) => call<Blob>('GET', `${c(campaignId)}/archive.zip`),
   unitHealth: (campaignId: string) => call<UnitHealthList>('GET', `${c(campaignId)}/unit-health`),
   notificationProblems: (campaignId: string, o: DeliveryProblemQuery = {}) =>
-    call<DeliveryProblemList>('GET', `${c(campaignId)}/notification-problems?limit=${o.limit ?? 100}${o.includeResolved ? '&includeResolved=true' : ''}`),
+    call<DeliveryProblemList>(
+      'GET',
+      `${c(campaignId)}/notification-problems?limit=${o.limit ?? 100}${o.includeResolved ? '&includeResolved=true' : ''}`,
+    ),
   resolveNotificationProblem: (campaignId: string, id: string, body: ResolutionRequest) =>
-    call<DeliveryProblem>('POST', `${c(campaignId)}/notification-problems/${encodeURIComponent(id)}/resolution`, body),
+    call<DeliveryProblem>(
+      'POST',
+      `${c(campaignId)}/notification-problems/${encodeURIComponent(id)}/resolution`,
+      body,
+    ),
 };
 
 /** Ready-made logins, served next to the console only when the demo runs. */

@@ -12,7 +12,11 @@ import { RagChip } from './ui.js';
 /** Rows whose full status is read for the board; beyond this the board shows visibility only. */
 export const DETAIL_LIMIT = 60;
 
-export function useStatuses(me: Me, rows: UnitRow[] | undefined, everyMs = 6000): Map<string, UnitCampaignStatus> {
+export function useStatuses(
+  me: Me,
+  rows: UnitRow[] | undefined,
+  everyMs = 6000,
+): Map<string, UnitCampaignStatus> {
   const [statuses, setStatuses] = useState(new Map<string, UnitCampaignStatus>());
   const ids = (rows ?? []).slice(0, DETAIL_LIMIT).map((r) => r.unitId);
   const key = ids.join(',');
@@ -60,7 +64,11 @@ export function useStuckUnits(me: Me, everyMs = 10_000): Map<string, WorkflowPro
   return new Map((live.data?.stuck ?? []).map((w) => [w.unitId, w]));
 }
 
-export function StuckTag({ problem }: { problem: { statusLabel?: string; label?: string; error: string; failures: number } }) {
+export function StuckTag({
+  problem,
+}: {
+  problem: { statusLabel?: string; label?: string; error: string; failures: number };
+}) {
   return (
     <span class="tag tag-red stuck" title={`工作流任务已失败 ${problem.failures} 次：${problem.error}`}>
       {problem.statusLabel ?? problem.label}
@@ -68,13 +76,26 @@ export function StuckTag({ problem }: { problem: { statusLabel?: string; label?:
   );
 }
 
-export function stageColumns(statuses: Map<string, UnitCampaignStatus>): { stageId: string; title: string }[] {
+export function stageColumns(
+  statuses: Map<string, UnitCampaignStatus>,
+): { stageId: string; title: string }[] {
   const seen = new Map<string, string>();
-  for (const s of statuses.values()) for (const st of s.stages) if (!seen.has(st.stageId)) seen.set(st.stageId, st.title);
+  for (const s of statuses.values())
+    for (const st of s.stages) if (!seen.has(st.stageId)) seen.set(st.stageId, st.title);
   return [...seen].map(([stageId, title]) => ({ stageId, title }));
 }
 
-export function Board({ rows, statuses, groupNames, stuck }: { rows: UnitRow[]; statuses: Map<string, UnitCampaignStatus>; groupNames?: Map<string, string>; stuck?: Map<string, WorkflowProblem> }) {
+export function Board({
+  rows,
+  statuses,
+  groupNames,
+  stuck,
+}: {
+  rows: UnitRow[];
+  statuses: Map<string, UnitCampaignStatus>;
+  groupNames?: Map<string, string>;
+  stuck?: Map<string, WorkflowProblem>;
+}) {
   const columns = stageColumns(statuses);
   if (rows.length === 0) return <p class="muted">没有符合条件的单位。</p>;
   return (
@@ -97,16 +118,28 @@ export function Board({ rows, statuses, groupNames, stuck }: { rows: UnitRow[]; 
             const s = statuses.get(r.unitId);
             const problem = stuck?.get(r.unitId) ?? s?.health;
             return (
-              <tr key={r.unitId} data-unit={r.unitId} class={problem ? 'row-red' : ''} data-stuck={problem ? 'true' : undefined}>
+              <tr
+                key={r.unitId}
+                data-unit={r.unitId}
+                class={problem ? 'row-red' : ''}
+                data-stuck={problem ? 'true' : undefined}
+              >
                 <td>
-                  <a href={`#/unit/${encodeURIComponent(r.unitId)}`}>{r.unitName ?? s?.unitName ?? r.unitId}</a>
+                  <a href={`#/unit/${encodeURIComponent(r.unitId)}`}>
+                    {r.unitName ?? s?.unitName ?? r.unitId}
+                  </a>
                   {problem && <StuckTag problem={problem} />}
                 </td>
                 <td>{unitTypeLabel(r.unitType)}</td>
                 <td title={r.group}>{groupNames?.get(r.group) ?? r.groupName ?? r.group}</td>
                 {columns.map((c) => {
                   const st = s?.stages.find((x) => x.stageId === c.stageId);
-                  if (!s || !st) return <td key={c.stageId} class="muted">—</td>;
+                  if (!s || !st)
+                    return (
+                      <td key={c.stageId} class="muted">
+                        —
+                      </td>
+                    );
                   const rag: Rag = ragOfTasks(
                     s.tasks.filter((t) => t.stageId === c.stageId),
                     s,
@@ -114,7 +147,10 @@ export function Board({ rows, statuses, groupNames, stuck }: { rows: UnitRow[]; 
                   );
                   return (
                     <td key={c.stageId}>
-                      <RagChip rag={rag} title={`${c.title}：${RAG_LABEL[rag]}${st.status === 'complete' ? '（已完成）' : ''}`} />
+                      <RagChip
+                        rag={rag}
+                        title={`${c.title}：${RAG_LABEL[rag]}${st.status === 'complete' ? '（已完成）' : ''}`}
+                      />
                     </td>
                   );
                 })}

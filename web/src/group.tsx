@@ -18,7 +18,10 @@ export function GroupPage({ me }: { me: Me }) {
   // Longest waiting first: the ones past their 审查时限 are at the top.
   const waiting = all
     .flatMap((s) => s.tasks.filter((t) => t.status === 'submitted' && t.needsReview).map((t) => ({ s, t })))
-    .sort((a, b) => (b.t.review?.workingDay ?? 0) - (a.t.review?.workingDay ?? 0) || a.s.unitId.localeCompare(b.s.unitId));
+    .sort(
+      (a, b) =>
+        (b.t.review?.workingDay ?? 0) - (a.t.review?.workingDay ?? 0) || a.s.unitId.localeCompare(b.s.unitId),
+    );
   const pastLimit = waiting.filter(({ t }) => t.review?.overdue).length;
   const unacked = all.reduce((n, s) => n + s.openEscalations.filter((e) => !e.acknowledged).length, 0);
   const overdue = all.reduce((n, s) => n + s.overdueCount, 0);
@@ -30,7 +33,11 @@ export function GroupPage({ me }: { me: Me }) {
       {units.error && <Notice kind="error">{units.error.message}</Notice>}
       <div class="stats">
         <Stat label="联系单位" value={units.data?.length ?? '…'} />
-        <Stat label="待审查" value={waiting.length} tone={pastLimit > 0 ? 'red' : waiting.length > 0 ? 'amber' : undefined} />
+        <Stat
+          label="待审查"
+          value={waiting.length}
+          tone={pastLimit > 0 ? 'red' : waiting.length > 0 ? 'amber' : undefined}
+        />
         <Stat label="督办待确认" value={unacked} tone={unacked > 0 ? 'red' : undefined} />
         <Stat label="逾期事项" value={overdue} tone={overdue > 0 ? 'amber' : undefined} />
       </div>

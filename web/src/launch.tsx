@@ -5,7 +5,16 @@
  * was refused. Starting again with the same files starts nothing twice.
  */
 import { useState } from 'preact/hooks';
-import { api, ApiFailure, type CampaignPreview, type LaunchFiles, type IssuedToken as IssuedLogin, type LaunchSummary, type Me, type UnitKindPreview } from './api.js';
+import {
+  api,
+  ApiFailure,
+  type CampaignPreview,
+  type LaunchFiles,
+  type IssuedToken as IssuedLogin,
+  type LaunchSummary,
+  type Me,
+  type UnitKindPreview,
+} from './api.js';
 import { when } from './format.js';
 import { Card, Notice } from './ui.js';
 
@@ -28,14 +37,22 @@ export function LaunchPage({ me }: { me: Me }) {
   const [summary, setSummary] = useState<LaunchSummary | undefined>();
   const [failure, setFailure] = useState<ApiFailure | undefined>();
 
-  const files = (): LaunchFiles => ({ start, skipBadRows: skip, ...(plan ? { plan } : {}), ...(roster ? { roster } : {}), ...(groups ? { groups } : {}) });
+  const files = (): LaunchFiles => ({
+    start,
+    skipBadRows: skip,
+    ...(plan ? { plan } : {}),
+    ...(roster ? { roster } : {}),
+    ...(groups ? { groups } : {}),
+  });
   // Any change of input makes the shown preview stale: it must be checked again before launch.
-  const changed = <T,>(set: (v: T) => void) => (v: T) => {
-    set(v);
-    setPreview(undefined);
-    setSummary(undefined);
-    setFailure(undefined);
-  };
+  const changed =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setPreview(undefined);
+      setSummary(undefined);
+      setFailure(undefined);
+    };
 
   const check = async () => {
     setBusy('preview');
@@ -63,8 +80,15 @@ export function LaunchPage({ me }: { me: Me }) {
   };
 
   const rowErrors = preview?.rosterErrors.length ?? 0;
-  const blocking = preview ? preview.inputErrors.length + preview.planErrors.length + (preview.roster?.fatal ? 1 : 0) : 0;
-  const launchable = preview !== undefined && preview.plan !== undefined && blocking === 0 && (preview.roster?.usableUnits ?? 0) > 0 && preview.previews.some((p) => !p.refusedReason);
+  const blocking = preview
+    ? preview.inputErrors.length + preview.planErrors.length + (preview.roster?.fatal ? 1 : 0)
+    : 0;
+  const launchable =
+    preview !== undefined &&
+    preview.plan !== undefined &&
+    blocking === 0 &&
+    (preview.roster?.usableUnits ?? 0) > 0 &&
+    preview.previews.some((p) => !p.refusedReason);
   const canLaunch = launchable && (rowErrors === 0 || skip) && busy === undefined;
 
   return (
@@ -83,19 +107,40 @@ export function LaunchPage({ me }: { me: Me }) {
         >
           <label>
             活动计划（YAML）
-            <input type="file" name="plan" accept=".yaml,.yml" onChange={(e) => changed(setPlan)(fileOf(e))} />
+            <input
+              type="file"
+              name="plan"
+              accept=".yaml,.yml"
+              onChange={(e) => changed(setPlan)(fileOf(e))}
+            />
           </label>
           <label>
             参学单位名单（Excel，或 CSV）
-            <input type="file" name="roster" accept=".xlsx,.csv" onChange={(e) => changed(setRoster)(fileOf(e))} />
+            <input
+              type="file"
+              name="roster"
+              accept=".xlsx,.csv"
+              onChange={(e) => changed(setRoster)(fileOf(e))}
+            />
           </label>
           <label>
             指导组表（名单是 CSV 时需要）
-            <input type="file" name="groups" accept=".xlsx,.csv" onChange={(e) => changed(setGroups)(fileOf(e))} />
+            <input
+              type="file"
+              name="groups"
+              accept=".xlsx,.csv"
+              onChange={(e) => changed(setGroups)(fileOf(e))}
+            />
           </label>
           <label>
             开始日期
-            <input type="date" name="start" required value={start} onInput={(e) => changed(setStart)((e.target as HTMLInputElement).value)} />
+            <input
+              type="date"
+              name="start"
+              required
+              value={start}
+              onInput={(e) => changed(setStart)((e.target as HTMLInputElement).value)}
+            />
           </label>
           <div class="buttons">
             <button type="submit" id="check" disabled={busy !== undefined}>
@@ -103,7 +148,9 @@ export function LaunchPage({ me }: { me: Me }) {
             </button>
           </div>
         </form>
-        <p class="muted">先检查：计划的每一处错误（第几行、哪个字段）、名单的每一处错误（第几行）都会列出，并按名单中的单位类型预览日程。检查不会启动任何单位。</p>
+        <p class="muted">
+          先检查：计划的每一处错误（第几行、哪个字段）、名单的每一处错误（第几行）都会列出，并按名单中的单位类型预览日程。检查不会启动任何单位。
+        </p>
       </Card>
 
       {failure && (
@@ -126,12 +173,18 @@ export function LaunchPage({ me }: { me: Me }) {
           {!launchable && <Notice kind="error">计划或名单有必须改正的错误，改正后重新上传并检查。</Notice>}
           {launchable && rowErrors > 0 && (
             <Notice kind="info">
-              名单有 {rowErrors} 处错误（第 {preview.roster?.rowsWithErrors.join('、')} 行）。改正后重新上传；或勾选下面一项，只启动没有问题的 {preview.roster?.usableUnits} 个单位。
+              名单有 {rowErrors} 处错误（第 {preview.roster?.rowsWithErrors.join('、')}{' '}
+              行）。改正后重新上传；或勾选下面一项，只启动没有问题的 {preview.roster?.usableUnits} 个单位。
             </Notice>
           )}
           {launchable && rowErrors > 0 && (
             <label class="check">
-              <input type="checkbox" name="skipBadRows" checked={skip} onChange={(e) => setSkip((e.target as HTMLInputElement).checked)} />
+              <input
+                type="checkbox"
+                name="skipBadRows"
+                checked={skip}
+                onChange={(e) => setSkip((e.target as HTMLInputElement).checked)}
+              />
               跳过有问题的行
             </label>
           )}
@@ -163,7 +216,8 @@ function PreviewView({ preview }: { preview: CampaignPreview }) {
         )}
         {p.plan && (
           <p id="plan-summary">
-            计划「{p.plan.title}」（{p.plan.id}）：{p.plan.stages} 个阶段，{p.plan.steps} 个步骤；日历：{p.plan.calendar}；逾期督办：{p.plan.escalation.join('；')}
+            计划「{p.plan.title}」（{p.plan.id}）：{p.plan.stages} 个阶段，{p.plan.steps} 个步骤；日历：
+            {p.plan.calendar}；逾期督办：{p.plan.escalation.join('；')}
           </p>
         )}
         {p.planErrors.length > 0 && (
@@ -195,12 +249,16 @@ function PreviewView({ preview }: { preview: CampaignPreview }) {
         )}
         {p.roster && (
           <p id="roster-summary">
-            名单：{p.roster.units} 行单位，其中 {p.roster.usableUnits} 个没有问题{p.roster.rowsWithErrors.length > 0 ? `，第 ${p.roster.rowsWithErrors.join('、')} 行有错误` : ''}。
+            名单：{p.roster.units} 行单位，其中 {p.roster.usableUnits} 个没有问题
+            {p.roster.rowsWithErrors.length > 0 ? `，第 ${p.roster.rowsWithErrors.join('、')} 行有错误` : ''}
+            。
           </p>
         )}
         {p.rosterErrors.length > 0 && (
           <div id="roster-errors">
-            <h3 class="danger">名单有 {p.rosterErrors.length} 处错误{p.roster?.fatal ? '（整个文件无法使用）' : ''}</h3>
+            <h3 class="danger">
+              名单有 {p.rosterErrors.length} 处错误{p.roster?.fatal ? '（整个文件无法使用）' : ''}
+            </h3>
             <div class="table-wrap">
               <table>
                 <thead>
@@ -235,7 +293,9 @@ function PreviewView({ preview }: { preview: CampaignPreview }) {
             </ul>
           </details>
         )}
-        {p.planErrors.length === 0 && p.rosterErrors.length === 0 && p.inputErrors.length === 0 && <Notice kind="ok">计划和名单都没有发现错误。</Notice>}
+        {p.planErrors.length === 0 && p.rosterErrors.length === 0 && p.inputErrors.length === 0 && (
+          <Notice kind="ok">计划和名单都没有发现错误。</Notice>
+        )}
       </Card>
       {p.previews.length > 0 && (
         <Card title="日程预览（按单位类型）" id="calendar-preview">
@@ -294,11 +354,19 @@ function KindCalendar({ kind }: { kind: UnitKindPreview }) {
                     {t.no !== undefined ? `${t.no}. ` : ''}
                     {t.title}
                   </td>
-                  <td>{t.after ? `${t.after.map((a) => `「${a}」`).join('、')}完成后（预计 ${when(t.opensAt)}）` : when(t.opensAt)}</td>
+                  <td>
+                    {t.after
+                      ? `${t.after.map((a) => `「${a}」`).join('、')}完成后（预计 ${when(t.opensAt)}）`
+                      : when(t.opensAt)}
+                  </td>
                   <td>{when(t.dueAt)}</td>
                   <td>{t.review ?? '—'}</td>
-                  <td class="wrap">{t.reminders.map((r) => `${when(r.at)}（${r.label}）`).join('、') || '—'}</td>
-                  <td class="wrap">{t.escalations.map((e) => `${e.level} 级 ${e.label} ${when(e.at)}`).join('；') || '—'}</td>
+                  <td class="wrap">
+                    {t.reminders.map((r) => `${when(r.at)}（${r.label}）`).join('、') || '—'}
+                  </td>
+                  <td class="wrap">
+                    {t.escalations.map((e) => `${e.level} 级 ${e.label} ${when(e.at)}`).join('；') || '—'}
+                  </td>
                 </tr>
               )),
             ])}
@@ -314,9 +382,12 @@ function SummaryView({ summary }: { summary: LaunchSummary }) {
   return (
     <div id="launch-summary">
       <Notice kind={summary.started > 0 || summary.alreadyRunning > 0 ? 'ok' : 'error'}>
-        活动「{summary.planTitle}」：新启动 {summary.started} 个单位，已在运行 {summary.alreadyRunning} 个（跳过），未启动 {summary.refused} 个。
+        活动「{summary.planTitle}」：新启动 {summary.started} 个单位，已在运行 {summary.alreadyRunning}{' '}
+        个（跳过），未启动 {summary.refused} 个。
       </Notice>
-      {summary.skippedRows.length > 0 && <p class="muted">名单第 {summary.skippedRows.join('、')} 行有错误，已按要求跳过。</p>}
+      {summary.skippedRows.length > 0 && (
+        <p class="muted">名单第 {summary.skippedRows.join('、')} 行有错误，已按要求跳过。</p>
+      )}
       {summary.calendarWarnings.map((w) => (
         <Notice key={w} kind="error">
           {w}
@@ -339,13 +410,31 @@ function SummaryView({ summary }: { summary: LaunchSummary }) {
   );
 }
 
-const ROLE_LABELS: Record<IssuedLogin['role'], string> = { office: '活动办', group: '指导组成员', unit: '参学单位' };
+const ROLE_LABELS: Record<IssuedLogin['role'], string> = {
+  office: '活动办',
+  group: '指导组成员',
+  unit: '参学单位',
+};
 
 /** The same columns as the handout of `campaign tokens issue`, with a BOM so Excel reads the Chinese. */
 export function tokensCsv(tokens: readonly IssuedLogin[]): string {
   const cell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const lines = ['角色,姓名,人员编号,单位编号,指导组,邮箱,手机,令牌'];
-  for (const t of tokens) lines.push([ROLE_LABELS[t.role], t.name, t.personId, t.unitId ?? '', t.groupId ?? '', t.email ?? '', t.mobile ?? '', t.token].map(cell).join(','));
+  for (const t of tokens)
+    lines.push(
+      [
+        ROLE_LABELS[t.role],
+        t.name,
+        t.personId,
+        t.unitId ?? '',
+        t.groupId ?? '',
+        t.email ?? '',
+        t.mobile ?? '',
+        t.token,
+      ]
+        .map(cell)
+        .join(','),
+    );
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
@@ -360,7 +449,9 @@ function TokenDownload({ campaignId, tokens }: { campaignId: string; tokens: rea
   };
   return (
     <p id="launch-tokens">
-      已为 {tokens.filter((t) => t.role === 'unit').length} 位单位联络员和第一责任人、{tokens.filter((t) => t.role === 'group').length} 位指导组成员发放登录令牌。令牌只在此显示一次，请立即下载并分发，妥善保管：
+      已为 {tokens.filter((t) => t.role === 'unit').length} 位单位联络员和第一责任人、
+      {tokens.filter((t) => t.role === 'group').length}{' '}
+      位指导组成员发放登录令牌。令牌只在此显示一次，请立即下载并分发，妥善保管：
       <button type="button" id="download-tokens" onClick={download}>
         下载登录令牌
       </button>

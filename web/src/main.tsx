@@ -43,7 +43,8 @@ function App() {
   const unitMatch = /^#\/unit\/([^/]+)/.exec(hash);
   const home = me.role === 'unit' ? `#/unit/${encodeURIComponent(me.unitId ?? '')}` : '#/';
   let page;
-  if (unitMatch?.[1]) page = <UnitPage key={unitMatch[1]} me={me} unitId={decodeURIComponent(unitMatch[1])} />;
+  if (unitMatch?.[1])
+    page = <UnitPage key={unitMatch[1]} me={me} unitId={decodeURIComponent(unitMatch[1])} />;
   else if (hash.startsWith('#/launch') && me.role === 'office') page = <LaunchPage me={me} />;
   else if (me.role === 'office') page = <OfficePage me={me} />;
   else if (me.role === 'group') page = <GroupPage me={me} />;
@@ -87,7 +88,13 @@ function Login({ onLogin }: { onLogin: (me: Me) => void }) {
       location.hash = me.role === 'unit' ? `#/unit/${encodeURIComponent(me.unitId ?? '')}` : '#/';
       onLogin(me);
     } catch (e) {
-      setError(e instanceof ApiFailure && e.status === 401 ? '令牌无效或已作废，请核对后重试' : e instanceof Error ? e.message : String(e));
+      setError(
+        e instanceof ApiFailure && e.status === 401
+          ? '令牌无效或已作废，请核对后重试'
+          : e instanceof Error
+            ? e.message
+            : String(e),
+      );
     }
   };
   return (
@@ -103,7 +110,14 @@ function Login({ onLogin }: { onLogin: (me: Me) => void }) {
       >
         <label>
           令牌
-          <input name="token" autoComplete="off" required value={token} onInput={(e) => setToken((e.target as HTMLInputElement).value)} placeholder="co_…" />
+          <input
+            name="token"
+            autoComplete="off"
+            required
+            value={token}
+            onInput={(e) => setToken((e.target as HTMLInputElement).value)}
+            placeholder="co_…"
+          />
         </label>
         <button type="submit">登录</button>
       </form>
@@ -118,7 +132,12 @@ function Login({ onLogin }: { onLogin: (me: Me) => void }) {
               {demos
                 .filter((d) => d.role === role)
                 .map((d) => (
-                  <button key={d.token} class="secondary" data-demo-login={d.label} onClick={() => void login(d.token)}>
+                  <button
+                    key={d.token}
+                    class="secondary"
+                    data-demo-login={d.label}
+                    onClick={() => void login(d.token)}
+                  >
                     {d.label}
                   </button>
                 ))}

@@ -55,7 +55,12 @@ function useHistory(campaignId: string, overview: Overview | undefined): Point[]
   }, [campaignId]);
   useEffect(() => {
     if (!overview) return;
-    setLive((prev) => [...prev, { t: Date.now(), byStage: Object.fromEntries(overview.byStage.map((b) => [b.value, b.count])) }].slice(-720));
+    setLive((prev) =>
+      [
+        ...prev,
+        { t: Date.now(), byStage: Object.fromEntries(overview.byStage.map((b) => [b.value, b.count])) },
+      ].slice(-720),
+    );
   }, [overview]);
   const lastStored = stored.at(-1)?.t ?? -Infinity;
   return [...stored, ...live.filter((p) => p.t > lastStored)];
@@ -64,7 +69,10 @@ function useHistory(campaignId: string, overview: Overview | undefined): Point[]
 export function OfficePage({ me }: { me: Me }) {
   const [filter, setFilter] = useState<UnitFilter>({});
   const overview = useLive(() => api.overview(me.campaignId), 4000, [me.campaignId]);
-  const units = useLive(() => api.units(me.campaignId, filter), 4000, [me.campaignId, JSON.stringify(filter)]);
+  const units = useLive(() => api.units(me.campaignId, filter), 4000, [
+    me.campaignId,
+    JSON.stringify(filter),
+  ]);
   const statuses = useStatuses(me, units.data);
   const stuck = useStuckUnits(me);
   const history = useHistory(me.campaignId, overview.data);
@@ -87,14 +95,22 @@ export function OfficePage({ me }: { me: Me }) {
       <div class="stats" id="counts">
         <Stat label="参学单位" value={o?.total ?? '…'} />
         <Stat label="进行中" value={o?.running ?? '…'} tone="green" />
-        <Stat label="有逾期事项" value={o?.overdueUnits ?? '…'} tone={o && o.overdueUnits > 0 ? 'amber' : undefined} />
+        <Stat
+          label="有逾期事项"
+          value={o?.overdueUnits ?? '…'}
+          tone={o && o.overdueUnits > 0 ? 'amber' : undefined}
+        />
         <Stat label="有补课的单位" value={o ? remedial : '…'} tone={remedial > 0 ? 'red' : undefined} />
         {stuck.size > 0 && <Stat label="流程异常" value={stuck.size} tone="red" />}
       </div>
 
       <div class="grid2">
         <Card title="各阶段单位数" id="by-stage">
-          {o && <Bars rows={o.byStage.map((b) => ({ label: stageTitles.get(b.value) ?? b.value, value: b.count }))} />}
+          {o && (
+            <Bars
+              rows={o.byStage.map((b) => ({ label: stageTitles.get(b.value) ?? b.value, value: b.count }))}
+            />
+          )}
         </Card>
         <Card title="进度曲线（各阶段单位数随时间）" id="progress">
           <ProgressChart history={history} titles={stageTitles} />
@@ -103,7 +119,11 @@ export function OfficePage({ me }: { me: Me }) {
 
       <Card title="单位进度（红黄绿）" id="units">
         <form class="filters" onSubmit={(e) => e.preventDefault()}>
-          <select aria-label="单位类型" value={filter.unitType ?? ''} onChange={(e) => set({ unitType: (e.target as HTMLSelectElement).value || undefined })}>
+          <select
+            aria-label="单位类型"
+            value={filter.unitType ?? ''}
+            onChange={(e) => set({ unitType: (e.target as HTMLSelectElement).value || undefined })}
+          >
             <option value="">全部类型</option>
             {Object.entries(UNIT_TYPES).map(([id, label]) => (
               <option key={id} value={id}>
@@ -111,7 +131,11 @@ export function OfficePage({ me }: { me: Me }) {
               </option>
             ))}
           </select>
-          <select aria-label="指导组" value={filter.group ?? ''} onChange={(e) => set({ group: (e.target as HTMLSelectElement).value || undefined })}>
+          <select
+            aria-label="指导组"
+            value={filter.group ?? ''}
+            onChange={(e) => set({ group: (e.target as HTMLSelectElement).value || undefined })}
+          >
             <option value="">全部指导组</option>
             {(o?.byGroup ?? []).map((g) => (
               <option key={g.value} value={g.value}>
@@ -119,7 +143,11 @@ export function OfficePage({ me }: { me: Me }) {
               </option>
             ))}
           </select>
-          <select aria-label="阶段" value={filter.stage ?? ''} onChange={(e) => set({ stage: (e.target as HTMLSelectElement).value || undefined })}>
+          <select
+            aria-label="阶段"
+            value={filter.stage ?? ''}
+            onChange={(e) => set({ stage: (e.target as HTMLSelectElement).value || undefined })}
+          >
             <option value="">全部阶段</option>
             {(o?.byStage ?? []).map((s) => (
               <option key={s.value} value={s.value}>
@@ -128,10 +156,24 @@ export function OfficePage({ me }: { me: Me }) {
             ))}
           </select>
           <label class="check">
-            <input type="checkbox" checked={filter.overdue ?? false} onChange={(e) => set({ overdue: (e.target as HTMLInputElement).checked || undefined })} />
+            <input
+              type="checkbox"
+              checked={filter.overdue ?? false}
+              onChange={(e) => set({ overdue: (e.target as HTMLInputElement).checked || undefined })}
+            />
             只看逾期
           </label>
-          <select aria-label="补课" value={filter.remedialRound ?? ''} onChange={(e) => set({ remedialRound: (e.target as HTMLSelectElement).value ? Number((e.target as HTMLSelectElement).value) : undefined })}>
+          <select
+            aria-label="补课"
+            value={filter.remedialRound ?? ''}
+            onChange={(e) =>
+              set({
+                remedialRound: (e.target as HTMLSelectElement).value
+                  ? Number((e.target as HTMLSelectElement).value)
+                  : undefined,
+              })
+            }
+          >
             <option value="">补课：不限</option>
             <option value="1">补课第 1 轮</option>
             <option value="2">补课第 2 轮</option>
@@ -142,7 +184,8 @@ export function OfficePage({ me }: { me: Me }) {
         {units.error && <Notice kind="error">{units.error.message}</Notice>}
         {stuck.size > 0 && (
           <Notice kind="error">
-            {stuck.size} 个单位流程异常，需要技术处理：工作流任务反复失败，这些单位停止不前，修复前不会发出任何通知。请联系技术人员。
+            {stuck.size}{' '}
+            个单位流程异常，需要技术处理：工作流任务反复失败，这些单位停止不前，修复前不会发出任何通知。请联系技术人员。
           </Notice>
         )}
         {units.data && <Board rows={units.data} statuses={statuses} stuck={stuck} />}
@@ -179,14 +222,25 @@ function ProgressChart({ history, titles }: { history: Point[]; titles: Map<stri
   return (
     <LineChart
       times={history.map((p) => p.t)}
-      series={stages.map((s, i) => ({ label: titles.get(s) ?? s, color: PALETTE[i % PALETTE.length]!, values: history.map((p) => p.byStage[s] ?? 0) }))}
+      series={stages.map((s, i) => ({
+        label: titles.get(s) ?? s,
+        color: PALETTE[i % PALETTE.length]!,
+        values: history.map((p) => p.byStage[s] ?? 0),
+      }))}
     />
   );
 }
 
 export function EscalationList({ statuses }: { statuses: Map<string, UnitCampaignStatus> }) {
   const rows = [...statuses.values()]
-    .flatMap((s) => s.openEscalations.map((e) => ({ ...e, unitId: s.unitId, unitName: s.unitName, title: s.tasks.find((t) => t.taskId === e.taskId)?.title ?? e.taskId })))
+    .flatMap((s) =>
+      s.openEscalations.map((e) => ({
+        ...e,
+        unitId: s.unitId,
+        unitName: s.unitName,
+        title: s.tasks.find((t) => t.taskId === e.taskId)?.title ?? e.taskId,
+      })),
+    )
     .sort((a, b) => b.level - a.level || b.firedAt.localeCompare(a.firedAt));
   if (rows.length === 0) return <p class="muted">目前没有督办。</p>;
   return (
@@ -243,7 +297,8 @@ function WorkflowProblems({ list, names }: { list: DeliveryProblemList; names: M
   return (
     <div id="workflow-problems">
       <p>
-        <strong class="danger">流程异常 {list.workflowProblems.length} 个单位</strong>：工作流任务反复失败，这些单位的通知在修复前不会发出。请联系技术人员处理（campaign repair）。
+        <strong class="danger">流程异常 {list.workflowProblems.length} 个单位</strong>
+        ：工作流任务反复失败，这些单位的通知在修复前不会发出。请联系技术人员处理（campaign repair）。
       </p>
       <div class="table-wrap">
         <table>
@@ -260,7 +315,9 @@ function WorkflowProblems({ list, names }: { list: DeliveryProblemList; names: M
             {list.workflowProblems.map((w) => (
               <tr key={w.unitId} data-workflow-problem={w.unitId} class="row-red">
                 <td>
-                  <a href={`#/unit/${encodeURIComponent(w.unitId)}`}>{w.unitName ?? names.get(w.unitId) ?? w.unitId}</a>
+                  <a href={`#/unit/${encodeURIComponent(w.unitId)}`}>
+                    {w.unitName ?? names.get(w.unitId) ?? w.unitId}
+                  </a>
                 </td>
                 <td>
                   <StuckTag problem={w} />
@@ -289,12 +346,25 @@ export function NotificationProblems({ me, units }: { me: Me; units: UnitRow[] |
   const [editing, setEditing] = useState<string>();
   const [done, setDone] = useState<string>();
   // Failures change slowly; no need to poll as often as the counts.
-  const live = useLive(() => api.notificationProblems(me.campaignId, { includeResolved: showResolved }), 15_000, [me.campaignId, showResolved]);
-  if (live.error) return live.error.status === 503 ? <p class="muted">{live.error.message}</p> : <Notice kind="error">{live.error.message}</Notice>;
+  const live = useLive(
+    () => api.notificationProblems(me.campaignId, { includeResolved: showResolved }),
+    15_000,
+    [me.campaignId, showResolved],
+  );
+  if (live.error)
+    return live.error.status === 503 ? (
+      <p class="muted">{live.error.message}</p>
+    ) : (
+      <Notice kind="error">{live.error.message}</Notice>
+    );
   const list: DeliveryProblemList | undefined = live.data;
   const toggle = (
     <label class="check" id="show-resolved">
-      <input type="checkbox" checked={showResolved} onChange={(e) => setShowResolved((e.target as HTMLInputElement).checked)} />
+      <input
+        type="checkbox"
+        checked={showResolved}
+        onChange={(e) => setShowResolved((e.target as HTMLInputElement).checked)}
+      />
       显示已处理
     </label>
   );
@@ -307,7 +377,9 @@ export function NotificationProblems({ me, units }: { me: Me; units: UnitRow[] |
       <>
         {stuck}
         {doneNotice}
-        <p class="muted">{showResolved ? '没有发送失败或结果未知的通知。' : '没有待处理的发送失败或结果未知的通知。'}</p>
+        <p class="muted">
+          {showResolved ? '没有发送失败或结果未知的通知。' : '没有待处理的发送失败或结果未知的通知。'}
+        </p>
         {toggle}
       </>
     );
@@ -318,8 +390,10 @@ export function NotificationProblems({ me, units }: { me: Me; units: UnitRow[] |
       {stuck}
       {doneNotice}
       <p id="notification-problem-counts">
-        待处理：发送失败 <strong>{list.failed}</strong> 条，结果未知 <strong>{list.uncertain}</strong> 条{list.includeResolved ? `；已处理 ${list.resolved} 条` : ''}
-        {list.truncated ? `（只列出最近 ${list.problems.length} 条）` : ''}。{list.failed > 0 && ' 发送失败的请核对名单中的邮箱、手机号或群机器人地址。'}
+        待处理：发送失败 <strong>{list.failed}</strong> 条，结果未知 <strong>{list.uncertain}</strong> 条
+        {list.includeResolved ? `；已处理 ${list.resolved} 条` : ''}
+        {list.truncated ? `（只列出最近 ${list.problems.length} 条）` : ''}。
+        {list.failed > 0 && ' 发送失败的请核对名单中的邮箱、手机号或群机器人地址。'}
         {list.uncertain > 0 && ' 结果未知的系统不会自动重发，请与收件人核实，未收到的请人工补发。'}
         {list.failed + list.uncertain > 0 && ' 处理完后点「标记已处理」，这一条就不再列出。'}
       </p>
@@ -341,7 +415,11 @@ export function NotificationProblems({ me, units }: { me: Me; units: UnitRow[] |
           <tbody>
             {list.problems.flatMap((p) => {
               const row = (
-                <tr key={p.id} data-problem={p.id} class={p.resolution ? 'row-muted' : p.status === 'failed' ? 'row-red' : ''}>
+                <tr
+                  key={p.id}
+                  data-problem={p.id}
+                  class={p.resolution ? 'row-muted' : p.status === 'failed' ? 'row-red' : ''}
+                >
                   <td>
                     <code>{p.id}</code>
                   </td>
@@ -350,7 +428,12 @@ export function NotificationProblems({ me, units }: { me: Me; units: UnitRow[] |
                   <td>{p.channelLabel}</td>
                   <td>{p.recipient}</td>
                   <td>
-                    {p.unitId ? <a href={`#/unit/${encodeURIComponent(p.unitId)}`}>{names.get(p.unitId) ?? p.unitId}</a> : p.notificationId} · {p.eventLabel}
+                    {p.unitId ? (
+                      <a href={`#/unit/${encodeURIComponent(p.unitId)}`}>{names.get(p.unitId) ?? p.unitId}</a>
+                    ) : (
+                      p.notificationId
+                    )}{' '}
+                    · {p.eventLabel}
                   </td>
                   <td class="wrap">{p.reason}</td>
                   <td class="wrap">
@@ -361,10 +444,13 @@ export function NotificationProblems({ me, units }: { me: Me; units: UnitRow[] |
                       </span>
                     )}
                     {editing !== p.id && (
-                      <button class="secondary" onClick={() => {
+                      <button
+                        class="secondary"
+                        onClick={() => {
                           setEditing(p.id);
                           setDone(undefined);
-                        }}>
+                        }}
+                      >
                         {p.resolution ? '修改' : '标记已处理'}
                       </button>
                     )}
@@ -397,8 +483,20 @@ export function NotificationProblems({ me, units }: { me: Me; units: UnitRow[] |
   );
 }
 
-function ResolveForm({ me, problem, onCancel, onDone }: { me: Me; problem: DeliveryProblem; onCancel: () => void; onDone: (text: string) => void }) {
-  const [kind, setKind] = useState<ResolutionKind>(problem.resolution?.kind ?? (problem.status === 'uncertain' ? 'received' : 'address_fixed'));
+function ResolveForm({
+  me,
+  problem,
+  onCancel,
+  onDone,
+}: {
+  me: Me;
+  problem: DeliveryProblem;
+  onCancel: () => void;
+  onDone: (text: string) => void;
+}) {
+  const [kind, setKind] = useState<ResolutionKind>(
+    problem.resolution?.kind ?? (problem.status === 'uncertain' ? 'received' : 'address_fixed'),
+  );
   const [note, setNote] = useState(problem.resolution?.note ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiFailure>();
@@ -406,8 +504,13 @@ function ResolveForm({ me, problem, onCancel, onDone }: { me: Me; problem: Deliv
     setBusy(true);
     setError(undefined);
     try {
-      await api.resolveNotificationProblem(me.campaignId, problem.id, { kind, ...(note.trim() ? { note: note.trim() } : {}) });
-      onDone(`已将「${problem.recipient} · ${problem.eventLabel}（${problem.channelLabel}）」标记为${RESOLUTION_LABELS[kind]}。`);
+      await api.resolveNotificationProblem(me.campaignId, problem.id, {
+        kind,
+        ...(note.trim() ? { note: note.trim() } : {}),
+      });
+      onDone(
+        `已将「${problem.recipient} · ${problem.eventLabel}（${problem.channelLabel}）」标记为${RESOLUTION_LABELS[kind]}。`,
+      );
     } catch (e) {
       setError(e instanceof ApiFailure ? e : new ApiFailure(0, String(e)));
     } finally {
@@ -424,7 +527,10 @@ function ResolveForm({ me, problem, onCancel, onDone }: { me: Me; problem: Deliv
     >
       <label>
         处理方式
-        <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value as ResolutionKind)}>
+        <select
+          value={kind}
+          onChange={(e) => setKind((e.target as HTMLSelectElement).value as ResolutionKind)}
+        >
           {(Object.keys(RESOLUTION_LABELS) as ResolutionKind[]).map((k) => (
             <option key={k} value={k}>
               {RESOLUTION_LABELS[k]}
@@ -434,7 +540,12 @@ function ResolveForm({ me, problem, onCancel, onDone }: { me: Me; problem: Deliv
       </label>
       <label>
         说明（可不填，至多 200 字）
-        <input value={note} maxLength={200} onInput={(e) => setNote((e.target as HTMLInputElement).value)} placeholder="例如：已电话联系张明，确认收到" />
+        <input
+          value={note}
+          maxLength={200}
+          onInput={(e) => setNote((e.target as HTMLInputElement).value)}
+          placeholder="例如：已电话联系张明，确认收到"
+        />
       </label>
       <div class="buttons">
         <button type="submit" disabled={busy}>

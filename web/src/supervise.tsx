@@ -47,7 +47,15 @@ function OutcomeNotice({ outcome }: { outcome: Outcome }) {
   );
 }
 
-export function SupervisionActions({ me, status, onDone }: { me: Me; status: UnitCampaignStatus; onDone: () => void }) {
+export function SupervisionActions({
+  me,
+  status,
+  onDone,
+}: {
+  me: Me;
+  status: UnitCampaignStatus;
+  onDone: () => void;
+}) {
   const waiting = status.tasks.filter((t) => t.status === 'submitted' && t.needsReview);
   const escalations = status.openEscalations.filter((e) => !e.acknowledged);
   const titles = new Map(status.tasks.map((t) => [t.taskId, t.title]));
@@ -58,7 +66,20 @@ export function SupervisionActions({ me, status, onDone }: { me: Me; status: Uni
   return (
     <>
       <Card title={`待审查材料（${waiting.length}）`} id="reviews">
-        {waiting.length === 0 ? <p class="muted">没有等待审查的材料。</p> : waiting.map((t) => <ReviewForm key={`${t.taskId}-${t.submissions}`} me={me} unitId={status.unitId} task={t} onDone={onDone} onReviewed={setReviewed} />)}
+        {waiting.length === 0 ? (
+          <p class="muted">没有等待审查的材料。</p>
+        ) : (
+          waiting.map((t) => (
+            <ReviewForm
+              key={`${t.taskId}-${t.submissions}`}
+              me={me}
+              unitId={status.unitId}
+              task={t}
+              onDone={onDone}
+              onReviewed={setReviewed}
+            />
+          ))
+        )}
         <OutcomeNotice outcome={reviewed} />
       </Card>
       <Card title={`督办待确认（${escalations.length}）`} id="escalations">
@@ -70,7 +91,16 @@ export function SupervisionActions({ me, status, onDone }: { me: Me; status: Uni
               <li key={`${e.taskId}-${e.level}`}>
                 <b>{titles.get(e.taskId) ?? e.taskId}</b> · 第 {e.level} 级「{e.label}」 · {when(e.firedAt)}
                 {e.repeats > 0 && ` · 已重复 ${e.repeats} 次`}{' '}
-                <button disabled={ack.busy} onClick={() => void ack.run(() => api.acknowledge(me.campaignId, status.unitId, { taskId: e.taskId, level: e.level }), `已确认「${titles.get(e.taskId) ?? e.taskId}」的第 ${e.level} 级督办，不再重复提醒。`)}>
+                <button
+                  disabled={ack.busy}
+                  onClick={() =>
+                    void ack.run(
+                      () =>
+                        api.acknowledge(me.campaignId, status.unitId, { taskId: e.taskId, level: e.level }),
+                      `已确认「${titles.get(e.taskId) ?? e.taskId}」的第 ${e.level} 级督办，不再重复提醒。`,
+                    )
+                  }
+                >
                   确认督办
                 </button>
               </li>
@@ -117,7 +147,16 @@ function ReviewForm({
       </p>
       {!returning ? (
         <div class="buttons">
-          <button class="primary" disabled={action.busy} onClick={() => void action.run(() => api.review(me.campaignId, unitId, { taskId: task.taskId, decision: 'approve' }), `已通过「${task.title}」。`)}>
+          <button
+            class="primary"
+            disabled={action.busy}
+            onClick={() =>
+              void action.run(
+                () => api.review(me.campaignId, unitId, { taskId: task.taskId, decision: 'approve' }),
+                `已通过「${task.title}」。`,
+              )
+            }
+          >
             审查通过
           </button>
           <button class="secondary" onClick={() => setReturning(true)}>
@@ -131,18 +170,35 @@ function ReviewForm({
             e.preventDefault();
             const failedItems = ids(failed);
             void action.run(
-              () => api.review(me.campaignId, unitId, { taskId: task.taskId, decision: 'return', reasons: lines(reasons), ...(failedItems.length > 0 ? { failedItems } : {}) }),
+              () =>
+                api.review(me.campaignId, unitId, {
+                  taskId: task.taskId,
+                  decision: 'return',
+                  reasons: lines(reasons),
+                  ...(failedItems.length > 0 ? { failedItems } : {}),
+                }),
               `已退回「${task.title}」，单位会收到退回理由。`,
             );
           }}
         >
           <label>
             退回理由（每行一条，单位据此修改）
-            <textarea name="reasons" required rows={3} value={reasons} onInput={(e) => setReasons((e.target as HTMLTextAreaElement).value)} placeholder="例如：征求意见范围不广，只征求了机关干部的意见" />
+            <textarea
+              name="reasons"
+              required
+              rows={3}
+              value={reasons}
+              onInput={(e) => setReasons((e.target as HTMLTextAreaElement).value)}
+              placeholder="例如：征求意见范围不广，只征求了机关干部的意见"
+            />
           </label>
           <label>
             未通过的检查项编号（可选，如四不通过的项，用逗号分隔）
-            <input name="failedItems" value={failed} onInput={(e) => setFailed((e.target as HTMLInputElement).value)} />
+            <input
+              name="failedItems"
+              value={failed}
+              onInput={(e) => setFailed((e.target as HTMLInputElement).value)}
+            />
           </label>
           <div class="buttons">
             <button type="submit" class="danger-button" disabled={action.busy || lines(reasons).length === 0}>
@@ -163,7 +219,9 @@ function ReviewForm({
 const beijing = (local: string) => (local.length === 16 ? `${local}:00+08:00` : local);
 
 function ExtendForm({ me, status, onDone }: { me: Me; status: UnitCampaignStatus; onDone: () => void }) {
-  const candidates = status.tasks.filter((t) => t.status === 'open' || t.status === 'returned').sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.dueAt.localeCompare(b.dueAt));
+  const candidates = status.tasks
+    .filter((t) => t.status === 'open' || t.status === 'returned')
+    .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.dueAt.localeCompare(b.dueAt));
   const [taskId, setTaskId] = useState('');
   const [newDue, setNewDue] = useState('');
   const [reason, setReason] = useState('');
@@ -176,7 +234,16 @@ function ExtendForm({ me, status, onDone }: { me: Me; status: UnitCampaignStatus
         class="form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (chosen) void action.run(() => api.extend(me.campaignId, status.unitId, { taskId: chosen.taskId, newDue: beijing(newDue), reason }), `「${chosen.title}」已延期到 ${newDue.replace('T', ' ')}。`);
+          if (chosen)
+            void action.run(
+              () =>
+                api.extend(me.campaignId, status.unitId, {
+                  taskId: chosen.taskId,
+                  newDue: beijing(newDue),
+                  reason,
+                }),
+              `「${chosen.title}」已延期到 ${newDue.replace('T', ' ')}。`,
+            );
         }}
       >
         <label>
@@ -191,11 +258,21 @@ function ExtendForm({ me, status, onDone }: { me: Me; status: UnitCampaignStatus
         </label>
         <label>
           新的截止时间（北京时间）
-          <input type="datetime-local" required value={newDue} onInput={(e) => setNewDue((e.target as HTMLInputElement).value)} />
+          <input
+            type="datetime-local"
+            required
+            value={newDue}
+            onInput={(e) => setNewDue((e.target as HTMLInputElement).value)}
+          />
         </label>
         <label>
           延期理由
-          <input required value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} placeholder="例如：秋收农忙" />
+          <input
+            required
+            value={reason}
+            onInput={(e) => setReason((e.target as HTMLInputElement).value)}
+            placeholder="例如：秋收农忙"
+          />
         </label>
         <button type="submit" disabled={action.busy}>
           延期
@@ -216,19 +293,38 @@ function GapForm({ me, status, onDone }: { me: Me; status: UnitCampaignStatus; o
         class="form"
         onSubmit={(e) => {
           e.preventDefault();
-          void action.run(() => api.addGap(me.campaignId, status.unitId, { title: title.trim(), ...(note.trim() ? { note: note.trim() } : {}) }), `已增加查缺补缺事项「${title.trim()}」。`).then(() => {
-            setTitle('');
-            setNote('');
-          });
+          void action
+            .run(
+              () =>
+                api.addGap(me.campaignId, status.unitId, {
+                  title: title.trim(),
+                  ...(note.trim() ? { note: note.trim() } : {}),
+                }),
+              `已增加查缺补缺事项「${title.trim()}」。`,
+            )
+            .then(() => {
+              setTitle('');
+              setNote('');
+            });
         }}
       >
         <label>
           事项名称
-          <input required maxLength={100} value={title} onInput={(e) => setTitle((e.target as HTMLInputElement).value)} placeholder="例如：补充群众评议记录" />
+          <input
+            required
+            maxLength={100}
+            value={title}
+            onInput={(e) => setTitle((e.target as HTMLInputElement).value)}
+            placeholder="例如：补充群众评议记录"
+          />
         </label>
         <label>
           说明（可选）
-          <input maxLength={500} value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
+          <input
+            maxLength={500}
+            value={note}
+            onInput={(e) => setNote((e.target as HTMLInputElement).value)}
+          />
         </label>
         <button type="submit" disabled={action.busy || title.trim() === ''}>
           增加

@@ -43,14 +43,23 @@ export interface Series {
 }
 
 /** Lines over time: how many units stand in each stage, one point per refresh. */
-export function LineChart({ times, series, height = 180 }: { times: number[]; series: Series[]; height?: number }) {
+export function LineChart({
+  times,
+  series,
+  height = 180,
+}: {
+  times: number[];
+  series: Series[];
+  height?: number;
+}) {
   const width = 600;
   const pad = { l: 32, r: 8, t: 8, b: 22 };
   const max = Math.max(1, ...series.flatMap((s) => s.values));
   const n = times.length;
   const x = (i: number) => pad.l + (n <= 1 ? 0 : (i / (n - 1)) * (width - pad.l - pad.r));
   const y = (v: number) => pad.t + (1 - v / max) * (height - pad.t - pad.b);
-  const fmt = (t: number) => new Date(t).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
+  const fmt = (t: number) =>
+    new Date(t).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
   return (
     <figure class="chart">
       <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label="进度曲线">
@@ -72,7 +81,13 @@ export function LineChart({ times, series, height = 180 }: { times: number[]; se
           </>
         )}
         {series.map((s) => (
-          <polyline key={s.label} fill="none" stroke={s.color} stroke-width="2.5" points={s.values.map((v, i) => `${x(i)},${y(v)}`).join(' ')} />
+          <polyline
+            key={s.label}
+            fill="none"
+            stroke={s.color}
+            stroke-width="2.5"
+            points={s.values.map((v, i) => `${x(i)},${y(v)}`).join(' ')}
+          />
         ))}
       </svg>
       <figcaption class="legend">
@@ -106,7 +121,11 @@ export function StackedBars({ rows }: { rows: StackRow[] }) {
               <div class="stack-label">{r.label}</div>
               <div class="stack-bar">
                 {r.parts.map((p) => (
-                  <span key={p.label} style={{ width: `${(100 * p.value) / total}%`, background: p.color }} title={`${p.label} ${p.value}`}>
+                  <span
+                    key={p.label}
+                    style={{ width: `${(100 * p.value) / total}%`, background: p.color }}
+                    title={`${p.label} ${p.value}`}
+                  >
                     {p.value > 0 ? p.value : ''}
                   </span>
                 ))}

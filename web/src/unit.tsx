@@ -18,12 +18,18 @@ const active = (t: TaskView) => t.status === 'open' || t.status === 'returned';
 export function UnitPage({ me, unitId }: { me: Me; unitId: string }) {
   const live = useLive(() => api.unit(me.campaignId, unitId), 3000, [me.campaignId, unitId]);
   if (live.error && !live.data) {
-    return <Notice kind="error">{live.error.status === 403 ? `无权查看该单位：${live.error.message}` : live.error.message}</Notice>;
+    return (
+      <Notice kind="error">
+        {live.error.status === 403 ? `无权查看该单位：${live.error.message}` : live.error.message}
+      </Notice>
+    );
   }
   const s = live.data;
   if (!s) return <p class="muted">正在读取单位进度……</p>;
   const due = s.tasks.filter(active).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
-  const reviewed = s.tasks.filter((t) => t.returns > 0 || (t.needsReview && (t.status === 'done' || t.status === 'submitted')));
+  const reviewed = s.tasks.filter(
+    (t) => t.returns > 0 || (t.needsReview && (t.status === 'done' || t.status === 'submitted')),
+  );
   return (
     <div class="unit-page" data-unit={s.unitId}>
       <header class="unit-head">
@@ -31,7 +37,8 @@ export function UnitPage({ me, unitId }: { me: Me; unitId: string }) {
           {s.unitName} <RagChip rag={ragOfUnit(s)} />
         </h1>
         <p class="muted">
-          {PHASE[s.phase]} · 当前阶段：{s.stages.find((x) => x.stageId === s.stage)?.title ?? (s.stage === 'done' ? '全部完成' : s.stage)}
+          {PHASE[s.phase]} · 当前阶段：
+          {s.stages.find((x) => x.stageId === s.stage)?.title ?? (s.stage === 'done' ? '全部完成' : s.stage)}
           {s.remedialRound > 0 && ` · 补课第 ${s.remedialRound} 轮`}
           {s.overdueCount > 0 && <strong class="danger"> · 逾期 {s.overdueCount} 项</strong>}
         </p>
@@ -40,7 +47,9 @@ export function UnitPage({ me, unitId }: { me: Me; unitId: string }) {
       {s.health && (
         <Notice kind="error">
           <span id="unit-stuck">
-            {s.health.label}：本单位的工作流任务已失败 {s.health.failures} 次（自 {when(s.health.since)}），流程停止不前，报送、审查等操作暂时无法处理，也不会发出通知。请联系技术人员。错误：<code>{s.health.error}</code>
+            {s.health.label}：本单位的工作流任务已失败 {s.health.failures} 次（自 {when(s.health.since)}
+            ），流程停止不前，报送、审查等操作暂时无法处理，也不会发出通知。请联系技术人员。错误：
+            <code>{s.health.error}</code>
           </span>
         </Notice>
       )}
@@ -89,7 +98,9 @@ export function UnitPage({ me, unitId }: { me: Me; unitId: string }) {
                         <li key={r}>{r}</li>
                       ))}
                     </ul>
-                    {t.lastReturn.failedItems.length > 0 && <p>未通过的检查项：{t.lastReturn.failedItems.join('、')}</p>}
+                    {t.lastReturn.failedItems.length > 0 && (
+                      <p>未通过的检查项：{t.lastReturn.failedItems.join('、')}</p>
+                    )}
                   </div>
                 )}
               </li>
@@ -107,7 +118,8 @@ export function UnitPage({ me, unitId }: { me: Me; unitId: string }) {
                 <RagChip rag={ragOfTasks(tasks, s, st.status !== 'pending')} /> <b>{st.title}</b>
                 <span class="muted">
                   {' '}
-                  {when(st.opensAt)} — {when(st.dueAt)} · {st.status === 'complete' ? '已完成' : st.status === 'open' ? '进行中' : '未开始'}
+                  {when(st.opensAt)} — {when(st.dueAt)} ·{' '}
+                  {st.status === 'complete' ? '已完成' : st.status === 'open' ? '进行中' : '未开始'}
                 </span>
               </summary>
               <table class="tasks">
@@ -175,8 +187,15 @@ function SubmitForm({ me, status, onDone }: { me: Me; status: UnitCampaignStatus
     try {
       const refs: string[] = [];
       for (const f of files) refs.push((await api.upload(me.campaignId, status.unitId, f)).ref);
-      await api.submit(me.campaignId, status.unitId, { taskId: chosen.taskId, summary: summary.trim(), fileRefs: refs });
-      setResult({ ok: true, text: `「${chosen.title}」已报送${refs.length > 0 ? `（附 ${refs.length} 个文件）` : ''}${chosen.needsReview ? '，等待指导组审查' : ''}。` });
+      await api.submit(me.campaignId, status.unitId, {
+        taskId: chosen.taskId,
+        summary: summary.trim(),
+        fileRefs: refs,
+      });
+      setResult({
+        ok: true,
+        text: `「${chosen.title}」已报送${refs.length > 0 ? `（附 ${refs.length} 个文件）` : ''}${chosen.needsReview ? '，等待指导组审查' : ''}。`,
+      });
       setSummary('');
       setFiles([]);
       (e.target as HTMLFormElement).reset();
@@ -197,7 +216,11 @@ function SubmitForm({ me, status, onDone }: { me: Me; status: UnitCampaignStatus
         <form onSubmit={(e) => void submit(e)} class="form">
           <label>
             事项
-            <select name="taskId" value={chosen?.taskId} onChange={(e) => setTaskId((e.target as HTMLSelectElement).value)}>
+            <select
+              name="taskId"
+              value={chosen?.taskId}
+              onChange={(e) => setTaskId((e.target as HTMLSelectElement).value)}
+            >
               {open.map((t) => (
                 <option key={t.taskId} value={t.taskId}>
                   {t.title}（{relative(t.dueAt)}）
@@ -207,11 +230,25 @@ function SubmitForm({ me, status, onDone }: { me: Me; status: UnitCampaignStatus
           </label>
           <label>
             简要说明
-            <textarea name="summary" required maxLength={2000} rows={3} value={summary} onInput={(e) => setSummary((e.target as HTMLTextAreaElement).value)} placeholder="例如：实施方案已经党委会讨论通过" />
+            <textarea
+              name="summary"
+              required
+              maxLength={2000}
+              rows={3}
+              value={summary}
+              onInput={(e) => setSummary((e.target as HTMLTextAreaElement).value)}
+              placeholder="例如：实施方案已经党委会讨论通过"
+            />
           </label>
           <label>
             附件（PDF、Word、Excel、PPT、图片，每个不超过 20 MB）
-            <input name="files" type="file" multiple accept=".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.jpg,.jpeg,.png" onChange={(e) => setFiles([...((e.target as HTMLInputElement).files ?? [])])} />
+            <input
+              name="files"
+              type="file"
+              multiple
+              accept=".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.jpg,.jpeg,.png"
+              onChange={(e) => setFiles([...((e.target as HTMLInputElement).files ?? [])])}
+            />
           </label>
           <button type="submit" disabled={busy || summary.trim() === ''}>
             {busy ? '正在报送……' : '报送'}

@@ -18,10 +18,24 @@ const { sendGroupDigests, sendOfficeBriefing } = proxyActivities<DigestActivitie
 export async function campaignDigestWorkflow(input: CampaignDigestInput): Promise<CampaignDigestResult> {
   const cal = makeCalendar({ kind: input.calendarKind ?? 'cn', zone: input.timeZone ?? DEFAULT_TIME_ZONE });
   const date = localDateOf(cal, new Date(Date.now()).toISOString());
-  const kinds: DigestKind[] = input.force && input.force.length > 0 ? [...new Set(input.force)] : digestsDue(cal, date);
+  const kinds: DigestKind[] =
+    input.force && input.force.length > 0 ? [...new Set(input.force)] : digestsDue(cal, date);
   if (kinds.length === 0) return { date, sent: { daily: 0, weekly: 0 }, skipped: 'non_working_day' };
   const sent = { daily: 0, weekly: 0 };
-  if (kinds.includes('daily')) sent.daily = await sendGroupDigests({ campaignId: input.campaignId, campaignTitle: input.campaignTitle, date, groups: input.groups });
-  if (kinds.includes('weekly')) sent.weekly = await sendOfficeBriefing({ campaignId: input.campaignId, campaignTitle: input.campaignTitle, date, office: input.office, groups: input.groups });
+  if (kinds.includes('daily'))
+    sent.daily = await sendGroupDigests({
+      campaignId: input.campaignId,
+      campaignTitle: input.campaignTitle,
+      date,
+      groups: input.groups,
+    });
+  if (kinds.includes('weekly'))
+    sent.weekly = await sendOfficeBriefing({
+      campaignId: input.campaignId,
+      campaignTitle: input.campaignTitle,
+      date,
+      office: input.office,
+      groups: input.groups,
+    });
   return { date, sent };
 }

@@ -53,11 +53,15 @@ export interface ProblemNote {
 export function problemNote(event: EventKind, d: DeliveryResult): ProblemNote | undefined {
   const who = recipientLabel(d.role, d.name);
   const ch = channelLabel(d.channel);
-  if (d.outcome === 'failed') return { kind: 'notify_failed', text: `${ch}未送达：${who} — ${clipReason(d.reason ?? '服务商拒收')}` };
+  if (d.outcome === 'failed')
+    return { kind: 'notify_failed', text: `${ch}未送达：${who} — ${clipReason(d.reason ?? '服务商拒收')}` };
   if (d.outcome === 'uncertain') {
     const reason = clipReason(d.reason ?? '发送过程中断').replace(/。$/, '');
     // The activity's own reason already asks the office to check with the person.
-    return { kind: 'notify_uncertain', text: `${ch}发送结果未知（${EVENT_LABELS[event]}）：${who} — ${reason.includes('核实') ? reason : `${reason}，请核实`}` };
+    return {
+      kind: 'notify_uncertain',
+      text: `${ch}发送结果未知（${EVENT_LABELS[event]}）：${who} — ${reason.includes('核实') ? reason : `${reason}，请核实`}`,
+    };
   }
   return undefined;
 }

@@ -7,66 +7,11 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { dueText, durationText, fileRef, id, integer, text } from '../../domain/input/fields.js';
-import type { UnitFlag, UnitType } from '../../domain/unit-types.js';
 import type { CampaignPhase, TaskStatus, UnitCampaignStatus } from './status-view.js';
 
-// ───────────────────────────── input ─────────────────────────────
+// ───────────────────────────── input (input.ts) ─────────────────────────────
 
-/** A person the workflow may notify and who may act on the unit. `id` is what Updates name. */
-export interface CampaignPerson {
-  id: string;
-  name: string;
-  email?: string;
-  /** Bare 11-digit mainland number. */
-  mobile?: string;
-}
-
-export interface CampaignUnit {
-  id: string;
-  name: string;
-  type: UnitType;
-  flags: UnitFlag[];
-  /** 第一责任人. */
-  head: CampaignPerson;
-  /** 联络员. */
-  liaison: CampaignPerson;
-  /** The unit's 指导组: its members review deliverables and receive 督办. */
-  group: {
-    id: string;
-    name: string;
-    /** `role` leader marks the 组长 (review escalations go to them); absent in inputs from before. */
-    members: (CampaignPerson & { role?: 'leader' | 'deputy' | 'member' })[];
-    dingtalkWebhook?: string;
-    wecomWebhook?: string;
-  };
-  /** 结对共建单位, copied on escalations. */
-  pairedAgency?: { name: string; email?: string };
-}
-
-/** Plans travel by reference: the worker loads `plans/<id>.yaml` and checks its hash. */
-export interface PlanRef {
-  id: string;
-  /** Lower-case hex SHA-256 of the plan file's bytes. */
-  sha256: string;
-}
-
-export interface UnitCampaignInput {
-  campaignId: string;
-  /** 活动名称, printed in every notification. */
-  campaignTitle: string;
-  planRef: PlanRef;
-  unit: CampaignUnit;
-  /** 活动办: receives 通报 and results; its members may act with the office's rights. */
-  office: { name: string; members: CampaignPerson[] };
-  /** 区主要负责同志, when the plan sends something to `district_leader`. */
-  districtLeader?: CampaignPerson;
-  /** ISO date (office opening that day) or ISO instant. */
-  start: string;
-  /** Continue-as-new after this many history events (default 8000; tests lower it). */
-  historyEventLimit?: number;
-  /** Set by the workflow itself when it continues as new: the whole state of the previous run. */
-  carried?: unknown;
-}
+export type { CampaignPerson, CampaignUnit, PlanRef, UnitCampaignInput } from './input.js';
 
 // ───────────────────────────── state as seen from outside (status-view.ts) ─────────────────────────────
 
@@ -166,7 +111,10 @@ export const RecordSurveyRequest = z.strictObject({
 export type RecordSurveyRequest = z.infer<typeof RecordSurveyRequest>;
 
 /** Pause: an office member's id, and why. */
-export const OfficeRequest = z.strictObject({ by: personId, reason: text('暂停理由', 500).optional().describe('暂停理由') });
+export const OfficeRequest = z.strictObject({
+  by: personId,
+  reason: text('暂停理由', 500).optional().describe('暂停理由'),
+});
 export type OfficeRequest = z.infer<typeof OfficeRequest>;
 
 export const ResumeRequest = z.strictObject({
@@ -185,7 +133,11 @@ const ShiftDatesRequest = z.strictObject({
 });
 export type ShiftDatesRequest = z.infer<typeof ShiftDatesRequest>;
 
-export const WaiveTaskRequest = z.strictObject({ by: personId, taskId, reason: text('免除理由', 500).describe('免除理由') });
+export const WaiveTaskRequest = z.strictObject({
+  by: personId,
+  taskId,
+  reason: text('免除理由', 500).describe('免除理由'),
+});
 export type WaiveTaskRequest = z.infer<typeof WaiveTaskRequest>;
 
 export const AddAdHocItemRequest = z.strictObject({
@@ -196,7 +148,10 @@ export const AddAdHocItemRequest = z.strictObject({
 });
 export type AddAdHocItemRequest = z.infer<typeof AddAdHocItemRequest>;
 
-export const CancelRequest = z.strictObject({ by: personId, reason: text('撤销理由', 500).describe('撤销理由') });
+export const CancelRequest = z.strictObject({
+  by: personId,
+  reason: text('撤销理由', 500).describe('撤销理由'),
+});
 export type CancelRequest = z.infer<typeof CancelRequest>;
 
 /**
@@ -220,9 +175,15 @@ export interface UpdateAck {
 // ───────────────────────────── message definitions ─────────────────────────────
 
 /** Every Update returns an UpdateAck; the status Query gives the whole unit. */
-export const submitDeliverableUpdate = defineUpdate<UpdateAck, [SubmitDeliverableRequest]>('submitDeliverable');
-export const reviewDeliverableUpdate = defineUpdate<UpdateAck, [ReviewDeliverableRequest]>('reviewDeliverable');
-export const acknowledgeEscalationUpdate = defineUpdate<UpdateAck, [AcknowledgeEscalationRequest]>('acknowledgeEscalation');
+export const submitDeliverableUpdate = defineUpdate<UpdateAck, [SubmitDeliverableRequest]>(
+  'submitDeliverable',
+);
+export const reviewDeliverableUpdate = defineUpdate<UpdateAck, [ReviewDeliverableRequest]>(
+  'reviewDeliverable',
+);
+export const acknowledgeEscalationUpdate = defineUpdate<UpdateAck, [AcknowledgeEscalationRequest]>(
+  'acknowledgeEscalation',
+);
 export const extendDeadlineUpdate = defineUpdate<UpdateAck, [ExtendDeadlineRequest]>('extendDeadline');
 export const addGapItemUpdate = defineUpdate<UpdateAck, [AddGapItemRequest]>('addGapItem');
 export const recordSurveyUpdate = defineUpdate<UpdateAck, [RecordSurveyRequest]>('recordSurvey');
@@ -277,18 +238,126 @@ const GROUP_OR_OFFICE: readonly Actor[] = ['supervisor_group', 'office'];
 const OFFICE: readonly Actor[] = ['office'];
 
 export const UNIT_OPERATIONS = {
-  submit: operation({ update: submitDeliverableUpdate, request: SubmitDeliverableRequest, actor: 'submittedBy', actors: ['liaison', 'unit_head'], label: '报送', summary: '报送材料', path: 'submit', batch: false }),
-  review: operation({ update: reviewDeliverableUpdate, request: ReviewDeliverableRequest, actor: 'reviewedBy', actors: GROUP_OR_OFFICE, label: '审查', summary: '审查材料', path: 'review', batch: false }),
-  acknowledge: operation({ update: acknowledgeEscalationUpdate, request: AcknowledgeEscalationRequest, actor: 'by', actors: GROUP_OR_OFFICE, label: '确认督办', summary: '确认督办', path: 'acknowledge', batch: false }),
-  extend: operation({ update: extendDeadlineUpdate, request: ExtendDeadlineRequest, actor: 'by', actors: GROUP_OR_OFFICE, label: '延期', summary: '延期', path: 'extend', batch: true }),
-  addGap: operation({ update: addGapItemUpdate, request: AddGapItemRequest, actor: 'by', actors: GROUP_OR_OFFICE, label: '增加查缺补缺事项', summary: '增加查缺补缺事项', path: 'gap-items', batch: true }),
-  survey: operation({ update: recordSurveyUpdate, request: RecordSurveyRequest, actor: 'by', actors: GROUP_OR_OFFICE, label: '录入测评结果', summary: '录入满意度测评结果', path: 'survey', batch: false }),
-  pause: operation({ update: pauseUpdate, request: OfficeRequest, actor: 'by', actors: OFFICE, label: '暂停', summary: '暂停本单位', path: 'pause', batch: true }),
-  resume: operation({ update: resumeUpdate, request: ResumeRequest, actor: 'by', actors: OFFICE, label: '恢复', summary: '恢复本单位', path: 'resume', batch: true }),
-  shift: operation({ update: shiftDatesUpdate, request: ShiftDatesRequest, actor: 'by', actors: OFFICE, label: '整体调整日期', summary: '整体调整日期', path: 'shift', batch: true }),
-  waive: operation({ update: waiveTaskUpdate, request: WaiveTaskRequest, actor: 'by', actors: OFFICE, label: '免除任务', summary: '免除事项', path: 'waive', batch: true }),
-  adhoc: operation({ update: addAdHocItemUpdate, request: AddAdHocItemRequest, actor: 'by', actors: OFFICE, label: '增加督办事项', summary: '增加督办事项', path: 'adhoc', batch: true }),
-  cancel: operation({ update: cancelUpdate, request: CancelRequest, actor: 'by', actors: OFFICE, label: '撤销', summary: '撤销本单位活动', path: 'cancel', batch: true }),
+  submit: operation({
+    update: submitDeliverableUpdate,
+    request: SubmitDeliverableRequest,
+    actor: 'submittedBy',
+    actors: ['liaison', 'unit_head'],
+    label: '报送',
+    summary: '报送材料',
+    path: 'submit',
+    batch: false,
+  }),
+  review: operation({
+    update: reviewDeliverableUpdate,
+    request: ReviewDeliverableRequest,
+    actor: 'reviewedBy',
+    actors: GROUP_OR_OFFICE,
+    label: '审查',
+    summary: '审查材料',
+    path: 'review',
+    batch: false,
+  }),
+  acknowledge: operation({
+    update: acknowledgeEscalationUpdate,
+    request: AcknowledgeEscalationRequest,
+    actor: 'by',
+    actors: GROUP_OR_OFFICE,
+    label: '确认督办',
+    summary: '确认督办',
+    path: 'acknowledge',
+    batch: false,
+  }),
+  extend: operation({
+    update: extendDeadlineUpdate,
+    request: ExtendDeadlineRequest,
+    actor: 'by',
+    actors: GROUP_OR_OFFICE,
+    label: '延期',
+    summary: '延期',
+    path: 'extend',
+    batch: true,
+  }),
+  addGap: operation({
+    update: addGapItemUpdate,
+    request: AddGapItemRequest,
+    actor: 'by',
+    actors: GROUP_OR_OFFICE,
+    label: '增加查缺补缺事项',
+    summary: '增加查缺补缺事项',
+    path: 'gap-items',
+    batch: true,
+  }),
+  survey: operation({
+    update: recordSurveyUpdate,
+    request: RecordSurveyRequest,
+    actor: 'by',
+    actors: GROUP_OR_OFFICE,
+    label: '录入测评结果',
+    summary: '录入满意度测评结果',
+    path: 'survey',
+    batch: false,
+  }),
+  pause: operation({
+    update: pauseUpdate,
+    request: OfficeRequest,
+    actor: 'by',
+    actors: OFFICE,
+    label: '暂停',
+    summary: '暂停本单位',
+    path: 'pause',
+    batch: true,
+  }),
+  resume: operation({
+    update: resumeUpdate,
+    request: ResumeRequest,
+    actor: 'by',
+    actors: OFFICE,
+    label: '恢复',
+    summary: '恢复本单位',
+    path: 'resume',
+    batch: true,
+  }),
+  shift: operation({
+    update: shiftDatesUpdate,
+    request: ShiftDatesRequest,
+    actor: 'by',
+    actors: OFFICE,
+    label: '整体调整日期',
+    summary: '整体调整日期',
+    path: 'shift',
+    batch: true,
+  }),
+  waive: operation({
+    update: waiveTaskUpdate,
+    request: WaiveTaskRequest,
+    actor: 'by',
+    actors: OFFICE,
+    label: '免除任务',
+    summary: '免除事项',
+    path: 'waive',
+    batch: true,
+  }),
+  adhoc: operation({
+    update: addAdHocItemUpdate,
+    request: AddAdHocItemRequest,
+    actor: 'by',
+    actors: OFFICE,
+    label: '增加督办事项',
+    summary: '增加督办事项',
+    path: 'adhoc',
+    batch: true,
+  }),
+  cancel: operation({
+    update: cancelUpdate,
+    request: CancelRequest,
+    actor: 'by',
+    actors: OFFICE,
+    label: '撤销',
+    summary: '撤销本单位活动',
+    path: 'cancel',
+    batch: true,
+  }),
 } as const;
 
 export type Operation = keyof typeof UNIT_OPERATIONS;

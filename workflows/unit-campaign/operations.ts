@@ -23,11 +23,22 @@ export const OPERATION_RULES: { [Op in Operation]: OperationRule<Op> } = {
     check(rule) {
       const t = taskNamed(rule);
       if (!t) return;
-      if (t.sched.kind === 'satisfaction_survey') rule.p.add('taskId', `「${t.sched.title}」是满意度测评，请用 recordSurvey 录入测评结果`);
-      else if (t.status === 'pending' && t.sched.after?.length && rule.ctx.stepOrder) rule.p.add('taskId', `任务「${t.sched.title}」须在前序步骤${predecessorTitles(rule, t.sched.after)}完成后才能报送`);
-      else if (t.status === 'pending') rule.p.add('taskId', `任务「${t.sched.title}」尚未开始，${t.sched.opensAt} 开始后才能报送`);
-      else if (t.status === 'submitted') rule.p.add('taskId', `任务「${t.sched.title}」已报送，正在等待指导组审查`);
-      else if (t.status === 'done' || t.status === 'waived') rule.p.add('taskId', `任务「${t.sched.title}」已${t.status === 'done' ? '完成' : '免除'}，不能重复报送`);
+      if (t.sched.kind === 'satisfaction_survey')
+        rule.p.add('taskId', `「${t.sched.title}」是满意度测评，请用 recordSurvey 录入测评结果`);
+      else if (t.status === 'pending' && t.sched.after?.length && rule.ctx.stepOrder)
+        rule.p.add(
+          'taskId',
+          `任务「${t.sched.title}」须在前序步骤${predecessorTitles(rule, t.sched.after)}完成后才能报送`,
+        );
+      else if (t.status === 'pending')
+        rule.p.add('taskId', `任务「${t.sched.title}」尚未开始，${t.sched.opensAt} 开始后才能报送`);
+      else if (t.status === 'submitted')
+        rule.p.add('taskId', `任务「${t.sched.title}」已报送，正在等待指导组审查`);
+      else if (t.status === 'done' || t.status === 'waived')
+        rule.p.add(
+          'taskId',
+          `任务「${t.sched.title}」已${t.status === 'done' ? '完成' : '免除'}，不能重复报送`,
+        );
     },
     apply: (c, s, r, now) => S.submit(c, s, r.taskId, r.summary, now),
   },
@@ -36,16 +47,24 @@ export const OPERATION_RULES: { [Op in Operation]: OperationRule<Op> } = {
       const { p, r } = rule;
       const t = taskNamed(rule);
       if (t && !t.sched.needsReview) p.add('taskId', `任务「${t.sched.title}」不需要指导组审查`);
-      else if (t && t.status !== 'submitted') p.add('taskId', `任务「${t.sched.title}」没有待审查的报送（当前状态：${t.status}）`);
+      else if (t && t.status !== 'submitted')
+        p.add('taskId', `任务「${t.sched.title}」没有待审查的报送（当前状态：${t.status}）`);
       if (t && Array.isArray(r.failedItems)) {
         const items = t.sched.checklist?.items.map((i) => i.id) ?? [];
         r.failedItems.forEach((id, i) => {
           if (typeof id !== 'string' || items.includes(id)) return;
-          p.add(`failedItems[${i}]`, items.length === 0 ? `任务「${t.sched.title}」没有审查清单` : `「${id}」不是「${t.sched.checklist?.title ?? ''}」的清单项（可选：${items.join('、')}）`);
+          p.add(
+            `failedItems[${i}]`,
+            items.length === 0
+              ? `任务「${t.sched.title}」没有审查清单`
+              : `「${id}」不是「${t.sched.checklist?.title ?? ''}」的清单项（可选：${items.join('、')}）`,
+          );
         });
       }
       if (r.decision === 'return') {
-        const n = (Array.isArray(r.reasons) ? r.reasons.length : 0) + (Array.isArray(r.failedItems) ? r.failedItems.length : 0);
+        const n =
+          (Array.isArray(r.reasons) ? r.reasons.length : 0) +
+          (Array.isArray(r.failedItems) ? r.failedItems.length : 0);
         if (n === 0) p.add('reasons', '退回时请写明理由或勾选未通过的清单项');
       }
     },
@@ -65,7 +84,8 @@ export const OPERATION_RULES: { [Op in Operation]: OperationRule<Op> } = {
   extend: {
     check(rule) {
       const t = taskNamed(rule);
-      if (t && (t.status === 'done' || t.status === 'waived')) rule.p.add('taskId', `任务「${t.sched.title}」已${t.status === 'done' ? '完成' : '免除'}，无需延期`);
+      if (t && (t.status === 'done' || t.status === 'waived'))
+        rule.p.add('taskId', `任务「${t.sched.title}」已${t.status === 'done' ? '完成' : '免除'}，无需延期`);
       checkDueAhead(rule, 'newDue', rule.r.newDue, t?.sched.dueAt);
     },
     apply: (c, s, r, now) => S.extend(c, s, r, now),
@@ -87,15 +107,33 @@ export const OPERATION_RULES: { [Op in Operation]: OperationRule<Op> } = {
         if (!t) p.add('状态', '当前没有待录入的满意度测评（测评尚未开始或已录入）');
         else if (t.origin === 'remedial') {
           const prefix = t.sched.taskId.replace(/_resurvey$/, '_');
-          const pending = state.tasks.filter((x) => x.sched.taskId.startsWith(prefix) && x !== t && x.status !== 'done' && x.status !== 'waived');
-          if (pending.length > 0) p.add('状态', `补课事项尚未完成（${pending.map((x) => x.sched.title).join('、')}），完成后才能重新测评`);
+          const pending = state.tasks.filter(
+            (x) =>
+              x.sched.taskId.startsWith(prefix) && x !== t && x.status !== 'done' && x.status !== 'waived',
+          );
+          if (pending.length > 0)
+            p.add(
+              '状态',
+              `补课事项尚未完成（${pending.map((x) => x.sched.title).join('、')}），完成后才能重新测评`,
+            );
         }
       }
-      const [satisfied, basically, dissatisfied, respondents] = [r.satisfied, r.basicallySatisfied, r.dissatisfied, r.respondents];
-      if (typeof satisfied === 'number' && typeof basically === 'number' && typeof dissatisfied === 'number' && typeof respondents === 'number') {
+      const [satisfied, basically, dissatisfied, respondents] = [
+        r.satisfied,
+        r.basicallySatisfied,
+        r.dissatisfied,
+        r.respondents,
+      ];
+      if (
+        typeof satisfied === 'number' &&
+        typeof basically === 'number' &&
+        typeof dissatisfied === 'number' &&
+        typeof respondents === 'number'
+      ) {
         const sum = satisfied + basically + dissatisfied;
         if (respondents === 0) p.add('respondents', '参评人数不能为 0');
-        else if (sum !== respondents) p.add('respondents', `参评人数 ${respondents} 与满意、基本满意、不满意之和 ${sum} 不一致`);
+        else if (sum !== respondents)
+          p.add('respondents', `参评人数 ${respondents} 与满意、基本满意、不满意之和 ${sum} 不一致`);
       }
     },
     apply(c, s, r, now) {
@@ -124,7 +162,8 @@ export const OPERATION_RULES: { [Op in Operation]: OperationRule<Op> } = {
   waive: {
     check(rule) {
       const t = taskNamed(rule);
-      if (t && (t.status === 'done' || t.status === 'waived')) rule.p.add('taskId', `任务「${t.sched.title}」已${t.status === 'done' ? '完成' : '免除'}`);
+      if (t && (t.status === 'done' || t.status === 'waived'))
+        rule.p.add('taskId', `任务「${t.sched.title}」已${t.status === 'done' ? '完成' : '免除'}`);
     },
     apply: (c, s, r, now) => S.waive(c, s, r.taskId, r.reason, now),
   },
@@ -142,6 +181,13 @@ export const OPERATION_RULES: { [Op in Operation]: OperationRule<Op> } = {
 };
 
 /** Every problem with `req` as operation `op` on this unit now (validators.ts says how). */
-export function validateOperation(op: Operation, ctx: S.Ctx, input: UnitCampaignInput, state: S.CampaignState, req: unknown, now: number): string[] {
+export function validateOperation(
+  op: Operation,
+  ctx: S.Ctx,
+  input: UnitCampaignInput,
+  state: S.CampaignState,
+  req: unknown,
+  now: number,
+): string[] {
   return validate(op, (rule) => OPERATION_RULES[op].check(rule), ctx, input, state, req, now);
 }

@@ -18,9 +18,17 @@ const { publishUnitStatus } = proxyLocalActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '5 seconds', maximumAttempts: 4 },
 });
 
-export function statusRecord(ctx: S.Ctx, state: S.CampaignState, input: UnitCampaignInput, now: number, seq: number): UnitStatusRecord {
+export function statusRecord(
+  ctx: S.Ctx,
+  state: S.CampaignState,
+  input: UnitCampaignInput,
+  now: number,
+  seq: number,
+): UnitStatusRecord {
   const status = S.statusOf(ctx, state, now);
-  const open = status.tasks.filter((t) => t.status === 'open' || t.status === 'returned').map((t) => Date.parse(t.dueAt));
+  const open = status.tasks
+    .filter((t) => t.status === 'open' || t.status === 'returned')
+    .map((t) => Date.parse(t.dueAt));
   const wake = S.nextDueAt(ctx, state);
   return {
     campaignId: input.campaignId,
@@ -84,7 +92,10 @@ export function statusPublisher(build: (seq: number) => UnitStatusRecord): Statu
       const mine = wanted;
       // Not cancellable: the final status of a unit cancelled through Temporal must still be published
       // (each publish is bounded by its retry policy).
-      if (!running) void CancellationScope.nonCancellable(pump).catch((e: unknown) => log.warn('status publisher stopped', { error: String(e) }));
+      if (!running)
+        void CancellationScope.nonCancellable(pump).catch((e: unknown) =>
+          log.warn('status publisher stopped', { error: String(e) }),
+        );
       await condition(() => settled >= mine);
     },
   };

@@ -15,7 +15,12 @@ import { UNIT_OPERATIONS, type Actor, type Operation, type UnitCampaignInput } f
 
 export type { Actor };
 
-const ROLE_CN: Record<Actor, string> = { liaison: '联络员', unit_head: '第一责任人', supervisor_group: '指导组成员', office: '活动办' };
+const ROLE_CN: Record<Actor, string> = {
+  liaison: '联络员',
+  unit_head: '第一责任人',
+  supervisor_group: '指导组成员',
+  office: '活动办',
+};
 /** A unit may hold at most this many tasks, added items included. */
 const TASK_LIMIT = 400;
 
@@ -64,7 +69,10 @@ function checkActor({ p, input, r }: Rule, op: Operation): void {
   const id = str(r[field]);
   if (id === undefined || id.trim() === '') return; // the schema names a missing or blank person
   if (!rolesOf(input, id).some((role) => allowed.includes(role))) {
-    p.add(field, `「${id}」不是${input.unit.name}的${allowed.map((a) => ROLE_CN[a]).join('或')}，无权进行此操作`);
+    p.add(
+      field,
+      `「${id}」不是${input.unit.name}的${allowed.map((a) => ROLE_CN[a]).join('或')}，无权进行此操作`,
+    );
   }
 }
 
@@ -79,7 +87,8 @@ export function checkDueAhead({ p, ctx, now }: Rule, field: string, value: unkno
   }
   if (Number.isNaN(at)) p.add(field, `「${value}」不是有效日期`);
   else if (at <= now) p.add(field, `「${value}」已经过去，请给出将来的期限`);
-  else if (after !== undefined && at <= ms(after)) p.add(field, `「${value}」不晚于现在的截止时间，延期须晚于原期限`);
+  else if (after !== undefined && at <= ms(after))
+    p.add(field, `「${value}」不晚于现在的截止时间，延期须晚于原期限`);
 }
 
 export function taskNamed({ p, state, r }: Rule) {
@@ -98,7 +107,15 @@ export function checkTaskLimit({ p, state }: Rule): void {
  * (`check`, the operation's own rule in operations.ts). A rule about a field the schema already
  * refused says nothing more about it.
  */
-export function validate(op: Operation, check: (rule: Rule) => void, ctx: Ctx, input: UnitCampaignInput, state: CampaignState, req: unknown, now: number): string[] {
+export function validate(
+  op: Operation,
+  check: (rule: Rule) => void,
+  ctx: Ctx,
+  input: UnitCampaignInput,
+  state: CampaignState,
+  req: unknown,
+  now: number,
+): string[] {
   const structural = checkInput(UNIT_OPERATIONS[op].request, req);
   const refused = structural.ok ? [] : structural.problems;
   const rule: Rule = { ctx, input, state, now, p: new Problems(), r: isObject(req) ? req : {} };

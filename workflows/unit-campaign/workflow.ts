@@ -78,14 +78,20 @@ const { deliverNotifications } = proxyActivities<Activities>({
   heartbeatTimeout: '10 seconds',
   // Bounded: a mail server down for hours must not freeze the unit's timers; the items stay in
   // the outbox and are tried again later with the same ids.
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 14 },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    maximumAttempts: 14,
+  },
 });
 
 /** Asked only for compressed plans, so histories of real-time plans carry no marker at all. */
 function setRunTimeScale(c: S.Ctx): void {
   if (c.timeScale) c.runTimeInPlanTime = patched(PLAN_TIME_DEADLINES);
   // Likewise only for plans whose steps say `after`: no plan before this change could.
-  if (c.plan.stages.some((st) => st.steps.some((t) => t.after !== undefined))) c.stepOrder = patched(STEP_ORDER);
+  if (c.plan.stages.some((st) => st.steps.some((t) => t.after !== undefined)))
+    c.stepOrder = patched(STEP_ORDER);
 }
 
 export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<UnitCampaignResult> {
@@ -108,7 +114,12 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
   ): void {
     const check = (c: S.Ctx, s: S.CampaignState, req: Req) => {
       const problems = validate(c, s, req);
-      if (problems.length > 0) throw ApplicationFailure.nonRetryable(problems.join('；'), 'Rejected' satisfies FailureType, problems);
+      if (problems.length > 0)
+        throw ApplicationFailure.nonRetryable(
+          problems.join('；'),
+          'Rejected' satisfies FailureType,
+          problems,
+        );
     };
     setHandler(
       def,
@@ -138,7 +149,11 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
   function registerOperation<Op extends Operation>(op: Op): void {
     const def = UNIT_OPERATIONS[op].update as unknown as UpdateDefinition<UpdateAck, [OperationRequests[Op]]>;
     const rule = OPERATION_RULES[op];
-    register(def, (c, s, r) => validateOperation(op, c, input, s, r, clock.peek()), (c, s, r) => rule.apply(c, s, r, now()));
+    register(
+      def,
+      (c, s, r) => validateOperation(op, c, input, s, r, clock.peek()),
+      (c, s, r) => rule.apply(c, s, r, now()),
+    );
   }
   setHandler(cancelSignal, (req) => {
     // A signal cannot be refused: an invalid one is only recorded.
@@ -161,7 +176,9 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
   });
 
   // A previous run's state, upgraded to the version this code works with.
-  const carried = input.carried ? S.upgradeCarried(input.carried as { plan: Plan; state: unknown }) : undefined;
+  const carried = input.carried
+    ? S.upgradeCarried(input.carried as { plan: Plan; state: unknown })
+    : undefined;
   const plan = carried?.plan ?? (await loadPlan(input.planRef));
   const cal = calendarForPlan(plan);
   const unit = { id: input.unit.id, type: input.unit.type, flags: input.unit.flags };
@@ -190,7 +207,8 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
     setRunTimeScale(c);
     st = S.initialState(c, schedule, now());
     // Said on the unit's own timeline too: its deadlines in such a year may fall on a public holiday.
-    for (const y of schedule.missingHolidayYears) S.note(st, now(), 'calendar_gap', missingHolidayYearWarning(y));
+    for (const y of schedule.missingHolidayYears)
+      S.note(st, now(), 'calendar_gap', missingHolidayYearWarning(y));
     S.advance(c, st, now());
   }
   live.ctx = c;
@@ -219,7 +237,11 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
     ]);
   }
 
-  const contacts: UnitContacts = { ...input.unit, office: input.office, districtLeader: input.districtLeader };
+  const contacts: UnitContacts = {
+    ...input.unit,
+    office: input.office,
+    districtLeader: input.districtLeader,
+  };
   // Once per batch rather than per item: the same for every message of this unit.
   const quietHours = quietHoursFor(plan);
 

@@ -63,8 +63,10 @@ export const SCHEMA_STATEMENTS = [
 ];
 
 /** Problem rows are read joined with their resolution (NULLs when the office has not dealt with them). */
-export const PROBLEM_COLUMNS = 'd.*, r.kind AS resolution_kind, r.note AS resolution_note, r.resolved_by, r.resolved_at';
-export const PROBLEM_FROM = 'notify_delivery d LEFT JOIN notify_resolution r ON r.delivery_key = d.delivery_key';
+export const PROBLEM_COLUMNS =
+  'd.*, r.kind AS resolution_kind, r.note AS resolution_note, r.resolved_by, r.resolved_at';
+export const PROBLEM_FROM =
+  'notify_delivery d LEFT JOIN notify_resolution r ON r.delivery_key = d.delivery_key';
 
 export interface ProblemRow extends DeliveryRow {
   resolution_kind: string | null;
@@ -77,7 +79,12 @@ export function fromProblemRow(r: ProblemRow): ProblemRecord {
   const { resolution_kind, resolution_note, resolved_by, resolved_at, ...delivery } = r;
   const resolution: Resolution | null =
     resolution_kind !== null && resolved_by !== null && resolved_at !== null
-      ? { kind: resolution_kind as Resolution['kind'], by: resolved_by, at: resolved_at, note: resolution_note }
+      ? {
+          kind: resolution_kind as Resolution['kind'],
+          by: resolved_by,
+          at: resolved_at,
+          note: resolution_note,
+        }
       : null;
   return { ...fromRow(delivery), resolution };
 }

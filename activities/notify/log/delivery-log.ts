@@ -186,12 +186,17 @@ const STATUS_TEXT: Record<DeliveryStatus, string> = {
 export function checkResolvable(key: string, status: DeliveryStatus | undefined, req: ResolveRequest): void {
   if (status === undefined) throw new ResolveError('unknown_delivery', `没有这条投递记录：${key}`);
   if (!(PROBLEM_STATUSES as readonly string[]).includes(status)) {
-    throw new ResolveError('not_a_problem', `这条通知的状态是「${STATUS_TEXT[status]}」，不是发送失败或结果未知，无需标记处理：${key}`);
+    throw new ResolveError(
+      'not_a_problem',
+      `这条通知的状态是「${STATUS_TEXT[status]}」，不是发送失败或结果未知，无需标记处理：${key}`,
+    );
   }
   const problems: string[] = [];
-  if (!(RESOLUTION_KINDS as readonly string[]).includes(req.kind)) problems.push(`处理方式只能是 ${RESOLUTION_KINDS.join('、')} 之一（收到「${String(req.kind)}」）`);
+  if (!(RESOLUTION_KINDS as readonly string[]).includes(req.kind))
+    problems.push(`处理方式只能是 ${RESOLUTION_KINDS.join('、')} 之一（收到「${String(req.kind)}」）`);
   if (req.by.trim() === '') problems.push('处理人不能为空');
-  if ((req.note ?? '').length > RESOLUTION_NOTE_MAX) problems.push(`说明不能超过 ${RESOLUTION_NOTE_MAX} 个字`);
+  if ((req.note ?? '').length > RESOLUTION_NOTE_MAX)
+    problems.push(`说明不能超过 ${RESOLUTION_NOTE_MAX} 个字`);
   if (problems.length > 0) throw new ResolveError('invalid', problems.join('；'));
 }
 

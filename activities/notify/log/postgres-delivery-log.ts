@@ -1,5 +1,15 @@
 import pg from 'pg';
-import { decideClaim, fromProblemRow, fromRow, PROBLEM_COLUMNS, PROBLEM_FROM, SCHEMA_STATEMENTS, settlesUncertain, type DeliveryRow, type ProblemRow } from './claim-rule.js';
+import {
+  decideClaim,
+  fromProblemRow,
+  fromRow,
+  PROBLEM_COLUMNS,
+  PROBLEM_FROM,
+  SCHEMA_STATEMENTS,
+  settlesUncertain,
+  type DeliveryRow,
+  type ProblemRow,
+} from './claim-rule.js';
 import {
   checkResolvable,
   LostClaimError,
@@ -40,19 +50,28 @@ export async function openPostgresDeliveryLog(connectionString: string): Promise
     }
   }
 
-  const addAttempt = (c: pg.PoolClient, key: string, attempt: number, at: string, outcome: string, detail: string | null) =>
-    c.query('INSERT INTO notify_attempt (delivery_key, attempt, at, outcome, detail) VALUES ($1, $2, $3, $4, $5)', [
-      key,
-      attempt,
-      at,
-      outcome,
-      detail,
-    ]);
+  const addAttempt = (
+    c: pg.PoolClient,
+    key: string,
+    attempt: number,
+    at: string,
+    outcome: string,
+    detail: string | null,
+  ) =>
+    c.query(
+      'INSERT INTO notify_attempt (delivery_key, attempt, at, outcome, detail) VALUES ($1, $2, $3, $4, $5)',
+      [key, attempt, at, outcome, detail],
+    );
 
   async function finish(
     o: Outcome,
     status: string,
-    fields: { providerMessageId?: string | null; errorCode?: string; errorReason?: string; deferUntil?: Date },
+    fields: {
+      providerMessageId?: string | null;
+      errorCode?: string;
+      errorReason?: string;
+      deferUntil?: Date;
+    },
   ): Promise<void> {
     await tx(async (c) => {
       const now = o.now.toISOString();
@@ -94,13 +113,26 @@ export async function openPostgresDeliveryLog(connectionString: string): Promise
              attempts, claim_token, claimed_at, created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, 'sending', 1, $8, $9, $9, $9)
            ON CONFLICT (delivery_key) DO NOTHING RETURNING *`,
-          [req.deliveryKey, req.notificationId, req.channel, req.event, req.role, req.recipientName, req.address, req.claimToken, now],
+          [
+            req.deliveryKey,
+            req.notificationId,
+            req.channel,
+            req.event,
+            req.role,
+            req.recipientName,
+            req.address,
+            req.claimToken,
+            now,
+          ],
         );
         if (inserted.rows[0]) {
           await addAttempt(c, req.deliveryKey, 1, now, 'claimed', null);
           return { kind: 'claimed', record: fromRow(inserted.rows[0]), tookOver: false };
         }
-        const existing = await c.query<DeliveryRow>('SELECT * FROM notify_delivery WHERE delivery_key = $1 FOR UPDATE', [req.deliveryKey]);
+        const existing = await c.query<DeliveryRow>(
+          'SELECT * FROM notify_delivery WHERE delivery_key = $1 FOR UPDATE',
+          [req.deliveryKey],
+        );
         const row = existing.rows[0] as DeliveryRow;
         const decision = decideClaim(fromRow(row), req);
         if (decision === 'done' || decision === 'busy') return { kind: decision, record: fromRow(row) };
@@ -110,9 +142,21 @@ export async function openPostgresDeliveryLog(connectionString: string): Promise
           [req.deliveryKey, req.claimToken, now, req.address],
         );
         const record = fromRow(updated.rows[0] as DeliveryRow);
-        await addAttempt(c, req.deliveryKey, record.attempts, now, decision === 'take-over' ? 'took_over' : 'claimed', null);
+        await addAttempt(
+          c,
+          req.deliveryKey,
+          record.attempts,
+          now,
+          decision === 'take-over' ? 'took_over' : 'claimed',
+          null,
+        );
         const tookOver = decision === 'take-over';
-        return { kind: 'claimed', record, tookOver, ...(tookOver && row.claimed_at ? { staleClaimedAt: row.claimed_at } : {}) };
+        return {
+          kind: 'claimed',
+          record,
+          tookOver,
+          ...(tookOver && row.claimed_at ? { staleClaimedAt: row.claimed_at } : {}),
+        };
       }),
     markSent: (o) => finish(o, 'sent', { providerMessageId: o.providerMessageId }),
     markFailed: (o) => finish(o, 'failed', o),
@@ -120,39 +164,73 @@ export async function openPostgresDeliveryLog(connectionString: string): Promise
     markDeferred: (o) => finish(o, 'deferred', { deferUntil: o.deferUntil }),
     markUncertain: (o) => finish(o, 'uncertain', o),
     async get(key) {
-      const res = await pool.query<DeliveryRow>('SELECT * FROM notify_delivery WHERE delivery_key = $1', [key]);
+      const res = await pool.query<DeliveryRow>('SELECT * FROM notify_delivery WHERE delivery_key = $1', [
+        key,
+      ]);
       return res.rows[0] ? fromRow(res.rows[0]) : undefined;
     },
     async attempts(key) {
-      const res = await pool.query<{ delivery_key: string; attempt: number; at: string; outcome: string; detail: string | null }>(
+      const res = await pool.query<{
+        delivery_key: string;
+        attempt: number;
+        at: string;
+        outcome: string;
+        detail: string | null;
+      }>(
         `SELECT * FROM notify_attempt WHERE delivery_key = $1
          ORDER BY attempt, CASE WHEN outcome IN ('claimed', 'took_over') THEN 0 ELSE 1 END, at`,
         [key],
       );
-      return res.rows.map((r): AttemptRecord => ({ deliveryKey: r.delivery_key, attempt: Number(r.attempt), at: r.at, outcome: r.outcome, detail: r.detail }));
+      return res.rows.map((r): AttemptRecord => ({
+        deliveryKey: r.delivery_key,
+        attempt: Number(r.attempt),
+        at: r.at,
+        outcome: r.outcome,
+        detail: r.detail,
+      }));
     },
     async problems(opts = {}) {
       const res = await pool.query<ProblemRow>(
         `SELECT ${PROBLEM_COLUMNS} FROM ${PROBLEM_FROM}
          WHERE d.status = ANY($3) AND starts_with(d.notification_id, $1) AND ($4 OR r.delivery_key IS NULL)
          ORDER BY d.updated_at DESC, d.delivery_key DESC LIMIT $2`,
-        [opts.notificationIdPrefix ?? '', opts.limit ?? 1000, [...PROBLEM_STATUSES], opts.includeResolved === true],
+        [
+          opts.notificationIdPrefix ?? '',
+          opts.limit ?? 1000,
+          [...PROBLEM_STATUSES],
+          opts.includeResolved === true,
+        ],
       );
       return res.rows.map(fromProblemRow);
     },
     resolve: (req) =>
       tx(async (c): Promise<Resolution> => {
         // FOR UPDATE: a late attempt settling an 'uncertain' delivery and the office's resolution do not interleave.
-        const existing = await c.query<DeliveryRow>('SELECT * FROM notify_delivery WHERE delivery_key = $1 FOR UPDATE', [req.deliveryKey]);
+        const existing = await c.query<DeliveryRow>(
+          'SELECT * FROM notify_delivery WHERE delivery_key = $1 FOR UPDATE',
+          [req.deliveryKey],
+        );
         const row = existing.rows[0];
         checkResolvable(req.deliveryKey, row ? fromRow(row).status : undefined, req);
-        const resolution: Resolution = { kind: req.kind, by: req.by.trim(), at: req.now.toISOString(), note: req.note?.trim() || null };
+        const resolution: Resolution = {
+          kind: req.kind,
+          by: req.by.trim(),
+          at: req.now.toISOString(),
+          note: req.note?.trim() || null,
+        };
         await c.query(
           `INSERT INTO notify_resolution (delivery_key, kind, note, resolved_by, resolved_at) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (delivery_key) DO UPDATE SET kind = EXCLUDED.kind, note = EXCLUDED.note, resolved_by = EXCLUDED.resolved_by, resolved_at = EXCLUDED.resolved_at`,
           [req.deliveryKey, resolution.kind, resolution.note, resolution.by, resolution.at],
         );
-        await addAttempt(c, req.deliveryKey, Number((row as DeliveryRow).attempts), resolution.at, 'resolved', resolutionDetail(resolution));
+        await addAttempt(
+          c,
+          req.deliveryKey,
+          Number((row as DeliveryRow).attempts),
+          resolution.at,
+          'resolved',
+          resolutionDetail(resolution),
+        );
         return resolution;
       }),
     close: () => pool.end(),

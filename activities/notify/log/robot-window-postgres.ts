@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { decideSlot, ROBOT_WINDOW_SCHEMA, SLOT_RETENTION_MS, type RobotSlot, type RobotWindowStore } from './robot-window.js';
+import {
+  decideSlot,
+  ROBOT_WINDOW_SCHEMA,
+  SLOT_RETENTION_MS,
+  type RobotSlot,
+  type RobotWindowStore,
+} from './robot-window.js';
 
 /** First key of the advisory locks; the second is the robot id's hash (a collision only serialises two robots). */
 const LOCK_CLASS = 7215502;
@@ -25,7 +31,11 @@ export async function openPostgresRobotWindow(connectionString: string): Promise
   }
   let prunedAllAt = -Infinity;
 
-  const toSlot = (r: { slot_id: string; at_ms: string; weight: number }): RobotSlot => ({ slotId: r.slot_id, at: Number(r.at_ms), weight: Number(r.weight) });
+  const toSlot = (r: { slot_id: string; at_ms: string; weight: number }): RobotSlot => ({
+    slotId: r.slot_id,
+    at: Number(r.at_ms),
+    weight: Number(r.weight),
+  });
 
   return {
     async reserve(robotId, now, rule) {
@@ -45,13 +55,18 @@ export async function openPostgresRobotWindow(connectionString: string): Promise
           return d;
         }
         const slotId = randomUUID();
-        await c.query('INSERT INTO notify_robot_slot (slot_id, robot_id, at_ms, weight) VALUES ($1, $2, $3, 1)', [slotId, robotId, now]);
+        await c.query(
+          'INSERT INTO notify_robot_slot (slot_id, robot_id, at_ms, weight) VALUES ($1, $2, $3, 1)',
+          [slotId, robotId, now],
+        );
         await c.query('COMMIT');
         if (now - prunedAllAt > 60_000) {
           prunedAllAt = now;
           // Outside the robot's lock: robots nobody writes to any more, swept now and then.
           // Its failure must not turn a taken slot into an error.
-          await c.query('DELETE FROM notify_robot_slot WHERE at_ms <= $1', [now - SLOT_RETENTION_MS]).catch(() => undefined);
+          await c
+            .query('DELETE FROM notify_robot_slot WHERE at_ms <= $1', [now - SLOT_RETENTION_MS])
+            .catch(() => undefined);
         }
         return { kind: 'taken', slotId };
       } catch (e) {
@@ -69,7 +84,10 @@ export async function openPostgresRobotWindow(connectionString: string): Promise
       );
     },
     async block(robotId, at, rule) {
-      await pool.query('INSERT INTO notify_robot_slot (slot_id, robot_id, at_ms, weight) VALUES ($1, $2, $3, $4)', [randomUUID(), robotId, at, rule.limit]);
+      await pool.query(
+        'INSERT INTO notify_robot_slot (slot_id, robot_id, at_ms, weight) VALUES ($1, $2, $3, $4)',
+        [randomUUID(), robotId, at, rule.limit],
+      );
     },
     async slots(robotId) {
       const res = await pool.query<{ slot_id: string; at_ms: string; weight: number }>(

@@ -56,7 +56,10 @@ export const ROBOT_WINDOW_SCHEMA = [
  * Given the robot's slots inside the window (at > now - windowMs), whether a request may go now,
  * else the instant enough weight has left the window for one more.
  */
-export function decideSlot(live: readonly { at: number; weight: number }[], rule: RobotWindowRule): { kind: 'free' } | { kind: 'wait'; until: number } {
+export function decideSlot(
+  live: readonly { at: number; weight: number }[],
+  rule: RobotWindowRule,
+): { kind: 'free' } | { kind: 'wait'; until: number } {
   let held = live.reduce((n, s) => n + s.weight, 0);
   if (held < rule.limit) return { kind: 'free' };
   const oldestFirst = [...live].sort((a, b) => a.at - b.at);

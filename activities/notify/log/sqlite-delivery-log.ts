@@ -1,7 +1,17 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { decideClaim, fromProblemRow, fromRow, PROBLEM_COLUMNS, PROBLEM_FROM, SCHEMA_STATEMENTS, settlesUncertain, type DeliveryRow, type ProblemRow } from './claim-rule.js';
+import {
+  decideClaim,
+  fromProblemRow,
+  fromRow,
+  PROBLEM_COLUMNS,
+  PROBLEM_FROM,
+  SCHEMA_STATEMENTS,
+  settlesUncertain,
+  type DeliveryRow,
+  type ProblemRow,
+} from './claim-rule.js';
 import {
   checkResolvable,
   LostClaimError,
@@ -38,7 +48,9 @@ export function openSqliteDeliveryLog(path: string): DeliveryLog {
     `UPDATE notify_delivery SET status = 'sending', attempts = attempts + 1, claim_token = @claimToken, claimed_at = @now,
        address = @address, updated_at = @now WHERE delivery_key = @deliveryKey`,
   );
-  const addAttempt = db.prepare('INSERT INTO notify_attempt (delivery_key, attempt, at, outcome, detail) VALUES (?, ?, ?, ?, ?)');
+  const addAttempt = db.prepare(
+    'INSERT INTO notify_attempt (delivery_key, attempt, at, outcome, detail) VALUES (?, ?, ?, ?, ?)',
+  );
   const finish = db.prepare(
     `UPDATE notify_delivery SET status = @status, claim_token = NULL, provider_message_id = COALESCE(@providerMessageId, provider_message_id),
        error_code = @errorCode, error_reason = @errorReason, defer_until = @deferUntil, updated_at = @now
@@ -58,17 +70,38 @@ export function openSqliteDeliveryLog(path: string): DeliveryLog {
     const decision = decideClaim(row ? fromRow(row) : undefined, req);
     const now = req.now.toISOString();
     const params = { ...req, now };
-    if (decision === 'done' || decision === 'busy') return { kind: decision, record: fromRow(row as DeliveryRow) };
+    if (decision === 'done' || decision === 'busy')
+      return { kind: decision, record: fromRow(row as DeliveryRow) };
     if (decision === 'insert') insert.run(params);
     else take.run(params);
     const record = fromRow(select.get(req.deliveryKey) as DeliveryRow);
-    addAttempt.run(req.deliveryKey, record.attempts, now, decision === 'take-over' ? 'took_over' : 'claimed', null);
+    addAttempt.run(
+      req.deliveryKey,
+      record.attempts,
+      now,
+      decision === 'take-over' ? 'took_over' : 'claimed',
+      null,
+    );
     const tookOver = decision === 'take-over';
-    return { kind: 'claimed', record, tookOver, ...(tookOver && row?.claimed_at ? { staleClaimedAt: row.claimed_at } : {}) };
+    return {
+      kind: 'claimed',
+      record,
+      tookOver,
+      ...(tookOver && row?.claimed_at ? { staleClaimedAt: row.claimed_at } : {}),
+    };
   });
 
   const finishTx = db.transaction(
-    (o: Outcome, status: string, fields: { providerMessageId?: string | null; errorCode?: string; errorReason?: string; deferUntil?: Date }) => {
+    (
+      o: Outcome,
+      status: string,
+      fields: {
+        providerMessageId?: string | null;
+        errorCode?: string;
+        errorReason?: string;
+        deferUntil?: Date;
+      },
+    ) => {
       const now = o.now.toISOString();
       const row = finish.get({
         deliveryKey: o.deliveryKey,
@@ -82,7 +115,13 @@ export function openSqliteDeliveryLog(path: string): DeliveryLog {
         now,
       }) as { attempts: number } | undefined;
       if (!row) throw new LostClaimError(o.deliveryKey);
-      addAttempt.run(o.deliveryKey, row.attempts, now, status, fields.errorReason ?? fields.providerMessageId ?? fields.deferUntil?.toISOString() ?? null);
+      addAttempt.run(
+        o.deliveryKey,
+        row.attempts,
+        now,
+        status,
+        fields.errorReason ?? fields.providerMessageId ?? fields.deferUntil?.toISOString() ?? null,
+      );
     },
   );
 
@@ -93,9 +132,20 @@ export function openSqliteDeliveryLog(path: string): DeliveryLog {
   const resolveTx = db.transaction((req: ResolveRequest): Resolution => {
     const row = select.get(req.deliveryKey);
     checkResolvable(req.deliveryKey, row ? fromRow(row).status : undefined, req);
-    const resolution: Resolution = { kind: req.kind, by: req.by.trim(), at: req.now.toISOString(), note: req.note?.trim() || null };
+    const resolution: Resolution = {
+      kind: req.kind,
+      by: req.by.trim(),
+      at: req.now.toISOString(),
+      note: req.note?.trim() || null,
+    };
     upsertResolution.run({ deliveryKey: req.deliveryKey, ...resolution });
-    addAttempt.run(req.deliveryKey, (row as DeliveryRow).attempts, resolution.at, 'resolved', resolutionDetail(resolution));
+    addAttempt.run(
+      req.deliveryKey,
+      (row as DeliveryRow).attempts,
+      resolution.at,
+      'resolved',
+      resolutionDetail(resolution),
+    );
     return resolution;
   });
 
@@ -114,11 +164,18 @@ export function openSqliteDeliveryLog(path: string): DeliveryLog {
     attempts: (key) =>
       Promise.resolve(
         db
-          .prepare<[string], { delivery_key: string; attempt: number; at: string; outcome: string; detail: string | null }>(
-            'SELECT * FROM notify_attempt WHERE delivery_key = ? ORDER BY rowid',
-          )
+          .prepare<
+            [string],
+            { delivery_key: string; attempt: number; at: string; outcome: string; detail: string | null }
+          >('SELECT * FROM notify_attempt WHERE delivery_key = ? ORDER BY rowid')
           .all(key)
-          .map((r): AttemptRecord => ({ deliveryKey: r.delivery_key, attempt: r.attempt, at: r.at, outcome: r.outcome, detail: r.detail })),
+          .map((r): AttemptRecord => ({
+            deliveryKey: r.delivery_key,
+            attempt: r.attempt,
+            at: r.at,
+            outcome: r.outcome,
+            detail: r.detail,
+          })),
       ),
     problems: (opts = {}) =>
       Promise.resolve(
@@ -128,7 +185,13 @@ export function openSqliteDeliveryLog(path: string): DeliveryLog {
              WHERE d.status IN (@s1, @s2) AND substr(d.notification_id, 1, length(@prefix)) = @prefix AND (@all = 1 OR r.delivery_key IS NULL)
              ORDER BY d.updated_at DESC, d.rowid DESC LIMIT @limit`,
           )
-          .all({ prefix: opts.notificationIdPrefix ?? '', limit: opts.limit ?? 1000, s1: PROBLEM_STATUSES[0], s2: PROBLEM_STATUSES[1], all: opts.includeResolved ? 1 : 0 })
+          .all({
+            prefix: opts.notificationIdPrefix ?? '',
+            limit: opts.limit ?? 1000,
+            s1: PROBLEM_STATUSES[0],
+            s2: PROBLEM_STATUSES[1],
+            all: opts.includeResolved ? 1 : 0,
+          })
           .map(fromProblemRow),
       ),
     resolve: (req) => settle(() => resolveTx.immediate(req)),

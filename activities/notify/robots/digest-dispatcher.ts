@@ -1,5 +1,11 @@
 import type { RobotWindowStore } from '../log/robot-window.js';
-import { robotId, RobotThrottledError, type RobotClient, type RobotMessage, type RobotTarget } from './robot-client.js';
+import {
+  robotId,
+  RobotThrottledError,
+  type RobotClient,
+  type RobotMessage,
+  type RobotTarget,
+} from './robot-client.js';
 
 /**
  * Keeps every robot under its provider limit (20 messages a minute) without dropping anything.
@@ -56,7 +62,9 @@ const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 function digestOf(messages: RobotMessage[], maxBytes: number): RobotMessage {
   if (messages.length === 1) {
     const only = messages[0] as RobotMessage;
-    return bytes(only.markdown) <= maxBytes ? only : { title: only.title, markdown: truncateBytes(only.markdown, maxBytes) };
+    return bytes(only.markdown) <= maxBytes
+      ? only
+      : { title: only.title, markdown: truncateBytes(only.markdown, maxBytes) };
   }
   return {
     title: `通知汇总（${messages.length} 条）`,
@@ -119,14 +127,29 @@ export function createDigestDispatcher(o: DispatcherOptions): RobotDispatcher {
     }
     // Take as many queued messages as fit in one request.
     let take = 1;
-    while (take < b.queue.length && bytes(digestOf(b.queue.slice(0, take + 1).map((p) => p.message), Infinity).markdown) <= o.maxBytes) take++;
+    while (
+      take < b.queue.length &&
+      bytes(
+        digestOf(
+          b.queue.slice(0, take + 1).map((p) => p.message),
+          Infinity,
+        ).markdown,
+      ) <= o.maxBytes
+    )
+      take++;
     const batch = b.queue.splice(0, take);
     b.firstQueuedAt = now();
     // The provider counts a request when it receives it, which we only bound from above by when its
     // reply came back: the slot is reserved now and stamped with the completion time below.
     b.sent.push(t);
     try {
-      await o.client.send(b.target, digestOf(batch.map((p) => p.message), o.maxBytes));
+      await o.client.send(
+        b.target,
+        digestOf(
+          batch.map((p) => p.message),
+          o.maxBytes,
+        ),
+      );
       for (const p of batch) p.resolve();
     } catch (e) {
       // The provider now blocks us for a while: count the window as full, here and for every worker.
@@ -150,7 +173,16 @@ export function createDigestDispatcher(o: DispatcherOptions): RobotDispatcher {
       const key = robotId(target);
       let b = buckets.get(key);
       if (!b) {
-        b = { id: key, target, notBefore: 0, queue: [], sent: [], firstQueuedAt: now(), timer: undefined, busy: false };
+        b = {
+          id: key,
+          target,
+          notBefore: 0,
+          queue: [],
+          sent: [],
+          firstQueuedAt: now(),
+          timer: undefined,
+          busy: false,
+        };
         buckets.set(key, b);
       }
       if (b.queue.length === 0) b.firstQueuedAt = now();

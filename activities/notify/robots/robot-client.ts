@@ -40,7 +40,9 @@ export function robotId(target: RobotTarget): string {
 
 /** DingTalk 加签: sign = urlencode(base64(HMAC-SHA256(secret, timestamp + "\n" + secret))). */
 function dingtalkSign(secret: string, timestampMs: number): string {
-  return encodeURIComponent(createHmac('sha256', secret).update(`${timestampMs}\n${secret}`, 'utf8').digest('base64'));
+  return encodeURIComponent(
+    createHmac('sha256', secret).update(`${timestampMs}\n${secret}`, 'utf8').digest('base64'),
+  );
 }
 
 export interface RobotClientOptions {
@@ -95,9 +97,13 @@ export function createRobotClient(o: RobotClientOptions): RobotClient {
       if (json.errcode === 0) return;
       const code = json.errcode ?? res.status;
       const throttled = target.kind === 'dingtalk' ? DINGTALK_THROTTLED : WECOM_THROTTLED;
-      if (throttled.has(code)) throw new RobotThrottledError(`${target.kind} robot throttled (${code}): ${json.errmsg ?? ''}`);
+      if (throttled.has(code))
+        throw new RobotThrottledError(`${target.kind} robot throttled (${code}): ${json.errmsg ?? ''}`);
       const label = target.kind === 'dingtalk' ? '钉钉' : '企业微信';
-      throw new RobotRejectedError(`${target.kind}_${code}`, `${label}机器人拒收（${code}）：${json.errmsg ?? ''}`);
+      throw new RobotRejectedError(
+        `${target.kind}_${code}`,
+        `${label}机器人拒收（${code}）：${json.errmsg ?? ''}`,
+      );
     },
   };
 }

@@ -8,7 +8,10 @@ import { capParam, SmsRejectedError, type Fetch, type SmsSender } from './sms-se
 
 /** RFC 3986 encoding as Aliyun's signature requires: only A-Z a-z 0-9 - _ . ~ stay as they are. */
 function aliyunPercentEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function aliyunSignature(params: Record<string, string>, accessKeySecret: string, method = 'POST'): string {
@@ -33,7 +36,13 @@ export interface AliyunSmsOptions {
 }
 
 /** Codes that say "slow down / try later"; every other non-OK code is a rejection of this message. */
-const ALIYUN_TRANSIENT = [/^Throttling/, /^isv\.BUSINESS_LIMIT_CONTROL$/, /^ServiceUnavailable/, /^InternalError/, /^isp\./];
+const ALIYUN_TRANSIENT = [
+  /^Throttling/,
+  /^isv\.BUSINESS_LIMIT_CONTROL$/,
+  /^ServiceUnavailable/,
+  /^InternalError/,
+  /^isp\./,
+];
 
 /** SendDate for QuerySendDetails is the provider's (Beijing) calendar day, yyyyMMdd. */
 export function aliyunSendDate(at: Date): string {
@@ -46,7 +55,9 @@ interface AliyunReply {
   BizId?: string;
   RequestId?: string;
   TotalCount?: number;
-  SmsSendDetailDTOs?: { SmsSendDetailDTO?: { PhoneNum?: string; OutId?: string; SendStatus?: number; SendDate?: string }[] };
+  SmsSendDetailDTOs?: {
+    SmsSendDetailDTO?: { PhoneNum?: string; OutId?: string; SendStatus?: number; SendDate?: string }[];
+  };
 }
 
 /** QuerySendDetails pages hold at most 50 records; a reminder campaign sends a number a few a day. */
@@ -57,7 +68,10 @@ export function createAliyunSms(o: AliyunSmsOptions): SmsSender {
   const doFetch = o.fetch ?? fetch;
   const clock = o.now ?? (() => new Date());
 
-  async function call(action: string, actionParams: Record<string, string>): Promise<{ status: number; json: AliyunReply }> {
+  async function call(
+    action: string,
+    actionParams: Record<string, string>,
+  ): Promise<{ status: number; json: AliyunReply }> {
     const params: Record<string, string> = {
       AccessKeyId: o.accessKeyId,
       Action: action,
@@ -66,7 +80,9 @@ export function createAliyunSms(o: AliyunSmsOptions): SmsSender {
       SignatureMethod: 'HMAC-SHA1',
       SignatureNonce: (o.nonce ?? randomUUID)(),
       SignatureVersion: '1.0',
-      Timestamp: clock().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      Timestamp: clock()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
       Version: '2017-05-25',
       ...actionParams,
     };
@@ -76,7 +92,10 @@ export function createAliyunSms(o: AliyunSmsOptions): SmsSender {
       .join('&');
     const res = await doFetch(o.endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/json' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+        accept: 'application/json',
+      },
       body,
       signal: AbortSignal.timeout(15_000),
     });
@@ -103,7 +122,8 @@ export function createAliyunSms(o: AliyunSmsOptions): SmsSender {
       });
       if (json.Code === 'OK') return { providerMessageId: json.BizId ?? json.RequestId ?? '' };
       const code = json.Code ?? `HTTP_${status}`;
-      if (status >= 500 || ALIYUN_TRANSIENT.some((r) => r.test(code))) throw new Error(`aliyun sms ${code}: ${json.Message ?? ''}`);
+      if (status >= 500 || ALIYUN_TRANSIENT.some((r) => r.test(code)))
+        throw new Error(`aliyun sms ${code}: ${json.Message ?? ''}`);
       throw new SmsRejectedError(`aliyun_${code}`, `阿里云短信拒绝发送（${code}）：${json.Message ?? ''}`);
     },
 
@@ -129,11 +149,18 @@ export function createAliyunSms(o: AliyunSmsOptions): SmsSender {
             PhoneNumber: mobile,
             SendDate: day,
           });
-          if (json.Code !== 'OK') throw new Error(`aliyun sms QuerySendDetails ${json.Code ?? `HTTP_${status}`}: ${json.Message ?? ''}`);
+          if (json.Code !== 'OK')
+            throw new Error(
+              `aliyun sms QuerySendDetails ${json.Code ?? `HTTP_${status}`}: ${json.Message ?? ''}`,
+            );
           const records = json.SmsSendDetailDTOs?.SmsSendDetailDTO ?? [];
           if (records.some((r) => r.OutId === ctx.outId)) return { kind: 'sent', providerMessageId: '' };
           if (page * LOOKUP_PAGE_SIZE >= (json.TotalCount ?? 0) || records.length === 0) break;
-          if (page === LOOKUP_MAX_PAGES) return { kind: 'unknown', reason: `阿里云该号码当日记录超过 ${LOOKUP_MAX_PAGES * LOOKUP_PAGE_SIZE} 条，未能查完` };
+          if (page === LOOKUP_MAX_PAGES)
+            return {
+              kind: 'unknown',
+              reason: `阿里云该号码当日记录超过 ${LOOKUP_MAX_PAGES * LOOKUP_PAGE_SIZE} 条，未能查完`,
+            };
         }
       }
       return { kind: 'not_found' };

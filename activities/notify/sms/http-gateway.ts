@@ -41,7 +41,10 @@ export function createHttpGatewaySms(o: HttpSmsOptions): SmsSender {
       }
       if (res.ok && json.ok !== false) return { providerMessageId: json.id ?? '' };
       if (res.status >= 400 && res.status < 500 && res.status !== 429 && res.status !== 408) {
-        throw new SmsRejectedError(`http_${json.code ?? res.status}`, `短信网关拒绝发送（${json.code ?? res.status}）：${json.message ?? text.slice(0, 200)}`);
+        throw new SmsRejectedError(
+          `http_${json.code ?? res.status}`,
+          `短信网关拒绝发送（${json.code ?? res.status}）：${json.message ?? text.slice(0, 200)}`,
+        );
       }
       throw new Error(`sms gateway HTTP ${res.status}: ${text.slice(0, 200)}`);
     },

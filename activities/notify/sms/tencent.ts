@@ -23,9 +23,13 @@ function tc3Authorization(o: {
   const date = new Date(o.timestamp * 1000).toISOString().slice(0, 10);
   const signedHeaders = 'content-type;host;x-tc-action';
   const canonicalHeaders = `content-type:${TENCENT_CONTENT_TYPE}\nhost:${o.host}\nx-tc-action:${o.action.toLowerCase()}\n`;
-  const canonicalRequest = ['POST', '/', '', canonicalHeaders, signedHeaders, sha256hex(o.payload)].join('\n');
+  const canonicalRequest = ['POST', '/', '', canonicalHeaders, signedHeaders, sha256hex(o.payload)].join(
+    '\n',
+  );
   const scope = `${date}/${o.service}/tc3_request`;
-  const stringToSign = ['TC3-HMAC-SHA256', String(o.timestamp), scope, sha256hex(canonicalRequest)].join('\n');
+  const stringToSign = ['TC3-HMAC-SHA256', String(o.timestamp), scope, sha256hex(canonicalRequest)].join(
+    '\n',
+  );
   const kDate = hmac(`TC3${o.secretKey}`, date);
   const kService = hmac(kDate, o.service);
   const kSigning = hmac(kService, 'tc3_request');
@@ -45,7 +49,12 @@ export interface TencentSmsOptions {
   now?: () => Date;
 }
 
-const TENCENT_TRANSIENT = [/^InternalError/, /^RequestLimitExceeded/, /^LimitExceeded\.(AppGlobalCountLimit|AppCountryOrRegion|DeliveryFrequencyLimit)/, /^ResourceUnavailable/];
+const TENCENT_TRANSIENT = [
+  /^InternalError/,
+  /^RequestLimitExceeded/,
+  /^LimitExceeded\.(AppGlobalCountLimit|AppCountryOrRegion|DeliveryFrequencyLimit)/,
+  /^ResourceUnavailable/,
+];
 
 interface TencentResponse {
   Response?: {
@@ -58,7 +67,12 @@ interface TencentResponse {
 interface PullStatusResponse {
   Response?: {
     Error?: { Code: string; Message: string };
-    PullSmsSendStatusSet?: { SerialNo?: string; PhoneNumber?: string; SessionContext?: string; ReportStatus?: string }[];
+    PullSmsSendStatusSet?: {
+      SerialNo?: string;
+      PhoneNumber?: string;
+      SessionContext?: string;
+      ReportStatus?: string;
+    }[];
   };
 }
 
@@ -67,10 +81,21 @@ export function createTencentSms(o: TencentSmsOptions): SmsSender {
   const host = new URL(o.endpoint).host;
   const clock = o.now ?? (() => new Date());
 
-  async function call<T>(action: string, body: Record<string, unknown>): Promise<{ status: number; json: T }> {
+  async function call<T>(
+    action: string,
+    body: Record<string, unknown>,
+  ): Promise<{ status: number; json: T }> {
     const payload = JSON.stringify(body);
     const timestamp = Math.floor(clock().getTime() / 1000);
-    const authorization = tc3Authorization({ secretId: o.secretId, secretKey: o.secretKey, host, action, service: 'sms', timestamp, payload });
+    const authorization = tc3Authorization({
+      secretId: o.secretId,
+      secretKey: o.secretKey,
+      host,
+      action,
+      service: 'sms',
+      timestamp,
+      payload,
+    });
     const res = await doFetch(o.endpoint, {
       method: 'POST',
       headers: {
@@ -108,7 +133,8 @@ export function createTencentSms(o: TencentSmsOptions): SmsSender {
       const code = error?.Code ?? status?.Code ?? `HTTP_${httpStatus}`;
       const message = error?.Message ?? status?.Message ?? '';
       if (!error && status?.Code === 'Ok') return { providerMessageId: status.SerialNo };
-      if (httpStatus >= 500 || TENCENT_TRANSIENT.some((r) => r.test(code))) throw new Error(`tencent sms ${code}: ${message}`);
+      if (httpStatus >= 500 || TENCENT_TRANSIENT.some((r) => r.test(code)))
+        throw new Error(`tencent sms ${code}: ${message}`);
       throw new SmsRejectedError(`tencent_${code}`, `腾讯云短信拒绝发送（${code}）：${message}`);
     },
 
@@ -130,7 +156,10 @@ export function createTencentSms(o: TencentSmsOptions): SmsSender {
         SmsSdkAppId: o.sdkAppId,
       });
       const error = json.Response?.Error;
-      if (error || status >= 400) throw new Error(`tencent sms PullSmsSendStatusByPhoneNumber ${error?.Code ?? `HTTP_${status}`}: ${error?.Message ?? ''}`);
+      if (error || status >= 400)
+        throw new Error(
+          `tencent sms PullSmsSendStatusByPhoneNumber ${error?.Code ?? `HTTP_${status}`}: ${error?.Message ?? ''}`,
+        );
       const hit = (json.Response?.PullSmsSendStatusSet ?? []).find((r) => r.SessionContext === ctx.outId);
       if (hit) return { kind: 'sent', providerMessageId: hit.SerialNo ?? '' };
       return { kind: 'unknown', reason: '腾讯云尚无该短信的回执，无法确认是否已发出' };

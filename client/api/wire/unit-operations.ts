@@ -16,7 +16,8 @@ type ApiOptional<Op extends Operation> = Op extends 'submit' ? 'fileRefs' : neve
 
 /** What a client sends for each operation. */
 export type OperationBodies = {
-  [Op in Operation]: Omit<Payload<Op>, Ops[Op]['actor'] | ApiOptional<Op>> & Partial<Pick<Payload<Op>, ApiOptional<Op> & keyof Payload<Op>>>;
+  [Op in Operation]: Omit<Payload<Op>, Ops[Op]['actor'] | ApiOptional<Op>> &
+    Partial<Pick<Payload<Op>, ApiOptional<Op> & keyof Payload<Op>>>;
 };
 
 function bodyOf(op: Operation): z.ZodObject {
@@ -24,7 +25,12 @@ function bodyOf(op: Operation): z.ZodObject {
   // Typed loosely here: OperationBodies above says what each one is.
   const loose = request as unknown as z.ZodObject<Record<string, z.ZodType>, z.core.$strict>;
   const body = loose.omit({ [actor]: true } as never);
-  return (op === 'submit' ? body.partial({ fileRefs: true } as never) : body).describe(UNIT_OPERATIONS[op].summary);
+  return (op === 'submit' ? body.partial({ fileRefs: true } as never) : body).describe(
+    UNIT_OPERATIONS[op].summary,
+  );
 }
 
-export const OPERATION_BODIES = Object.fromEntries(OPERATIONS.map((op) => [op, bodyOf(op)])) as Record<Operation, z.ZodObject>;
+export const OPERATION_BODIES = Object.fromEntries(OPERATIONS.map((op) => [op, bodyOf(op)])) as Record<
+  Operation,
+  z.ZodObject
+>;

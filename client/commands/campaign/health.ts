@@ -8,7 +8,11 @@ import type { UnitHealthView } from '../../../workflows/unit-campaign/messages.j
 import { problemTime } from '../../api/delivery-problems.js';
 
 /** The campaign's stuck units, scanned first when no worker has scanned lately (an operator wants it current). */
-export function readStuckUnits(svc: CampaignServices, campaignId: string, env: NodeJS.ProcessEnv = process.env): Promise<UnitHealthRecord[]> {
+export function readStuckUnits(
+  svc: CampaignServices,
+  campaignId: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<UnitHealthRecord[]> {
   const settings = healthSettingsFromEnv(env);
   return stuckUnits(svc, campaignId, { ...settings, maxAgeMs: onDemandMaxAgeMs(settings), wait: true });
 }
@@ -19,7 +23,10 @@ export function stuckUnitLines(campaignId: string, units: readonly UnitHealthRec
   if (units.length === 0) return [];
   return [
     `  ${STUCK_LABEL}：${units.length} 个单位（工作流任务反复失败，流程停止不前；修复：campaign repair --campaign ${campaignId} --dry-run）`,
-    ...units.map((u) => `    ${u.unitName ?? u.unitId}（${u.unitId}）  已失败 ${u.failures ?? 0} 次，自 ${problemTime(u.since)}  错误：${oneLine(u.error ?? '')}`),
+    ...units.map(
+      (u) =>
+        `    ${u.unitName ?? u.unitId}（${u.unitId}）  已失败 ${u.failures ?? 0} 次，自 ${problemTime(u.since)}  错误：${oneLine(u.error ?? '')}`,
+    ),
   ];
 }
 

@@ -4,7 +4,11 @@ export interface Progress {
   done(): void;
 }
 
-export function progressBar(total: number, label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function progressBar(
+  total: number,
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+): Progress {
   if (!stream.isTTY || total === 0) return { tick() {}, done() {} };
   let n = 0;
   let last = 0;

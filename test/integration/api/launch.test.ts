@@ -57,19 +57,35 @@ function form(parts: Part[]) {
   const chunks: Buffer[] = [];
   for (const p of parts) {
     const disp = `form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}`;
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disp}\r\n${p.filename ? 'Content-Type: application/octet-stream\r\n' : ''}\r\n`), Buffer.from(p.content), Buffer.from('\r\n'));
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: ${disp}\r\n${p.filename ? 'Content-Type: application/octet-stream\r\n' : ''}\r\n`,
+      ),
+      Buffer.from(p.content),
+      Buffer.from('\r\n'),
+    );
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  return {
+    payload: Buffer.concat(chunks),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
 }
 const send = (route: 'preview' | 'start', parts: Part[], person = 'office') => {
   const f = form(parts);
-  return app.inject({ method: 'POST', url: `/api/campaigns/${campaign}/${route}`, headers: { authorization: `Bearer ${tokens[person]}`, ...f.headers }, payload: f.payload });
+  return app.inject({
+    method: 'POST',
+    url: `/api/campaigns/${campaign}/${route}`,
+    headers: { authorization: `Bearer ${tokens[person]}`, ...f.headers },
+    payload: f.payload,
+  });
 };
 const unitsCsv = (path_: string) => readFile(path_, 'utf8');
 const started = async () => (await h.client.workflow.count(`CampaignId = '${campaign}'`)).count;
 
-async function inputs(o: { plan?: string; units?: string; start?: string; skip?: boolean } = {}): Promise<Part[]> {
+async function inputs(
+  o: { plan?: string; units?: string; start?: string; skip?: boolean } = {},
+): Promise<Part[]> {
   return [
     { name: 'plan', filename: 'ifc_test.yaml', content: o.plan ?? planText },
     { name: 'roster', filename: '名单.csv', content: o.units ?? (await unitsCsv(UNITS)) },
@@ -83,12 +99,17 @@ describe('preview', () => {
   it('reports every plan error with line and field and every roster error with its row, and starts nothing', async () => {
     expect(await started()).toBe(0);
     const brokenPlan = planText.replace('calendar: { kind: continuous }', 'calendar: { kind: sometimes }');
-    const r = await send('preview', await inputs({ plan: brokenPlan, units: await unitsCsv(path.join(FIXTURES, 'units-bad.csv')) }));
+    const r = await send(
+      'preview',
+      await inputs({ plan: brokenPlan, units: await unitsCsv(path.join(FIXTURES, 'units-bad.csv')) }),
+    );
     expect(r.statusCode).toBe(200);
     const p = r.json<CampaignPreview>();
     expect(p.ok).toBe(false);
     const line = brokenPlan.split('\n').findIndex((l) => l.includes('kind: sometimes')) + 1;
-    expect(p.planErrors.map((i) => [i.file, i.line, i.path])).toEqual([['ifc_test.yaml', line, 'calendar.kind']]);
+    expect(p.planErrors.map((i) => [i.file, i.line, i.path])).toEqual([
+      ['ifc_test.yaml', line, 'calendar.kind'],
+    ]);
     expect(p.planErrors[0]!.text.startsWith(`ifc_test.yaml:${line}: calendar.kind: `)).toBe(true);
     expect(p.rosterErrors.map((e) => [e.row, e.column])).toEqual([[3, '第一责任人手机']]);
     expect(p.rosterErrors[0]!.message).toContain('1380000100');
@@ -99,7 +120,7 @@ describe('preview', () => {
     expect(await started()).toBe(0);
   });
 
-  it('shows each unit kind\'s calendar (steps, deadlines, reminders, escalation levels) and the kinds the plan refuses', async () => {
+  it("shows each unit kind's calendar (steps, deadlines, reminders, escalation levels) and the kinds the plan refuses", async () => {
     const start = '2009-09-15T09:00:00+08:00';
     const p = (await send('preview', await inputs({ start }))).json<CampaignPreview>();
     expect(p.ok).toBe(true);
@@ -118,18 +139,27 @@ describe('preview', () => {
     expect(laddered.escalations.slice(0, 3).map((e) => e.level)).toEqual([1, 2, 3]);
     expect(Date.parse(laddered.escalations[0]!.at)).toBeGreaterThan(Date.parse(laddered.dueAt));
     expect(tasks.some((t) => t.reminders.length > 0)).toBe(true);
-    expect(p.previews[1]!.refusedReason).toBe('计划「接口测试活动」不适用于农村党组织（村），这 1 个单位不会启动');
+    expect(p.previews[1]!.refusedReason).toBe(
+      '计划「接口测试活动」不适用于农村党组织（村），这 1 个单位不会启动',
+    );
     expect(await started()).toBe(0);
   });
 
   it('names missing inputs, refuses a changed plan under an id in use, and is for the office only', async () => {
-    const missing = (await send('preview', [{ name: 'start', content: '2009-13-45' }])).json<CampaignPreview>();
+    const missing = (
+      await send('preview', [{ name: 'start', content: '2009-13-45' }])
+    ).json<CampaignPreview>();
     expect(missing.inputErrors).toEqual([
       'start：「2009-13-45」不是有效日期：月份应在 1–12 之间',
       'plan：请上传活动计划（YAML 文件）',
       'roster：请上传参学单位名单（.xlsx，或 .csv 加指导组表）',
     ]);
-    const changed = (await send('preview', await inputs({ plan: planText.replace('title: 接口测试活动', 'title: 改过的接口测试活动') }))).json<CampaignPreview>();
+    const changed = (
+      await send(
+        'preview',
+        await inputs({ plan: planText.replace('title: 接口测试活动', 'title: 改过的接口测试活动') }),
+      )
+    ).json<CampaignPreview>();
     expect(changed.planErrors.map((i) => i.path)).toEqual(['id']);
     expect(changed.planErrors[0]!.message).toContain('计划编号「ifc_test」已有另一份内容不同的计划在用');
     expect(await readFile(PLAN, 'utf8')).toBe(planText);
@@ -157,18 +187,38 @@ describe('start', () => {
   it('starts the good units once: a second call starts none and counts them as running; the list names them', async () => {
     const first = await send('start', await inputs());
     expect(first.statusCode).toBe(200);
-    const a = first.json<{ started: number; alreadyRunning: number; refused: number; units: { unitId: string; outcome: string; reason?: string }[] }>();
+    const a = first.json<{
+      started: number;
+      alreadyRunning: number;
+      refused: number;
+      units: { unitId: string; outcome: string; reason?: string }[];
+    }>();
     expect([a.started, a.alreadyRunning, a.refused]).toEqual([3, 0, 1]);
-    expect(a.units.find((u) => u.unitId === 'V04')).toMatchObject({ outcome: 'refused', reason: '方案「接口测试活动」不适用于农村党组织（村）（名单第 5 行）' });
+    expect(a.units.find((u) => u.unitId === 'V04')).toMatchObject({
+      outcome: 'refused',
+      reason: '方案「接口测试活动」不适用于农村党组织（村）（名单第 5 行）',
+    });
 
     const second = (await send('start', await inputs())).json<typeof a>();
     expect([second.started, second.alreadyRunning, second.refused]).toEqual([0, 3, 1]);
     expect(await started()).toBe(3);
 
     // The workflows load the plan by reference from the shared folder and reach their first stage.
-    await eventually(async () => ((await h.client.workflow.count(`CampaignId = '${campaign}' AND CampaignStage = 'study'`)).count === 3 ? true : undefined));
-    const list = await app.inject({ method: 'GET', url: `/api/campaigns/${campaign}/units`, headers: { authorization: `Bearer ${tokens.office}` } });
-    expect(list.json<{ units: { unitId: string; unitName?: string; groupName?: string }[] }>().units.map((u) => [u.unitId, u.unitName, u.groupName])).toEqual([
+    await eventually(async () =>
+      (await h.client.workflow.count(`CampaignId = '${campaign}' AND CampaignStage = 'study'`)).count === 3
+        ? true
+        : undefined,
+    );
+    const list = await app.inject({
+      method: 'GET',
+      url: `/api/campaigns/${campaign}/units`,
+      headers: { authorization: `Bearer ${tokens.office}` },
+    });
+    expect(
+      list
+        .json<{ units: { unitId: string; unitName?: string; groupName?: string }[] }>()
+        .units.map((u) => [u.unitId, u.unitName, u.groupName]),
+    ).toEqual([
       ['T01', '青山镇机关', '第一指导检查组'],
       ['T02', '白沙镇机关', '第一指导检查组'],
       ['T03', '东岭镇机关', '第二指导检查组'],
@@ -181,7 +231,9 @@ describe('start', () => {
   });
 
   it('is in the OpenAPI document', async () => {
-    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, { post?: { summary?: string } }> }>();
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, { post?: { summary?: string } }>;
+    }>();
     expect(doc.paths[`/api/campaigns/{campaignId}/preview`]?.post?.summary).toContain('不启动任何单位');
     expect(doc.paths[`/api/campaigns/{campaignId}/start`]?.post?.summary).toContain('已启动的单位跳过');
   });
@@ -197,7 +249,10 @@ describe('logins for units launched from the console', () => {
     if (!office.ok) throw new Error(office.errors.join());
     // Only the office has logins: nobody in the roster does yet.
     const issued = issueTokens(campaign2, [], office.office);
-    tokens = { ...tokens, ...Object.fromEntries(issued.issued.map((t) => [`${campaign2}:${t.personId}`, t.token])) };
+    tokens = {
+      ...tokens,
+      ...Object.fromEntries(issued.issued.map((t) => [`${campaign2}:${t.personId}`, t.token])),
+    };
     storePath = path.join(h.tmp, `${campaign2}-tokens.json`);
     await writeFile(storePath, JSON.stringify(issued.store));
     app2 = await createApiServer({
@@ -216,28 +271,51 @@ describe('logins for units launched from the console', () => {
   });
   const start2 = async () => {
     const f = form(await inputs());
-    return app2.inject({ method: 'POST', url: `/api/campaigns/${campaign2}/start`, headers: { authorization: `Bearer ${tokens[`${campaign2}:office`]}`, ...f.headers }, payload: f.payload });
+    return app2.inject({
+      method: 'POST',
+      url: `/api/campaigns/${campaign2}/start`,
+      headers: { authorization: `Bearer ${tokens[`${campaign2}:office`]}`, ...f.headers },
+      payload: f.payload,
+    });
   };
-  const get = (url: string, token: string) => app2.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+  const get = (url: string, token: string) =>
+    app2.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
 
-  it('returns each new person\'s token once; a unit\'s token opens its own unit only; a second start issues none', async () => {
+  it("returns each new person's token once; a unit's token opens its own unit only; a second start issues none", async () => {
     const r = await start2();
     expect(r.statusCode).toBe(200);
-    const body = r.json<{ started: number; tokens: { token: string; role: string; personId: string; unitId?: string; groupId?: string }[] }>();
+    const body = r.json<{
+      started: number;
+      tokens: { token: string; role: string; personId: string; unitId?: string; groupId?: string }[];
+    }>();
     expect(body.started).toBe(3);
     // Liaison and head of each started unit (not the refused village), and the members of both groups.
     const units = body.tokens.filter((t) => t.role === 'unit');
     expect([...new Set(units.map((t) => t.unitId))].sort()).toEqual(['T01', 'T02', 'T03']);
     expect(units).toHaveLength(6);
-    expect([...new Set(body.tokens.filter((t) => t.role === 'group').map((t) => t.groupId))].sort()).toEqual(['G1', 'G2']);
+    expect([...new Set(body.tokens.filter((t) => t.role === 'group').map((t) => t.groupId))].sort()).toEqual([
+      'G1',
+      'G2',
+    ]);
     expect(body.tokens.some((t) => t.role === 'office')).toBe(false);
 
     const liaison = units.find((t) => t.personId === 'T01-liaison')!;
     const me = await get('/api/me', liaison.token);
     expect(me.statusCode).toBe(200);
-    expect(me.json<{ role: string; unitId: string; units: string[] }>()).toMatchObject({ role: 'unit', unitId: 'T01', units: ['T01'] });
+    expect(me.json<{ role: string; unitId: string; units: string[] }>()).toMatchObject({
+      role: 'unit',
+      unitId: 'T01',
+      units: ['T01'],
+    });
     // Readable once the unit's workflow has published its first status (until then 503 「正在启动」).
-    await eventually(async () => ((await get(`/api/campaigns/${campaign2}/units/T01`, liaison.token)).statusCode === 200 ? true : undefined), 20_000, 'T01 的首次状态');
+    await eventually(
+      async () =>
+        (await get(`/api/campaigns/${campaign2}/units/T01`, liaison.token)).statusCode === 200
+          ? true
+          : undefined,
+      20_000,
+      'T01 的首次状态',
+    );
     const other = await get(`/api/campaigns/${campaign2}/units/T02`, liaison.token);
     expect(other.statusCode).toBe(403);
     expect(other.json<{ message: string }>().message).toContain('无权访问单位「T02」');
@@ -245,7 +323,10 @@ describe('logins for units launched from the console', () => {
     // Only hashes are kept, in the store file the server was given, so a restart keeps the logins.
     const saved = await readFile(storePath, 'utf8');
     expect(saved).not.toContain(liaison.token);
-    expect(await (await FileTokenStore.load(storePath)).check(liaison.token)).toMatchObject({ ok: true, principal: { unitId: 'T01' } });
+    expect(await (await FileTokenStore.load(storePath)).check(liaison.token)).toMatchObject({
+      ok: true,
+      principal: { unitId: 'T01' },
+    });
 
     const again = (await start2()).json<typeof body>();
     expect(again.tokens).toEqual([]);

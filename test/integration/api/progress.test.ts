@@ -33,14 +33,26 @@ beforeAll(async () => {
   campaign = uniqueName('progress');
   const office = await loadOfficeFile(path.join(FIXTURES, 'office.yaml'));
   if (!office.ok) throw new Error(office.errors.join());
-  const r = await launchCampaign(h.client, { planPath: PLAN, rosterPath: UNITS, groupsPath: GROUPS, campaignId: campaign, start: new Date().toISOString(), taskQueue: h.taskQueue, office: office.office });
+  const r = await launchCampaign(h.client, {
+    planPath: PLAN,
+    rosterPath: UNITS,
+    groupsPath: GROUPS,
+    campaignId: campaign,
+    start: new Date().toISOString(),
+    taskQueue: h.taskQueue,
+    office: office.office,
+  });
   if (!r.ok || r.started !== 3) throw new Error(`launch failed: ${JSON.stringify(r)}`);
   const roster = await parseRosterFile(UNITS, { groupsPath: GROUPS, channels: ['email'] });
   const issued = issueTokens(campaign, roster.units, office.office, ['study', 'rectification']);
   tokens = Object.fromEntries(issued.issued.map((t) => [t.personId, t.token]));
   storeFile = issued.store;
   dir = path.join(h.tmp, 'progress');
-  await eventually(async () => ((await h.client.workflow.count(`CampaignId = '${campaign}' AND CampaignStage = 'study'`)).count === 3 ? true : undefined));
+  await eventually(async () =>
+    (await h.client.workflow.count(`CampaignId = '${campaign}' AND CampaignStage = 'study'`)).count === 3
+      ? true
+      : undefined,
+  );
 });
 afterAll(async () => {
   for (const a of apps) await a.close();
@@ -60,8 +72,13 @@ async function server(progress: ApiServerOptions['progress']): Promise<FastifyIn
   apps.push(app);
   return app;
 }
-const get = (app: FastifyInstance, person: string, url: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tokens[person]}` } });
-const samples = async (app: FastifyInstance, person = 'office') => (await get(app, person, `/api/campaigns/${campaign}/progress`)).json<{ intervalMs: number; samples: ProgressSample[] }>();
+const get = (app: FastifyInstance, person: string, url: string) =>
+  app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tokens[person]}` } });
+const samples = async (app: FastifyInstance, person = 'office') =>
+  (await get(app, person, `/api/campaigns/${campaign}/progress`)).json<{
+    intervalMs: number;
+    samples: ProgressSample[];
+  }>();
 
 describe('progress history', () => {
   it('samples the office overview at most once per interval, for the office and the 指导组 only, and keeps it across a restart', async () => {
@@ -80,9 +97,15 @@ describe('progress history', () => {
 
     const r = await samples(app);
     expect(r.intervalMs).toBe(5000);
-    expect(r.samples.map((s) => s.at)).toEqual([new Date(clock - 5000).toISOString(), new Date(clock).toISOString()]);
+    expect(r.samples.map((s) => s.at)).toEqual([
+      new Date(clock - 5000).toISOString(),
+      new Date(clock).toISOString(),
+    ]);
     // Each sample is the overview the office was shown at that moment (deadlines pass meanwhile).
-    expect(r.samples).toEqual([sampleOf(first.json<CampaignOverview>(), clock - 5000), sampleOf(second.json<CampaignOverview>(), clock)]);
+    expect(r.samples).toEqual([
+      sampleOf(first.json<CampaignOverview>(), clock - 5000),
+      sampleOf(second.json<CampaignOverview>(), clock),
+    ]);
     expect(r.samples.map((s) => s.byStage)).toEqual([{ study: 3 }, { study: 3 }]);
 
     expect((await samples(app, 'G1-m1')).samples).toEqual(r.samples);
@@ -91,7 +114,9 @@ describe('progress history', () => {
     expect(unit.json<{ message: string }>().message).toBe('参学单位无权查看汇总');
 
     // One JSON line per sample in the campaign's file; a new server continues the same curve.
-    const lines = (await readFile(path.join(dir, `${encodeURIComponent(campaign)}.jsonl`), 'utf8')).trim().split('\n');
+    const lines = (await readFile(path.join(dir, `${encodeURIComponent(campaign)}.jsonl`), 'utf8'))
+      .trim()
+      .split('\n');
     expect(lines.map((l) => JSON.parse(l) as ProgressSample)).toEqual(r.samples);
     await apps.shift()!.close();
     const again = await server({ dir, intervalMs: 5000, timerMs: 0 });
@@ -116,7 +141,19 @@ describe('progress file bound', () => {
     const d = await mkdtemp(path.join(tmpdir(), 'progress-bound-'));
     let t = 0;
     const history = new ProgressHistory({ dir: d, intervalMs: 1, maxSamples: 3, now: () => t });
-    const overview = (study: number) => ({ campaignId: 'c', total: study, running: study, overdueUnits: 0, byStage: [{ value: 'study', count: study }], byUnitType: [], byGroup: [], byRemedialRound: [], method: 'group_by' as const, queries: 0, elapsedMs: 0 });
+    const overview = (study: number) => ({
+      campaignId: 'c',
+      total: study,
+      running: study,
+      overdueUnits: 0,
+      byStage: [{ value: 'study', count: study }],
+      byUnitType: [],
+      byGroup: [],
+      byRemedialRound: [],
+      method: 'group_by' as const,
+      queries: 0,
+      elapsedMs: 0,
+    });
     const lineCounts: number[] = [];
     for (let i = 1; i <= 12; i++) {
       t += 1000;
@@ -128,7 +165,9 @@ describe('progress file bound', () => {
     // A second recording within the interval is refused.
     expect(await history.record('c/1', overview(13))).toBe(false);
     // A new instance (after a restart) reads what is there.
-    expect((await new ProgressHistory({ dir: d, maxSamples: 3 }).samples('c/1')).map((s) => s.byStage.study)).toEqual([10, 11, 12]);
+    expect(
+      (await new ProgressHistory({ dir: d, maxSamples: 3 }).samples('c/1')).map((s) => s.byStage.study),
+    ).toEqual([10, 11, 12]);
     await rm(d, { recursive: true, force: true });
   });
 });

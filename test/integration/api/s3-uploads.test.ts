@@ -31,9 +31,20 @@ let puts = 0;
 // First run builds MinIO with Go (minutes); `npm run toolchain` normally has done it already.
 beforeAll(async () => {
   s3 = await startMinio();
-  admin = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  admin = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
   await admin.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  store = s3UploadStore({ endpoint: s3.endpoint, bucket: BUCKET, region: s3.region, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }, forcePathStyle: true });
+  store = s3UploadStore({
+    endpoint: s3.endpoint,
+    bucket: BUCKET,
+    region: s3.region,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    forcePathStyle: true,
+  });
   // Counts every write the store sends, so "stores nothing new" means no PUT at all, not just the same key.
   store.client.middlewareStack.add(
     (next, context) => (args) => {
@@ -51,7 +62,9 @@ afterAll(async () => {
 
 async function listBucket(): Promise<{ key: string; etag: string; size: number }[]> {
   const r = await admin.send(new ListObjectsV2Command({ Bucket: BUCKET }));
-  return (r.Contents ?? []).map((o) => ({ key: o.Key ?? '', etag: o.ETag ?? '', size: o.Size ?? 0 })).sort((a, b) => a.key.localeCompare(b.key));
+  return (r.Contents ?? [])
+    .map((o) => ({ key: o.Key ?? '', etag: o.ETag ?? '', size: o.Size ?? 0 }))
+    .sort((a, b) => a.key.localeCompare(b.key));
 }
 
 uploadStoreContract('S3 (MinIO)', () => ({
@@ -72,7 +85,13 @@ describe('S3 store specifics', () => {
   });
 
   it('is refused by the server with wrong credentials (signatures are checked)', async () => {
-    const wrong = s3UploadStore({ endpoint: s3.endpoint, bucket: BUCKET, region: s3.region, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: 'not-the-secret' }, forcePathStyle: true });
+    const wrong = s3UploadStore({
+      endpoint: s3.endpoint,
+      bucket: BUCKET,
+      region: s3.region,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: 'not-the-secret' },
+      forcePathStyle: true,
+    });
     try {
       await expect(wrong.put(Buffer.from('%PDF-1.4 forged'))).rejects.toThrow();
     } finally {
@@ -85,7 +104,13 @@ describe('S3 store specifics', () => {
     let app: FastifyInstance | undefined;
     try {
       const config = uploadStoreConfig(
-        { UPLOAD_S3_ENDPOINT: s3.endpoint, UPLOAD_S3_BUCKET: BUCKET, UPLOAD_S3_REGION: s3.region, UPLOAD_S3_ACCESS_KEY_ID: s3.accessKeyId, UPLOAD_S3_SECRET_ACCESS_KEY: s3.secretAccessKey },
+        {
+          UPLOAD_S3_ENDPOINT: s3.endpoint,
+          UPLOAD_S3_BUCKET: BUCKET,
+          UPLOAD_S3_REGION: s3.region,
+          UPLOAD_S3_ACCESS_KEY_ID: s3.accessKeyId,
+          UPLOAD_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        },
         '/nonexistent/local/folder',
       );
       expect(config.kind).toBe('s3');
@@ -95,16 +120,30 @@ describe('S3 store specifics', () => {
       const roster = await parseRosterFile(UNITS, { groupsPath: GROUPS, channels: ['email'] });
       const issued = issueTokens(campaign, roster.units, office.office);
       const liaison = issued.issued.find((t) => t.personId === 'T01-liaison')!.token;
-      app = await createApiServer({ temporalClient: conn.client, statusStore: openSqliteStatusStore(':memory:'), store: new FileTokenStore(issued.store), uploads: openUploadStore(config) });
+      app = await createApiServer({
+        temporalClient: conn.client,
+        statusStore: openSqliteStatusStore(':memory:'),
+        store: new FileTokenStore(issued.store),
+        uploads: openUploadStore(config),
+      });
       const address = await app.listen({ host: '127.0.0.1', port: 0 });
 
       const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n学习计划\n'), randomBytes(4096)]);
       const hex = createHash('sha256').update(pdf).digest('hex');
       const form = new FormData();
       form.append('file', new Blob([pdf], { type: 'application/pdf' }), '学习计划.pdf');
-      const r = await fetch(`${address}/api/campaigns/${campaign}/units/T01/files`, { method: 'POST', headers: { authorization: `Bearer ${liaison}` }, body: form });
+      const r = await fetch(`${address}/api/campaigns/${campaign}/units/T01/files`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${liaison}` },
+        body: form,
+      });
       expect(r.status).toBe(200);
-      expect(await r.json()).toEqual({ ref: `sha256:${hex}`, size: pdf.length, filename: '学习计划.pdf', existed: false });
+      expect(await r.json()).toEqual({
+        ref: `sha256:${hex}`,
+        size: pdf.length,
+        filename: '学习计划.pdf',
+        existed: false,
+      });
 
       const inBucket = (await listBucket()).find((o) => o.key === `sha256/${hex}`);
       expect(inBucket).toMatchObject({ size: pdf.length });
@@ -114,7 +153,11 @@ describe('S3 store specifics', () => {
       // Sent again: the same reference, marked as already there.
       const again = new FormData();
       again.append('file', new Blob([pdf], { type: 'application/pdf' }), '学习计划（副本）.pdf');
-      const r2 = await fetch(`${address}/api/campaigns/${campaign}/units/T01/files`, { method: 'POST', headers: { authorization: `Bearer ${liaison}` }, body: again });
+      const r2 = await fetch(`${address}/api/campaigns/${campaign}/units/T01/files`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${liaison}` },
+        body: again,
+      });
       expect(await r2.json()).toMatchObject({ ref: `sha256:${hex}`, existed: true });
     } finally {
       await app?.close();

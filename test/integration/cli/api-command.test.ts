@@ -38,7 +38,8 @@ async function until(what: string, ok: () => boolean, r: RunningCli, timeoutMs =
   const deadline = Date.now() + timeoutMs;
   while (!ok()) {
     if (r.child.exitCode !== null) throw new Error(`process ended before ${what}: ${r.stderr()}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stdout: ${r.stdout()} stderr: ${r.stderr()}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; stdout: ${r.stdout()} stderr: ${r.stderr()}`);
     await new Promise((res) => setTimeout(res, 100));
   }
 }
@@ -50,20 +51,34 @@ describe('campaign api', () => {
     const r = spawnCli(['api', '--tokens', tokensFile, '--port', String(port), '--uploads', uploads]);
     try {
       await until('the listening message', () => r.stdout().includes('API 已启动'), r);
-      expect(r.stdout()).toContain(`API 已启动：http://127.0.0.1:${port}（文档 /openapi.json；上传文件存放于本地目录 ${uploads}）`);
+      expect(r.stdout()).toContain(
+        `API 已启动：http://127.0.0.1:${port}（文档 /openapi.json；上传文件存放于本地目录 ${uploads}）`,
+      );
       const url = `http://127.0.0.1:${port}`;
 
-      const me = await fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${token['T01-liaison']}` } });
+      const me = await fetch(`${url}/api/me`, {
+        headers: { authorization: `Bearer ${token['T01-liaison']}` },
+      });
       expect(me.status).toBe(200);
-      expect(await me.json()).toMatchObject({ personId: 'T01-liaison', role: 'unit', unitId: 'T01', campaignId: campaign, units: ['T01'] });
+      expect(await me.json()).toMatchObject({
+        personId: 'T01-liaison',
+        role: 'unit',
+        unitId: 'T01',
+        campaignId: campaign,
+        units: ['T01'],
+      });
 
       // A unit's token never reaches another unit; no token at all is a 401.
-      const other = await fetch(`${url}/api/campaigns/${campaign}/units/T02`, { headers: { authorization: `Bearer ${token['T01-liaison']}` } });
+      const other = await fetch(`${url}/api/campaigns/${campaign}/units/T02`, {
+        headers: { authorization: `Bearer ${token['T01-liaison']}` },
+      });
       expect(other.status).toBe(403);
       expect(((await other.json()) as { message: string }).message).toMatch(/[\u4e00-\u9fff]/);
       const anonymous = await fetch(`${url}/api/me`);
       expect(anonymous.status).toBe(401);
-      expect(await anonymous.json()).toMatchObject({ message: '请提供令牌：请求头 Authorization: Bearer <令牌>' });
+      expect(await anonymous.json()).toMatchObject({
+        message: '请提供令牌：请求头 Authorization: Bearer <令牌>',
+      });
     } finally {
       r.child.kill('SIGINT');
     }
@@ -75,7 +90,10 @@ describe('campaign api', () => {
   });
 
   it('refuses to start with a bad UPLOAD_S3_* configuration, naming each variable', async () => {
-    const r = spawnCli(['api', '--tokens', tokensFile, '--port', String(await freePort())], { UPLOAD_S3_BUCKET: 'Campaign_Files', UPLOAD_S3_ACCESS_KEY_ID: 'AK' });
+    const r = spawnCli(['api', '--tokens', tokensFile, '--port', String(await freePort())], {
+      UPLOAD_S3_BUCKET: 'Campaign_Files',
+      UPLOAD_S3_ACCESS_KEY_ID: 'AK',
+    });
     const { code } = await r.exited;
     expect(code).toBe(1);
     expect(r.stderr()).toContain('上传文件存储配置有误');

@@ -8,7 +8,17 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILDERS, runOverdue, runReport, runStart, runStatus, runUpdate, runDigestSchedule, type CliContext, type UpdateOptions } from '../../../client/commands/campaign.js';
+import {
+  BUILDERS,
+  runOverdue,
+  runReport,
+  runStart,
+  runStatus,
+  runUpdate,
+  runDigestSchedule,
+  type CliContext,
+  type UpdateOptions,
+} from '../../../client/commands/campaign.js';
 import { localUploadStore } from '../../../client/api/uploads.js';
 import { unitStatus } from '../../../app/unit-operations.js';
 import { RAG_LABELS, ragOf } from '../../../app/report/collect.js';
@@ -35,7 +45,19 @@ afterAll(async () => {
 });
 
 const start = (extra: Partial<Parameters<typeof runStart>[0]> = {}) =>
-  runStart({ plan: PLAN, roster: UNITS, groups: GROUPS, campaign, start: new Date().toISOString(), taskQueue: h.taskQueue, office: OFFICE, ...extra }, ctx());
+  runStart(
+    {
+      plan: PLAN,
+      roster: UNITS,
+      groups: GROUPS,
+      campaign,
+      start: new Date().toISOString(),
+      taskQueue: h.taskQueue,
+      office: OFFICE,
+      ...extra,
+    },
+    ctx(),
+  );
 
 describe('campaign start', () => {
   it('refuses a roster with errors and starts nothing', async () => {
@@ -51,19 +73,29 @@ describe('campaign start', () => {
 
   it('with --skip-bad-rows starts the good rows only', async () => {
     const other = uniqueName('skip');
-    await start({ roster: path.join(FIXTURES, 'units-bad.csv'), campaign: other, skipBadRows: true, json: true });
+    await start({
+      roster: path.join(FIXTURES, 'units-bad.csv'),
+      campaign: other,
+      skipBadRows: true,
+      json: true,
+    });
     const r = JSON.parse(take()) as { started: number; skippedRows: number[] };
     expect(r.started).toBe(2);
     expect(r.skippedRows).toEqual([3]);
-    await eventually(async () => ((await h.client.workflow.count(`CampaignId = '${other}'`)).count === 2 ? true : undefined));
-    for (const u of ['T01', 'T03']) await h.client.workflow.getHandle(unitWorkflowId(other, u)).terminate('test cleanup');
+    await eventually(async () =>
+      (await h.client.workflow.count(`CampaignId = '${other}'`)).count === 2 ? true : undefined,
+    );
+    for (const u of ['T01', 'T03'])
+      await h.client.workflow.getHandle(unitWorkflowId(other, u)).terminate('test cleanup');
   });
 
   it('starts each unit the plan serves, refuses the others with the reason, and is idempotent', async () => {
     expect(await start()).toBe(1); // one unit refused
     const first = take();
     expect(first).toContain('新启动 3 个单位，已在运行 0 个（跳过），未启动 1 个');
-    expect(first).toContain('未启动 西湾村党总支（V04）：方案「接口测试活动」不适用于农村党组织（村）（名单第 5 行）');
+    expect(first).toContain(
+      '未启动 西湾村党总支（V04）：方案「接口测试活动」不适用于农村党组织（村）（名单第 5 行）',
+    );
 
     await start({ json: true });
     const again = JSON.parse(take()) as { started: number; alreadyRunning: number; refused: number };
@@ -74,9 +106,24 @@ describe('campaign start', () => {
 describe('campaign status and overdue', () => {
   it('counts units by stage, type and 指导组 from visibility', async () => {
     // convey_spirit is due 2 s after the start: every unit soon has one overdue item.
-    await eventually(async () => ((await h.client.workflow.count(`CampaignId = '${campaign}' AND OverdueCount > 0`)).count === 3 ? true : undefined), 30_000, 'overdue attributes');
+    await eventually(
+      async () =>
+        (await h.client.workflow.count(`CampaignId = '${campaign}' AND OverdueCount > 0`)).count === 3
+          ? true
+          : undefined,
+      30_000,
+      'overdue attributes',
+    );
     await runStatus({ campaign, plan: PLAN, roster: UNITS, groups: GROUPS, json: true }, ctx());
-    const ov = JSON.parse(take()) as { total: number; running: number; overdueUnits: number; byStage: unknown[]; byUnitType: unknown[]; byGroup: unknown[]; method: string };
+    const ov = JSON.parse(take()) as {
+      total: number;
+      running: number;
+      overdueUnits: number;
+      byStage: unknown[];
+      byUnitType: unknown[];
+      byGroup: unknown[];
+      method: string;
+    };
     expect(ov).toMatchObject({ total: 3, running: 3, overdueUnits: 3 });
     expect(ov.byStage).toEqual([{ value: 'study', count: 3 }]);
     expect(ov.byUnitType).toEqual([{ value: 'town_office', count: 3 }]);
@@ -93,10 +140,16 @@ describe('campaign status and overdue', () => {
   });
 
   it('lists overdue items with lateness and escalation level', async () => {
-    await eventually(async () => {
-      const s = await unitStatus(h, campaign, 'T03');
-      return s.tasks.find((t) => t.taskId.includes('convey_spirit'))!.escalationLevel >= 3 ? true : undefined;
-    }, 30_000, 'escalation to level 3');
+    await eventually(
+      async () => {
+        const s = await unitStatus(h, campaign, 'T03');
+        return s.tasks.find((t) => t.taskId.includes('convey_spirit'))!.escalationLevel >= 3
+          ? true
+          : undefined;
+      },
+      30_000,
+      'escalation to level 3',
+    );
     await runOverdue({ campaign, group: 'G2' }, ctx());
     const text = take();
     expect(text).toMatch(/逾期事项 1 项（1 个单位）/);
@@ -106,12 +159,24 @@ describe('campaign status and overdue', () => {
 
 describe('unit operations', () => {
   const opts = (o: Partial<UpdateOptions>): UpdateOptions => ({ campaign, ...o });
-  const taskOf = async (unit: string, step: string) => (await unitStatus(h, campaign, unit)).tasks.find((t) => t.taskId.includes(step))!;
+  const taskOf = async (unit: string, step: string) =>
+    (await unitStatus(h, campaign, unit)).tasks.find((t) => t.taskId.includes(step))!;
 
   it('submits with a file: the file is stored by content hash and only its reference reaches the workflow', async () => {
     const task = await taskOf('T01', 'implementation_plan');
     const uploads = path.join(h.tmp, 'uploads');
-    const code = await runUpdate('submit', opts({ unit: 'T01', task: task.taskId, summary: '实施方案已经党委会讨论通过', file: [path.join(FIXTURES, 'plan.pdf')], uploads }), BUILDERS.submit, ctx());
+    const code = await runUpdate(
+      'submit',
+      opts({
+        unit: 'T01',
+        task: task.taskId,
+        summary: '实施方案已经党委会讨论通过',
+        file: [path.join(FIXTURES, 'plan.pdf')],
+        uploads,
+      }),
+      BUILDERS.submit,
+      ctx(),
+    );
     expect(code).toBe(0);
     expect(take()).toContain('已报送：青山镇机关（T01）');
     expect((await taskOf('T01', 'implementation_plan')).status).toBe('submitted');
@@ -125,7 +190,12 @@ describe('unit operations', () => {
 
   it('refuses a review by someone outside the unit’s 指导组 and changes nothing', async () => {
     const task = await taskOf('T01', 'implementation_plan');
-    const code = await runUpdate('review', opts({ unit: 'T01', task: task.taskId, by: 'G2-m1' }), BUILDERS.review, ctx());
+    const code = await runUpdate(
+      'review',
+      opts({ unit: 'T01', task: task.taskId, by: 'G2-m1' }),
+      BUILDERS.review,
+      ctx(),
+    );
     expect(code).toBe(1);
     expect(take()).toContain('reviewedBy：「G2-m1」不是青山镇机关的指导组成员或活动办，无权进行此操作');
     expect((await taskOf('T01', 'implementation_plan')).status).toBe('submitted');
@@ -133,26 +203,77 @@ describe('unit operations', () => {
 
   it('returns with reasons, then approves on resubmission', async () => {
     const task = await taskOf('T01', 'implementation_plan');
-    expect(await runUpdate('review', opts({ unit: 'T01', task: task.taskId, by: 'G1-m1', return: true, reason: ['措施不够具体'] }), BUILDERS.review, ctx())).toBe(0);
+    expect(
+      await runUpdate(
+        'review',
+        opts({ unit: 'T01', task: task.taskId, by: 'G1-m1', return: true, reason: ['措施不够具体'] }),
+        BUILDERS.review,
+        ctx(),
+      ),
+    ).toBe(0);
     take();
     const returned = await taskOf('T01', 'implementation_plan');
     expect(returned.status).toBe('returned');
     expect(returned.lastReturn?.reasons).toEqual(['措施不够具体']);
-    expect(await runUpdate('submit', opts({ unit: 'T01', task: task.taskId, summary: '已按意见修改', uploads: path.join(h.tmp, 'uploads') }), BUILDERS.submit, ctx())).toBe(0);
-    expect(await runUpdate('review', opts({ unit: 'T01', task: task.taskId, by: 'G1-m2' }), BUILDERS.review, ctx())).toBe(0);
+    expect(
+      await runUpdate(
+        'submit',
+        opts({
+          unit: 'T01',
+          task: task.taskId,
+          summary: '已按意见修改',
+          uploads: path.join(h.tmp, 'uploads'),
+        }),
+        BUILDERS.submit,
+        ctx(),
+      ),
+    ).toBe(0);
+    expect(
+      await runUpdate(
+        'review',
+        opts({ unit: 'T01', task: task.taskId, by: 'G1-m2' }),
+        BUILDERS.review,
+        ctx(),
+      ),
+    ).toBe(0);
     take();
     expect((await taskOf('T01', 'implementation_plan')).status).toBe('done');
   });
 
   it('records a survey and reports the workflow’s field errors for a bad one', async () => {
-    const bad = await runUpdate('survey', opts({ unit: 'T02', satisfied: '10', basicallySatisfied: '5', dissatisfied: '5', respondents: '25' }), BUILDERS.survey, ctx());
+    const bad = await runUpdate(
+      'survey',
+      opts({ unit: 'T02', satisfied: '10', basicallySatisfied: '5', dissatisfied: '5', respondents: '25' }),
+      BUILDERS.survey,
+      ctx(),
+    );
     expect(bad).toBe(1);
     expect(take()).toContain('respondents');
-    expect(await runUpdate('survey', opts({ unit: 'T02', satisfied: '30', basicallySatisfied: '15', dissatisfied: '5', method: '集中评议' }), BUILDERS.survey, ctx())).toBe(0);
+    expect(
+      await runUpdate(
+        'survey',
+        opts({
+          unit: 'T02',
+          satisfied: '30',
+          basicallySatisfied: '15',
+          dissatisfied: '5',
+          method: '集中评议',
+        }),
+        BUILDERS.survey,
+        ctx(),
+      ),
+    ).toBe(0);
     take();
     const s = await unitStatus(h, campaign, 'T02');
     expect(s.surveys).toHaveLength(1);
-    expect(s.surveys[0]).toMatchObject({ satisfied: 30, basicallySatisfied: 15, dissatisfied: 5, respondents: 50, method: '集中评议', remedialNeeded: false });
+    expect(s.surveys[0]).toMatchObject({
+      satisfied: 30,
+      basicallySatisfied: 15,
+      dissatisfied: 5,
+      respondents: 50,
+      method: '集中评议',
+      remedialNeeded: false,
+    });
   });
 
   it('pauses a batch by 指导组 and leaves other groups running', async () => {
@@ -178,10 +299,29 @@ describe('campaign report', () => {
     expect(take()).toContain(`报表已写入 ${file}：3 个单位`);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(file);
-    expect(book.worksheets.map((w) => w.name)).toEqual([SHEET_NAMES.units, SHEET_NAMES.overdue, SHEET_NAMES.escalations, SHEET_NAMES.surveys]);
+    expect(book.worksheets.map((w) => w.name)).toEqual([
+      SHEET_NAMES.units,
+      SHEET_NAMES.overdue,
+      SHEET_NAMES.escalations,
+      SHEET_NAMES.surveys,
+    ]);
 
     const units = book.getWorksheet(SHEET_NAMES.units)!;
-    expect(units.getRow(1).values).toEqual([undefined, '单位编号', '单位名称', '单位类型', '指导组', '当前阶段', '状态', '已完成事项', '事项总数', '逾期事项', '补课轮次', '流程', '备注']);
+    expect(units.getRow(1).values).toEqual([
+      undefined,
+      '单位编号',
+      '单位名称',
+      '单位类型',
+      '指导组',
+      '当前阶段',
+      '状态',
+      '已完成事项',
+      '事项总数',
+      '逾期事项',
+      '补课轮次',
+      '流程',
+      '备注',
+    ]);
     const rows = new Map<string, ExcelJS.Row>();
     units.eachRow((row, n) => {
       if (n > 1) rows.set(row.getCell(1).text, row);
@@ -196,7 +336,9 @@ describe('campaign report', () => {
       const rag = ragOf(s);
       expect(row.getCell(6).value).toBe(RAG_LABELS[rag]);
       expect((row.getCell(6).fill as ExcelJS.FillPattern).fgColor?.argb).toBe(RAG_FILLS[rag]);
-      expect(row.getCell(7).value).toBe(s.tasks.filter((t) => t.status === 'done' || t.status === 'waived').length);
+      expect(row.getCell(7).value).toBe(
+        s.tasks.filter((t) => t.status === 'done' || t.status === 'waived').length,
+      );
       expect(row.getCell(8).value).toBe(s.tasks.length);
       expect(row.getCell(9).value).toBe(s.overdueCount);
       expect(row.getCell(11).value).toBe('进行中');
@@ -206,7 +348,19 @@ describe('campaign report', () => {
     expect(rows.get('T03')!.getCell(6).value).toBe('红');
 
     const overdue = book.getWorksheet(SHEET_NAMES.overdue)!;
-    expect(overdue.getRow(1).values).toEqual([undefined, '单位编号', '单位名称', '指导组', '事项', '截止时间', '逾期', '督办级别', '督办方式', '现状', '完成时间']);
+    expect(overdue.getRow(1).values).toEqual([
+      undefined,
+      '单位编号',
+      '单位名称',
+      '指导组',
+      '事项',
+      '截止时间',
+      '逾期',
+      '督办级别',
+      '督办方式',
+      '现状',
+      '完成时间',
+    ]);
     const overdueRows: ExcelJS.Row[] = [];
     overdue.eachRow((row, n) => {
       if (n > 1) overdueRows.push(row);
@@ -227,30 +381,76 @@ describe('campaign report', () => {
     expect(overdueRows.find((r) => r.getCell(1).value === 'T03')!.getCell(8).value).toBe('指导组督办');
 
     const esc = book.getWorksheet(SHEET_NAMES.escalations)!;
-    expect(esc.getRow(1).values).toEqual([undefined, '单位编号', '单位名称', '指导组', '事项', '级别', '督办方式', '发出时间', '重复次数', '已确认', '确认时间', '确认人', '送达对象', '办结情况', '办结时间']);
+    expect(esc.getRow(1).values).toEqual([
+      undefined,
+      '单位编号',
+      '单位名称',
+      '指导组',
+      '事项',
+      '级别',
+      '督办方式',
+      '发出时间',
+      '重复次数',
+      '已确认',
+      '确认时间',
+      '确认人',
+      '送达对象',
+      '办结情况',
+      '办结时间',
+    ]);
     const t03esc = (await unitStatus(h, campaign, 'T03')).openEscalations;
     expect(t03esc.length).toBeGreaterThan(0);
     const escRows: unknown[][] = [];
     esc.eachRow((row, n) => {
-      if (n > 1 && row.getCell(1).value === 'T03') escRows.push([row.getCell(5).value, row.getCell(6).value, row.getCell(9).value]);
+      if (n > 1 && row.getCell(1).value === 'T03')
+        escRows.push([row.getCell(5).value, row.getCell(6).value, row.getCell(9).value]);
     });
-    expect(escRows).toEqual([...t03esc].sort((a, b) => b.level - a.level).map((e) => [e.level, e.label, e.acknowledged ? '是' : '否']));
+    expect(escRows).toEqual(
+      [...t03esc]
+        .sort((a, b) => b.level - a.level)
+        .map((e) => [e.level, e.label, e.acknowledged ? '是' : '否']),
+    );
 
     const surveys = book.getWorksheet(SHEET_NAMES.surveys)!;
     expect(surveys.rowCount).toBe(2);
     const sv = surveys.getRow(2);
-    expect([sv.getCell(1).value, sv.getCell(4).value, sv.getCell(5).value, sv.getCell(6).value, sv.getCell(7).value, sv.getCell(8).value, sv.getCell(9).value, sv.getCell(10).value, sv.getCell(11).value]).toEqual(['T02', 1, '集中评议', 30, 15, 5, 50, 0.1, '否']);
+    expect([
+      sv.getCell(1).value,
+      sv.getCell(4).value,
+      sv.getCell(5).value,
+      sv.getCell(6).value,
+      sv.getCell(7).value,
+      sv.getCell(8).value,
+      sv.getCell(9).value,
+      sv.getCell(10).value,
+      sv.getCell(11).value,
+    ]).toEqual(['T02', 1, '集中评议', 30, 15, 5, 50, 0.1, '否']);
     expect(sv.getCell(10).numFmt).toBe('0.0%');
   });
 });
 
 describe('digests', () => {
   it('a Schedule per campaign sends each 指导组 its overdue list and the office the weekly 简报 with the report', async () => {
-    await runDigestSchedule({ campaign, plan: PLAN, roster: UNITS, groups: GROUPS, office: OFFICE, taskQueue: h.taskQueue, at: '08:30', calendar: 'continuous' }, ctx());
+    await runDigestSchedule(
+      {
+        campaign,
+        plan: PLAN,
+        roster: UNITS,
+        groups: GROUPS,
+        office: OFFICE,
+        taskQueue: h.taskQueue,
+        at: '08:30',
+        calendar: 'continuous',
+      },
+      ctx(),
+    );
     expect(take()).toContain(`已创建摘要计划 ${digestScheduleId(campaign)}`);
     const schedule = await h.client.schedule.getHandle(digestScheduleId(campaign)).describe();
     expect(schedule.spec.timezone).toBe('Asia/Shanghai');
-    expect(schedule.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 8, end: 8, step: 1 }], minute: [{ start: 30, end: 30, step: 1 }] });
+    expect(schedule.spec.calendars?.[0]).toMatchObject({
+      hour: [{ start: 8, end: 8, step: 1 }],
+      minute: [{ start: 30, end: 30, step: 1 }],
+    });
 
     const before = h.mailbox.messages().length;
     // The schedule's own run: a continuous calendar makes today a working day, so the daily lists go out.
@@ -259,16 +459,23 @@ describe('digests', () => {
     // Escalation mails from the running units may arrive in between: count only the digests.
     const digests = await eventually(
       () => {
-        const got = h.mailbox.messages().slice(before).filter((m) => m.subject?.includes('每日逾期清单'));
+        const got = h.mailbox
+          .messages()
+          .slice(before)
+          .filter((m) => m.subject?.includes('每日逾期清单'));
         return Promise.resolve(got.length >= 3 ? got : undefined);
       },
       30_000,
       'three daily digests',
     );
     expect(digests.map((m) => m.subject).sort()).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^【接口测试活动】第一指导检查组每日逾期清单（\d{4}-\d{2}-\d{2}）：2项$/), expect.stringMatching(/^【接口测试活动】第二指导检查组每日逾期清单（\d{4}-\d{2}-\d{2}）：1项$/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^【接口测试活动】第一指导检查组每日逾期清单（\d{4}-\d{2}-\d{2}）：2项$/),
+        expect.stringMatching(/^【接口测试活动】第二指导检查组每日逾期清单（\d{4}-\d{2}-\d{2}）：1项$/),
+      ]),
     );
-    const toOf = (m: (typeof digests)[number]) => (Array.isArray(m.to) ? m.to : [m.to]).flatMap((a) => a?.value ?? []).map((a) => a.address);
+    const toOf = (m: (typeof digests)[number]) =>
+      (Array.isArray(m.to) ? m.to : [m.to]).flatMap((a) => a?.value ?? []).map((a) => a.address);
     const g1s = digests.filter((m) => m.subject?.includes('第一指导检查组'));
     expect(g1s.flatMap(toOf).sort()).toEqual(['g1-m01@groups.example.cn', 'g1-m02@groups.example.cn']);
     const g1 = g1s[0]!;
@@ -281,11 +488,25 @@ describe('digests', () => {
     await h.client.workflow.execute(CAMPAIGN_DIGEST_WORKFLOW_TYPE, {
       workflowId: uniqueName('digest-weekly'),
       taskQueue: h.taskQueue,
-      args: [{ campaignId: campaign, campaignTitle: '接口测试活动', office: [{ name: '孙主任', email: 'office-director@xuexi.example.gov.cn' }], groups: [], force: ['weekly'] }],
+      args: [
+        {
+          campaignId: campaign,
+          campaignTitle: '接口测试活动',
+          office: [{ name: '孙主任', email: 'office-director@xuexi.example.gov.cn' }],
+          groups: [],
+          force: ['weekly'],
+        },
+      ],
     });
     // The units keep escalating meanwhile: pick the 简报 out of whatever else arrives.
     const weekly = await eventually(
-      () => Promise.resolve(h.mailbox.messages().slice(beforeWeekly).find((m) => m.subject?.includes('工作简报'))),
+      () =>
+        Promise.resolve(
+          h.mailbox
+            .messages()
+            .slice(beforeWeekly)
+            .find((m) => m.subject?.includes('工作简报')),
+        ),
       30_000,
       'the weekly 简报',
     );
@@ -312,7 +533,10 @@ describe('digests', () => {
     const byStage = docx.tables[0]!;
     expect(byStage[0]).toEqual(['阶段', '红', '黄', '绿', '合计']);
     expect(new Map(byStage.slice(1, -1).map((r) => [r[0]!, r.slice(1).map(Number)]))).toEqual(fromExcel);
-    expect(byStage.at(-1)).toEqual(['合计', ...[0, 1, 2, 3].map((i) => String([...fromExcel.values()].reduce((s, c) => s + c[i]!, 0)))]);
+    expect(byStage.at(-1)).toEqual([
+      '合计',
+      ...[0, 1, 2, 3].map((i) => String([...fromExcel.values()].reduce((s, c) => s + c[i]!, 0))),
+    ]);
     await h.client.schedule.getHandle(digestScheduleId(campaign)).delete();
   });
 });

@@ -23,22 +23,61 @@ beforeAll(async () => {
   campaign = uniqueName('digest');
   const office = await loadOfficeFile(OFFICE);
   if (!office.ok) throw new Error(office.errors.join());
-  const r = await launchCampaign(h.client, { planPath: PLAN, rosterPath: UNITS, groupsPath: GROUPS, campaignId: campaign, start: new Date().toISOString(), taskQueue: h.taskQueue, office: office.office });
+  const r = await launchCampaign(h.client, {
+    planPath: PLAN,
+    rosterPath: UNITS,
+    groupsPath: GROUPS,
+    campaignId: campaign,
+    start: new Date().toISOString(),
+    taskQueue: h.taskQueue,
+    office: office.office,
+  });
   if (!r.ok || r.started !== 3) throw new Error(`launch failed: ${JSON.stringify(r)}`);
   // convey_spirit is due 2 s after the start: every unit soon has an overdue item.
-  await eventually(async () => ((await h.client.workflow.count(`CampaignId = '${campaign}' AND OverdueCount > 0`)).count === 3 ? true : undefined), 30_000, 'overdue attributes');
+  await eventually(
+    async () =>
+      (await h.client.workflow.count(`CampaignId = '${campaign}' AND OverdueCount > 0`)).count === 3
+        ? true
+        : undefined,
+    30_000,
+    'overdue attributes',
+  );
 });
 afterAll(async () => {
-  await h?.client.schedule.getHandle(digestScheduleId(campaign)).delete().catch(() => undefined);
+  await h?.client.schedule
+    .getHandle(digestScheduleId(campaign))
+    .delete()
+    .catch(() => undefined);
   await h?.close();
 });
 
-const addresses = (m: ParsedMail) => (Array.isArray(m.to) ? m.to : [m.to]).flatMap((a) => a?.value ?? []).map((a) => a.address).sort();
+const addresses = (m: ParsedMail) =>
+  (Array.isArray(m.to) ? m.to : [m.to])
+    .flatMap((a) => a?.value ?? [])
+    .map((a) => a.address)
+    .sort();
 
 describe('campaign digest now', () => {
   it('sends each 指导组 its overdue list at once', async () => {
     // A continuous calendar makes today a working day whatever the date the test runs on.
-    const scheduled = await runCliToEnd(['digest', 'schedule', '--campaign', campaign, '--plan', PLAN, '--roster', UNITS, '--groups', GROUPS, '--office', OFFICE, '--task-queue', h.taskQueue, '--calendar', 'continuous']);
+    const scheduled = await runCliToEnd([
+      'digest',
+      'schedule',
+      '--campaign',
+      campaign,
+      '--plan',
+      PLAN,
+      '--roster',
+      UNITS,
+      '--groups',
+      GROUPS,
+      '--office',
+      OFFICE,
+      '--task-queue',
+      h.taskQueue,
+      '--calendar',
+      'continuous',
+    ]);
     expect(scheduled).toMatchObject({ code: 0 });
     expect(scheduled.stdout).toContain(`已创建摘要计划 ${digestScheduleId(campaign)}`);
     expect(h.mailbox.messages().filter((m) => m.subject?.includes('每日逾期清单'))).toEqual([]);
@@ -48,14 +87,20 @@ describe('campaign digest now', () => {
     expect(now.stdout.trim()).toBe('已触发本次摘要');
 
     // One email per member, so a retry can tell who already has it (delivery log, issue 5).
-    const digests = await eventually(() => {
-      const d = h.mailbox.messages().filter((m) => m.subject?.includes('每日逾期清单'));
-      return Promise.resolve(d.length >= 3 ? d : undefined);
-    }, 30_000, 'three daily digests');
+    const digests = await eventually(
+      () => {
+        const d = h.mailbox.messages().filter((m) => m.subject?.includes('每日逾期清单'));
+        return Promise.resolve(d.length >= 3 ? d : undefined);
+      },
+      30_000,
+      'three daily digests',
+    );
     expect(digests).toHaveLength(3);
     const g1s = digests.filter((m) => m.subject?.includes('第一指导检查组'));
     const g2s = digests.filter((m) => m.subject?.includes('第二指导检查组'));
-    expect(g1s.map(addresses)).toEqual(expect.arrayContaining([['g1-m01@groups.example.cn'], ['g1-m02@groups.example.cn']]));
+    expect(g1s.map(addresses)).toEqual(
+      expect.arrayContaining([['g1-m01@groups.example.cn'], ['g1-m02@groups.example.cn']]),
+    );
     expect(g2s.map(addresses)).toEqual([['g2-m01@groups.example.cn']]);
     const g1 = g1s[0]!;
     const g2 = g2s[0]!;
@@ -72,7 +117,11 @@ describe('campaign digest now', () => {
     const again = await runCliToEnd(['digest', 'now', '--campaign', campaign]);
     expect(again).toMatchObject({ code: 0 });
     const schedule = h.client.schedule.getHandle(digestScheduleId(campaign));
-    const second = await eventually(async () => (await schedule.describe()).info.recentActions[1]?.action.workflow.workflowId, 30_000, 'second digest run');
+    const second = await eventually(
+      async () => (await schedule.describe()).info.recentActions[1]?.action.workflow.workflowId,
+      30_000,
+      'second digest run',
+    );
     const result = (await h.client.workflow.getHandle(second).result()) as CampaignDigestResult;
     expect(result.sent.daily).toBe(0);
     expect(h.mailbox.messages().filter((m) => m.subject?.includes('每日逾期清单'))).toHaveLength(3);

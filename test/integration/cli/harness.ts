@@ -46,8 +46,21 @@ export async function startHarness(): Promise<Harness> {
   const mailbox = await startMailbox({ port: 0 });
   const tmp = await mkdtemp(path.join(tmpdir(), 'ifc-'));
   const taskQueue = uniqueName('ifc');
-  const mailer = createSmtpMailer({ host: '127.0.0.1', port: mailbox.port, secure: false, requireTLS: false, rejectUnauthorized: false, maxConnections: 2, ratePerSecond: 0 });
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: mailbox.port, secure: false, ignoreTLS: true });
+  const mailer = createSmtpMailer({
+    host: '127.0.0.1',
+    port: mailbox.port,
+    secure: false,
+    requireTLS: false,
+    rejectUnauthorized: false,
+    maxConnections: 2,
+    ratePerSecond: 0,
+  });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: mailbox.port,
+    secure: false,
+    ignoreTLS: true,
+  });
   const notify = {
     templates: loadTemplates(TEMPLATES),
     deliveryLog: openSqliteDeliveryLog(path.join(tmp, 'delivery.sqlite')),
@@ -73,7 +86,16 @@ export async function startHarness(): Promise<Harness> {
       notify: { ...notify, settings: { ...notify.settings, quietChannels: [] } },
       plansDir: FIXTURES,
       status,
-      digest: { clock: notify.clock, temporalClient: conn.client, status, transport, from: notify.settings.mailFrom, officeName: OFFICE_NAME, deliveryLog: notify.deliveryLog, claimLeaseMs: notify.settings.claimLeaseMs },
+      digest: {
+        clock: notify.clock,
+        temporalClient: conn.client,
+        status,
+        transport,
+        from: notify.settings.mailFrom,
+        officeName: OFFICE_NAME,
+        deliveryLog: notify.deliveryLog,
+        claimLeaseMs: notify.settings.claimLeaseMs,
+      },
     }),
   });
   const running = worker.run();
@@ -97,7 +119,11 @@ export async function startHarness(): Promise<Harness> {
 }
 
 /** Polls `probe` until it returns a value (not undefined) or `timeoutMs` passes. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -107,7 +133,8 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     } catch (e) {
       last = e;
     }
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -35,7 +35,12 @@ it('opens a database from before resolutions existed and resolves its problems',
   try {
     const key = 'campaign/c1/unit/u1/kickoff#email#liaison#gone@x.cn';
     expect((await log.problems()).map((p) => [p.deliveryKey, p.resolution])).toEqual([[key, null]]);
-    await log.resolve({ deliveryKey: key, kind: 'address_fixed', by: '孙主任', now: new Date('2009-11-11T02:00:00Z') });
+    await log.resolve({
+      deliveryKey: key,
+      kind: 'address_fixed',
+      by: '孙主任',
+      now: new Date('2009-11-11T02:00:00Z'),
+    });
     expect(await log.problems()).toEqual([]);
     expect((await log.problems({ includeResolved: true }))[0]?.resolution?.kind).toBe('address_fixed');
   } finally {

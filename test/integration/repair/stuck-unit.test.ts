@@ -42,7 +42,14 @@ import { eventually, GROUPS, PLAN, startRig, UNITS, type Rig } from './support.j
 
 // Stuck after more than one failure: the worker lets repeated failures of a task time out (10 s each).
 process.env.CAMPAIGN_STUCK_AFTER_FAILURES = '1';
-const SETTINGS: HealthSettings = { stuckAfterFailures: 1, scanEveryMs: 1000, graceMs: 2000, lateRecheckMs: 60_000, maxChecks: 50, concurrency: 4 };
+const SETTINGS: HealthSettings = {
+  stuckAfterFailures: 1,
+  scanEveryMs: 1000,
+  graceMs: 2000,
+  lateRecheckMs: 60_000,
+  maxChecks: 50,
+  concurrency: 4,
+};
 
 let metricsPort: number;
 let connection: Connection;
@@ -68,22 +75,39 @@ beforeAll(async () => {
   Runtime.install({
     logger: new DefaultLogger('ERROR'),
     // The real code failing T01's task is the point here: no warning per failed attempt on the terminal.
-    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} }, metrics: { prometheus: { bindAddress: `127.0.0.1:${metricsPort}` } } },
+    telemetryOptions: {
+      logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} },
+      metrics: { prometheus: { bindAddress: `127.0.0.1:${metricsPort}` } },
+    },
   });
   const address = inject('temporalAddress');
-  [connection, native] = await Promise.all([Connection.connect({ address }), NativeConnection.connect({ address })]);
+  [connection, native] = await Promise.all([
+    Connection.connect({ address }),
+    NativeConnection.connect({ address }),
+  ]);
   client = new TemporalClient({ connection });
   rig = await startRig({ connection: native, client, taskQueue });
   const roster = await parseRosterFile(UNITS, { groupsPath: GROUPS, channels: [], skipBadRows: true });
   const office = { name: '区学习实践活动办公室', members: [{ id: 'office', name: '孙主任' }] };
   const { store, issued } = issueTokens(campaign, roster.units, office);
   bearer = { authorization: `Bearer ${issued.find((t) => t.personId === 'office')!.token}` };
-  api = await createApiServer({ temporalClient: client, statusStore: rig.status, deliveryLog: rig.deliveryLog, store: new FileTokenStore(store), uploads: localUploadStore(path.join(path.dirname(rig.file), 'uploads')), progress: { dir: path.join(path.dirname(rig.file), 'progress'), timerMs: 0 } });
+  api = await createApiServer({
+    temporalClient: client,
+    statusStore: rig.status,
+    deliveryLog: rig.deliveryLog,
+    store: new FileTokenStore(store),
+    uploads: localUploadStore(path.join(path.dirname(rig.file), 'uploads')),
+    progress: { dir: path.join(path.dirname(rig.file), 'progress'), timerMs: 0 },
+  });
 });
 
 afterAll(async () => {
   await monitor?.stop();
-  for (const u of ['T02', 'T03', 'T01']) await client?.workflow.getHandle(unitWorkflowId(campaign, u)).terminate('test cleanup').catch(() => undefined);
+  for (const u of ['T02', 'T03', 'T01'])
+    await client?.workflow
+      .getHandle(unitWorkflowId(campaign, u))
+      .terminate('test cleanup')
+      .catch(() => undefined);
   await worker?.stop();
   await api?.close();
   await rig?.close();
@@ -92,20 +116,47 @@ afterAll(async () => {
 
 const svc = () => ({ client, status: rig.status });
 const statusOf = (unitId: string) => unitStatus(svc(), campaign, unitId);
-const pendingAttempt = async () => (await client.workflow.getHandle(T01).describe()).raw.pendingWorkflowTask?.attempt ?? 0;
-const repairCtx = (bundle: Rig['real']): RepairContext => ({ ...svc(), print: (l) => out.push(l), replayer: replayerFor({ code: bundle.code }), codeLabel: 'test', settings: SETTINGS, refreshTimeoutMs: 30_000 });
+const pendingAttempt = async () =>
+  (await client.workflow.getHandle(T01).describe()).raw.pendingWorkflowTask?.attempt ?? 0;
+const repairCtx = (bundle: Rig['real']): RepairContext => ({
+  ...svc(),
+  print: (l) => out.push(l),
+  replayer: replayerFor({ code: bundle.code }),
+  codeLabel: 'test',
+  settings: SETTINGS,
+  refreshTimeoutMs: 30_000,
+});
 
 describe('a unit whose history the current code no longer reproduces', () => {
   it('runs on the diverging code with Updates and mail, then fails its workflow task again and again on the real code', async () => {
     worker = await rig.worker(rig.diverging);
-    const launched = await launchCampaign(client, { planPath: PLAN, rosterPath: UNITS, groupsPath: GROUPS, campaignId: campaign, start: new Date().toISOString(), taskQueue });
+    const launched = await launchCampaign(client, {
+      planPath: PLAN,
+      rosterPath: UNITS,
+      groupsPath: GROUPS,
+      campaignId: campaign,
+      start: new Date().toISOString(),
+      taskQueue,
+    });
     expect(launched.ok && launched.started).toBe(3);
     await eventually(() => statusOf('T01').catch(() => undefined), 20_000, 'T01 publishes its status');
-    await runOperation(svc(), campaign, 'T01', 'submit', { taskId: 'implementation_plan', submittedBy: 'T01-liaison', summary: '实施方案已经党委会讨论通过', fileRefs: [] });
+    await runOperation(svc(), campaign, 'T01', 'submit', {
+      taskId: 'implementation_plan',
+      submittedBy: 'T01-liaison',
+      summary: '实施方案已经党委会讨论通过',
+      fileRefs: [],
+    });
     await client.workflow.getHandle(T01).signal(divergeSignal);
     // After the divergence: an Update (and its 审核通过 mail) that the repair must apply again, not send again.
-    await runOperation(svc(), campaign, 'T01', 'review', { taskId: 'implementation_plan', reviewedBy: 'G1-m1', decision: 'approve' });
-    const approved = () => rig.mailbox.messages().filter((m) => m.subject?.includes('审核通过') && m.subject.includes('青山镇机关')).length;
+    await runOperation(svc(), campaign, 'T01', 'review', {
+      taskId: 'implementation_plan',
+      reviewedBy: 'G1-m1',
+      decision: 'approve',
+    });
+    const approved = () =>
+      rig.mailbox
+        .messages()
+        .filter((m) => m.subject?.includes('审核通过') && m.subject.includes('青山镇机关')).length;
     await eventually(() => Promise.resolve(approved() > 0 ? true : undefined), 15_000, 'the 审核通过 mail');
     // A graceful stop lets the delivery in flight finish: every recipient's mail is out once it returns.
     await worker.stop();
@@ -113,7 +164,12 @@ describe('a unit whose history the current code no longer reproduces', () => {
     approvedMails = approved();
 
     worker = await rig.worker(rig.real);
-    const refused = await runOperation(svc(), campaign, 'T01', 'submit', { taskId: 'convey_spirit', submittedBy: 'T01-liaison', summary: '已传达', fileRefs: [] }).then(
+    const refused = await runOperation(svc(), campaign, 'T01', 'submit', {
+      taskId: 'convey_spirit',
+      submittedBy: 'T01-liaison',
+      summary: '已传达',
+      fileRefs: [],
+    }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -121,17 +177,34 @@ describe('a unit whose history the current code no longer reproduces', () => {
     expect((refused as CampaignFailure).type).toBe('Unavailable');
     // The failed Update made T01 a candidate for the next scan.
     expect(await rig.status.healthOf(campaign, 'T01')).toMatchObject({ state: 'suspect' });
-    await eventually(async () => ((await pendingAttempt()) > SETTINGS.stuckAfterFailures + 1 ? true : undefined), 40_000, 'T01 failing more than once');
+    await eventually(
+      async () => ((await pendingAttempt()) > SETTINGS.stuckAfterFailures + 1 ? true : undefined),
+      40_000,
+      'T01 failing more than once',
+    );
   });
 
   it('is found by the worker’s health monitor and counted in its metrics; the healthy units are not', async () => {
-    monitor = startHealthMonitor({ svc: svc(), settings: SETTINGS, meter: Runtime.instance().metricMeter, onScan: (r) => scans.push(r) });
-    const scan = await eventually(() => Promise.resolve(scans.find((r) => r.stuck.length > 0)), 20_000, 'a scan that finds T01');
+    monitor = startHealthMonitor({
+      svc: svc(),
+      settings: SETTINGS,
+      meter: Runtime.instance().metricMeter,
+      onScan: (r) => scans.push(r),
+    });
+    const scan = await eventually(
+      () => Promise.resolve(scans.find((r) => r.stuck.length > 0)),
+      20_000,
+      'a scan that finds T01',
+    );
     await monitor.stop();
     monitor = undefined;
     expect(scan.stuck.map((h) => h.unitId)).toEqual(['T01']);
     const h = scan.stuck[0]!;
-    expect(h).toMatchObject({ state: 'stuck', unitName: '青山镇机关', errorCause: 'WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR' });
+    expect(h).toMatchObject({
+      state: 'stuck',
+      unitName: '青山镇机关',
+      errorCause: 'WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR',
+    });
     expect(h.failures).toBeGreaterThan(1);
     expect(h.error).toContain('TimerStarted');
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
@@ -142,7 +215,9 @@ describe('a unit whose history the current code no longer reproduces', () => {
     await runStatus({ campaign }, { ...svc(), print: (l) => out.push(l) });
     const overview = take();
     expect(overview).toContain('，流程异常 1 个');
-    expect(overview).toMatch(/流程异常，需要技术处理：1 个单位[\s\S]*青山镇机关（T01）\s+已失败 \d+ 次.*错误：.*Nondeterminism error.*TimerStarted/);
+    expect(overview).toMatch(
+      /流程异常，需要技术处理：1 个单位[\s\S]*青山镇机关（T01）\s+已失败 \d+ 次.*错误：.*Nondeterminism error.*TimerStarted/,
+    );
     expect(overview).toContain(`campaign repair --campaign ${campaign} --dry-run`);
     await runStatus({ campaign, unit: 'T01' }, { ...svc(), print: (l) => out.push(l) });
     expect(take()).toMatch(/流程异常，需要技术处理：工作流任务已失败 \d+ 次.*TimerStarted/);
@@ -150,13 +225,35 @@ describe('a unit whose history the current code no longer reproduces', () => {
     expect(t01.health).toMatchObject({ state: 'stuck', label: '流程异常，需要技术处理' });
     expect((await statusOf('T02')).health).toBeUndefined();
 
-    const feed = (await api.inject({ method: 'GET', url: `/api/campaigns/${campaign}/unit-health`, headers: bearer })).json<UnitHealthList>();
+    const feed = (
+      await api.inject({ method: 'GET', url: `/api/campaigns/${campaign}/unit-health`, headers: bearer })
+    ).json<UnitHealthList>();
     expect(feed.stuck.map((w) => [w.unitId, w.statusLabel])).toEqual([['T01', '流程异常，需要技术处理']]);
-    const viaApi = (await api.inject({ method: 'GET', url: `/api/campaigns/${campaign}/units/T01`, headers: bearer })).json<UnitCampaignStatus>();
+    const viaApi = (
+      await api.inject({ method: 'GET', url: `/api/campaigns/${campaign}/units/T01`, headers: bearer })
+    ).json<UnitCampaignStatus>();
     expect(viaApi.health?.error).toContain('TimerStarted');
-    const problems = (await api.inject({ method: 'GET', url: `/api/campaigns/${campaign}/notification-problems`, headers: bearer })).json<DeliveryProblemList>();
-    expect(problems.workflowProblems).toEqual([expect.objectContaining({ unitId: 'T01', unitName: '青山镇机关', statusLabel: '流程异常，需要技术处理', error: expect.stringContaining('TimerStarted') as unknown })]);
-    await runProblems({ campaign }, { NOTIFY_SQLITE_PATH: rig.file }, (l) => out.push(l), (l) => out.push(l));
+    const problems = (
+      await api.inject({
+        method: 'GET',
+        url: `/api/campaigns/${campaign}/notification-problems`,
+        headers: bearer,
+      })
+    ).json<DeliveryProblemList>();
+    expect(problems.workflowProblems).toEqual([
+      expect.objectContaining({
+        unitId: 'T01',
+        unitName: '青山镇机关',
+        statusLabel: '流程异常，需要技术处理',
+        error: expect.stringContaining('TimerStarted') as unknown,
+      }),
+    ]);
+    await runProblems(
+      { campaign },
+      { NOTIFY_SQLITE_PATH: rig.file },
+      (l) => out.push(l),
+      (l) => out.push(l),
+    );
     expect(take()).toMatch(/流程异常，需要技术处理\s+\S+\s+青山镇机关（T01）.*TimerStarted/);
   });
 
@@ -196,9 +293,26 @@ describe('a unit whose history the current code no longer reproduces', () => {
     expect(s.health).toBeUndefined();
     expect(s.tasks.find((t) => t.taskId === 'implementation_plan')?.status).toBe('done');
 
-    await runOperation(svc(), campaign, 'T01', 'submit', { taskId: 'convey_spirit', submittedBy: 'T01-liaison', summary: '已传达', fileRefs: [] });
-    await eventually(async () => ((await statusOf('T01')).tasks.find((t) => t.taskId === 'summary_report')?.status === 'open' ? true : undefined), 20_000, 'the second stage');
-    await runOperation(svc(), campaign, 'T01', 'submit', { taskId: 'summary_report', submittedBy: 'T01-liaison', summary: '总结报告', fileRefs: [] });
+    await runOperation(svc(), campaign, 'T01', 'submit', {
+      taskId: 'convey_spirit',
+      submittedBy: 'T01-liaison',
+      summary: '已传达',
+      fileRefs: [],
+    });
+    await eventually(
+      async () =>
+        (await statusOf('T01')).tasks.find((t) => t.taskId === 'summary_report')?.status === 'open'
+          ? true
+          : undefined,
+      20_000,
+      'the second stage',
+    );
+    await runOperation(svc(), campaign, 'T01', 'submit', {
+      taskId: 'summary_report',
+      submittedBy: 'T01-liaison',
+      summary: '总结报告',
+      fileRefs: [],
+    });
     const result = (await client.workflow.getHandle(T01).result()) as UnitCampaignResult;
     expect(result.outcome).toBe('completed');
 

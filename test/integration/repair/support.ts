@@ -29,7 +29,14 @@ const DIVERGING = path.resolve(import.meta.dirname, '../../support/workflows/div
 const TEMPLATES = path.resolve(import.meta.dirname, '../../../templates/notify');
 const OFFICE_NAME = '区学习实践活动办公室';
 
-const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m), log() {} };
+const quiet = {
+  trace() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error: (m: string) => console.error(m),
+  log() {},
+};
 
 export interface Rig {
   mailbox: Mailbox;
@@ -44,7 +51,11 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(o: { connection: NativeConnection; client: Client; taskQueue: string }): Promise<Rig> {
+export async function startRig(o: {
+  connection: NativeConnection;
+  client: Client;
+  taskQueue: string;
+}): Promise<Rig> {
   const [mailbox, tmp, diverging, real] = await Promise.all([
     startMailbox({ port: 0 }),
     mkdtemp(path.join(tmpdir(), 'repair-')),
@@ -54,10 +65,31 @@ export async function startRig(o: { connection: NativeConnection; client: Client
   const file = path.join(tmp, 'notify.sqlite');
   const deliveryLog = openSqliteDeliveryLog(file);
   const status = openSqliteStatusStore(file);
-  const mailer = createSmtpMailer({ host: '127.0.0.1', port: mailbox.port, secure: false, requireTLS: false, rejectUnauthorized: false, maxConnections: 2, ratePerSecond: 0 });
-  const settings = { officeName: OFFICE_NAME, mailFrom: `${OFFICE_NAME} <office@xuexi.example.gov.cn>`, officeHours: { start: '00:00', end: '23:59', zone: 'Asia/Shanghai' }, quietChannels: [], claimLeaseMs: 60_000 };
+  const mailer = createSmtpMailer({
+    host: '127.0.0.1',
+    port: mailbox.port,
+    secure: false,
+    requireTLS: false,
+    rejectUnauthorized: false,
+    maxConnections: 2,
+    ratePerSecond: 0,
+  });
+  const settings = {
+    officeName: OFFICE_NAME,
+    mailFrom: `${OFFICE_NAME} <office@xuexi.example.gov.cn>`,
+    officeHours: { start: '00:00', end: '23:59', zone: 'Asia/Shanghai' },
+    quietChannels: [],
+    claimLeaseMs: 60_000,
+  };
   const activities = createActivities({
-    notify: { templates: loadTemplates(TEMPLATES), deliveryLog, calendar: chineseDaysCalendar, mailer, clock: daysAheadClock(), settings },
+    notify: {
+      templates: loadTemplates(TEMPLATES),
+      deliveryLog,
+      calendar: chineseDaysCalendar,
+      mailer,
+      clock: daysAheadClock(),
+      settings,
+    },
     plansDir: FIXTURES,
     status,
   });
@@ -69,7 +101,12 @@ export async function startRig(o: { connection: NativeConnection; client: Client
     diverging,
     real,
     async worker(bundle) {
-      const w = await Worker.create({ connection: o.connection, taskQueue: o.taskQueue, workflowBundle: bundle, activities });
+      const w = await Worker.create({
+        connection: o.connection,
+        taskQueue: o.taskQueue,
+        workflowBundle: bundle,
+        activities,
+      });
       const running = w.run();
       return {
         async stop() {
@@ -89,7 +126,11 @@ export async function startRig(o: { connection: NativeConnection; client: Client
 }
 
 /** Polls `probe` until it returns a value (not undefined) or `timeoutMs` passes. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -99,7 +140,8 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     } catch (e) {
       last = e;
     }
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -24,7 +24,9 @@ export function mailLedger(mailbox: Mailbox): MailLedger {
   mailbox.onMessage((m: ParsedMail) => {
     const header = m.headers.get('x-campaign-notification');
     const notificationId = typeof header === 'string' ? header : '';
-    const to = (Array.isArray(m.to) ? m.to : [m.to]).flatMap((a) => a?.value ?? []).map((v) => (v.address ?? '').toLowerCase());
+    const to = (Array.isArray(m.to) ? m.to : [m.to])
+      .flatMap((a) => a?.value ?? [])
+      .map((v) => (v.address ?? '').toLowerCase());
     for (const address of to) {
       const key = `${notificationId} ${address}`;
       byKey.set(key, [...(byKey.get(key) ?? []), { notificationId, address, at: Date.now() }]);
@@ -45,7 +47,9 @@ export function deliveryRows(file: string, campaignId: string): DeliveryRow[] {
   try {
     db.pragma('busy_timeout = 5000');
     return db
-      .prepare('SELECT notification_id, lower(address) AS address, status FROM notify_delivery WHERE notification_id LIKE ?')
+      .prepare(
+        'SELECT notification_id, lower(address) AS address, status FROM notify_delivery WHERE notification_id LIKE ?',
+      )
       .all(`campaign/${campaignId}/%`) as DeliveryRow[];
   } finally {
     db.close();
@@ -70,7 +74,11 @@ export interface MailAccount {
   unknown: string[];
 }
 
-export function account(rows: DeliveryRow[], arrivals: Map<string, Arrival[]>, campaignId: string): MailAccount {
+export function account(
+  rows: DeliveryRow[],
+  arrivals: Map<string, Arrival[]>,
+  campaignId: string,
+): MailAccount {
   const key = (r: DeliveryRow) => `${r.notification_id} ${r.address}`;
   const logged = new Set(rows.map(key));
   const mine = [...arrivals].filter(([k]) => k.startsWith(`campaign/${campaignId}/`));

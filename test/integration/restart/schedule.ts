@@ -31,12 +31,27 @@ export interface Timing {
   p95LateSeconds: number;
 }
 
-export function onTime(o: { due: ClockDue[]; arrivals: Map<string, Arrival[]>; fault: string; twin: string; gaps: readonly Gap[] }): Timing {
+export function onTime(o: {
+  due: ClockDue[];
+  arrivals: Map<string, Arrival[]>;
+  fault: string;
+  twin: string;
+  gaps: readonly Gap[];
+}): Timing {
   const faultPrefix = `campaign/${o.fault}/`;
   const byNotification = new Map<string, Arrival[]>();
   for (const list of o.arrivals.values())
-    for (const a of list) byNotification.set(a.notificationId, [...(byNotification.get(a.notificationId) ?? []), a]);
-  const t: Timing = { measured: 0, againstTwin: 0, late: [], maxLateSeconds: 0, maxAllowedSeconds: 0, p50LateSeconds: 0, p95LateSeconds: 0 };
+    for (const a of list)
+      byNotification.set(a.notificationId, [...(byNotification.get(a.notificationId) ?? []), a]);
+  const t: Timing = {
+    measured: 0,
+    againstTwin: 0,
+    late: [],
+    maxLateSeconds: 0,
+    maxAllowedSeconds: 0,
+    p50LateSeconds: 0,
+    p95LateSeconds: 0,
+  };
   const lateness: number[] = [];
   const seen = new Set<string>();
   for (const d of o.due) {
@@ -49,7 +64,8 @@ export function onTime(o: { due: ClockDue[]; arrivals: Map<string, Arrival[]>; f
       const twinAt = o.arrivals.get(`campaign/${o.twin}/${suffix} ${a.address}`)?.[0]?.at;
       const reference = twinAt ?? d.dueAt;
       const gapsMet = o.gaps.filter((g) => g.from <= a.at && g.to >= reference - TASK_BEFORE_REFERENCE_MS);
-      const allowed = SLACK_MS + gapsMet.reduce((n, g) => n + (g.to - g.from) + INTERRUPTED_BATCH_RETRY_MS, 0);
+      const allowed =
+        SLACK_MS + gapsMet.reduce((n, g) => n + (g.to - g.from) + INTERRUPTED_BATCH_RETRY_MS, 0);
       const late = a.at - reference;
       t.measured += 1;
       lateness.push(late);
@@ -57,11 +73,14 @@ export function onTime(o: { due: ClockDue[]; arrivals: Map<string, Arrival[]>; f
       t.maxLateSeconds = Math.max(t.maxLateSeconds, Math.round(late / 100) / 10);
       t.maxAllowedSeconds = Math.max(t.maxAllowedSeconds, Math.round(allowed / 100) / 10);
       if (late > allowed)
-        t.late.push(`${suffix} → ${a.address}: ${(late / 1000).toFixed(1)} s late (${twinAt !== undefined ? 'against the twin' : 'against its timer'}), allowed ${(allowed / 1000).toFixed(1)} s`);
+        t.late.push(
+          `${suffix} → ${a.address}: ${(late / 1000).toFixed(1)} s late (${twinAt !== undefined ? 'against the twin' : 'against its timer'}), allowed ${(allowed / 1000).toFixed(1)} s`,
+        );
     }
   }
   lateness.sort((a, b) => a - b);
-  const at = (q: number) => Math.round((lateness[Math.min(lateness.length - 1, Math.floor(q * lateness.length))] ?? 0) / 100) / 10;
+  const at = (q: number) =>
+    Math.round((lateness[Math.min(lateness.length - 1, Math.floor(q * lateness.length))] ?? 0) / 100) / 10;
   t.p50LateSeconds = at(0.5);
   t.p95LateSeconds = at(0.95);
   return t;

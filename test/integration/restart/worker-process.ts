@@ -60,7 +60,12 @@ export function workerProcess(env: Record<string, string>): WorkerProcess {
       c.stdout?.on('data', onData);
       c.stderr?.on('data', onData);
       c.once('exit', (code, signal) => {
-        if (!ready) reject(new Error(`worker exited before it polled (code ${code}, signal ${signal}):\n${lines.slice(-30).join('\n')}`));
+        if (!ready)
+          reject(
+            new Error(
+              `worker exited before it polled (code ${code}, signal ${signal}):\n${lines.slice(-30).join('\n')}`,
+            ),
+          );
       });
     });
     const timeout = setTimeout(() => c.kill('SIGKILL'), START_TIMEOUT_MS);
@@ -77,8 +82,11 @@ export function workerProcess(env: Record<string, string>): WorkerProcess {
 
   const stop: WorkerProcess['stop'] = async (signal) => {
     const c = child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return { code: c?.exitCode ?? null, signal: c?.signalCode ?? null };
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => c.once('exit', (code, sig) => resolve({ code, signal: sig })));
+    if (!c || c.exitCode !== null || c.signalCode !== null)
+      return { code: c?.exitCode ?? null, signal: c?.signalCode ?? null };
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      c.once('exit', (code, sig) => resolve({ code, signal: sig })),
+    );
     pending = { signal, from: Date.now() };
     c.kill(signal);
     // A graceful stop waits for the activities in flight (WORKER_SHUTDOWN_GRACE_SECONDS); bounded anyway.

@@ -15,12 +15,19 @@ export interface DeliverNotificationsInput {
   startToCloseTimeoutMs: number;
 }
 
-export async function deliverNotificationsWorkflow(input: DeliverNotificationsInput): ReturnType<Activities['deliverNotifications']> {
+export async function deliverNotificationsWorkflow(
+  input: DeliverNotificationsInput,
+): ReturnType<Activities['deliverNotifications']> {
   const { deliverNotifications } = proxyActivities<Activities>({
     taskQueue: input.activityTaskQueue,
     startToCloseTimeout: input.startToCloseTimeoutMs,
     heartbeatTimeout: input.heartbeatTimeoutMs,
-    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 12 },
+    retry: {
+      initialInterval: '5 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '10 minutes',
+      maximumAttempts: 12,
+    },
   });
   return deliverNotifications(input.inputs);
 }

@@ -7,7 +7,9 @@ import { defineQuery, proxyActivities, setHandler, sleep } from '@temporalio/wor
 
 export const naiveStatusQuery = defineQuery<string>('naiveStatus');
 
-const { noteDeadlineReached } = proxyActivities<{ noteDeadlineReached(): Promise<void> }>({ startToCloseTimeout: '10 seconds' });
+const { noteDeadlineReached } = proxyActivities<{ noteDeadlineReached(): Promise<void> }>({
+  startToCloseTimeout: '10 seconds',
+});
 
 export async function naiveDeadlineWorkflow(deadlineMs: number): Promise<string> {
   let phase = 'waiting';

@@ -9,6 +9,10 @@ export const UNIT_A: RosterUnit = {
   head: { name: 'A书记', email: 'head-a@u.cn' },
   liaison: { name: 'A联络员', mobile: '13800000000' },
   groupId: 'G1',
-  group: { id: 'G1', name: 'G1组', members: [{ name: 'G1组长', role: 'leader', sourceRow: 2, email: 'g1@g.cn' }] },
+  group: {
+    id: 'G1',
+    name: 'G1组',
+    members: [{ name: 'G1组长', role: 'leader', sourceRow: 2, email: 'g1@g.cn' }],
+  },
   sourceRow: 2,
 };

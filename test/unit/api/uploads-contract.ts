@@ -63,7 +63,12 @@ export function uploadStoreContract(name: string, subject: () => ContractSubject
       const unknown = `sha256:${createHash('sha256').update(randomBytes(16)).digest('hex')}`;
       expect(await store.has(unknown)).toBe(false);
       expect(await store.open(unknown)).toBeUndefined();
-      for (const bad of ['../../etc/passwd', 'sha256:XYZ', `sha1:${'a'.repeat(40)}`, `sha256:${'A'.repeat(64)}`]) {
+      for (const bad of [
+        '../../etc/passwd',
+        'sha256:XYZ',
+        `sha1:${'a'.repeat(40)}`,
+        `sha256:${'A'.repeat(64)}`,
+      ]) {
         expect(await store.has(bad)).toBe(false);
         expect(await store.open(bad)).toBeUndefined();
       }

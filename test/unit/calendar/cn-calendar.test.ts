@@ -19,7 +19,8 @@ const cal = makeCalendar({ kind: 'cn' });
 
 describe('Chinese working days 2009–2010 (the seeds’ batch 3)', () => {
   it('knows the 2009 National Day holiday and its 调休 days', () => {
-    for (const d of ['2009-10-01', '2009-10-02', '2009-10-05', '2009-10-08']) expect(cal.isWorkingDay(d)).toBe(false);
+    for (const d of ['2009-10-01', '2009-10-02', '2009-10-05', '2009-10-08'])
+      expect(cal.isWorkingDay(d)).toBe(false);
     expect(cal.isWorkingDay('2009-09-27')).toBe(true); // Sunday, 调休上班
     expect(cal.isWorkingDay('2009-10-10')).toBe(true); // Saturday, 调休上班
     expect(cal.isWorkingDay('2009-10-09')).toBe(true);
@@ -88,7 +89,10 @@ describe('Chinese working days 2009–2010 (the seeds’ batch 3)', () => {
     expect(ext.dayInfo('2030-10-01')).toMatchObject({ source: 'override', name: '国庆节' });
     expect(cal.isWorkingDay('2030-10-01')).toBe(true);
     // An override also corrects a covered year.
-    const local = makeCalendar({ kind: 'cn', overrides: [{ date: '2009-10-09', working: false, note: '本地调整' }] });
+    const local = makeCalendar({
+      kind: 'cn',
+      overrides: [{ date: '2009-10-09', working: false, note: '本地调整' }],
+    });
     expect(local.isWorkingDay('2009-10-09')).toBe(false);
     expect(workingDaysBefore(local, '2009-10-12', 1)).toBe('2009-10-10');
   });
@@ -106,7 +110,10 @@ describe('Chinese working days 2009–2010 (the seeds’ batch 3)', () => {
     const script = `import('./domain/calendar/index.ts').then((m) => { const c = m.makeCalendar({ kind: 'cn' });
       console.log(['2009-09-27','2009-10-09','2009-10-10','2009-10-11','2010-02-21','2010-02-22','2010-03-15'].map((d) => c.isWorkingDay(d) ? 1 : 0).join('')); });`;
     for (const tz of ['America/Los_Angeles', 'Asia/Shanghai', 'Pacific/Kiritimati']) {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { env: { ...process.env, TZ: tz }, encoding: 'utf8' });
+      const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], {
+        env: { ...process.env, TZ: tz },
+        encoding: 'utf8',
+      });
       expect(out.trim(), tz).toBe('1110111');
     }
   });

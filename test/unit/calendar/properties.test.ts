@@ -48,20 +48,30 @@ describe('calendar rules (property tests)', () => {
 
   it('a shifted deadline is a working day with no working day between it and the original', () => {
     fc.assert(
-      fc.property(date, fc.constantFrom<DeadlineRule>('previous_working_day', 'next_working_day'), (x, rule) => {
-        const d = shiftDeadline(cal, x, rule);
-        expect(cal.isWorkingDay(d)).toBe(true);
-        if (cal.isWorkingDay(x)) expect(d).toBe(x);
-        const [a, b] = d <= x ? [d, x] : [x, d];
-        expect(workingDaysBetween(cal, a, b)).toBe(0);
-        expect(rule === 'previous_working_day' ? d <= x : d >= x).toBe(true);
-      }),
+      fc.property(
+        date,
+        fc.constantFrom<DeadlineRule>('previous_working_day', 'next_working_day'),
+        (x, rule) => {
+          const d = shiftDeadline(cal, x, rule);
+          expect(cal.isWorkingDay(d)).toBe(true);
+          if (cal.isWorkingDay(x)) expect(d).toBe(x);
+          const [a, b] = d <= x ? [d, x] : [x, d];
+          expect(workingDaysBetween(cal, a, b)).toBe(0);
+          expect(rule === 'previous_working_day' ? d <= x : d >= x).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('reminders land on working days in office hours, within [opening, due), without duplicates', () => {
-    const policy = { workingDaysBefore: [5, 3, 1], onDueDay: '09:00', before: ['2h', '1d'], onOpen: true, to: ['liaison' as const] };
+    const policy = {
+      workingDaysBefore: [5, 3, 1],
+      onDueDay: '09:00',
+      before: ['2h', '1d'],
+      onOpen: true,
+      to: ['liaison' as const],
+    };
     fc.assert(
       fc.property(
         date,

@@ -21,10 +21,16 @@ function history(tasks: number, extra: (n: number, next: () => number) => Event[
     const started = next();
     events.push({ eventId: started as never, eventTime: at(n), workflowTaskStartedEventAttributes: {} });
     if (n === tasks) {
-      events.push({ eventId: next() as never, workflowTaskFailedEventAttributes: { startedEventId: started as never } });
+      events.push({
+        eventId: next() as never,
+        workflowTaskFailedEventAttributes: { startedEventId: started as never },
+      });
       break;
     }
-    events.push({ eventId: next() as never, workflowTaskCompletedEventAttributes: { startedEventId: started as never } });
+    events.push({
+      eventId: next() as never,
+      workflowTaskCompletedEventAttributes: { startedEventId: started as never },
+    });
     events.push({ eventId: next() as never, timerStartedEventAttributes: {} });
     events.push(...extra(n, next));
   }
@@ -63,15 +69,36 @@ describe('finding the first workflow task the current code no longer reproduces'
     const events = history(6, (n, next) =>
       n === 3
         ? [
-            { eventId: next() as never, workflowExecutionSignaledEventAttributes: { signalName: 'cancelCampaign' } },
-            { eventId: next() as never, workflowExecutionUpdateAdmittedEventAttributes: { request: { meta: { updateId: 'u1' }, input: { name: 'submitDeliverable' } } } },
-            { eventId: next() as never, workflowExecutionUpdateAcceptedEventAttributes: { acceptedRequest: { meta: { updateId: 'u1' }, input: { name: 'submitDeliverable' } } } },
-            { eventId: next() as never, workflowExecutionUpdateAcceptedEventAttributes: { acceptedRequest: { meta: { updateId: 'u2' }, input: { name: 'reviewDeliverable' } } } },
+            {
+              eventId: next() as never,
+              workflowExecutionSignaledEventAttributes: { signalName: 'cancelCampaign' },
+            },
+            {
+              eventId: next() as never,
+              workflowExecutionUpdateAdmittedEventAttributes: {
+                request: { meta: { updateId: 'u1' }, input: { name: 'submitDeliverable' } },
+              },
+            },
+            {
+              eventId: next() as never,
+              workflowExecutionUpdateAcceptedEventAttributes: {
+                acceptedRequest: { meta: { updateId: 'u1' }, input: { name: 'submitDeliverable' } },
+              },
+            },
+            {
+              eventId: next() as never,
+              workflowExecutionUpdateAcceptedEventAttributes: {
+                acceptedRequest: { meta: { updateId: 'u2' }, input: { name: 'reviewDeliverable' } },
+              },
+            },
           ]
         : [],
     );
     const third = workflowTasks(events)[2]!;
-    expect(reappliedAfter(events, third.completedEventId!)).toEqual({ updates: ['submitDeliverable', 'reviewDeliverable'], signals: ['cancelCampaign'] });
+    expect(reappliedAfter(events, third.completedEventId!)).toEqual({
+      updates: ['submitDeliverable', 'reviewDeliverable'],
+      signals: ['cancelCampaign'],
+    });
     expect(reappliedAfter(events, Number(events.at(-1)!.eventId))).toEqual({ updates: [], signals: [] });
   });
 });

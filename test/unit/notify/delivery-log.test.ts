@@ -34,14 +34,21 @@ it('opens a log file from before resolutions existed and resolves its problems',
        VALUES ('campaign/c1/unit/u1/kickoff#email#liaison#gone@x.cn', 'campaign/c1/unit/u1/kickoff', 'email', 'kickoff', 'liaison', '张明', 'gone@x.cn', 'failed', 1, 'smtp_550', '邮箱不存在', '2009-11-10T02:00:00.000Z', '2009-11-10T02:00:00.000Z')`,
     )
     .run();
-  expect(old.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'notify_resolution'`).get()).toEqual({ n: 0 });
+  expect(
+    old.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'notify_resolution'`).get(),
+  ).toEqual({ n: 0 });
   old.close();
 
   const log = openSqliteDeliveryLog(file);
   try {
     const key = 'campaign/c1/unit/u1/kickoff#email#liaison#gone@x.cn';
     expect((await log.problems()).map((p) => [p.deliveryKey, p.resolution])).toEqual([[key, null]]);
-    await log.resolve({ deliveryKey: key, kind: 'address_fixed', by: '孙主任', now: new Date('2009-11-11T02:00:00Z') });
+    await log.resolve({
+      deliveryKey: key,
+      kind: 'address_fixed',
+      by: '孙主任',
+      now: new Date('2009-11-11T02:00:00Z'),
+    });
     expect(await log.problems()).toEqual([]);
     expect((await log.problems({ includeResolved: true }))[0]?.resolution?.kind).toBe('address_fixed');
   } finally {

@@ -11,7 +11,15 @@ import { startRejectingSmtp } from './support/rejecting-smtp.js';
 import { SAMPLE_FACTS } from './support/sample-facts.js';
 
 const smtp = (port: number): Mailer =>
-  createSmtpMailer({ host: '127.0.0.1', port, secure: false, requireTLS: false, rejectUnauthorized: true, maxConnections: 2, ratePerSecond: 0 });
+  createSmtpMailer({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    requireTLS: false,
+    rejectUnauthorized: true,
+    maxConnections: 2,
+    ratePerSecond: 0,
+  });
 
 function reminder(id: string, email = 'zhangming@dongjie.example.cn'): DeliverNotificationInput {
   return {
@@ -42,8 +50,13 @@ describe('email channel', () => {
     expect(report.results).toHaveLength(1);
     expect(report.results[0]?.outcome).toBe('sent');
     const [mail] = (await mailbox.waitFor(before + 1)).slice(before);
-    expect(mail?.subject).toBe('【第三批深入学习实践科学发展观活动】提醒：分析检查报告将于2009年12月10日到期');
-    expect(mail?.from?.value[0]).toEqual({ name: '区学习实践活动办公室', address: 'office@xuexi.example.gov.cn' });
+    expect(mail?.subject).toBe(
+      '【第三批深入学习实践科学发展观活动】提醒：分析检查报告将于2009年12月10日到期',
+    );
+    expect(mail?.from?.value[0]).toEqual({
+      name: '区学习实践活动办公室',
+      address: 'office@xuexi.example.gov.cn',
+    });
     expect(mail?.replyTo?.value[0]).toEqual({ name: '活动办', address: 'reply@xuexi.example.gov.cn' });
     const to = mail?.to && !Array.isArray(mail.to) ? mail.to.value[0] : undefined;
     expect(to).toEqual({ name: '张明', address: 'zhangming@dongjie.example.cn' });
@@ -80,10 +93,14 @@ describe('email channel', () => {
     clock.advance(121_000);
     const report = await activities.deliverNotification(reminder('c'));
     expect(report.results[0]).toMatchObject({ outcome: 'uncertain', errorCode: 'uncertain_after_crash' });
-    expect(report.results[0]?.reason).toBe('邮件发送过程中工作进程中断，无法确认对方是否已收到；为避免重复发送，系统没有自动重发。请与张明核实，未收到的请人工补发。');
+    expect(report.results[0]?.reason).toBe(
+      '邮件发送过程中工作进程中断，无法确认对方是否已收到；为避免重复发送，系统没有自动重发。请与张明核实，未收到的请人工补发。',
+    );
     const key = report.results[0]?.deliveryKey ?? '';
     expect((await inner.attempts(key)).map((a) => a.outcome)).toEqual(['claimed', 'took_over', 'uncertain']);
-    expect((await inner.problems({ notificationIdPrefix: 'campaign/c1/' })).map((p) => [p.deliveryKey, p.status])).toContainEqual([key, 'uncertain']);
+    expect(
+      (await inner.problems({ notificationIdPrefix: 'campaign/c1/' })).map((p) => [p.deliveryKey, p.status]),
+    ).toContainEqual([key, 'uncertain']);
 
     // Settled: further retries report the same and send nothing.
     expect((await activities.deliverNotification(reminder('c'))).results[0]?.outcome).toBe('uncertain');
@@ -95,14 +112,24 @@ describe('email channel', () => {
     const before = mailbox.messages().length;
     const log = openSqliteDeliveryLog(':memory:');
     let dead = true;
-    const dying: Mailer = { send: (m) => (dead ? ((dead = false), Promise.reject(new Error('worker died'))) : mailer.send(m)), close: () => undefined };
+    const dying: Mailer = {
+      send: (m) => (dead ? ((dead = false), Promise.reject(new Error('worker died'))) : mailer.send(m)),
+      close: () => undefined,
+    };
     // First attempt: claim committed, then the process dies before talking to SMTP (no outcome recorded).
-    const first = buildActivities({ mailer: dying, deliveryLog: { ...log, markRetrying: () => Promise.reject(new Error('dead')) } });
+    const first = buildActivities({
+      mailer: dying,
+      deliveryLog: { ...log, markRetrying: () => Promise.reject(new Error('dead')) },
+    });
     await expect(first.activities.deliverNotification(reminder('d'))).rejects.toThrow(/dead/);
     const second = buildActivities({ mailer, deliveryLog: log });
     second.clock.advance(121_000);
-    expect((await second.activities.deliverNotification(reminder('d'))).results[0]?.outcome).toBe('uncertain');
-    expect((await second.activities.deliverNotification(reminder('d'))).results[0]?.outcome).toBe('uncertain');
+    expect((await second.activities.deliverNotification(reminder('d'))).results[0]?.outcome).toBe(
+      'uncertain',
+    );
+    expect((await second.activities.deliverNotification(reminder('d'))).results[0]?.outcome).toBe(
+      'uncertain',
+    );
     expect((await log.problems()).map((p) => p.status)).toEqual(['uncertain']);
     await new Promise((r) => setTimeout(r, 200));
     expect(mailbox.messages().length - before).toBe(0);
@@ -114,7 +141,9 @@ describe('email channel', () => {
     const report = await activities.deliverNotification(reminder('e', 'zhangming＠dongjie'));
     expect(report.results[0]).toMatchObject({ outcome: 'failed', errorCode: 'invalid_address' });
     expect(report.results[0]?.reason).toContain('邮箱地址格式不正确');
-    expect((await activities.deliverNotification(reminder('e', 'zhangming＠dongjie'))).results[0]?.outcome).toBe('failed');
+    expect(
+      (await activities.deliverNotification(reminder('e', 'zhangming＠dongjie'))).results[0]?.outcome,
+    ).toBe('failed');
     const failures = await deliveryLog.problems({ notificationIdPrefix: 'campaign/c1/' });
     expect(failures.map((f) => f.address)).toContain('zhangming＠dongjie');
     expect(mailbox.messages().length).toBe(before);
@@ -156,8 +185,17 @@ describe('email channel', () => {
       expect(error).toBeInstanceOf(Error);
       expect(error).not.toBeInstanceOf(ApplicationFailure);
       expect(await deliveryLog.problems()).toHaveLength(0);
-      const key = deliveryKeyFor(reminder('g').notificationId, 'email', 'liaison', 'zhangming@dongjie.example.cn');
-      expect(await deliveryLog.get(key)).toMatchObject({ status: 'retrying', attempts: 1, errorCode: 'smtp_ESOCKET' });
+      const key = deliveryKeyFor(
+        reminder('g').notificationId,
+        'email',
+        'liaison',
+        'zhangming@dongjie.example.cn',
+      );
+      expect(await deliveryLog.get(key)).toMatchObject({
+        status: 'retrying',
+        attempts: 1,
+        errorCode: 'smtp_ESOCKET',
+      });
     } finally {
       down.close();
     }
@@ -165,7 +203,9 @@ describe('email channel', () => {
 
   it('fails non-retryably, before sending anything, when facts are missing', async () => {
     const { activities } = buildActivities({ mailer });
-    const error = await activities.deliverNotification({ ...reminder('h'), facts: { campaign: 'x' } }).catch((e: unknown) => e);
+    const error = await activities
+      .deliverNotification({ ...reminder('h'), facts: { campaign: 'x' } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApplicationFailure);
     expect((error as ApplicationFailure).nonRetryable).toBe(true);
     expect((error as ApplicationFailure).type).toBe('NotificationTemplateError');

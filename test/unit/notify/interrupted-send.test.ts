@@ -49,19 +49,32 @@ describe('a send interrupted between the provider and the delivery log goes out 
     const clock = new TestClock(OFFICE_TIME);
     // 120 other messages to this number today: the retry must page through to find ours.
     const aliyun = await aliyunStandIn({ otherMessagesToday: 120, now: clock.now });
-    const sms = createAliyunSms({ endpoint: `${aliyun.receiver.url}/`, regionId: 'cn-hangzhou', accessKeyId: 'ak-id', accessKeySecret: 'ak-secret', signName: '区活动办', maxParamChars: 35, now: clock.now });
+    const sms = createAliyunSms({
+      endpoint: `${aliyun.receiver.url}/`,
+      regionId: 'cn-hangzhou',
+      accessKeyId: 'ak-id',
+      accessKeySecret: 'ak-secret',
+      signName: '区活动办',
+      maxParamChars: 35,
+      now: clock.now,
+    });
     const a = buildActivities({ sms, clock, deliveryLog: dyingOnce(log, 'markSent') });
     await expect(a.activities.deliverNotification(smsInput('a'))).rejects.toThrow(/simulated crash/);
     expect(aliyun.sends()).toHaveLength(1);
 
     // A retry inside the lease: the dead attempt might still be alive, so nothing is sent.
-    await expect(a.activities.deliverNotification(smsInput('a'))).rejects.toThrow(/another attempt is sending/);
+    await expect(a.activities.deliverNotification(smsInput('a'))).rejects.toThrow(
+      /another attempt is sending/,
+    );
 
     a.clock.advance(LEASE_PASSED);
     const report = await a.activities.deliverNotification(smsInput('a'));
     expect(report.results[0]).toMatchObject({ outcome: 'already_sent' });
     expect(aliyun.sends()).toHaveLength(1);
-    const queries = aliyun.receiver.requests().map((r) => aliyunCheck(r, 'ak-secret')).filter((p) => p?.Action === 'QuerySendDetails');
+    const queries = aliyun.receiver
+      .requests()
+      .map((r) => aliyunCheck(r, 'ak-secret'))
+      .filter((p) => p?.Action === 'QuerySendDetails');
     expect(queries.map((q) => [q?.PhoneNumber, q?.SendDate, q?.CurrentPage])).toEqual([
       [MOBILE, '20091209', '1'],
       [MOBILE, '20091209', '2'],
@@ -91,7 +104,8 @@ describe('a send interrupted between the provider and the delivery log goes out 
       maxParamChars: 35,
       now: clock.now,
       // The first attempt's request never leaves the machine; then it dies recording that.
-      fetch: (url, init) => (reachable ? fetch(url, init) : ((reachable = true), Promise.reject(new Error('connect ECONNRESET')))),
+      fetch: (url, init) =>
+        reachable ? fetch(url, init) : ((reachable = true), Promise.reject(new Error('connect ECONNRESET'))),
     });
     const a = buildActivities({ sms, clock, deliveryLog: dyingOnce(log, 'markRetrying') });
     await expect(a.activities.deliverNotification(smsInput('b'))).rejects.toThrow(/simulated crash/);
@@ -106,30 +120,84 @@ describe('a send interrupted between the provider and the delivery log goes out 
     const receipts: { SessionContext: string; SerialNo: string; PhoneNumber: string }[] = [];
     const pulls: Record<string, unknown>[] = [];
     const tencent = await startHttpReceiver((req) => {
-      if (!tencentCheck(req, 'AKIDtest', 'tc-secret')) return { json: { Response: { Error: { Code: 'AuthFailure.SignatureFailure', Message: 'bad' }, RequestId: 'r' } } };
+      if (!tencentCheck(req, 'AKIDtest', 'tc-secret'))
+        return {
+          json: {
+            Response: { Error: { Code: 'AuthFailure.SignatureFailure', Message: 'bad' }, RequestId: 'r' },
+          },
+        };
       const body = JSON.parse(req.body) as Record<string, unknown>;
       if (req.headers['x-tc-action'] === 'PullSmsSendStatusByPhoneNumber') {
         pulls.push(body);
-        return { json: { Response: { PullSmsSendStatusSet: receipts.filter((r) => r.PhoneNumber === body.PhoneNumber), RequestId: 'r' } } };
+        return {
+          json: {
+            Response: {
+              PullSmsSendStatusSet: receipts.filter((r) => r.PhoneNumber === body.PhoneNumber),
+              RequestId: 'r',
+            },
+          },
+        };
       }
-      return { json: { Response: { SendStatusSet: [{ SerialNo: `serial-${req.body.length}`, PhoneNumber: `+86${MOBILE}`, Code: 'Ok', Message: 'send success' }], RequestId: 'r' } } };
+      return {
+        json: {
+          Response: {
+            SendStatusSet: [
+              {
+                SerialNo: `serial-${req.body.length}`,
+                PhoneNumber: `+86${MOBILE}`,
+                Code: 'Ok',
+                Message: 'send success',
+              },
+            ],
+            RequestId: 'r',
+          },
+        },
+      };
     });
     receivers.push(tencent);
     const log = openSqliteDeliveryLog(':memory:');
     const clock = new TestClock(OFFICE_TIME);
-    const sms = createTencentSms({ endpoint: `${tencent.url}/`, region: 'ap-guangzhou', secretId: 'AKIDtest', secretKey: 'tc-secret', sdkAppId: '1400000001', signName: '区活动办', maxParamChars: 12, now: clock.now });
+    const sms = createTencentSms({
+      endpoint: `${tencent.url}/`,
+      region: 'ap-guangzhou',
+      secretId: 'AKIDtest',
+      secretKey: 'tc-secret',
+      sdkAppId: '1400000001',
+      signName: '区活动办',
+      maxParamChars: 12,
+      now: clock.now,
+    });
     const a = buildActivities({ sms, clock, deliveryLog: dyingOnce(log, 'markSent') });
     const sendsOf = () => tencent.requests().filter((r) => r.headers['x-tc-action'] === 'SendSms');
 
     // Receipt already in: settled as sent.
     await expect(a.activities.deliverNotification(smsInput('c'))).rejects.toThrow(/simulated crash/);
     const sent = JSON.parse(sendsOf()[0]?.body ?? '{}') as { SessionContext: string };
-    receipts.push({ SessionContext: sent.SessionContext, SerialNo: 'serial-receipt', PhoneNumber: `+86${MOBILE}` });
+    receipts.push({
+      SessionContext: sent.SessionContext,
+      SerialNo: 'serial-receipt',
+      PhoneNumber: `+86${MOBILE}`,
+    });
     a.clock.advance(LEASE_PASSED);
-    expect((await a.activities.deliverNotification(smsInput('c'))).results[0]).toMatchObject({ outcome: 'already_sent', providerMessageId: 'serial-receipt' });
+    expect((await a.activities.deliverNotification(smsInput('c'))).results[0]).toMatchObject({
+      outcome: 'already_sent',
+      providerMessageId: 'serial-receipt',
+    });
     expect(sendsOf()).toHaveLength(1);
-    const pull = pulls[0] as { BeginTime: number; EndTime: number; PhoneNumber: string; SmsSdkAppId: string; Limit: number; Offset: number };
-    expect(pull).toMatchObject({ PhoneNumber: `+86${MOBILE}`, SmsSdkAppId: '1400000001', Limit: 100, Offset: 0 });
+    const pull = pulls[0] as {
+      BeginTime: number;
+      EndTime: number;
+      PhoneNumber: string;
+      SmsSdkAppId: string;
+      Limit: number;
+      Offset: number;
+    };
+    expect(pull).toMatchObject({
+      PhoneNumber: `+86${MOBILE}`,
+      SmsSdkAppId: '1400000001',
+      Limit: 100,
+      Offset: 0,
+    });
     expect(pull.BeginTime).toBeLessThanOrEqual(Math.floor(a.clock.now().getTime() / 1000) - 121);
     expect(pull.EndTime).toBe(Math.floor(a.clock.now().getTime() / 1000));
 
@@ -143,7 +211,9 @@ describe('a send interrupted between the provider and the delivery log goes out 
     expect(report.results[0]?.reason).toContain('请与张明核实');
     expect((await b.activities.deliverNotification(smsInput('d'))).results[0]?.outcome).toBe('uncertain');
     expect(sendsOf()).toHaveLength(2);
-    expect((await log.problems()).map((p) => [p.status, p.deliveryKey])).toEqual([['uncertain', report.results[0]?.deliveryKey]]);
+    expect((await log.problems()).map((p) => [p.status, p.deliveryKey])).toEqual([
+      ['uncertain', report.results[0]?.deliveryKey],
+    ]);
   });
 
   it('a gateway that drops repeated Idempotency-Keys gets the message again; one that does not is left alone', async () => {
@@ -154,14 +224,20 @@ describe('a send interrupted between the provider and the delivery log goes out 
     });
     receivers.push(gateway);
     const log = openSqliteDeliveryLog(':memory:');
-    const dedup = buildActivities({ sms: createHttpGatewaySms({ url: `${gateway.url}/send`, maxSegments: 3, deduplicates: true }), deliveryLog: dyingOnce(log, 'markSent') });
+    const dedup = buildActivities({
+      sms: createHttpGatewaySms({ url: `${gateway.url}/send`, maxSegments: 3, deduplicates: true }),
+      deliveryLog: dyingOnce(log, 'markSent'),
+    });
     await expect(dedup.activities.deliverNotification(smsInput('e'))).rejects.toThrow(/simulated crash/);
     dedup.clock.advance(LEASE_PASSED);
     expect((await dedup.activities.deliverNotification(smsInput('e'))).results[0]?.outcome).toBe('sent');
     expect(gateway.requests()).toHaveLength(2);
     expect(delivered.size).toBe(1); // the same key twice: the gateway delivers one SMS
 
-    const plain = buildActivities({ sms: createHttpGatewaySms({ url: `${gateway.url}/send`, maxSegments: 3 }), deliveryLog: dyingOnce(log, 'markSent') });
+    const plain = buildActivities({
+      sms: createHttpGatewaySms({ url: `${gateway.url}/send`, maxSegments: 3 }),
+      deliveryLog: dyingOnce(log, 'markSent'),
+    });
     await expect(plain.activities.deliverNotification(smsInput('f'))).rejects.toThrow(/simulated crash/);
     plain.clock.advance(LEASE_PASSED);
     expect((await plain.activities.deliverNotification(smsInput('f'))).results[0]?.outcome).toBe('uncertain');
@@ -171,14 +247,26 @@ describe('a send interrupted between the provider and the delivery log goes out 
   it('DingTalk robot: no way to ask, so the retry records uncertain and the group sees the message once', async () => {
     const dingtalk = await startHttpReceiver(() => ({ json: { errcode: 0, errmsg: 'ok' } }));
     receivers.push(dingtalk);
-    const robots = createDigestDispatcher({ client: createRobotClient({ dingtalkSecrets: {} }), limit: 20, windowMs: 60_000, lingerMs: 0, maxBytes: 4000 });
+    const robots = createDigestDispatcher({
+      client: createRobotClient({ dingtalkSecrets: {} }),
+      limit: 20,
+      windowMs: 60_000,
+      lingerMs: 0,
+      maxBytes: 4000,
+    });
     const log = openSqliteDeliveryLog(':memory:');
     const { activities, clock } = buildActivities({ robots, deliveryLog: dyingOnce(log, 'markSent') });
     const urge: DeliverNotificationInput = {
       notificationId: 'campaign/c1/unit/u7/urge/g',
       event: 'urge',
       facts: SAMPLE_FACTS.urge,
-      recipients: [{ role: 'group', name: '第二指导检查组', dingtalkWebhook: `${dingtalk.url}/robot/send?access_token=tok` }],
+      recipients: [
+        {
+          role: 'group',
+          name: '第二指导检查组',
+          dingtalkWebhook: `${dingtalk.url}/robot/send?access_token=tok`,
+        },
+      ],
       channels: ['dingtalk'],
     };
     try {
@@ -189,7 +277,12 @@ describe('a send interrupted between the provider and the delivery log goes out 
       expect(report.results[0]?.reason).toContain('钉钉群消息发送过程中工作进程中断');
       expect(dingtalk.requests()).toHaveLength(1);
       const [problem] = await log.problems({ notificationIdPrefix: 'campaign/c1/' });
-      expect(problem).toMatchObject({ status: 'uncertain', channel: 'dingtalk', recipientName: '第二指导检查组', event: 'urge' });
+      expect(problem).toMatchObject({
+        status: 'uncertain',
+        channel: 'dingtalk',
+        recipientName: '第二指导检查组',
+        event: 'urge',
+      });
     } finally {
       robots.close();
     }
@@ -213,7 +306,10 @@ describe('a send interrupted between the provider and the delivery log goes out 
     const slow = buildActivities({ sms: slowSms, deliveryLog: log });
     const pending = slow.activities.deliverNotification(smsInput('h'));
     await new Promise((r) => setTimeout(r, 100));
-    const heir = buildActivities({ sms: createHttpGatewaySms({ url: `${slowGateway.url}/send`, maxSegments: 3 }), deliveryLog: log });
+    const heir = buildActivities({
+      sms: createHttpGatewaySms({ url: `${slowGateway.url}/send`, maxSegments: 3 }),
+      deliveryLog: log,
+    });
     heir.clock.advance(LEASE_PASSED);
     expect((await heir.activities.deliverNotification(smsInput('h'))).results[0]?.outcome).toBe('uncertain');
     release();

@@ -48,7 +48,10 @@ async function setup() {
     },
     close: () => undefined,
   };
-  const built = buildActivities({ sms: createHttpGatewaySms({ url: `${gateway.url}/send`, maxSegments: 3 }), mailer });
+  const built = buildActivities({
+    sms: createHttpGatewaySms({ url: `${gateway.url}/send`, maxSegments: 3 }),
+    mailer,
+  });
   return { ...built, gateway, mails };
 }
 
@@ -73,7 +76,9 @@ describe('quiet hours from the plan', () => {
     expect(mails).toHaveLength(1);
 
     clock.current = new Date('2009-12-14T01:00:00Z'); // Monday 09:00: a working day for the worker, not for the plan
-    expect((await activities.deliverNotification(input('p1', villageSpec()))).deferUntil).toBe('2009-12-15T00:00:00.000Z');
+    expect((await activities.deliverNotification(input('p1', villageSpec()))).deferUntil).toBe(
+      '2009-12-15T00:00:00.000Z',
+    );
     clock.current = new Date('2009-12-15T00:00:00Z');
     const later = await activities.deliverNotification(input('p1', villageSpec()));
     expect(later.results.map((r) => [r.channel, r.outcome])).toEqual([

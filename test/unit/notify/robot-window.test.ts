@@ -13,7 +13,10 @@ let n = 0;
 robotWindowContract('SQLite', {
   open() {
     const file = join(dir, `window-${++n}.sqlite`);
-    return Promise.resolve({ store: openSqliteRobotWindow(file), openAnother: () => Promise.resolve(openSqliteRobotWindow(file)) });
+    return Promise.resolve({
+      store: openSqliteRobotWindow(file),
+      openAnother: () => Promise.resolve(openSqliteRobotWindow(file)),
+    });
   },
 });
 
@@ -30,7 +33,10 @@ it('keeps its slots across a close and reopen of the file (a worker restart)', a
 
   const after = openSqliteRobotWindow(file);
   try {
-    expect(await after.reserve('wecom:restart', t0 + 2_000, rule)).toEqual({ kind: 'wait', until: t0 + 60_000 });
+    expect(await after.reserve('wecom:restart', t0 + 2_000, rule)).toEqual({
+      kind: 'wait',
+      until: t0 + 60_000,
+    });
     expect((await after.slots('wecom:restart')).map((s) => s.at)).toEqual([t0, t0 + 1_000]);
   } finally {
     await after.close();

@@ -6,10 +6,22 @@ import { loadNotifyConfig } from '../../../activities/notify/config.js';
 import { notificationDepsFromConfig } from '../../../activities/notify/from-config.js';
 import type { RobotWindowStore } from '../../../activities/notify/log/robot-window.js';
 import { openSqliteRobotWindow } from '../../../activities/notify/log/robot-window-sqlite.js';
-import { createDigestDispatcher, type RobotDispatcher } from '../../../activities/notify/robots/digest-dispatcher.js';
-import { RobotThrottledError, type RobotClient, type RobotTarget } from '../../../activities/notify/robots/robot-client.js';
+import {
+  createDigestDispatcher,
+  type RobotDispatcher,
+} from '../../../activities/notify/robots/digest-dispatcher.js';
+import {
+  RobotThrottledError,
+  type RobotClient,
+  type RobotTarget,
+} from '../../../activities/notify/robots/robot-client.js';
 import { startHttpReceiver } from './support/http-receiver.js';
-import { busiestWindow, timesEachDelivered, twoWorkersSend30, unitMessage } from './support/two-robot-workers.js';
+import {
+  busiestWindow,
+  timesEachDelivered,
+  twoWorkersSend30,
+  unitMessage,
+} from './support/two-robot-workers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'robots-shared-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,7 +38,10 @@ function twoWorkerWindows(): [RobotWindowStore, RobotWindowStore] {
   const file = join(dir, `notify-${++n}.sqlite`);
   const a = openSqliteRobotWindow(file);
   const b = openSqliteRobotWindow(file);
-  cleanup.push(() => a.close(), () => b.close());
+  cleanup.push(
+    () => a.close(),
+    () => b.close(),
+  );
   return [a, b];
 }
 
@@ -34,7 +49,12 @@ describe('robot limit across workers', () => {
   it('two workers sharing the window send 30 messages to one robot: at most 4 requests in any 2 s, each message once', async () => {
     const r = await twoWorkersSend30(twoWorkerWindows());
     expect(r.settled.every((s) => s.status === 'fulfilled')).toBe(true);
-    expect(busiestWindow(r.requests.map((q) => q.at), r.windowMs)).toBeLessThanOrEqual(r.limit);
+    expect(
+      busiestWindow(
+        r.requests.map((q) => q.at),
+        r.windowMs,
+      ),
+    ).toBeLessThanOrEqual(r.limit);
     expect(timesEachDelivered(r.markdowns, 30)).toEqual(Array.from({ length: 30 }, () => 1));
     expect(r.markdowns.some((m) => /通知汇总（\d+ 条）/.test(m))).toBe(true);
     expect(r.perWorker.every((k) => k > 0)).toBe(true);
@@ -43,7 +63,12 @@ describe('robot limit across workers', () => {
   it('without the shared window the same two workers exceed the limit (what the store prevents)', async () => {
     const r = await twoWorkersSend30(undefined);
     expect(timesEachDelivered(r.markdowns, 30)).toEqual(Array.from({ length: 30 }, () => 1));
-    expect(busiestWindow(r.requests.map((q) => q.at), r.windowMs)).toBeGreaterThan(r.limit);
+    expect(
+      busiestWindow(
+        r.requests.map((q) => q.at),
+        r.windowMs,
+      ),
+    ).toBeGreaterThan(r.limit);
   });
 
   it('at the real defaults (20 a 61 s window, 1.5 s linger): one message every 2 s for a minute over two workers', async () => {
@@ -57,9 +82,21 @@ describe('robot limit across workers', () => {
         return Promise.resolve();
       },
     };
-    const workers = windows.map((window) => createDigestDispatcher({ client, limit: 20, windowMs: 61_000, lingerMs: 1_500, maxBytes: 4000, window }));
+    const workers = windows.map((window) =>
+      createDigestDispatcher({
+        client,
+        limit: 20,
+        windowMs: 61_000,
+        lingerMs: 1_500,
+        maxBytes: 4000,
+        window,
+      }),
+    );
     cleanup.push(() => workers.forEach((d) => d.close()));
-    const target: RobotTarget = { kind: 'dingtalk', webhook: 'https://oapi.dingtalk.com/robot/send?access_token=t1' };
+    const target: RobotTarget = {
+      kind: 'dingtalk',
+      webhook: 'https://oapi.dingtalk.com/robot/send?access_token=t1',
+    };
     const calls: Promise<void>[] = [];
     for (let i = 1; i <= 30; i++) {
       calls.push((workers[i % 2] as RobotDispatcher).deliver(target, unitMessage(i)));
@@ -69,9 +106,24 @@ describe('robot limit across workers', () => {
     const settled = await Promise.allSettled(calls);
     expect(settled.every((s) => s.status === 'fulfilled')).toBe(true);
     // 30 lone messages would be 30 requests in a minute; 20 go alone, the rest wait and share digests.
-    expect(busiestWindow(sent.map((s) => s.at), 60_000)).toBe(20);
-    expect(busiestWindow(sent.map((s) => s.at), 61_000)).toBeLessThanOrEqual(20);
-    expect(timesEachDelivered(sent.map((s) => s.markdown), 30)).toEqual(Array.from({ length: 30 }, () => 1));
+    expect(
+      busiestWindow(
+        sent.map((s) => s.at),
+        60_000,
+      ),
+    ).toBe(20);
+    expect(
+      busiestWindow(
+        sent.map((s) => s.at),
+        61_000,
+      ),
+    ).toBeLessThanOrEqual(20);
+    expect(
+      timesEachDelivered(
+        sent.map((s) => s.markdown),
+        30,
+      ),
+    ).toEqual(Array.from({ length: 30 }, () => 1));
     expect(sent.length).toBeLessThan(30);
   });
 
@@ -89,12 +141,14 @@ describe('robot limit across workers', () => {
         return Promise.resolve();
       },
     };
-    const [a, b] = windows.map((window) => createDigestDispatcher({ client, limit: 20, windowMs: 400, lingerMs: 0, maxBytes: 4000, window })) as [
-      RobotDispatcher,
-      RobotDispatcher,
-    ];
+    const [a, b] = windows.map((window) =>
+      createDigestDispatcher({ client, limit: 20, windowMs: 400, lingerMs: 0, maxBytes: 4000, window }),
+    ) as [RobotDispatcher, RobotDispatcher];
     cleanup.push(() => [a, b].forEach((d) => d.close()));
-    const target: RobotTarget = { kind: 'dingtalk', webhook: 'https://oapi.dingtalk.com/robot/send?access_token=t2' };
+    const target: RobotTarget = {
+      kind: 'dingtalk',
+      webhook: 'https://oapi.dingtalk.com/robot/send?access_token=t2',
+    };
     await expect(a.deliver(target, unitMessage(1))).rejects.toBeInstanceOf(RobotThrottledError);
     const started = Date.now();
     await b.deliver(target, unitMessage(2));
@@ -120,12 +174,17 @@ describe('robot limit across workers', () => {
       window: broken,
     });
     cleanup.push(() => d.close());
-    await expect(d.deliver({ kind: 'wecom', webhook: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k' }, unitMessage(1))).rejects.toThrow('SQLITE_BUSY');
+    await expect(
+      d.deliver(
+        { kind: 'wecom', webhook: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k' },
+        unitMessage(1),
+      ),
+    ).rejects.toThrow('SQLITE_BUSY');
     expect(sent).toEqual([]);
     expect(d.pending()).toBe(0);
   });
 
-  it('workers built from the same configuration share the window (the delivery log\'s SQLite file)', async () => {
+  it("workers built from the same configuration share the window (the delivery log's SQLite file)", async () => {
     const wecom = await startHttpReceiver(() => ({ json: { errcode: 0, errmsg: 'ok' } }));
     cleanup.push(() => wecom.close());
     const config = loadNotifyConfig({
@@ -138,7 +197,10 @@ describe('robot limit across workers', () => {
     cleanup.push(async () => {
       for (const w of workers) await w.close();
     });
-    const target: RobotTarget = { kind: 'wecom', webhook: `${wecom.url}/cgi-bin/webhook/send?key=configured` };
+    const target: RobotTarget = {
+      kind: 'wecom',
+      webhook: `${wecom.url}/cgi-bin/webhook/send?key=configured`,
+    };
     await workers[0]?.deps.robots?.deliver(target, unitMessage(1));
     await workers[1]?.deps.robots?.deliver(target, unitMessage(2));
     const [first, second] = wecom.requests();

@@ -25,7 +25,9 @@ afterEach(async () => {
 describe('group robots', () => {
   it('DingTalk: signed markdown to the webhook; a bad signature is a permanent failure', async () => {
     const dingtalk = await startHttpReceiver((req) =>
-      dingtalkSignatureValid(req, Date.now()) ? { json: { errcode: 0, errmsg: 'ok' } } : { json: { errcode: 310000, errmsg: 'sign not match' } },
+      dingtalkSignatureValid(req, Date.now())
+        ? { json: { errcode: 0, errmsg: 'ok' } }
+        : { json: { errcode: 310000, errmsg: 'sign not match' } },
     );
     receivers.push(dingtalk);
     const robots = createDigestDispatcher({
@@ -41,7 +43,13 @@ describe('group robots', () => {
         notificationId: `campaign/c1/unit/u7/urge/${token}`,
         event: 'urge',
         facts: SAMPLE_FACTS.urge,
-        recipients: [{ role: 'group', name: '第二指导检查组', dingtalkWebhook: `${dingtalk.url}/robot/send?access_token=${token}` }],
+        recipients: [
+          {
+            role: 'group',
+            name: '第二指导检查组',
+            dingtalkWebhook: `${dingtalk.url}/robot/send?access_token=${token}`,
+          },
+        ],
         channels: ['dingtalk'],
       });
     expect((await send('tok1')).results[0]?.outcome).toBe('sent');
@@ -62,13 +70,21 @@ describe('group robots', () => {
   it('WeCom: markdown content to the key webhook', async () => {
     const wecom = await startHttpReceiver(() => ({ json: { errcode: 0, errmsg: 'ok' } }));
     receivers.push(wecom);
-    const robots = createDigestDispatcher({ client: createRobotClient({ dingtalkSecrets: {} }), limit: 20, windowMs: 60_000, lingerMs: 0, maxBytes: 4000 });
+    const robots = createDigestDispatcher({
+      client: createRobotClient({ dingtalkSecrets: {} }),
+      limit: 20,
+      windowMs: 60_000,
+      lingerMs: 0,
+      maxBytes: 4000,
+    });
     const { activities } = buildActivities({ robots });
     const report = await activities.deliverNotification({
       notificationId: 'campaign/c1/unit/u7/approved/plan',
       event: 'approved',
       facts: SAMPLE_FACTS.approved,
-      recipients: [{ role: 'unit', name: '东街社区', wecomWebhook: `${wecom.url}/cgi-bin/webhook/send?key=k-123` }],
+      recipients: [
+        { role: 'unit', name: '东街社区', wecomWebhook: `${wecom.url}/cgi-bin/webhook/send?key=k-123` },
+      ],
       channels: ['wecom'],
     });
     expect(report.results[0]?.outcome).toBe('sent');
@@ -85,7 +101,13 @@ describe('group robots', () => {
     const windowMs = 1_500; // the 60 s window, scaled down so the test runs in seconds
     const wecom = await startHttpReceiver(() => ({ json: { errcode: 0, errmsg: 'ok' } }));
     receivers.push(wecom);
-    const robots = createDigestDispatcher({ client: createRobotClient({ dingtalkSecrets: {} }), limit: 20, windowMs, lingerMs: 10, maxBytes: 4000 });
+    const robots = createDigestDispatcher({
+      client: createRobotClient({ dingtalkSecrets: {} }),
+      limit: 20,
+      windowMs,
+      lingerMs: 10,
+      maxBytes: 4000,
+    });
     const { activities } = buildActivities({ robots });
     const webhook = `${wecom.url}/cgi-bin/webhook/send?key=busy`;
     const calls: Promise<unknown>[] = [];
@@ -105,8 +127,11 @@ describe('group robots', () => {
     const requests = wecom.requests();
     const t0 = requests[0]?.at ?? 0;
     expect(requests.filter((r) => r.at - t0 < windowMs).length).toBeLessThanOrEqual(20);
-    for (const r of requests) expect(requests.filter((q) => q.at >= r.at && q.at - r.at < windowMs).length).toBeLessThanOrEqual(20);
-    const content = requests.map((r) => (JSON.parse(r.body) as { markdown: { content: string } }).markdown.content).join('\n');
+    for (const r of requests)
+      expect(requests.filter((q) => q.at >= r.at && q.at - r.at < windowMs).length).toBeLessThanOrEqual(20);
+    const content = requests
+      .map((r) => (JSON.parse(r.body) as { markdown: { content: string } }).markdown.content)
+      .join('\n');
     for (let i = 1; i <= 25; i++) expect(content.split(`**第${i}号单位**`).length - 1).toBe(1);
     expect(content).toMatch(/通知汇总（\d+ 条）/);
     robots.close();
@@ -114,11 +139,23 @@ describe('group robots', () => {
 
   it('a burst is one digest request; a throttling reply blocks the robot for a window', async () => {
     let throttle = true;
-    const dingtalk = await startHttpReceiver(() => (throttle ? ((throttle = false), { json: { errcode: 130101, errmsg: 'send too fast' } }) : { json: { errcode: 0, errmsg: 'ok' } }));
+    const dingtalk = await startHttpReceiver(() =>
+      throttle
+        ? ((throttle = false), { json: { errcode: 130101, errmsg: 'send too fast' } })
+        : { json: { errcode: 0, errmsg: 'ok' } },
+    );
     receivers.push(dingtalk);
-    const robots = createDigestDispatcher({ client: createRobotClient({ dingtalkSecrets: {} }), limit: 20, windowMs: 400, lingerMs: 50, maxBytes: 4000 });
+    const robots = createDigestDispatcher({
+      client: createRobotClient({ dingtalkSecrets: {} }),
+      limit: 20,
+      windowMs: 400,
+      lingerMs: 50,
+      maxBytes: 4000,
+    });
     const target = { kind: 'dingtalk' as const, webhook: `${dingtalk.url}/robot/send?access_token=t` };
-    const first = await Promise.allSettled([1, 2, 3].map((i) => robots.deliver(target, { title: `t${i}`, markdown: `m${i}` })));
+    const first = await Promise.allSettled(
+      [1, 2, 3].map((i) => robots.deliver(target, { title: `t${i}`, markdown: `m${i}` })),
+    );
     expect(first.every((r) => r.status === 'rejected')).toBe(true);
     expect(dingtalk.requests()).toHaveLength(1);
     const started = Date.now();

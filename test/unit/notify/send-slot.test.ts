@@ -52,7 +52,11 @@ describe('gate', () => {
 describe('sendOnce with a provider slot', () => {
   it('claims the second delivery only after the first one has its outcome', async () => {
     const log = openSqliteDeliveryLog(':memory:');
-    const sendOnce = createSendOnce({ deliveryLog: log, leaseMs: 60_000, now: () => new Date('2010-03-01T02:00:00Z') });
+    const sendOnce = createSendOnce({
+      deliveryLog: log,
+      leaseMs: 60_000,
+      now: () => new Date('2010-03-01T02:00:00Z'),
+    });
     const slot = gate(1);
     const firstSending = deferred();
     const plan = (release?: Promise<void>): SendPlan => ({
@@ -78,9 +82,18 @@ describe('sendOnce with a provider slot', () => {
 
   it('releases the slot when the provider fails, so the next delivery is not stuck', async () => {
     const log = openSqliteDeliveryLog(':memory:');
-    const sendOnce = createSendOnce({ deliveryLog: log, leaseMs: 60_000, now: () => new Date('2010-03-01T02:00:00Z') });
+    const sendOnce = createSendOnce({
+      deliveryLog: log,
+      leaseMs: 60_000,
+      now: () => new Date('2010-03-01T02:00:00Z'),
+    });
     const slot = gate(1);
-    const failing: SendPlan = { what: '邮件', slot, send: () => Promise.reject(new Error('421 busy')), classify: () => ({ permanent: false, code: 'smtp_421', reason: '服务器忙' }) };
+    const failing: SendPlan = {
+      what: '邮件',
+      slot,
+      send: () => Promise.reject(new Error('421 busy')),
+      classify: () => ({ permanent: false, code: 'smtp_421', reason: '服务器忙' }),
+    };
     await expect(sendOnce(delivery(3), failing)).rejects.toThrow(/服务器忙/);
     const ok: SendPlan = { ...failing, send: () => Promise.resolve('id-4') };
     expect((await sendOnce(delivery(4), ok)).outcome).toBe('sent');

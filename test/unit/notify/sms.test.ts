@@ -27,11 +27,19 @@ describe('SMS', () => {
     const aliyun = await startHttpReceiver((req) => {
       const p = aliyunCheck(req, 'ak-secret');
       if (!p) return { status: 400, json: { Code: 'SignatureDoesNotMatch', Message: 'bad sign' } };
-      if (p.PhoneNumbers === '13900000000') return { json: { Code: 'isv.MOBILE_NUMBER_ILLEGAL', Message: '非法手机号' } };
+      if (p.PhoneNumbers === '13900000000')
+        return { json: { Code: 'isv.MOBILE_NUMBER_ILLEGAL', Message: '非法手机号' } };
       return { json: { Code: 'OK', Message: 'OK', BizId: `biz-${p.SignatureNonce}`, RequestId: 'r1' } };
     });
     receivers.push(aliyun);
-    const sms = createAliyunSms({ endpoint: `${aliyun.url}/`, regionId: 'cn-hangzhou', accessKeyId: 'ak-id', accessKeySecret: 'ak-secret', signName: '区活动办', maxParamChars: 35 });
+    const sms = createAliyunSms({
+      endpoint: `${aliyun.url}/`,
+      regionId: 'cn-hangzhou',
+      accessKeyId: 'ak-id',
+      accessKeySecret: 'ak-secret',
+      signName: '区活动办',
+      maxParamChars: 35,
+    });
     const { activities } = buildActivities({ sms });
     const report = await activities.deliverNotification(input('a'));
     expect(report.results[0]).toMatchObject({ outcome: 'sent' });
@@ -48,11 +56,19 @@ describe('SMS', () => {
     });
     expect(p?.Timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     expect(p?.SignatureNonce).toMatch(/^[0-9a-f-]{36}$/);
-    expect(JSON.parse(p?.TemplateParam ?? '')).toEqual({ unit: '城关镇东街社区', task: '分析检查报告', deadline: '2009年12月10日', days: '3' });
+    expect(JSON.parse(p?.TemplateParam ?? '')).toEqual({
+      unit: '城关镇东街社区',
+      task: '分析检查报告',
+      deadline: '2009年12月10日',
+      days: '3',
+    });
     expect(report.results[0]?.providerMessageId).toBe(`biz-${p?.SignatureNonce}`);
 
     const bad = await activities.deliverNotification(input('b', '13900000000'));
-    expect(bad.results[0]).toMatchObject({ outcome: 'failed', errorCode: 'aliyun_isv.MOBILE_NUMBER_ILLEGAL' });
+    expect(bad.results[0]).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'aliyun_isv.MOBILE_NUMBER_ILLEGAL',
+    });
     const invalid = await activities.deliverNotification(input('c', '1234'));
     expect(invalid.results[0]).toMatchObject({ outcome: 'failed', errorCode: 'invalid_address' });
     expect(aliyun.requests()).toHaveLength(2);
@@ -60,11 +76,33 @@ describe('SMS', () => {
 
   it('Tencent SendSms: TC3-HMAC-SHA256 signed JSON with template id and ordered params', async () => {
     const tencent = await startHttpReceiver((req) => {
-      if (!tencentCheck(req, 'AKIDtest', 'tc-secret')) return { json: { Response: { Error: { Code: 'AuthFailure.SignatureFailure', Message: 'bad' }, RequestId: 'r' } } };
-      return { json: { Response: { SendStatusSet: [{ SerialNo: 'serial-1', PhoneNumber: '+8613812345678', Code: 'Ok', Message: 'send success' }], RequestId: 'r' } } };
+      if (!tencentCheck(req, 'AKIDtest', 'tc-secret'))
+        return {
+          json: {
+            Response: { Error: { Code: 'AuthFailure.SignatureFailure', Message: 'bad' }, RequestId: 'r' },
+          },
+        };
+      return {
+        json: {
+          Response: {
+            SendStatusSet: [
+              { SerialNo: 'serial-1', PhoneNumber: '+8613812345678', Code: 'Ok', Message: 'send success' },
+            ],
+            RequestId: 'r',
+          },
+        },
+      };
     });
     receivers.push(tencent);
-    const sms = createTencentSms({ endpoint: `${tencent.url}/`, region: 'ap-guangzhou', secretId: 'AKIDtest', secretKey: 'tc-secret', sdkAppId: '1400000001', signName: '区活动办', maxParamChars: 12 });
+    const sms = createTencentSms({
+      endpoint: `${tencent.url}/`,
+      region: 'ap-guangzhou',
+      secretId: 'AKIDtest',
+      secretKey: 'tc-secret',
+      sdkAppId: '1400000001',
+      signName: '区活动办',
+      maxParamChars: 12,
+    });
     const { activities } = buildActivities({ sms });
     const report = await activities.deliverNotification(input('d'));
     expect(report.results[0]).toMatchObject({ outcome: 'sent', providerMessageId: 'serial-1' });
@@ -80,14 +118,27 @@ describe('SMS', () => {
       TemplateParamSet: ['城关镇东街社区', '分析检查报告', '2009年12月10日', '3'],
     });
 
-    const wrongKey = createTencentSms({ endpoint: `${tencent.url}/`, region: 'ap-guangzhou', secretId: 'AKIDtest', secretKey: 'other', sdkAppId: '1', signName: 'x', maxParamChars: 12 });
+    const wrongKey = createTencentSms({
+      endpoint: `${tencent.url}/`,
+      region: 'ap-guangzhou',
+      secretId: 'AKIDtest',
+      secretKey: 'other',
+      sdkAppId: '1',
+      signName: 'x',
+      maxParamChars: 12,
+    });
     const rejected = await buildActivities({ sms: wrongKey }).activities.deliverNotification(input('e'));
-    expect(rejected.results[0]).toMatchObject({ outcome: 'failed', errorCode: 'tencent_AuthFailure.SignatureFailure' });
+    expect(rejected.results[0]).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'tencent_AuthFailure.SignatureFailure',
+    });
   });
 
   it('generic gateway: full text within the segment cap, 5xx retried', async () => {
     let fail = true;
-    const gateway = await startHttpReceiver(() => (fail ? ((fail = false), { status: 503, json: { ok: false } }) : { json: { ok: true, id: 'g-1' } }));
+    const gateway = await startHttpReceiver(() =>
+      fail ? ((fail = false), { status: 503, json: { ok: false } }) : { json: { ok: true, id: 'g-1' } },
+    );
     receivers.push(gateway);
     const sms = createHttpGatewaySms({ url: `${gateway.url}/send`, token: 'tkn', maxSegments: 3 });
     const { activities } = buildActivities({ sms });
@@ -98,7 +149,9 @@ describe('SMS', () => {
     expect(req.headers.authorization).toBe('Bearer tkn');
     const body = JSON.parse(req.body) as { mobile: string; content: string; outId: string };
     expect(body.mobile).toBe('13812345678');
-    expect(body.content).toBe('【区学习实践活动办公室】提醒：城关镇东街社区“分析检查报告”将于2009年12月10日到期，距截止还有3天，请按时完成。');
+    expect(body.content).toBe(
+      '【区学习实践活动办公室】提醒：城关镇东街社区“分析检查报告”将于2009年12月10日到期，距截止还有3天，请按时完成。',
+    );
     expect(req.headers['idempotency-key']).toBe(body.outId);
   });
 
@@ -121,8 +174,15 @@ describe('quiet hours', () => {
     const sms = createHttpGatewaySms({ url: `${gateway.url}/send`, maxSegments: 3 });
     const { activities, clock } = buildActivities({ sms });
     clock.current = new Date('2009-12-11T14:00:00Z'); // Friday 22:00 in Beijing
-    const report = await activities.deliverNotification({ ...input('q'), channels: ['sms', 'email'] , recipients: [{ role: 'liaison', name: '张明', mobile: '13812345678' }] });
-    expect(report.results.find((r) => r.channel === 'sms')).toMatchObject({ outcome: 'deferred', deferUntil: '2009-12-14T00:30:00.000Z' });
+    const report = await activities.deliverNotification({
+      ...input('q'),
+      channels: ['sms', 'email'],
+      recipients: [{ role: 'liaison', name: '张明', mobile: '13812345678' }],
+    });
+    expect(report.results.find((r) => r.channel === 'sms')).toMatchObject({
+      outcome: 'deferred',
+      deferUntil: '2009-12-14T00:30:00.000Z',
+    });
     expect(report.deferUntil).toBe('2009-12-14T00:30:00.000Z'); // Monday 08:30
     expect(gateway.requests()).toHaveLength(0);
 
@@ -135,8 +195,12 @@ describe('quiet hours', () => {
   it('urgent notifications may ignore quiet hours when the plan says so', async () => {
     const gateway = await startHttpReceiver(() => ({ json: { ok: true, id: 'g' } }));
     receivers.push(gateway);
-    const { activities, clock } = buildActivities({ sms: createHttpGatewaySms({ url: `${gateway.url}/send`, maxSegments: 3 }) });
+    const { activities, clock } = buildActivities({
+      sms: createHttpGatewaySms({ url: `${gateway.url}/send`, maxSegments: 3 }),
+    });
     clock.current = new Date('2009-12-11T14:00:00Z');
-    expect((await activities.deliverNotification({ ...input('u'), ignoreQuietHours: true })).results[0]?.outcome).toBe('sent');
+    expect(
+      (await activities.deliverNotification({ ...input('u'), ignoreQuietHours: true })).results[0]?.outcome,
+    ).toBe('sent');
   });
 });

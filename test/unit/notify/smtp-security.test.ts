@@ -8,7 +8,12 @@ import { resolve } from 'node:path';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadNotifyConfig } from '../../../activities/notify/config.js';
-import { classifySmtpError, createSmtpMailer, smtpOptionsFromConfig, type Mailer } from '../../../activities/notify/mailer.js';
+import {
+  classifySmtpError,
+  createSmtpMailer,
+  smtpOptionsFromConfig,
+  type Mailer,
+} from '../../../activities/notify/mailer.js';
 
 const TLS_DIR = resolve(import.meta.dirname, '../../fixtures/tls');
 const key = readFileSync(resolve(TLS_DIR, 'server.key'));
@@ -39,7 +44,11 @@ async function startServer(options: Partial<SMTPServerOptions>): Promise<TestSer
     onData(stream, session: SMTPServerSession, callback) {
       stream.resume();
       stream.on('end', () => {
-        accepted.push({ secure: session.secure, user: session.user as string | undefined, from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '' });
+        accepted.push({
+          secure: session.secure,
+          user: session.user as string | undefined,
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+        });
         callback();
       });
     },
@@ -66,7 +75,14 @@ const mail = {
 };
 
 const env = (port: number, extra: Record<string, string>) =>
-  loadNotifyConfig({ SMTP_HOST: 'localhost', SMTP_PORT: String(port), SMTP_USER: 'office', SMTP_PASS: 'correct horse', SMTP_TLS_CA_FILE: resolve(TLS_DIR, 'ca.pem'), ...extra });
+  loadNotifyConfig({
+    SMTP_HOST: 'localhost',
+    SMTP_PORT: String(port),
+    SMTP_USER: 'office',
+    SMTP_PASS: 'correct horse',
+    SMTP_TLS_CA_FILE: resolve(TLS_DIR, 'ca.pem'),
+    ...extra,
+  });
 
 const open: { servers: TestServer[]; mailers: Mailer[] } = { servers: [], mailers: [] };
 afterEach(async () => {
@@ -98,7 +114,12 @@ describe('SMTP security from configuration', () => {
   });
 
   it('refuses to send in clear text when TLS is required and the server offers no STARTTLS', async () => {
-    const s = await server({ secure: false, disabledCommands: ['STARTTLS'], authOptional: true, allowInsecureAuth: true });
+    const s = await server({
+      secure: false,
+      disabledCommands: ['STARTTLS'],
+      authOptional: true,
+      allowInsecureAuth: true,
+    });
     const error = await mailerFor(env(s.port, { SMTP_REQUIRE_TLS: 'true' }))
       .send(mail)
       .catch((e: unknown) => e);
@@ -108,7 +129,12 @@ describe('SMTP security from configuration', () => {
 
   it('does not trust a certificate from an unknown CA: without SMTP_TLS_CA_FILE nothing is sent', async () => {
     const s = await server({ secure: false, authOptional: false });
-    const config = loadNotifyConfig({ SMTP_HOST: 'localhost', SMTP_PORT: String(s.port), SMTP_USER: 'office', SMTP_PASS: 'correct horse' });
+    const config = loadNotifyConfig({
+      SMTP_HOST: 'localhost',
+      SMTP_PORT: String(s.port),
+      SMTP_USER: 'office',
+      SMTP_PASS: 'correct horse',
+    });
     const error = await mailerFor(config)
       .send(mail)
       .catch((e: unknown) => e);
@@ -128,11 +154,15 @@ describe('SMTP security from configuration', () => {
   });
 
   it('names the variable when the CA file is missing or not a certificate', () => {
-    expect(() => smtpOptionsFromConfig(loadNotifyConfig({ SMTP_HOST: 'localhost', SMTP_TLS_CA_FILE: '/nonexistent/ca.pem' }))).toThrow(
-      /SMTP_TLS_CA_FILE: 读不到证书文件 \/nonexistent\/ca\.pem（ENOENT）/,
-    );
-    expect(() => smtpOptionsFromConfig(loadNotifyConfig({ SMTP_HOST: 'localhost', SMTP_TLS_CA_FILE: resolve(TLS_DIR, 'server.key') }))).toThrow(
-      /SMTP_TLS_CA_FILE: .*不是 PEM 格式的证书/,
-    );
+    expect(() =>
+      smtpOptionsFromConfig(
+        loadNotifyConfig({ SMTP_HOST: 'localhost', SMTP_TLS_CA_FILE: '/nonexistent/ca.pem' }),
+      ),
+    ).toThrow(/SMTP_TLS_CA_FILE: 读不到证书文件 \/nonexistent\/ca\.pem（ENOENT）/);
+    expect(() =>
+      smtpOptionsFromConfig(
+        loadNotifyConfig({ SMTP_HOST: 'localhost', SMTP_TLS_CA_FILE: resolve(TLS_DIR, 'server.key') }),
+      ),
+    ).toThrow(/SMTP_TLS_CA_FILE: .*不是 PEM 格式的证书/);
   });
 });

@@ -48,7 +48,15 @@ function renderAll(event: EventKind, facts: Facts): string[] {
   const email = templates.email(event, facts, ctx);
   const sms = templates.sms(event, facts, ctx);
   const robot = templates.robot(event, facts, ctx);
-  return [email.subject, email.text, sms.text, ...Object.values(sms.aliyun.params), ...sms.tencent.params, robot.title, robot.markdown];
+  return [
+    email.subject,
+    email.text,
+    sms.text,
+    ...Object.values(sms.aliyun.params),
+    ...sms.tencent.params,
+    robot.title,
+    robot.markdown,
+  ];
 }
 
 const QUOTED = {
@@ -62,8 +70,14 @@ const QUOTED = {
 describe('every template with titles that contain quotes', () => {
   for (const event of EVENT_KINDS) {
     it(`${event}: quotes nest, nothing reads wrong`, () => {
-      const facts: Record<string, unknown> = { ...SAMPLE_FACTS[event], campaign: QUOTED.campaign, unit: QUOTED.unit };
-      for (const k of ['task', 'stage', 'firstStage', 'group'] as const) if (k in facts || k === 'task') facts[k] = k === 'firstStage' ? QUOTED.stage : QUOTED[k === 'task' ? 'task' : k];
+      const facts: Record<string, unknown> = {
+        ...SAMPLE_FACTS[event],
+        campaign: QUOTED.campaign,
+        unit: QUOTED.unit,
+      };
+      for (const k of ['task', 'stage', 'firstStage', 'group'] as const)
+        if (k in facts || k === 'task')
+          facts[k] = k === 'firstStage' ? QUOTED.stage : QUOTED[k === 'task' ? 'task' : k];
       if (event === 'stage_opened') facts.tasks = ['开展“回头看”', '做到"三个摸清"'];
       if (event === 'lookback_gaps') facts.gaps = [{ item: '组织“回头看”', note: '缺少“四不通过”对照' }];
       if (event === 'returned') facts.reasons = ['“四不通过”第二项未达到'];
@@ -73,7 +87,11 @@ describe('every template with titles that contain quotes', () => {
   }
 
   it('a task title in quotes nests its own quotes as single quotes', () => {
-    const t = templates.email('reminder', { ...SAMPLE_FACTS.reminder, task: '组织“回头看”', timeLeft: '距截止还有3天' }, ctx).text;
+    const t = templates.email(
+      'reminder',
+      { ...SAMPLE_FACTS.reminder, task: '组织“回头看”', timeLeft: '距截止还有3天' },
+      ctx,
+    ).text;
     expect(t).toContain('的“组织‘回头看’”将于');
     // Straight quotes typed in a roster become curly ones, and nest too.
     const u = templates.email('urge', { ...SAMPLE_FACTS.urge, task: '组织"回头看"' }, ctx).text;
@@ -88,7 +106,16 @@ describe('every template with titles that contain quotes', () => {
         date: '2009年12月9日',
         count: 1,
         units: 1,
-        items: [{ unit: QUOTED.unit, task: '组织“回头看”', deadline: '2009年12月8日', late: '1天', level: 3, label: '指导组督办' }],
+        items: [
+          {
+            unit: QUOTED.unit,
+            task: '组织“回头看”',
+            deadline: '2009年12月8日',
+            late: '1天',
+            level: 3,
+            label: '指导组督办',
+          },
+        ],
       },
       '区学习实践活动办公室',
     );
@@ -107,15 +134,37 @@ describe('what the state machine queues over a whole campaign, rendered', () => 
     const unit = { id: 'u1', type: 'town_office' as const, flags: [] };
     const cal = calendarForPlan(plan);
     const schedule = buildSchedule(plan, unit, '2009-09-01', cal);
-    const c: S.Ctx = { plan, cal, timeScale: null, unit, start: '2009-09-01', campaignId: 'c1', campaignTitle: QUOTED.campaign, unitName: '大圩镇机关', groupName: '第三指导组' };
+    const c: S.Ctx = {
+      plan,
+      cal,
+      timeScale: null,
+      unit,
+      start: '2009-09-01',
+      campaignId: 'c1',
+      campaignTitle: QUOTED.campaign,
+      unitName: '大圩镇机关',
+      groupName: '第三指导组',
+    };
     const s = S.initialState(c, schedule, Date.parse('2009-08-31T10:00:00+08:00'));
     const collect = () => {
-      for (const o of s.outbox.splice(0)) rendered.set(o.event, [...(rendered.get(o.event) ?? []), ...renderAll(o.event, o.facts)]);
+      for (const o of s.outbox.splice(0))
+        rendered.set(o.event, [...(rendered.get(o.event) ?? []), ...renderAll(o.event, o.facts)]);
     };
     const open = Date.parse(schedule.stages[0]!.opensAt);
     S.advance(c, s, open);
     S.submit(c, s, 'implementation_plan', '方案', open + 1000);
-    S.review(c, s, { taskId: 'implementation_plan', reviewedBy: 'g', decision: 'return', reasons: ['征求意见范围不广'], failedItems: [] }, open + 2000);
+    S.review(
+      c,
+      s,
+      {
+        taskId: 'implementation_plan',
+        reviewedBy: 'g',
+        decision: 'return',
+        reasons: ['征求意见范围不广'],
+        failedItems: [],
+      },
+      open + 2000,
+    );
     S.submit(c, s, 'implementation_plan', '方案（修改稿）', open + 3000);
     S.review(c, s, { taskId: 'implementation_plan', reviewedBy: 'g', decision: 'approve' }, open + 4000);
     collect();
@@ -134,33 +183,69 @@ describe('what the state machine queues over a whole campaign, rendered', () => 
     // The survey comes back mostly 不满意 (补课), then everything is done (completion).
     now = Math.max(now, until);
     S.advance(c, s, now);
-    S.recordSurvey(c, s, { by: 'office', satisfied: 8, basicallySatisfied: 12, dissatisfied: 40, respondents: 60, method: '无记名投票' }, now);
+    S.recordSurvey(
+      c,
+      s,
+      {
+        by: 'office',
+        satisfied: 8,
+        basicallySatisfied: 12,
+        dissatisfied: 40,
+        respondents: 60,
+        method: '无记名投票',
+      },
+      now,
+    );
     collect();
     for (const t of s.tasks) {
       if (t.status === 'pending') t.status = 'open';
       if (t.status !== 'open' && t.status !== 'returned') continue;
       if (S.openSurveyTask(c, s)?.sched.taskId === t.sched.taskId) {
-        S.recordSurvey(c, s, { by: 'office', satisfied: 40, basicallySatisfied: 15, dissatisfied: 5, respondents: 60, method: '无记名投票' }, (now += 1000));
+        S.recordSurvey(
+          c,
+          s,
+          {
+            by: 'office',
+            satisfied: 40,
+            basicallySatisfied: 15,
+            dissatisfied: 5,
+            respondents: 60,
+            method: '无记名投票',
+          },
+          (now += 1000),
+        );
         continue;
       }
       S.submit(c, s, t.sched.taskId, '已完成', (now += 1000));
-      if ((t.status as string) === 'submitted') S.review(c, s, { taskId: t.sched.taskId, reviewedBy: 'g', decision: 'approve' }, (now += 1000));
+      if ((t.status as string) === 'submitted')
+        S.review(c, s, { taskId: t.sched.taskId, reviewedBy: 'g', decision: 'approve' }, (now += 1000));
     }
-    for (const t of s.tasks) if (t.status !== 'done' && t.status !== 'waived') S.waive(c, s, t.sched.taskId, '演示', (now += 1000));
+    for (const t of s.tasks)
+      if (t.status !== 'done' && t.status !== 'waived') S.waive(c, s, t.sched.taskId, '演示', (now += 1000));
     collect();
 
     // The review loop: a submission the 指导组 leaves past its 审查时限 (reminder, 组长, 活动办).
     const rplan = { ...plan, review: { within: '5wd' } };
     const rc: S.Ctx = { ...c, plan: rplan, features: { reviewLoop: true } };
-    const rs = S.initialState(rc, buildSchedule(rplan, unit, '2009-09-01', cal), Date.parse('2009-08-31T10:00:00+08:00'));
+    const rs = S.initialState(
+      rc,
+      buildSchedule(rplan, unit, '2009-09-01', cal),
+      Date.parse('2009-08-31T10:00:00+08:00'),
+    );
     S.advance(rc, rs, open);
     S.submit(rc, rs, 'implementation_plan', '组织“回头看”方案', open + 1000);
-    rs.outbox.splice(0).forEach((o) => rendered.set(o.event, [...(rendered.get(o.event) ?? []), ...renderAll(o.event, o.facts)]));
+    rs.outbox
+      .splice(0)
+      .forEach((o) =>
+        rendered.set(o.event, [...(rendered.get(o.event) ?? []), ...renderAll(o.event, o.facts)]),
+      );
     let at = open + 1000;
     for (let i = 0; i < 200 && !rendered.has('review_overdue'); i++) {
       at = Math.max(at, S.nextDueAt(rc, rs) ?? at + 3_600_000);
       S.advance(rc, rs, at);
-      for (const o of rs.outbox.splice(0)) if (o.event.startsWith('review_')) rendered.set(o.event, [...(rendered.get(o.event) ?? []), ...renderAll(o.event, o.facts)]);
+      for (const o of rs.outbox.splice(0))
+        if (o.event.startsWith('review_'))
+          rendered.set(o.event, [...(rendered.get(o.event) ?? []), ...renderAll(o.event, o.facts)]);
     }
   });
 
@@ -174,7 +259,9 @@ describe('what the state machine queues over a whole campaign, rendered', () => 
 
   it('the 补课 notice says what the survey found and which round', () => {
     const remedial = rendered.get('remedial_opened')!.join('\n');
-    expect(remedial).toContain('大圩镇机关群众满意度测评结果为多数群众不满意（60人中40人不满意），须进行第1轮补课');
+    expect(remedial).toContain(
+      '大圩镇机关群众满意度测评结果为多数群众不满意（60人中40人不满意），须进行第1轮补课',
+    );
   });
 
   it('the 回头看 reminder nests its quotes', () => {

@@ -2,7 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileTemplate, TemplateRenderError, TemplateSyntaxError } from '../../../activities/notify/render.js';
+import {
+  compileTemplate,
+  TemplateRenderError,
+  TemplateSyntaxError,
+} from '../../../activities/notify/render.js';
 import { smsSegments } from '../../../activities/notify/sms/sms-sender.js';
 import { loadTemplates, TemplateLoadError } from '../../../activities/notify/templates.js';
 import { EVENT_KINDS } from '../../../activities/notify/types.js';
@@ -44,7 +48,11 @@ describe('notification templates', () => {
   });
 
   it('escapes facts in HTML so a roster cannot inject markup', () => {
-    const email = templates.email('approved', { ...SAMPLE_FACTS.approved, unit: '<script>alert(1)</script>&"' }, ctx);
+    const email = templates.email(
+      'approved',
+      { ...SAMPLE_FACTS.approved, unit: '<script>alert(1)</script>&"' },
+      ctx,
+    );
     expect(email.html).not.toContain('<script>');
     expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&amp;&quot;');
     expect(email.text).toContain('<script>alert(1)</script>');
@@ -82,7 +90,9 @@ describe('notification templates', () => {
 
 describe('placeholder syntax', () => {
   it('supports optional values, if/else and each with objects', () => {
-    const t = compileTemplate('{{a}}{{b?}}|{{#if c}}yes{{else}}no{{/if}}|{{#each xs}}{{@n}}:{{.k}};{{/each}}');
+    const t = compileTemplate(
+      '{{a}}{{b?}}|{{#if c}}yes{{else}}no{{/if}}|{{#each xs}}{{@n}}:{{.k}};{{/each}}',
+    );
     expect(t.render({ a: 'A', c: false, xs: [{ k: 'p' }, { k: 'q' }] }, 'text')).toBe('A|no|1:p;2:q;');
     expect(t.paths).toEqual(['a', 'b', 'c', 'xs']);
   });

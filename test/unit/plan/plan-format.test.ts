@@ -13,8 +13,22 @@ describe('plan format', () => {
   });
 
   it('the JSON Schema constrains what the zod schema does', () => {
-    const s = JSON.parse(planJsonSchemaText()) as { required: string[]; properties: Record<string, { items?: { enum?: string[] } }> };
-    expect(s.required).toEqual(expect.arrayContaining(['schemaVersion', 'id', 'title', 'unitTypes', 'channels', 'reminders', 'escalation', 'stages']));
+    const s = JSON.parse(planJsonSchemaText()) as {
+      required: string[];
+      properties: Record<string, { items?: { enum?: string[] } }>;
+    };
+    expect(s.required).toEqual(
+      expect.arrayContaining([
+        'schemaVersion',
+        'id',
+        'title',
+        'unitTypes',
+        'channels',
+        'reminders',
+        'escalation',
+        'stages',
+      ]),
+    );
     expect(s.properties.channels?.items?.enum).toEqual(['email', 'sms', 'dingtalk', 'wecom']);
   });
 
@@ -41,8 +55,14 @@ describe('plan format', () => {
   });
 
   it('reads 旬 notation as the seeds mean it', () => {
-    expect(parseDateExpr('2009-11 中旬')).toEqual({ ok: true, value: { kind: 'period', year: 2009, month: 11, part: 'middle_dekad' } });
-    expect(parseDateExpr('2009年12月上旬')).toEqual({ ok: true, value: { kind: 'period', year: 2009, month: 12, part: 'first_dekad' } });
+    expect(parseDateExpr('2009-11 中旬')).toEqual({
+      ok: true,
+      value: { kind: 'period', year: 2009, month: 11, part: 'middle_dekad' },
+    });
+    expect(parseDateExpr('2009年12月上旬')).toEqual({
+      ok: true,
+      value: { kind: 'period', year: 2009, month: 12, part: 'first_dekad' },
+    });
     expect(periodRange(2009, 11, 'first_dekad')).toEqual({ first: '2009-11-01', last: '2009-11-10' });
     expect(periodRange(2009, 11, 'middle_dekad')).toEqual({ first: '2009-11-11', last: '2009-11-20' });
     expect(periodRange(2009, 11, 'last_dekad')).toEqual({ first: '2009-11-21', last: '2009-11-30' });
@@ -54,8 +74,14 @@ describe('plan format', () => {
   });
 
   it('reads offsets and durations, including seconds for drills', () => {
-    expect(parseDateExpr('+45d')).toEqual({ ok: true, value: { kind: 'offset', offset: { amount: 45, unit: 'd' } } });
-    expect(parseDateExpr('+90s')).toEqual({ ok: true, value: { kind: 'offset', offset: { amount: 90, unit: 's' } } });
+    expect(parseDateExpr('+45d')).toEqual({
+      ok: true,
+      value: { kind: 'offset', offset: { amount: 45, unit: 'd' } },
+    });
+    expect(parseDateExpr('+90s')).toEqual({
+      ok: true,
+      value: { kind: 'offset', offset: { amount: 90, unit: 's' } },
+    });
     expect(parseDuration('3wd')).toEqual({ ok: true, value: { amount: 3, unit: 'wd' } });
     expect(parseDuration('2mo')).toEqual({ ok: true, value: { amount: 2, unit: 'mo' } });
     expect(parseDuration('3 wd').ok).toBe(false);

@@ -23,10 +23,15 @@ describe('loadPlan (plans by reference, parsed once per content)', () => {
     const first = await store.loadPlan(ref);
     const again = await store.loadPlan(ref);
     expect(again).toEqual(first);
-    const source = loadPlanText(await readFile(path.join(dir, 'town_office.yaml'), 'utf8'), 'town_office.yaml');
+    const source = loadPlanText(
+      await readFile(path.join(dir, 'town_office.yaml'), 'utf8'),
+      'town_office.yaml',
+    );
     if (!source.ok) throw new Error('shipped plan invalid');
     expect(first.id).toBe(source.plan.id);
-    expect(first.stages.map((s) => s.steps.map((x) => x.id))).toEqual(source.plan.stages.map((s) => s.steps.map((x) => x.id)));
+    expect(first.stages.map((s) => s.steps.map((x) => x.id))).toEqual(
+      source.plan.stages.map((s) => s.steps.map((x) => x.id)),
+    );
     expect(first.stages.flatMap((s) => s.steps).some((x) => 'notes' in x)).toBe(false);
   });
 

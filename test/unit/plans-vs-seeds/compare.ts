@@ -26,12 +26,21 @@ export function samePoint(expr: string | undefined, p: SeedPoint): boolean {
   const r = parseDateExpr(expr);
   if (!r.ok || r.value.kind !== 'period') return false;
   const v = r.value;
-  return (p.year === undefined || v.year === p.year) && v.month === p.month && v.part === (p.part ? PART[p.part] : 'whole');
+  return (
+    (p.year === undefined || v.year === p.year) &&
+    v.month === p.month &&
+    v.part === (p.part ? PART[p.part] : 'whole')
+  );
 }
 
-export function windowProblems(where: string, win: { open?: string | undefined; due: string }, seed: SeedWindow): string[] {
+export function windowProblems(
+  where: string,
+  win: { open?: string | undefined; due: string },
+  seed: SeedWindow,
+): string[] {
   const out: string[] = [];
-  if (!samePoint(win.open, seed.from)) out.push(`${where}: 开始「${win.open ?? '（未写）'}」与原文「${seed.text}」不符`);
+  if (!samePoint(win.open, seed.from))
+    out.push(`${where}: 开始「${win.open ?? '（未写）'}」与原文「${seed.text}」不符`);
   if (!samePoint(win.due, seed.to)) out.push(`${where}: 截止「${win.due}」与原文「${seed.text}」不符`);
   return out;
 }
@@ -44,7 +53,11 @@ interface PlanStepAt {
 
 export function planSteps(plan: Plan): PlanStepAt[] {
   return plan.stages.flatMap((stage, si) =>
-    stage.steps.map((step, ti) => ({ stage, step, where: `stages[${si}].steps[${ti}]（${step.no ?? ''}${step.no ? '、' : ''}${step.title}）` })),
+    stage.steps.map((step, ti) => ({
+      stage,
+      step,
+      where: `stages[${si}].steps[${ti}]（${step.no ?? ''}${step.no ? '、' : ''}${step.title}）`,
+    })),
   );
 }
 
@@ -89,7 +102,8 @@ export function compareFlowChart(plan: Plan, seed: readonly SeedStep[], tableTex
       continue;
     }
     for (let k = cursor; k < j; k++) {
-      if (!seen.has(k)) problems.push(`原表第 ${seed[k]!.line} 行「${seed[k]!.label}」在计划中缺失或被移到后面`);
+      if (!seen.has(k))
+        problems.push(`原表第 ${seed[k]!.line} 行「${seed[k]!.label}」在计划中缺失或被移到后面`);
     }
     cursor = j;
     const s = seed[j]!;
@@ -100,28 +114,36 @@ export function compareFlowChart(plan: Plan, seed: readonly SeedStep[], tableTex
     } else {
       const itemText = s.items.get(part);
       if (itemText === undefined) problems.push(`${where}: 原表「${s.label}」没有第（${part}）项`);
-      else if (!itemText.includes(compact(rest ?? ''))) problems.push(`${where}: 「${rest}」不是原表第（${part}）项的原文`);
-      if (parts.length > 0 && part <= parts[parts.length - 1]!) problems.push(`${where}: 第（${part}）项顺序不对或重复`);
+      else if (!itemText.includes(compact(rest ?? '')))
+        problems.push(`${where}: 「${rest}」不是原表第（${part}）项的原文`);
+      if (parts.length > 0 && part <= parts[parts.length - 1]!)
+        problems.push(`${where}: 第（${part}）项顺序不对或重复`);
     }
     seen.set(j, part === undefined ? parts : [...parts, part]);
 
-    if (compact(stage.title) !== compact(s.stage)) problems.push(`${where}: 所在阶段「${stage.title}」与原表「${s.stage}」不符`);
+    if (compact(stage.title) !== compact(s.stage))
+      problems.push(`${where}: 所在阶段「${stage.title}」与原表「${s.stage}」不符`);
     if (s.window) problems.push(...windowProblems(where, effectiveWindow(stage, step), s.window));
 
     // What the seed says about this row (the whole step, or just item n when the table gives the item its own row).
-    const said = part !== undefined && s.parts.length > 0 ? (s.items.get(part) ?? '') : part === undefined ? s.body : '';
+    const said =
+      part !== undefined && s.parts.length > 0 ? (s.items.get(part) ?? '') : part === undefined ? s.body : '';
     if (part === undefined || s.parts.length > 0) {
       const wantsReview = /审查把关|审核/.test(said);
       if (wantsReview !== (step.review?.by === 'supervisor_group')) {
-        problems.push(`${where}: 原表${wantsReview ? '要求' : '未要求'}指导组审查把关，计划${step.review ? '设了' : '没设'} review`);
+        problems.push(
+          `${where}: 原表${wantsReview ? '要求' : '未要求'}指导组审查把关，计划${step.review ? '设了' : '没设'} review`,
+        );
       }
       const files = step.recipients.some((r) => r.role === 'office' && r.purpose === 'file');
       if (/备案/.test(said) && !files) problems.push(`${where}: 原表要求备案，计划没有报活动办备案`);
     }
     const flags = step.appliesTo?.flags ?? [];
     const notFlags = step.appliesTo?.notFlags ?? [];
-    if (s.label.includes('（设党委') && !flags.includes('has_party_committee')) problems.push(`${where}: 原表限设党委的社区，计划未限定`);
-    if (s.label.includes('（不设党委') && !notFlags.includes('has_party_committee')) problems.push(`${where}: 原表限不设党委的社区，计划未限定`);
+    if (s.label.includes('（设党委') && !flags.includes('has_party_committee'))
+      problems.push(`${where}: 原表限设党委的社区，计划未限定`);
+    if (s.label.includes('（不设党委') && !notFlags.includes('has_party_committee'))
+      problems.push(`${where}: 原表限不设党委的社区，计划未限定`);
   }
 
   seed.forEach((s, k) => {

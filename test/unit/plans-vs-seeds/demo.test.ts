@@ -30,7 +30,13 @@ describe('plans/demo.yaml', () => {
         const i = townSteps.findIndex((t) => t.id === step.id);
         expect(i, `${step.id} is a town-office step`).toBeGreaterThan(cursor);
         const t = townSteps[i]!;
-        expect([stage.id, step.no, step.title, step.kind, step.review?.by]).toEqual([t.stage, t.no, t.title, t.kind, t.review?.by]);
+        expect([stage.id, step.no, step.title, step.kind, step.review?.by]).toEqual([
+          t.stage,
+          t.no,
+          t.title,
+          t.kind,
+          t.review?.by,
+        ]);
         cursor = i;
       }
     }
@@ -47,7 +53,12 @@ describe('plans/demo.yaml', () => {
 
   it('runs in continuous time and ends within 4–5 minutes, a round of 补课 included', () => {
     expect(demo.calendar.kind).toBe('continuous');
-    const lastDue = Math.max(...demo.stages.flatMap((s) => [offsetSeconds(s.window.due), ...s.steps.map((t) => offsetSeconds(t.window?.due ?? s.window.due))]));
+    const lastDue = Math.max(
+      ...demo.stages.flatMap((s) => [
+        offsetSeconds(s.window.due),
+        ...s.steps.map((t) => offsetSeconds(t.window?.due ?? s.window.due)),
+      ]),
+    );
     const remedial = demo.satisfaction!;
     const d = parseDuration(remedial.remedialDuration);
     if (!d.ok) throw new Error(d.message);

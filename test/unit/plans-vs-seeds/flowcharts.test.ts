@@ -2,7 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../../domain/plan/schema.js';
 import { compareFlowChart } from './compare.js';
 import { loadShippedPlan } from './load.js';
-import { extractFlowChart, flowChartText, FLOWCHARTS, readSeed, SEED_FILES, type SeedStep } from './seed-text.js';
+import {
+  extractFlowChart,
+  flowChartText,
+  FLOWCHARTS,
+  readSeed,
+  SEED_FILES,
+  type SeedStep,
+} from './seed-text.js';
 
 const seedText = readSeed(SEED_FILES.flowcharts_002);
 
@@ -31,9 +38,14 @@ describe.each(FLOWCHARTS)('plans/$plan.yaml against 002 「$heading」', ({ plan
   it('notices a dropped step', () => {
     const p = clone();
     const stage = p.stages[1]!;
-    const dropped = stage.steps.splice(stage.steps.findIndex((s) => s.no !== undefined), 1)[0]!;
+    const dropped = stage.steps.splice(
+      stage.steps.findIndex((s) => s.no !== undefined),
+      1,
+    )[0]!;
     const problems = compareFlowChart(p, seed, table);
-    expect(problems.some((m) => m.includes(`${dropped.no}、${dropped.title}`.replace(/（\d+）.*$/, '')))).toBe(true);
+    expect(
+      problems.some((m) => m.includes(`${dropped.no}、${dropped.title}`.replace(/（\d+）.*$/, ''))),
+    ).toBe(true);
   });
 
   it('notices two steps swapped', () => {
@@ -63,7 +75,9 @@ describe.each(FLOWCHARTS)('plans/$plan.yaml against 002 「$heading」', ({ plan
 describe('002 seed layout', () => {
   it('the extractor reads each table with its stages in campaign order', () => {
     for (const { heading } of FLOWCHARTS) {
-      const stages = [...new Set(extractFlowChart(seedText, heading).map((s) => s.stage.replace(/阶段$/, '')))];
+      const stages = [
+        ...new Set(extractFlowChart(seedText, heading).map((s) => s.stage.replace(/阶段$/, ''))),
+      ];
       expect(stages.slice(0, 3)).toEqual(['学习调研', '分析检查', '整改落实']);
     }
   });
@@ -86,7 +100,11 @@ describe('002 seed layout', () => {
     const lines = seedText.split('\n');
     const mutated = lines.map((l) => (l === '\t5、确定活动联系点' ? '\t5、确定联系点' : l)).join('\n');
     expect(mutated).not.toBe(seedText);
-    const problems = compareFlowChart(plan, extractFlowChart(mutated, heading), flowChartText(mutated, heading));
+    const problems = compareFlowChart(
+      plan,
+      extractFlowChart(mutated, heading),
+      flowChartText(mutated, heading),
+    );
     expect(problems.some((m) => m.includes('确定活动联系点') || m.includes('确定联系点'))).toBe(true);
   });
 });

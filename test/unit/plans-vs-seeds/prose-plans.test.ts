@@ -32,7 +32,8 @@ function compare000(plan: Plan, seed: ReturnType<typeof extractGovOffice000>): s
     const stage = rest[i];
     const got = (stage?.steps ?? []).map((s) => `${s.no}、${s.title}`);
     const want = g.steps.map((s) => s.label);
-    if (JSON.stringify(got) !== JSON.stringify(want)) out.push(`第 ${i + 2} 个阶段的步骤 ${got.join('；')} 与原文 ${want.join('；')} 不符`);
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      out.push(`第 ${i + 2} 个阶段的步骤 ${got.join('；')} 与原文 ${want.join('；')} 不符`);
   });
   // Seed windows: 学习调研 (first group) and 总结工作 (last group); the rest must say they are assumed.
   const dated = new Map([
@@ -53,7 +54,8 @@ function compare000(plan: Plan, seed: ReturnType<typeof extractGovOffice000>): s
 /** 001: per stage its title, window and numbered 环节; quality gates tied to the steps whose paragraph names them. */
 function compare001(plan: Plan, seed: ReturnType<typeof extractTown001>, seedText: string): string[] {
   const out: string[] = [];
-  if (plan.stages.length !== seed.stages.length) out.push(`阶段数 ${plan.stages.length} 与原文 ${seed.stages.length} 不符`);
+  if (plan.stages.length !== seed.stages.length)
+    out.push(`阶段数 ${plan.stages.length} 与原文 ${seed.stages.length} 不符`);
   const checklistOf = (id: string | undefined) => (id === undefined ? undefined : plan.checklists[id]?.title);
   seed.stages.forEach((ss, i) => {
     const stage = plan.stages[i];
@@ -62,14 +64,17 @@ function compare001(plan: Plan, seed: ReturnType<typeof extractTown001>, seedTex
     out.push(...windowProblems(`stages[${i}]`, stage.window, ss.window));
     const numbered = stage.steps.filter((s) => s.no !== undefined);
     const got = numbered.map((s) => `${s.no}.${s.title}`);
-    if (JSON.stringify(got) !== JSON.stringify(ss.steps.map((s) => s.label))) out.push(`stages[${i}] 的环节 ${got.join('；')} 与原文不符`);
+    if (JSON.stringify(got) !== JSON.stringify(ss.steps.map((s) => s.label)))
+      out.push(`stages[${i}] 的环节 ${got.join('；')} 与原文不符`);
     numbered.forEach((step) => {
       const s = ss.steps.find((x) => x.label === `${step.no}.${step.title}`);
       if (!s) return;
       out.push(...windowProblems(`「${step.title}」`, effectiveWindow(stage, step), ss.window));
-      if (s.body.includes('四不上會') && checklistOf(step.precondition) !== '四不上會') out.push(`「${step.title}」应以“四不上會”为前提`);
+      if (s.body.includes('四不上會') && checklistOf(step.precondition) !== '四不上會')
+        out.push(`「${step.title}」应以“四不上會”为前提`);
       for (const gate of ['四不通過', '四明確一承諾']) {
-        if (s.body.includes(gate) && checklistOf(step.review?.checklist) !== gate) out.push(`「${step.title}」应按“${gate}”审查`);
+        if (s.body.includes(gate) && checklistOf(step.review?.checklist) !== gate)
+          out.push(`「${step.title}」应按“${gate}”审查`);
       }
     });
     for (const step of stage.steps.filter((s) => s.no === undefined)) {
@@ -83,7 +88,8 @@ function compare001(plan: Plan, seed: ReturnType<typeof extractTown001>, seedTex
   return out;
 }
 
-const toHalfWidth = (s: string): string => s.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+const toHalfWidth = (s: string): string =>
+  s.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
 
 /** How a date expression of the plan would be written in the seed's prose (`6月上旬`, `3月13日`). */
 function seedWording(expr: string): string[] {
@@ -95,20 +101,36 @@ function seedWording(expr: string): string[] {
     return [`${m}月${d}日`];
   }
   if (v.kind !== 'period') return [];
-  const part = { first_dekad: '上旬', middle_dekad: '中旬', last_dekad: '下旬', beginning: '初', end: '底', whole: '' }[v.part];
+  const part = {
+    first_dekad: '上旬',
+    middle_dekad: '中旬',
+    last_dekad: '下旬',
+    beginning: '初',
+    end: '底',
+    whole: '',
+  }[v.part];
   return [`${v.month}月${part}`];
 }
 
 /** 003: 准备 items, then per stage the paragraph heads with the stage window or a date their paragraph states. */
-function compare003(plan: Plan, seed: ReturnType<typeof extractEconCommittee003>, seedText: string): string[] {
+function compare003(
+  plan: Plan,
+  seed: ReturnType<typeof extractEconCommittee003>,
+  seedText: string,
+): string[] {
   const out: string[] = [];
   const [prep, ...stages] = plan.stages;
   const got = (prep?.steps ?? []).map((s) => `${s.no}:${s.title}`);
   const want = seed.prep.map((p, i) => `${i + 1}:${p.label}`);
-  if (JSON.stringify(got) !== JSON.stringify(want)) out.push(`准备工作 ${got.join('；')} 与原文 ${want.join('；')} 不符`);
+  if (JSON.stringify(got) !== JSON.stringify(want))
+    out.push(`准备工作 ${got.join('；')} 与原文 ${want.join('；')} 不符`);
   const meeting = prep?.steps.find((s) => s.kind === 'meeting');
   const meetingSeed = seed.prep.find((p) => p.label.includes('动员大会'));
-  if (!meeting || !meetingSeed || !seedWording(meeting.window?.due ?? prep!.window.due).some((w) => meetingSeed.body.includes(w))) {
+  if (
+    !meeting ||
+    !meetingSeed ||
+    !seedWording(meeting.window?.due ?? prep!.window.due).some((w) => meetingSeed.body.includes(w))
+  ) {
     out.push('动员大会的日期与原文不符');
   }
   seed.stages.forEach((ss, i) => {
@@ -120,15 +142,22 @@ function compare003(plan: Plan, seed: ReturnType<typeof extractEconCommittee003>
     if (!stage.title.includes(ss.stage)) out.push(`阶段「${stage.title}」与原文「${ss.stage}」不符`);
     out.push(...windowProblems(`阶段「${stage.title}」`, stage.window, ss.window));
     const titles = stage.steps.map((s) => s.title);
-    if (JSON.stringify(titles) !== JSON.stringify(ss.steps.map((s) => s.label))) out.push(`阶段「${stage.title}」的步骤 ${titles.join('；')} 与原文不符`);
+    if (JSON.stringify(titles) !== JSON.stringify(ss.steps.map((s) => s.label)))
+      out.push(`阶段「${stage.title}」的步骤 ${titles.join('；')} 与原文不符`);
     stage.steps.forEach((step) => {
       const s = ss.steps.find((x) => x.label === step.title);
       if (!s) return;
       const w = effectiveWindow(stage, step);
       const para = toHalfWidth(s.body);
-      for (const [end, expr] of [['open', w.open], ['due', w.due]] as const) {
+      for (const [end, expr] of [
+        ['open', w.open],
+        ['due', w.due],
+      ] as const) {
         if (expr === (end === 'open' ? stage.window.open : stage.window.due)) continue;
-        if (!seedWording(expr ?? '').some((x) => para.includes(x))) out.push(`「${step.title}」的${end === 'open' ? '开始' : '截止'}「${expr}」既不是阶段时间，也不是原文该段写明的时间`);
+        if (!seedWording(expr ?? '').some((x) => para.includes(x)))
+          out.push(
+            `「${step.title}」的${end === 'open' ? '开始' : '截止'}「${expr}」既不是阶段时间，也不是原文该段写明的时间`,
+          );
       }
     });
   });
@@ -136,10 +165,12 @@ function compare003(plan: Plan, seed: ReturnType<typeof extractEconCommittee003>
   for (const stage of rest) {
     for (const step of stage.steps) {
       if (!compact(seedText).includes(compact(step.title))) out.push(`「${step.title}」不是原文`);
-      if (step.kind === 'satisfaction_survey') out.push(...windowProblems(`「${step.title}」`, effectiveWindow(stage, step), seed.surveyWindow));
+      if (step.kind === 'satisfaction_survey')
+        out.push(...windowProblems(`「${step.title}」`, effectiveWindow(stage, step), seed.surveyWindow));
     }
   }
-  if (!rest.some((st) => st.steps.some((s) => s.kind === 'satisfaction_survey'))) out.push('缺少满意度测评步骤');
+  if (!rest.some((st) => st.steps.some((s) => s.kind === 'satisfaction_survey')))
+    out.push('缺少满意度测评步骤');
   return out;
 }
 

@@ -12,9 +12,14 @@ describe('the repository copy of the seeds', () => {
 
   // Outside this workplace a checkout has no shared folder; there the copy is the only source.
   it('is byte-identical to the shared seeds wherever they exist', () => {
-    const shared = existsSync(SHARED_SEEDS_DIR) ? readdirSync(SHARED_SEEDS_DIR).filter((f) => f.endsWith('.txt')) : [];
+    const shared = existsSync(SHARED_SEEDS_DIR)
+      ? readdirSync(SHARED_SEEDS_DIR).filter((f) => f.endsWith('.txt'))
+      : [];
     for (const file of shared) {
-      expect(readFileSync(join(SEEDS_DIR, file)).equals(readFileSync(join(SHARED_SEEDS_DIR, file))), file).toBe(true);
+      expect(
+        readFileSync(join(SEEDS_DIR, file)).equals(readFileSync(join(SHARED_SEEDS_DIR, file))),
+        file,
+      ).toBe(true);
     }
   });
 });

@@ -77,7 +77,11 @@ export function parseSeedWindow(raw: string): SeedWindow {
   const year = (y: string | undefined): number | undefined =>
     y === undefined || y === '20xx' ? undefined : Number(y);
   const from: SeedPoint = { year: year(m[1]), month: Number(m[2]), part: m[3] as TenDay | undefined };
-  const to: SeedPoint = { year: year(m[4]) ?? from.year, month: Number(m[5]), part: m[6] as TenDay | undefined };
+  const to: SeedPoint = {
+    year: year(m[4]) ?? from.year,
+    month: Number(m[5]),
+    part: m[6] as TenDay | undefined,
+  };
   return { from, to, text };
 }
 
@@ -203,7 +207,10 @@ export function extractFlowChart(text: string, heading: string): SeedStep[] {
       for (const row of currentRows) {
         const m = PART_HEAD.exec(compact(row.text));
         if (!m) throw new Error(`row of ${current.label} at line ${row.line} has no （n） heading`);
-        current.parts.push({ label: `${m[1]}${m[2]}`.replace(/[()]/g, (c) => (c === '(' ? '（' : '）')), line: row.line });
+        current.parts.push({
+          label: `${m[1]}${m[2]}`.replace(/[()]/g, (c) => (c === '(' ? '（' : '）')),
+          line: row.line,
+        });
       }
     }
   };
@@ -234,15 +241,25 @@ export function extractFlowChart(text: string, heading: string): SeedStep[] {
         // The step continues on the next page; its window must not change.
         if (current.window?.text !== compact(windowText) && current.window) {
           const again = parseSeedWindow(windowText);
-          if (JSON.stringify(again.from) !== JSON.stringify(current.window.from) ||
-              JSON.stringify(again.to) !== JSON.stringify(current.window.to)) {
+          if (
+            JSON.stringify(again.from) !== JSON.stringify(current.window.from) ||
+            JSON.stringify(again.to) !== JSON.stringify(current.window.to)
+          ) {
             throw new Error(`step ${label} changes window across pages at line ${row[2]!.line}`);
           }
         }
         continue;
       }
       closeStep();
-      current = { label, stage, window: parseSeedWindow(windowText), line: row[2]!.line, parts: [], body: '', items: new Map() };
+      current = {
+        label,
+        stage,
+        window: parseSeedWindow(windowText),
+        line: row[2]!.line,
+        parts: [],
+        body: '',
+        items: new Map(),
+      };
       currentRows = c3 ? [row[3]!] : [];
       steps.push(current);
       addBody(current, row);
@@ -326,7 +343,15 @@ export function extractTown001(text: string): {
     const st = /^(\d)\.([^。]+)。/.exec(l);
     const cur = stages[stages.length - 1];
     if (st && cur) {
-      cur.steps.push({ label: `${st[1]}.${st[2]}`, stage: cur.stage, window: cur.window, line: i + 1, parts: [], body: compact(l), items: new Map() });
+      cur.steps.push({
+        label: `${st[1]}.${st[2]}`,
+        stage: cur.stage,
+        window: cur.window,
+        line: i + 1,
+        parts: [],
+        body: compact(l),
+        items: new Map(),
+      });
     }
     if (l.startsWith('四、')) break;
   }
@@ -351,7 +376,16 @@ export function extractEconCommittee003(text: string): {
     }
     if (section.startsWith('二、')) {
       const m = /^（[一二三四五]）([^。]+)。/.exec(l);
-      if (m) prep.push({ label: m[1]!, stage: '准备工作', window: undefined, line: i + 1, parts: [], body: compact(l), items: new Map() });
+      if (m)
+        prep.push({
+          label: m[1]!,
+          stage: '准备工作',
+          window: undefined,
+          line: i + 1,
+          parts: [],
+          body: compact(l),
+          items: new Map(),
+        });
     } else if (section.startsWith('三、')) {
       const s = /^（[一二三]）第.阶段[:：](.+?)[(（](.+?)[)）]。?$/.exec(l);
       if (s) {
@@ -361,7 +395,16 @@ export function extractEconCommittee003(text: string): {
       const head = /^([^。，、；]{2,20})。/.exec(l);
       const cur = stages[stages.length - 1];
       if (head && cur && !head[1]!.startsWith('这一阶段')) {
-        cur.steps.push({ label: head[1]!, stage: cur.stage, window: cur.window, line: i + 1, parts: [], body: compact(l), items: new Map(), paragraph: l });
+        cur.steps.push({
+          label: head[1]!,
+          stage: cur.stage,
+          window: cur.window,
+          line: i + 1,
+          parts: [],
+          body: compact(l),
+          items: new Map(),
+          paragraph: l,
+        });
       }
     }
   }
@@ -373,7 +416,9 @@ export function extractEconCommittee003(text: string): {
 
 /** All the table's cells, white space removed, for checking that a quoted phrase is the seed's. */
 export function flowChartText(text: string, heading: string): string {
-  return flowChartCells(text, heading).cells.map((c) => compact(c.text)).join('');
+  return flowChartCells(text, heading)
+    .cells.map((c) => compact(c.text))
+    .join('');
 }
 
 /** The 002 tables and the plan that transcribes each. */

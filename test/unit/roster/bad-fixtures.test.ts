@@ -129,7 +129,10 @@ const CASES: Case[] = [
     file: '09-paired-agency.csv',
     groups: 'groups-ok.csv',
     channels: ['email'],
-    errors: ['第 2 行「结对单位邮箱」: 「zzb@agencies」不是有效的邮箱地址', '第 3 行「结对单位」: 填写了结对单位邮箱，结对单位名称不能为空'],
+    errors: [
+      '第 2 行「结对单位邮箱」: 「zzb@agencies」不是有效的邮箱地址',
+      '第 3 行「结对单位」: 填写了结对单位邮箱，结对单位名称不能为空',
+    ],
     rowsWithErrors: [2, 3],
     keptWhenSkipping: ['U03'],
   },
@@ -238,7 +241,10 @@ describe('fixture generator', () => {
       const c = CASES.find((x) => x.file === file);
       if (!c) throw new Error(file);
       const groupsPath = c.groups !== undefined ? join(dir, c.groups) : undefined;
-      const fresh = await parseRosterFile(join(out, file), { channels: c.channels, ...(groupsPath ? { groupsPath } : {}) });
+      const fresh = await parseRosterFile(join(out, file), {
+        channels: c.channels,
+        ...(groupsPath ? { groupsPath } : {}),
+      });
       expect(fresh.errors.map((e) => e.message)).toEqual(c.errors);
     }
   });

@@ -32,7 +32,10 @@ describe('campaign roster check', () => {
   });
 
   it('lists every error, exits 1, and offers --skip-bad-rows naming the rows', async () => {
-    const r = await run(join(bad, '01-bad-contacts.csv'), { groups: join(bad, 'groups-ok.csv'), channels: 'email,sms' });
+    const r = await run(join(bad, '01-bad-contacts.csv'), {
+      groups: join(bad, 'groups-ok.csv'),
+      channels: 'email,sms',
+    });
     expect(r.code).toBe(1);
     expect(r.lines).toContain('4 个单位，2 个指导组，4 处错误');
     expect(r.lines).toContain('  第 3 行「联络员手机」: 「1381234567」不是 11 位大陆手机号');
@@ -43,19 +46,30 @@ describe('campaign roster check', () => {
   });
 
   it('with --skip-bad-rows says what would start, still exiting 1', async () => {
-    const r = await run(join(bad, '01-bad-contacts.csv'), { groups: join(bad, 'groups-ok.csv'), channels: 'email,sms', skipBadRows: true });
+    const r = await run(join(bad, '01-bad-contacts.csv'), {
+      groups: join(bad, 'groups-ok.csv'),
+      channels: 'email,sms',
+      skipBadRows: true,
+    });
     expect(r.code).toBe(1);
-    expect(r.lines.at(-1)).toBe('已按要求跳过有错误的 3 行（第 3、4、5 行），其余 1 个单位可以启动；被跳过的单位改正后需另行启动。');
+    expect(r.lines.at(-1)).toBe(
+      '已按要求跳过有错误的 3 行（第 3、4、5 行），其余 1 个单位可以启动；被跳过的单位改正后需另行启动。',
+    );
   });
 
   it('says a whole-file error cannot be skipped', async () => {
     const r = await run(join(bad, '12-no-groups-sheet.xlsx'), { skipBadRows: true });
     expect(r.code).toBe(1);
-    expect(r.lines.at(-1)).toBe('名单有整体性错误（文件、表头或指导组表），不能启动任何单位，也不能跳过。请改正后重新检查。');
+    expect(r.lines.at(-1)).toBe(
+      '名单有整体性错误（文件、表头或指导组表），不能启动任何单位，也不能跳过。请改正后重新检查。',
+    );
   });
 
   it('takes the channels from --plan and notes units the plan is not written for', async () => {
-    const r = await run(join(dir, 'roster.xlsx'), { plan: join(root, 'plans/town_office.yaml'), channels: 'wecom' });
+    const r = await run(join(dir, 'roster.xlsx'), {
+      plan: join(root, 'plans/town_office.yaml'),
+      channels: 'wecom',
+    });
     expect(r.code).toBe(0);
     expect(r.text).toMatch(/通知渠道：邮件、短信（来自方案「.+」（已忽略 --channels，以方案为准））/);
     expect(r.text).toContain('注意：本方案适用于镇机关；名单中另有 18 个单位');
@@ -77,9 +91,17 @@ describe('campaign roster check', () => {
   });
 
   it('--json gives the errors with rows, columns and codes', async () => {
-    const r = await run(join(bad, '02-duplicate-ids.csv'), { groups: join(bad, 'groups-ok.csv'), json: true });
+    const r = await run(join(bad, '02-duplicate-ids.csv'), {
+      groups: join(bad, 'groups-ok.csv'),
+      json: true,
+    });
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.text) as { errorCount: number; rowsWithErrors: number[]; errors: { row: number; column: string; code: string }[]; units: unknown[] };
+    const out = JSON.parse(r.text) as {
+      errorCount: number;
+      rowsWithErrors: number[];
+      errors: { row: number; column: string; code: string }[];
+      units: unknown[];
+    };
     expect(out.errorCount).toBe(3);
     expect(out.rowsWithErrors).toEqual([2, 4, 6]);
     expect(out.errors[0]).toMatchObject({ row: 2, column: '单位编号', code: 'duplicate_id' });
@@ -88,13 +110,24 @@ describe('campaign roster check', () => {
 
   it('parses channel lists in English or Chinese', () => {
     expect(parseChannelList('邮件、短信,email')).toEqual({ channels: ['email', 'sms'], unknown: [] });
-    expect(parseChannelList('钉钉 企业微信 fax')).toEqual({ channels: ['dingtalk', 'wecom'], unknown: ['fax'] });
+    expect(parseChannelList('钉钉 企业微信 fax')).toEqual({
+      channels: ['dingtalk', 'wecom'],
+      unknown: ['fax'],
+    });
   });
 
   it('registers `roster check` with its options on a commander program', () => {
     const program = new Command('campaign');
     registerRosterCommands(program);
-    const check = program.commands.find((c) => c.name() === 'roster')?.commands.find((c) => c.name() === 'check');
-    expect(check?.options.map((o) => o.long)).toEqual(['--groups', '--plan', '--channels', '--skip-bad-rows', '--json']);
+    const check = program.commands
+      .find((c) => c.name() === 'roster')
+      ?.commands.find((c) => c.name() === 'check');
+    expect(check?.options.map((o) => o.long)).toEqual([
+      '--groups',
+      '--plan',
+      '--channels',
+      '--skip-bad-rows',
+      '--json',
+    ]);
   });
 });

@@ -15,16 +15,25 @@ describe('normaliseMobile', () => {
     expect(normaliseMobile(input)).toBe(expected);
   });
 
-  it.each(['1381234567', '138000012345', '12800001234', '23800001234', '010-12345678', '138O0001234', '+1 13800001234', ''])(
-    'rejects %s',
-    (input) => {
-      expect(normaliseMobile(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    '1381234567',
+    '138000012345',
+    '12800001234',
+    '23800001234',
+    '010-12345678',
+    '138O0001234',
+    '+1 13800001234',
+    '',
+  ])('rejects %s', (input) => {
+    expect(normaliseMobile(input)).toBeUndefined();
+  });
 
   it('recovers the 11 digits from any mix of prefixes and separators', () => {
     const mobile = fc
-      .tuple(fc.integer({ min: 3, max: 9 }), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 9, maxLength: 9 }))
+      .tuple(
+        fc.integer({ min: 3, max: 9 }),
+        fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 9, maxLength: 9 }),
+      )
       .map(([second, rest]) => `1${second}${rest.join('')}`);
     const sep = fc.constantFrom('', ' ', '-', '.');
     fc.assert(
@@ -43,9 +52,12 @@ describe('normaliseEmail', () => {
     expect(normaliseEmail('mailto:a@b.cn?subject=x')).toBe('a@b.cn');
   });
 
-  it.each(['a@b', 'a b@c.cn', 'a@@b.cn', '张三@qq.com', 'x@b..cn', 'a.@b.cn', '@b.cn'])('rejects %s', (input) => {
-    expect(normaliseEmail(input)).toBeUndefined();
-  });
+  it.each(['a@b', 'a b@c.cn', 'a@@b.cn', '张三@qq.com', 'x@b..cn', 'a.@b.cn', '@b.cn'])(
+    'rejects %s',
+    (input) => {
+      expect(normaliseEmail(input)).toBeUndefined();
+    },
+  );
 });
 
 describe('normaliseWebhook', () => {

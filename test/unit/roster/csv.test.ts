@@ -40,11 +40,16 @@ describe('parseCsv', () => {
 
   it('reports an unclosed quote at the row where it opens', () => {
     const { problems } = parseCsv('h1,h2\nx,y\n"open,z\nmore');
-    expect(problems).toEqual([{ row: 3, message: '引号没有闭合：从这一行开始的带引号内容一直延续到文件末尾' }]);
+    expect(problems).toEqual([
+      { row: 3, message: '引号没有闭合：从这一行开始的带引号内容一直延续到文件末尾' },
+    ]);
   });
 
   it('switches to tabs for Excel "Unicode 文本" exports', () => {
-    expect(parseCsv('单位编号\t单位名称\nU01\t青山镇, 机关\n').rows[1]?.cells).toEqual(['U01', '青山镇, 机关']);
+    expect(parseCsv('单位编号\t单位名称\nU01\t青山镇, 机关\n').rows[1]?.cells).toEqual([
+      'U01',
+      '青山镇, 机关',
+    ]);
   });
 
   it('round-trips what toCsv writes', () => {
@@ -87,6 +92,8 @@ describe('decodeText', () => {
   });
 
   it('gives the same table from GBK and UTF-8-BOM bytes', () => {
-    expect(csvBytesToSheet(encodeGbk(text), 'units').sheet).toEqual(csvBytesToSheet(withBom(text), 'units').sheet);
+    expect(csvBytesToSheet(encodeGbk(text), 'units').sheet).toEqual(
+      csvBytesToSheet(withBom(text), 'units').sheet,
+    );
   });
 });

@@ -15,8 +15,12 @@ describe('cellText', () => {
     expect(cellText(1.5)).toBe('1.5');
   });
   it('takes the address from a mailto link shown as a name, and the text otherwise', () => {
-    expect(cellText({ text: '王芳', hyperlink: 'mailto:liaison-u01@units.example.cn?subject=活动' })).toBe('liaison-u01@units.example.cn');
-    expect(cellText({ text: 'head@units.example.cn', hyperlink: 'mailto:head@units.example.cn' })).toBe('head@units.example.cn');
+    expect(cellText({ text: '王芳', hyperlink: 'mailto:liaison-u01@units.example.cn?subject=活动' })).toBe(
+      'liaison-u01@units.example.cn',
+    );
+    expect(cellText({ text: 'head@units.example.cn', hyperlink: 'mailto:head@units.example.cn' })).toBe(
+      'head@units.example.cn',
+    );
     expect(cellText({ text: '区委网站', hyperlink: 'https://example.cn' })).toBe('区委网站');
   });
   it('joins rich text runs and uses a formula’s cached result', () => {
@@ -43,7 +47,17 @@ describe('the sample roster (examples/)', () => {
     expect(r.units).toHaveLength(20);
     expect(r.groups).toHaveLength(5);
     expect(new Set(r.units.map((u) => u.type))).toEqual(
-      new Set(['town_office', 'village', 'street_office', 'community', 'school', 'non_public', 'private_hospital', 'government_office', 'town_party_committee']),
+      new Set([
+        'town_office',
+        'village',
+        'street_office',
+        'community',
+        'school',
+        'non_public',
+        'private_hospital',
+        'government_office',
+        'town_party_committee',
+      ]),
     );
     expect(r.units.find((u) => u.id === 'U09')?.flags).toEqual(['has_party_committee']);
     expect(r.units.find((u) => u.id === 'U10')?.flags).toEqual([]);
@@ -69,10 +83,15 @@ describe('the sample roster (examples/)', () => {
 
   it('gives the same units from the CSV pair as from the workbook', async () => {
     const xlsx = await parseRosterFile(join(dir, 'roster.xlsx'), { channels: ['email', 'sms'] });
-    const csv = await parseRosterFile(join(dir, 'roster-units.csv'), { groupsPath: join(dir, 'roster-groups.csv'), channels: ['email', 'sms'] });
+    const csv = await parseRosterFile(join(dir, 'roster-units.csv'), {
+      groupsPath: join(dir, 'roster-groups.csv'),
+      channels: ['email', 'sms'],
+    });
     expect(csv.errors).toEqual([]);
     expect(csv.units).toEqual(xlsx.units);
-    expect((await readFile(join(dir, 'roster-units.csv'))).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect((await readFile(join(dir, 'roster-units.csv'))).subarray(0, 3)).toEqual(
+      Buffer.from([0xef, 0xbb, 0xbf]),
+    );
   });
 
   it('uses only loopback-safe example addresses and 1380000xxxx numbers', async () => {
@@ -88,7 +107,9 @@ describe('the sample roster (examples/)', () => {
 
   it('matches the committed copy in examples/', async () => {
     const fresh = await parseRosterFile(join(dir, 'roster.xlsx'), { channels: ['email', 'sms'] });
-    const committed = await parseRosterFile(join(import.meta.dirname, '../../../examples/roster.xlsx'), { channels: ['email', 'sms'] });
+    const committed = await parseRosterFile(join(import.meta.dirname, '../../../examples/roster.xlsx'), {
+      channels: ['email', 'sms'],
+    });
     expect(committed.units).toEqual(fresh.units);
   });
 });
@@ -103,9 +124,30 @@ describe('workbook layout', () => {
   it('finds the units sheet by name even when 指导组 comes first, and lets --groups override', async () => {
     const path = join(dir, 'order.xlsx');
     await writeXlsx(path, [
-      { name: '指导组', rows: [['指导组编号', '成员姓名', '邮箱'], ['G1', '马立新', 'a@groups.example.cn']] },
+      {
+        name: '指导组',
+        rows: [
+          ['指导组编号', '成员姓名', '邮箱'],
+          ['G1', '马立新', 'a@groups.example.cn'],
+        ],
+      },
       { name: '说明', rows: [['填表说明']] },
-      { name: '单位', rows: [['单位编号', '单位名称', '单位类型', '第一责任人', '联络员', '联络员邮箱', '第一责任人邮箱', '指导组'], ['U01', '青山镇机关', '镇机关', '李建国', '王芳', 'l@units.example.cn', 'h@units.example.cn', 'G1']] },
+      {
+        name: '单位',
+        rows: [
+          [
+            '单位编号',
+            '单位名称',
+            '单位类型',
+            '第一责任人',
+            '联络员',
+            '联络员邮箱',
+            '第一责任人邮箱',
+            '指导组',
+          ],
+          ['U01', '青山镇机关', '镇机关', '李建国', '王芳', 'l@units.example.cn', 'h@units.example.cn', 'G1'],
+        ],
+      },
     ]);
     const book = await readXlsxWorkbook(path);
     expect([book.unitSheetName, book.groupSheetName]).toEqual(['单位', '指导组']);
@@ -119,7 +161,9 @@ describe('workbook layout', () => {
     expect(missing.errors.map((e) => e.message)).toEqual([`找不到文件「${join(dir, 'nope.xlsx')}」`]);
     expect(missing.usable).toBe(false);
     const xls = await parseRosterFile(join(dir, 'old.xls'), { channels: ['email'], skipBadRows: true });
-    expect(xls.errors.map((e) => e.message)).toEqual([`「${join(dir, 'old.xls')}」: 旧版 .xls 不支持，请在 Excel 中另存为 .xlsx 或 CSV`]);
+    expect(xls.errors.map((e) => e.message)).toEqual([
+      `「${join(dir, 'old.xls')}」: 旧版 .xls 不支持，请在 Excel 中另存为 .xlsx 或 CSV`,
+    ]);
     expect(xls.units).toEqual([]);
   });
 });
@@ -131,7 +175,9 @@ describe('a file that is not really a workbook', () => {
       const path = join(dir, 'fake.xlsx');
       await (await import('node:fs/promises')).writeFile(path, '单位编号,单位名称\n');
       const r = await parseRosterFile(path, { channels: ['email'] });
-      expect(r.errors.map((e) => e.message)).toEqual([`无法读取文件「${path}」：不是有效的 .xlsx 文件（可能已损坏，或是改了扩展名的其他文件）`]);
+      expect(r.errors.map((e) => e.message)).toEqual([
+        `无法读取文件「${path}」：不是有效的 .xlsx 文件（可能已损坏，或是改了扩展名的其他文件）`,
+      ]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

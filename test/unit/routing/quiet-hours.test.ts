@@ -51,7 +51,12 @@ stages:
     if (!r.ok) throw new Error(JSON.stringify(r.issues));
     const spec = quietHoursFor(r.plan);
     expect(spec).toEqual({
-      calendar: { kind: 'cn', zone: 'Asia/Shanghai', officeHours: { start: '08:00', end: '12:00' }, overrides: [{ date: '2009-12-14', working: false, note: '秋收农忙' }] },
+      calendar: {
+        kind: 'cn',
+        zone: 'Asia/Shanghai',
+        officeHours: { start: '08:00', end: '12:00' },
+        overrides: [{ date: '2009-12-14', working: false, note: '秋收农忙' }],
+      },
       rules: { email: 'office_hours', sms: 'office_hours', dingtalk: 'office_hours', wecom: 'office_hours' },
     });
     // The override makes Monday a holiday: Friday 13:00 waits until Tuesday 08:00.

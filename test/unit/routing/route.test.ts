@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadPlanText } from '../../../domain/plan/load.js';
 import type { Plan } from '../../../domain/plan/schema.js';
-import { EVENT_KINDS, escalationEventFor, routeNotification, type EventKind } from '../../../domain/routing/index.js';
+import {
+  EVENT_KINDS,
+  escalationEventFor,
+  routeNotification,
+  type EventKind,
+} from '../../../domain/routing/index.js';
 
 const root = new URL('../../../', import.meta.url);
 
@@ -53,33 +58,61 @@ describe('routeNotification without a routing section (today’s behaviour)', ()
     ['completed', ['office', 'supervisor_group', 'unit_head']],
   ];
   it.each(cases)('%s goes to %j on every plan channel, quiet hours respected', (event, to) => {
-    expect(routeNotification(p, event)).toEqual({ to, cc: [], channels: ['email', 'sms', 'dingtalk'], ignoreQuietHours: false });
+    expect(routeNotification(p, event)).toEqual({
+      to,
+      cc: [],
+      channels: ['email', 'sms', 'dingtalk'],
+      ignoreQuietHours: false,
+    });
   });
 
   it('reminders follow reminders.to and survey results satisfaction.reportTo', () => {
     const other = { ...p, reminders: { ...p.reminders, to: ['unit_head' as const] } };
     expect(routeNotification(other, 'reminder').to).toEqual(['unit_head']);
-    expect(routeNotification({ ...p, satisfaction: undefined }, 'survey_result').to).toEqual(['office', 'supervisor_group']);
+    expect(routeNotification({ ...p, satisfaction: undefined }, 'survey_result').to).toEqual([
+      'office',
+      'supervisor_group',
+    ]);
   });
 
   it('the overdue ladder climbs liaison → unit head → 指导组 (督办) → office (通报), paired agency in copy', () => {
     const p = plan();
-    expect(routeNotification(p, 'urge', { level: 1 })).toEqual({ to: ['liaison'], cc: [], channels: ['email', 'sms', 'dingtalk'], ignoreQuietHours: false });
-    expect(routeNotification(p, 'urge', { level: 2 })).toMatchObject({ to: ['unit_head'], cc: ['liaison', 'paired_agency'] });
+    expect(routeNotification(p, 'urge', { level: 1 })).toEqual({
+      to: ['liaison'],
+      cc: [],
+      channels: ['email', 'sms', 'dingtalk'],
+      ignoreQuietHours: false,
+    });
+    expect(routeNotification(p, 'urge', { level: 2 })).toMatchObject({
+      to: ['unit_head'],
+      cc: ['liaison', 'paired_agency'],
+    });
     expect(routeNotification(p, 'supervise', { level: 3 })).toEqual({
       to: ['supervisor_group'],
       cc: ['unit_head', 'paired_agency'],
       channels: ['email', 'sms'],
       ignoreQuietHours: true,
     });
-    expect(routeNotification(p, 'bulletin', { level: 4 })).toMatchObject({ to: ['office'], cc: ['supervisor_group', 'unit_head', 'paired_agency'], ignoreQuietHours: false });
+    expect(routeNotification(p, 'bulletin', { level: 4 })).toMatchObject({
+      to: ['office'],
+      cc: ['supervisor_group', 'unit_head', 'paired_agency'],
+      ignoreQuietHours: false,
+    });
   });
 
   it('a level past the last one is the last one repeating; no level falls back to the usual rung of that kind', () => {
-    expect(routeNotification(p, 'bulletin', { level: 7 })).toEqual(routeNotification(p, 'bulletin', { level: 4 }));
+    expect(routeNotification(p, 'bulletin', { level: 7 })).toEqual(
+      routeNotification(p, 'bulletin', { level: 4 }),
+    );
     expect(routeNotification(p, 'urge')).toMatchObject({ to: ['liaison'], cc: ['unit_head'] });
-    expect(routeNotification(p, 'supervise', { level: 0 })).toMatchObject({ to: ['supervisor_group'], cc: ['unit_head'] });
-    expect(routeNotification(p, 'bulletin', { level: 1.5 })).toMatchObject({ to: ['office'], cc: ['supervisor_group', 'unit_head'] });
+    expect(routeNotification(p, 'supervise', { level: 0 })).toMatchObject({
+      to: ['supervisor_group'],
+      cc: ['unit_head'],
+    });
+    expect(routeNotification(p, 'bulletin', { level: 1.5 })).toMatchObject({
+      to: ['office'],
+      cc: ['supervisor_group', 'unit_head'],
+    });
   });
 
   it('a level on a non-escalation event changes nothing', () => {
@@ -88,7 +121,8 @@ describe('routeNotification without a routing section (today’s behaviour)', ()
 
   it('a plan object from before routing existed routes like the defaults', () => {
     const { routing: _unused, ...old } = p;
-    for (const e of EVENT_KINDS) expect(routeNotification(old, e, { level: 3 })).toEqual(routeNotification(p, e, { level: 3 }));
+    for (const e of EVENT_KINDS)
+      expect(routeNotification(old, e, { level: 3 })).toEqual(routeNotification(p, e, { level: 3 }));
   });
 });
 
@@ -103,11 +137,21 @@ describe('routeNotification with a routing section', () => {
   quietHours: { sms: working_days }`);
 
   it('replaces recipients and channels per event; cc never repeats a recipient of to', () => {
-    expect(routeNotification(p, 'returned')).toEqual({ to: ['liaison'], cc: ['unit_head'], channels: ['email'], ignoreQuietHours: false });
+    expect(routeNotification(p, 'returned')).toEqual({
+      to: ['liaison'],
+      cc: ['unit_head'],
+      channels: ['email'],
+      ignoreQuietHours: false,
+    });
   });
 
   it('keeps default recipients where only channels are given, in the plan’s channel order', () => {
-    expect(routeNotification(p, 'reminder')).toEqual({ to: ['liaison', 'unit_head'], cc: [], channels: ['email', 'sms'], ignoreQuietHours: false });
+    expect(routeNotification(p, 'reminder')).toEqual({
+      to: ['liaison', 'unit_head'],
+      cc: [],
+      channels: ['email', 'sms'],
+      ignoreQuietHours: false,
+    });
   });
 
   it('an empty channel list silences an event', () => {
@@ -115,10 +159,21 @@ describe('routeNotification with a routing section', () => {
   });
 
   it('escalation kinds take channels and ignoreQuietHours from the event route unless the level sets them', () => {
-    expect(routeNotification(p, 'bulletin', { level: 4 })).toMatchObject({ to: ['office'], channels: ['email', 'dingtalk'], ignoreQuietHours: true });
-    expect(routeNotification(p, 'urge', { level: 1 })).toMatchObject({ to: ['liaison'], channels: ['sms'], ignoreQuietHours: false });
+    expect(routeNotification(p, 'bulletin', { level: 4 })).toMatchObject({
+      to: ['office'],
+      channels: ['email', 'dingtalk'],
+      ignoreQuietHours: true,
+    });
+    expect(routeNotification(p, 'urge', { level: 1 })).toMatchObject({
+      to: ['liaison'],
+      channels: ['sms'],
+      ignoreQuietHours: false,
+    });
     // Level 3 names its own channels and quiet-hours rule; the event route does not override it.
-    expect(routeNotification(p, 'supervise', { level: 3 })).toMatchObject({ channels: ['email', 'sms'], ignoreQuietHours: true });
+    expect(routeNotification(p, 'supervise', { level: 3 })).toMatchObject({
+      channels: ['email', 'sms'],
+      ignoreQuietHours: true,
+    });
   });
 
   it('never returns a channel the plan does not use, even from a hand-built plan', () => {
@@ -128,8 +183,16 @@ describe('routeNotification with a routing section', () => {
   });
 
   it('quiet-hours rules default per channel and can be changed', () => {
-    expect(p.routing.quietHours).toEqual({ email: 'any_time', sms: 'working_days', dingtalk: 'office_hours', wecom: 'office_hours' });
-    expect(plan().routing).toEqual({ events: {}, quietHours: { email: 'any_time', sms: 'office_hours', dingtalk: 'office_hours', wecom: 'office_hours' } });
+    expect(p.routing.quietHours).toEqual({
+      email: 'any_time',
+      sms: 'working_days',
+      dingtalk: 'office_hours',
+      wecom: 'office_hours',
+    });
+    expect(plan().routing).toEqual({
+      events: {},
+      quietHours: { email: 'any_time', sms: 'office_hours', dingtalk: 'office_hours', wecom: 'office_hours' },
+    });
   });
 });
 
@@ -151,7 +214,9 @@ describe('the shipped plans', () => {
 
   it('demo: the paired agency is copied from level 2 on', () => {
     const p = shipped('demo');
-    expect([2, 3, 4].map((level) => routeNotification(p, 'supervise', { level }).cc.includes('paired_agency'))).toEqual([true, true, true]);
+    expect(
+      [2, 3, 4].map((level) => routeNotification(p, 'supervise', { level }).cc.includes('paired_agency')),
+    ).toEqual([true, true, true]);
     expect(routeNotification(p, 'urge', { level: 1 }).cc).toEqual([]);
   });
 });

@@ -12,7 +12,8 @@ const task = (id: string): ScheduledTask => {
   if (!t) throw new Error(`no task ${id}`);
   return t;
 };
-const days = (t: ScheduledTask, kind?: string) => t.reminders.filter((r) => !kind || r.kind === kind).map((r) => r.at);
+const days = (t: ScheduledTask, kind?: string) =>
+  t.reminders.filter((r) => !kind || r.kind === kind).map((r) => r.at);
 
 describe('镇机关-style plan from 2009-09-01: National Day 2009 and Spring Festival 2010', () => {
   it('a +10wd step counts ten working days from the start', () => {
@@ -22,7 +23,10 @@ describe('镇机关-style plan from 2009-09-01: National Day 2009 and Spring Fes
   it('3 working days before 09-30 is the 调休 Sunday 09-27', () => {
     const t = task('implementation_plan');
     expect(t.dueAt).toBe('2009-09-30T17:30:00+08:00');
-    expect(days(t, 'working_days_before')).toEqual(['2009-09-27T09:00:00+08:00', '2009-09-29T09:00:00+08:00']);
+    expect(days(t, 'working_days_before')).toEqual([
+      '2009-09-27T09:00:00+08:00',
+      '2009-09-29T09:00:00+08:00',
+    ]);
     expect(days(t, 'due_day')).toEqual(['2009-09-30T09:00:00+08:00']);
     expect(t.needsReview).toBe(true);
   });
@@ -39,7 +43,10 @@ describe('镇机关-style plan from 2009-09-01: National Day 2009 and Spring Fes
   it('a deadline in 10月上旬 ends on the 调休 Saturday 10-10, reminded 10-09 and 09-29', () => {
     const t = task('mobilisation');
     expect(t.dueAt).toBe('2009-10-10T17:30:00+08:00');
-    expect(days(t, 'working_days_before')).toEqual(['2009-09-29T09:00:00+08:00', '2009-10-09T09:00:00+08:00']);
+    expect(days(t, 'working_days_before')).toEqual([
+      '2009-09-29T09:00:00+08:00',
+      '2009-10-09T09:00:00+08:00',
+    ]);
   });
 
   it('a deadline on 10-01 moves to the previous working day', () => {
@@ -53,7 +60,10 @@ describe('镇机关-style plan from 2009-09-01: National Day 2009 and Spring Fes
   it('a 回头看 due 2010-02 中旬 ends on the 调休 Saturday 02-20; reminders jump the Spring Festival', () => {
     const t = task('look_back');
     expect(t.dueAt).toBe('2010-02-20T17:30:00+08:00');
-    expect(days(t, 'working_days_before')).toEqual(['2010-02-10T09:00:00+08:00', '2010-02-12T09:00:00+08:00']);
+    expect(days(t, 'working_days_before')).toEqual([
+      '2010-02-10T09:00:00+08:00',
+      '2010-02-12T09:00:00+08:00',
+    ]);
     expect(t.escalations[0]?.at).toBe('2010-02-21T09:00:00+08:00'); // Sunday 调休
   });
 
@@ -104,7 +114,9 @@ describe('镇机关-style plan from 2009-09-01: National Day 2009 and Spring Fes
   });
 
   it('refuses a unit type the plan does not serve', () => {
-    expect(() => buildSchedule(plan, { id: 'v', type: 'village', flags: [] }, '2009-09-01')).toThrow('不适用于单位类型「农村党组织（村）」');
+    expect(() => buildSchedule(plan, { id: 'v', type: 'village', flags: [] }, '2009-09-01')).toThrow(
+      '不适用于单位类型「农村党组织（村）」',
+    );
   });
 });
 

@@ -30,7 +30,8 @@ const seconds = (from: string, to: string) => (ms(to) - ms(from)) / 1000;
  * The plan instant a real one stands for, to the minute: a real millisecond is 8.64 plan
  * seconds at this scale, so a round trip through real time is only that exact.
  */
-const planMinute = (at: string) => new Date(Math.round(ms(expand(cal, ts, at)) / 60_000) * 60_000).toISOString();
+const planMinute = (at: string) =>
+  new Date(Math.round(ms(expand(cal, ts, at)) / 60_000) * 60_000).toISOString();
 const iso = (local: string) => new Date(local).toISOString();
 
 describe('run-time deadlines in plan time (timeScale)', () => {
@@ -80,11 +81,15 @@ describe('run-time deadlines in plan time (timeScale)', () => {
     expect(planMinute(t.escalations[0]!.at)).toBe(iso('2009-10-13T09:00:00+08:00'));
     const last = t.escalations.at(-1)!;
     expect(seconds(dueAt, last.at)).toBeLessThan(20 * 10);
-    expect(t.escalations.map((e) => ms(e.at))).toEqual([...t.escalations.map((e) => ms(e.at))].sort((a, b) => a - b));
+    expect(t.escalations.map((e) => ms(e.at))).toEqual(
+      [...t.escalations.map((e) => ms(e.at))].sort((a, b) => a - b),
+    );
   });
 
   it('without a timeScale the retimed task equals the real-calendar computation', () => {
-    const task = buildSchedule(plan, unit, '2009-09-01', cal).tasks.find((t) => t.taskId === 'implementation_plan')!;
+    const task = buildSchedule(plan, unit, '2009-09-01', cal).tasks.find(
+      (t) => t.taskId === 'implementation_plan',
+    )!;
     const opensAt = '2009-09-28T10:00:00+08:00';
     const dueAt = '2009-10-12T17:30:00+08:00';
     const t = retimeTask(plan, cal, null, task, opensAt, dueAt);
@@ -97,8 +102,17 @@ describe('run-time deadlines in plan time (timeScale)', () => {
     const lastAt = real('2009-10-13T09:00:00+08:00');
     const next = escalationRepeatAfter(plan, cal, ts, lastAt)!;
     expect(planMinute(next)).toBe(iso('2009-10-20T09:00:00+08:00'));
-    expect(escalationRepeatAfter(plan, cal, null, '2009-10-13T09:00:00+08:00')).toBe('2009-10-20T09:00:00+08:00');
-    expect(escalationRepeatAfter({ ...plan, escalation: { ...plan.escalation, repeatEvery: undefined } }, cal, ts, lastAt)).toBeUndefined();
+    expect(escalationRepeatAfter(plan, cal, null, '2009-10-13T09:00:00+08:00')).toBe(
+      '2009-10-20T09:00:00+08:00',
+    );
+    expect(
+      escalationRepeatAfter(
+        { ...plan, escalation: { ...plan.escalation, repeatEvery: undefined } },
+        cal,
+        ts,
+        lastAt,
+      ),
+    ).toBeUndefined();
   });
 
   it('an after_previous stage opening at run time when predicted gets the same compressed schedule as buildSchedule', () => {

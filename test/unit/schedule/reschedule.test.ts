@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadPlanText } from '../../../domain/plan/load.js';
-import { buildSchedule, nextEscalationRepeat, rescheduleTask, shiftTasks, calendarForPlan } from '../../../domain/schedule/index.js';
+import {
+  buildSchedule,
+  nextEscalationRepeat,
+  rescheduleTask,
+  shiftTasks,
+  calendarForPlan,
+} from '../../../domain/schedule/index.js';
 import { loadFixturePlan } from './helpers.js';
 
 const plan = loadFixturePlan('test/fixtures/plans-good/town_mini.yaml');
@@ -40,7 +46,9 @@ describe('rescheduling', () => {
 
   it('repeats the last escalation level every 5 working days', () => {
     const cal = calendarForPlan(plan);
-    expect(nextEscalationRepeat(cal, plan.escalation, '2009-09-28T09:00:00+08:00')).toBe('2009-10-12T09:00:00+08:00');
+    expect(nextEscalationRepeat(cal, plan.escalation, '2009-09-28T09:00:00+08:00')).toBe(
+      '2009-10-12T09:00:00+08:00',
+    );
   });
 });
 
@@ -79,8 +87,15 @@ describe('second-scale drills and compressed plans', () => {
     const d = buildSchedule(drill, unit, '2009-09-01T09:00:00+08:00');
     const [a, b] = d.tasks;
     expect(a?.dueAt).toBe('2009-09-01T09:01:30+08:00');
-    expect(a?.reminders.map((r) => r.at)).toEqual(['2009-09-01T09:00:00+08:00', '2009-09-01T09:01:00+08:00', '2009-09-01T09:01:20+08:00']);
-    expect(a?.escalations.map((e) => e.at)).toEqual(['2009-09-01T09:01:50+08:00', '2009-09-01T09:02:10+08:00']);
+    expect(a?.reminders.map((r) => r.at)).toEqual([
+      '2009-09-01T09:00:00+08:00',
+      '2009-09-01T09:01:00+08:00',
+      '2009-09-01T09:01:20+08:00',
+    ]);
+    expect(a?.escalations.map((e) => e.at)).toEqual([
+      '2009-09-01T09:01:50+08:00',
+      '2009-09-01T09:02:10+08:00',
+    ]);
     expect(b?.opensAt).toBe('2009-09-01T09:02:00+08:00'); // after_previous: stage opens 09:01:30, +30s
     expect(b?.dueAt).toBe('2009-09-01T09:02:30+08:00');
   });
@@ -94,6 +109,8 @@ describe('second-scale drills and compressed plans', () => {
     expect(t.dueAt).toBe('2009-09-01T09:02:23.542+08:00');
     const again = rescheduleTask(scaled, t, '2009-09-30', { timeScale: fast.timeScale });
     expect(again.dueDate).toBe('2009-09-30');
-    expect(Date.parse(again.dueAt) - Date.parse(fast.start)).toBe(Math.round(((29 * 86_400 + 8.5 * 3600) * 10) / 86_400 * 1000));
+    expect(Date.parse(again.dueAt) - Date.parse(fast.start)).toBe(
+      Math.round((((29 * 86_400 + 8.5 * 3600) * 10) / 86_400) * 1000),
+    );
   });
 });

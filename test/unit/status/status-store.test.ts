@@ -16,6 +16,9 @@ statusStoreContract('SQLite', {
     dirs.push(dir);
     // The file the delivery log uses: the read model lives beside it.
     const file = path.join(dir, 'notify.sqlite');
-    return { store: openSqliteStatusStore(file), openAnother: () => Promise.resolve(openSqliteStatusStore(file)) };
+    return {
+      store: openSqliteStatusStore(file),
+      openAnother: () => Promise.resolve(openSqliteStatusStore(file)),
+    };
   },
 });

@@ -23,7 +23,17 @@ beforeAll(async () => {
   const unit = { id: 'dawei', type: 'town_office' as const, flags: [] };
   const cal = calendarForPlan(plan);
   schedule = buildSchedule(plan, unit, '2009-09-01', cal);
-  legacy = { plan, cal, timeScale: schedule.timeScale, unit, start: '2009-09-01', campaignId: 'c1', campaignTitle: '第三批', unitName: '大圩镇机关', groupName: '第三指导组' };
+  legacy = {
+    plan,
+    cal,
+    timeScale: schedule.timeScale,
+    unit,
+    start: '2009-09-01',
+    campaignId: 'c1',
+    campaignTitle: '第三批',
+    unitName: '大圩镇机关',
+    groupName: '第三指导组',
+  };
   ctx = { ...legacy, runTimeInPlanTime: true };
 });
 
@@ -31,7 +41,10 @@ const at = (iso: string) => Date.parse(iso);
 const iso = (t: number) => new Date(t).toISOString();
 /** The plan instant a real one stands for, to the minute (a real millisecond is 8.64 plan seconds). */
 const planMinute = (c: S.Ctx, real: string | number) =>
-  iso(Math.round(ms(expand(c.cal, c.timeScale!, typeof real === 'number' ? iso(real) : real)) / 60_000) * 60_000);
+  iso(
+    Math.round(ms(expand(c.cal, c.timeScale!, typeof real === 'number' ? iso(real) : real)) / 60_000) *
+      60_000,
+  );
 const planDate = (c: S.Ctx, real: number) => localDateOf(c.cal, expand(c.cal, c.timeScale!, iso(real)));
 
 /** A unit with implementation_plan submitted, then returned two plan days after its deadline. */
@@ -42,7 +55,12 @@ function returnedLate(c: S.Ctx): { s: S.CampaignState; now: number } {
   S.submit(c, s, 'implementation_plan', '方案', due - DAY / 2);
   const now = due + 2 * DAY;
   S.advance(c, s, now);
-  S.review(c, s, { taskId: 'implementation_plan', reviewedBy: 'g', decision: 'return', reasons: ['不具体'] }, now);
+  S.review(
+    c,
+    s,
+    { taskId: 'implementation_plan', reviewedBy: 'g', decision: 'return', reasons: ['不具体'] },
+    now,
+  );
   return { s, now };
 }
 
@@ -72,7 +90,9 @@ describe('run-time deadlines of a timeScale plan (one plan day = 10 s)', () => {
     }
     // The plan's "1 working day before" reminder is at plan office opening of the previous working day.
     const oneBefore = t.sched.reminders.find((r) => r.label.includes('1'))!;
-    expect(planMinute(ctx, oneBefore.at)).toBe(iso(at(officeStart(ctx.cal, addWorkingDays(ctx.cal, t.sched.dueDate, -1)))));
+    expect(planMinute(ctx, oneBefore.at)).toBe(
+      iso(at(officeStart(ctx.cal, addWorkingDays(ctx.cal, t.sched.dueDate, -1)))),
+    );
     expect(S.nextDueAt(ctx, s)).toBeLessThanOrEqual(ms(pending[0]!.at));
     S.advance(ctx, s, ms(pending[0]!.at));
     expect(s.outbox.some((o) => o.id.includes('/task/implementation_plan/v1/reminder/'))).toBe(true);
@@ -97,7 +117,9 @@ describe('run-time deadlines of a timeScale plan (one plan day = 10 s)', () => {
     expect(task.repeatAt).toBeDefined();
     expect(ms(task.repeatAt!) - last).toBeGreaterThan(4 * DAY);
     expect(ms(task.repeatAt!) - last).toBeLessThan(15 * DAY);
-    expect(localDateOf(ctx.cal, expand(ctx.cal, ctx.timeScale!, task.repeatAt!))).toBe(addWorkingDays(ctx.cal, planDate(ctx, last), 5));
+    expect(localDateOf(ctx.cal, expand(ctx.cal, ctx.timeScale!, task.repeatAt!))).toBe(
+      addWorkingDays(ctx.cal, planDate(ctx, last), 5),
+    );
   });
 
   it('回头看 gaps get the plan gap deadline in plan time', () => {
@@ -115,7 +137,9 @@ describe('run-time deadlines of a timeScale plan (one plan day = 10 s)', () => {
       expect(ms(g.sched.dueAt) - when).toBeGreaterThan(4 * DAY);
       expect(ms(g.sched.dueAt) - when).toBeLessThan(15 * DAY);
     }
-    expect(s.outbox.find((o) => o.event === 'lookback_gaps')?.facts.deadline).toBe(S.cnDate(ctx, moved[0]!.sched.dueAt));
+    expect(s.outbox.find((o) => o.event === 'lookback_gaps')?.facts.deadline).toBe(
+      S.cnDate(ctx, moved[0]!.sched.dueAt),
+    );
   });
 
   it('a 补课 round lasts the plan remedial duration (10 plan working days)', () => {
@@ -123,7 +147,19 @@ describe('run-time deadlines of a timeScale plan (one plan day = 10 s)', () => {
     const sv = schedule.tasks.find((t) => t.taskId === 'satisfaction_survey')!;
     const when = at(sv.opensAt) + 1000;
     S.advance(ctx, s, when);
-    S.recordSurvey(ctx, s, { by: 'g', satisfied: 10, basicallySatisfied: 20, dissatisfied: 70, respondents: 100, method: '随机抽样' }, when);
+    S.recordSurvey(
+      ctx,
+      s,
+      {
+        by: 'g',
+        satisfied: 10,
+        basicallySatisfied: 20,
+        dissatisfied: 70,
+        respondents: 100,
+        method: '随机抽样',
+      },
+      when,
+    );
     const round = s.tasks.filter((t) => t.origin === 'remedial');
     expect(round).toHaveLength(4);
     for (const t of round) {

@@ -65,7 +65,9 @@ describe('review loop (state machine)', () => {
     const expected = reviewSchedule(plan, ctx.cal, null, t.sched, new Date(at).toISOString())!;
     expect(t.review?.dueAt).toBe('2009-09-15T17:30:00+08:00');
     // The last of the plan's reminder rules: the limit's morning at 09:00.
-    expect(expected.reminders.map((r) => Date.parse(r.at))).toEqual([Date.parse('2009-09-15T09:00:00+08:00')]);
+    expect(expected.reminders.map((r) => Date.parse(r.at))).toEqual([
+      Date.parse('2009-09-15T09:00:00+08:00'),
+    ]);
     expect(S.nextDueAt(ctx, s)).toBeLessThanOrEqual(Date.parse(expected.reminders[0]!.at));
     const view = S.statusOf(ctx, s, Date.parse('2009-09-10T15:00:00+08:00')).tasks.find(
       (x) => x.taskId === 'implementation_plan',

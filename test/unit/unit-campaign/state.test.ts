@@ -17,7 +17,17 @@ beforeAll(async () => {
   const unit = { id: 'dawei', type: 'town_office' as const, flags: [] };
   const cal = calendarForPlan(plan);
   schedule = buildSchedule(plan, unit, '2009-09-01', cal);
-  ctx = { plan, cal, timeScale: null, unit, start: '2009-09-01', campaignId: 'c1', campaignTitle: '第三批', unitName: '大圩镇机关', groupName: '第三指导组' };
+  ctx = {
+    plan,
+    cal,
+    timeScale: null,
+    unit,
+    start: '2009-09-01',
+    campaignId: 'c1',
+    campaignTitle: '第三批',
+    unitName: '大圩镇机关',
+    groupName: '第三指导组',
+  };
 });
 
 const t0 = () => Date.parse('2009-08-31T10:00:00+08:00');
@@ -31,7 +41,9 @@ describe('unit campaign state machine', () => {
     expect(S.nextDueAt(ctx, s)).toBe(at(schedule.stages[0]!.opensAt));
     S.advance(ctx, s, at(schedule.stages[0]!.opensAt));
     expect(s.stages[0]!.status).toBe('open');
-    expect(s.tasks.filter((t) => t.sched.stageId === 'study' && !t.sched.after).every((t) => t.status === 'open')).toBe(true);
+    expect(
+      s.tasks.filter((t) => t.sched.stageId === 'study' && !t.sched.after).every((t) => t.status === 'open'),
+    ).toBe(true);
     // 组织开展讨论 follows 精心组织学习 ("在深入学习的基础上"): not open yet.
     expect(s.tasks.find((t) => t.sched.taskId === 'discussion')!.status).toBe('pending');
     // The opening reminder of a task that opens with its stage is folded into the stage notice.
@@ -41,10 +53,17 @@ describe('unit campaign state machine', () => {
   it('fires every reminder and escalation level of an untouched task at its instant, in order, with the right event', () => {
     const s = fresh();
     const task = schedule.tasks.find((t) => t.taskId === 'convey_spirit')!;
-    const instants = [...task.reminders.map((r) => r.at), ...task.escalations.map((e) => e.at)].map(at).sort((a, b) => a - b);
+    const instants = [...task.reminders.map((r) => r.at), ...task.escalations.map((e) => e.at)]
+      .map(at)
+      .sort((a, b) => a - b);
     for (const i of instants) S.advance(ctx, s, i);
     const mine = s.outbox.filter((o) => o.id.includes('/task/convey_spirit/'));
-    expect(mine.filter((o) => o.id.includes('/escalation/')).map((o) => o.event)).toEqual(['urge', 'urge', 'supervise', 'bulletin']);
+    expect(mine.filter((o) => o.id.includes('/escalation/')).map((o) => o.event)).toEqual([
+      'urge',
+      'urge',
+      'supervise',
+      'bulletin',
+    ]);
     expect(mine.filter((o) => o.event === 'due_today')).toHaveLength(1);
     const bulletin = mine.find((o) => o.event === 'bulletin')!;
     expect([...bulletin.to, ...bulletin.cc].sort()).toEqual(['office', 'supervisor_group', 'unit_head']);
@@ -62,7 +81,12 @@ describe('unit campaign state machine', () => {
     S.advance(ctx, s, open);
     S.submit(ctx, s, 'implementation_plan', '方案', open + 1000);
     expect(S.findTask(s, 'implementation_plan')!.status).toBe('submitted');
-    S.review(ctx, s, { taskId: 'implementation_plan', reviewedBy: 'g', decision: 'return', reasons: ['不具体'] }, open + 2000);
+    S.review(
+      ctx,
+      s,
+      { taskId: 'implementation_plan', reviewedBy: 'g', decision: 'return', reasons: ['不具体'] },
+      open + 2000,
+    );
     const t = S.findTask(s, 'implementation_plan')!;
     expect(t).toMatchObject({ status: 'returned', rev: 1, returns: 1 });
     expect(s.outbox.at(-1)?.event).toBe('returned');
@@ -83,7 +107,8 @@ describe('unit campaign state machine', () => {
       if (t.sched.taskId === 'look_back') break;
       if (t.sched.taskId !== 'discussion' && (t.status === 'open' || t.status === 'returned')) {
         S.submit(ctx, s, t.sched.taskId, 'ok', when);
-        if (S.findTask(s, t.sched.taskId)!.status === 'submitted') S.review(ctx, s, { taskId: t.sched.taskId, reviewedBy: 'g', decision: 'approve' }, when);
+        if (S.findTask(s, t.sched.taskId)!.status === 'submitted')
+          S.review(ctx, s, { taskId: t.sched.taskId, reviewedBy: 'g', decision: 'approve' }, when);
       }
     }
     S.submit(ctx, s, 'look_back', '回头看', when);
@@ -91,7 +116,9 @@ describe('unit campaign state machine', () => {
     const gap = S.findTask(s, 'discussion')!;
     expect(gap.gap).toBe(true);
     expect(gap.sched.dueAt).toBe(S.deadlineAfter(ctx, new Date(when).toISOString(), '5wd'));
-    expect(s.outbox.find((o) => o.event === 'lookback_gaps')?.facts.gaps).toEqual([{ item: '组织开展讨论', note: '已逾期' }]);
+    expect(s.outbox.find((o) => o.event === 'lookback_gaps')?.facts.gaps).toEqual([
+      { item: '组织开展讨论', note: '已逾期' },
+    ]);
   });
 
   it('a mostly dissatisfied survey opens a 补课 round; exhausting the rounds escalates to the office', () => {
@@ -99,7 +126,14 @@ describe('unit campaign state machine', () => {
     const sv = schedule.tasks.find((t) => t.taskId === 'satisfaction_survey')!;
     const when = at(sv.opensAt) + 1000;
     S.advance(ctx, s, when);
-    const bad = { by: 'g', satisfied: 10, basicallySatisfied: 20, dissatisfied: 70, respondents: 100, method: '随机抽样' as const };
+    const bad = {
+      by: 'g',
+      satisfied: 10,
+      basicallySatisfied: 20,
+      dissatisfied: 70,
+      respondents: 100,
+      method: '随机抽样' as const,
+    };
     S.recordSurvey(ctx, s, bad, when);
     expect(s.remedialRound).toBe(1);
     for (let r = 1; r <= plan.satisfaction!.maxRemedialRounds; r++) {

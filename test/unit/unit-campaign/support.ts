@@ -11,6 +11,16 @@ export async function townOfficeContext(): Promise<{ ctx: S.Ctx; schedule: Sched
   if (!r.ok) throw new Error('plan');
   const unit = { id: 'dawei', type: 'town_office' as const, flags: [] };
   const cal = calendarForPlan(r.plan);
-  const ctx: S.Ctx = { plan: r.plan, cal, timeScale: null, unit, start: START, campaignId: 'c1', campaignTitle: '第三批', unitName: '大圩镇机关', groupName: '第三指导组' };
+  const ctx: S.Ctx = {
+    plan: r.plan,
+    cal,
+    timeScale: null,
+    unit,
+    start: START,
+    campaignId: 'c1',
+    campaignTitle: '第三批',
+    unitName: '大圩镇机关',
+    groupName: '第三指导组',
+  };
   return { ctx, schedule: buildSchedule(r.plan, unit, START, cal) };
 }

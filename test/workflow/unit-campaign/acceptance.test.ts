@@ -5,10 +5,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../../domain/plan/schema.js';
 import { calendarForPlan, computeReminders, type ScheduledTask } from '../../../domain/schedule/index.js';
 import { unitWorkflowId } from '../../../workflows/ids.js';
-import { recordSurveyUpdate, reviewDeliverableUpdate, statusQuery, submitDeliverableUpdate } from '../../../workflows/unit-campaign/messages.js';
+import {
+  recordSurveyUpdate,
+  reviewDeliverableUpdate,
+  statusQuery,
+  submitDeliverableUpdate,
+} from '../../../workflows/unit-campaign/messages.js';
 import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
 import { uniqueName } from '../../support/unique.js';
-import { FILE_REF, PEOPLE, addressesFor, campaignInput, mailsOf, scheduleFor, sleepUntil, startHarness, writeRelativePlan, type ExpectedMail, type Harness } from './support.js';
+import {
+  FILE_REF,
+  PEOPLE,
+  addressesFor,
+  campaignInput,
+  mailsOf,
+  scheduleFor,
+  sleepUntil,
+  startHarness,
+  writeRelativePlan,
+  type ExpectedMail,
+  type Harness,
+} from './support.js';
 
 export const HISTORY_FILE = path.resolve(import.meta.dirname, '../../histories/town_office_on_time.json');
 const HOUR = 3_600_000;
@@ -29,7 +46,11 @@ describe('acceptance: a 6-month 镇机关 campaign for one unit, start to archiv
     const schedule = scheduleFor(plan, input);
     const wf = unitWorkflowId(campaignId, 'dawei');
     const startedAt = await h.env.currentTimeMs();
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, { taskQueue: h.taskQueue, workflowId: wf, args: [input] });
+    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: wf,
+      args: [input],
+    });
 
     // The unit does every task on its due day, two hours before closing; the 指导组 approves at once.
     const submitAt = (t: ScheduledTask) => Date.parse(t.dueAt) - 2 * HOUR;
@@ -38,44 +59,130 @@ describe('acceptance: a 6-month 镇机关 campaign for one unit, start to archiv
       await sleepUntil(h.env, at);
       for (const t of schedule.tasks.filter((x) => submitAt(x) === at)) {
         if (t.kind === 'satisfaction_survey') {
-          await handle.executeUpdate(recordSurveyUpdate, { args: [{ by: PEOPLE.reviewer, satisfied: 80, basicallySatisfied: 15, dissatisfied: 5, respondents: 100, method: '无记名投票' }] });
+          await handle.executeUpdate(recordSurveyUpdate, {
+            args: [
+              {
+                by: PEOPLE.reviewer,
+                satisfied: 80,
+                basicallySatisfied: 15,
+                dissatisfied: 5,
+                respondents: 100,
+                method: '无记名投票',
+              },
+            ],
+          });
           continue;
         }
-        await handle.executeUpdate(submitDeliverableUpdate, { args: [{ taskId: t.taskId, submittedBy: PEOPLE.liaison, summary: `${t.title}已完成`, fileRefs: [FILE_REF] }] });
-        if (t.needsReview) await handle.executeUpdate(reviewDeliverableUpdate, { args: [{ taskId: t.taskId, reviewedBy: PEOPLE.reviewer, decision: 'approve' }] });
+        await handle.executeUpdate(submitDeliverableUpdate, {
+          args: [
+            {
+              taskId: t.taskId,
+              submittedBy: PEOPLE.liaison,
+              summary: `${t.title}已完成`,
+              fileRefs: [FILE_REF],
+            },
+          ],
+        });
+        if (t.needsReview)
+          await handle.executeUpdate(reviewDeliverableUpdate, {
+            args: [{ taskId: t.taskId, reviewedBy: PEOPLE.reviewer, decision: 'approve' }],
+          });
       }
     }
     const result = await handle.result();
-    expect(result).toMatchObject({ outcome: 'completed', lateTasks: [], escalationsSent: 0, surveyRounds: 1, surveyOutcome: 'satisfied' });
+    expect(result).toMatchObject({
+      outcome: 'completed',
+      lateTasks: [],
+      escalationsSent: 0,
+      surveyRounds: 1,
+      surveyOutcome: 'satisfied',
+    });
 
     // Expected notifications, computed from the schedule.
-    const expected: ExpectedMail[] = [{ id: `${wf}/kickoff`, at: startedAt, rank: 0, to: addressesFor(input, ['liaison', 'unit_head', 'supervisor_group']) }];
-    schedule.stages.forEach((s, i) => expected.push({ id: `${wf}/stage/${s.stageId}/opened`, at: Date.parse(s.opensAt), rank: 1 + i / 100, to: addressesFor(input, ['liaison', 'unit_head']) }));
+    const expected: ExpectedMail[] = [
+      {
+        id: `${wf}/kickoff`,
+        at: startedAt,
+        rank: 0,
+        to: addressesFor(input, ['liaison', 'unit_head', 'supervisor_group']),
+      },
+    ];
+    schedule.stages.forEach((s, i) =>
+      expected.push({
+        id: `${wf}/stage/${s.stageId}/opened`,
+        at: Date.parse(s.opensAt),
+        rank: 1 + i / 100,
+        to: addressesFor(input, ['liaison', 'unit_head']),
+      }),
+    );
     schedule.tasks.forEach((t, i) => {
       const stage = schedule.stages.find((s) => s.stageId === t.stageId)!;
       // A step in order (after) opens when its predecessors are done, and is reminded from then on.
-      const openedAt = t.after ? new Date(Math.max(...t.after.map((p) => submitAt(schedule.tasks.find((x) => x.taskId === p)!)))).toISOString() : undefined;
-      const reminders = openedAt ? computeReminders(calendarForPlan(plan), plan.reminders, openedAt, t.dueAt) : t.reminders;
+      const openedAt = t.after
+        ? new Date(
+            Math.max(...t.after.map((p) => submitAt(schedule.tasks.find((x) => x.taskId === p)!))),
+          ).toISOString()
+        : undefined;
+      const reminders = openedAt
+        ? computeReminders(calendarForPlan(plan), plan.reminders, openedAt, t.dueAt)
+        : t.reminders;
       reminders.forEach((r, n) => {
         // Sent before the task is submitted; one that opens at that very instant still hears of it first.
-        if (Date.parse(r.at) > submitAt(t) || (Date.parse(r.at) === submitAt(t) && r.at !== openedAt && !(openedAt && r.kind === 'opened'))) return;
+        if (
+          Date.parse(r.at) > submitAt(t) ||
+          (Date.parse(r.at) === submitAt(t) && r.at !== openedAt && !(openedAt && r.kind === 'opened'))
+        )
+          return;
         if (r.kind === 'opened' && !openedAt && t.opensAt === stage.opensAt) return;
         // Queued when the last predecessor is submitted: after the approvals of tasks submitted before it.
-        const after = t.after ? Math.max(...t.after.map((p) => schedule.tasks.findIndex((x) => x.taskId === p))) : -1;
+        const after = t.after
+          ? Math.max(...t.after.map((p) => schedule.tasks.findIndex((x) => x.taskId === p)))
+          : -1;
         const rank = openedAt && r.at === reminders[0]!.at ? 3 + after / 100 + 0.005 : 2 + i / 100;
-        expected.push({ id: `${wf}/task/${t.taskId}/v0/reminder/${n}`, at: Date.parse(r.at), rank, to: addressesFor(input, r.to) });
+        expected.push({
+          id: `${wf}/task/${t.taskId}/v0/reminder/${n}`,
+          at: Date.parse(r.at),
+          rank,
+          to: addressesFor(input, r.to),
+        });
       });
       // The review loop: the 指导组 is told of the submission, then the unit of the approval.
-      if (t.needsReview) expected.push({ id: `${wf}/task/${t.taskId}/submitted/1`, at: submitAt(t), rank: 3 + i / 100, to: addressesFor(input, ['supervisor_group']) });
-      if (t.needsReview) expected.push({ id: `${wf}/task/${t.taskId}/approved/1`, at: submitAt(t), rank: 3.001 + i / 100, to: addressesFor(input, ['liaison', 'unit_head']) });
-      if (t.kind === 'satisfaction_survey') expected.push({ id: `${wf}/survey/1/result`, at: submitAt(t), rank: 3 + i / 100, to: addressesFor(input, plan.satisfaction!.reportTo) });
+      if (t.needsReview)
+        expected.push({
+          id: `${wf}/task/${t.taskId}/submitted/1`,
+          at: submitAt(t),
+          rank: 3 + i / 100,
+          to: addressesFor(input, ['supervisor_group']),
+        });
+      if (t.needsReview)
+        expected.push({
+          id: `${wf}/task/${t.taskId}/approved/1`,
+          at: submitAt(t),
+          rank: 3.001 + i / 100,
+          to: addressesFor(input, ['liaison', 'unit_head']),
+        });
+      if (t.kind === 'satisfaction_survey')
+        expected.push({
+          id: `${wf}/survey/1/result`,
+          at: submitAt(t),
+          rank: 3 + i / 100,
+          to: addressesFor(input, plan.satisfaction!.reportTo),
+        });
     });
     const last = Math.max(...instants);
-    expected.push({ id: `${wf}/completed`, at: last, rank: 9, to: addressesFor(input, ['office', 'supervisor_group', 'unit_head']) });
+    expected.push({
+      id: `${wf}/completed`,
+      at: last,
+      rank: 9,
+      to: addressesFor(input, ['office', 'supervisor_group', 'unit_head']),
+    });
     expected.sort((a, b) => a.at - b.at || a.rank - b.rank);
     const total = expected.reduce((n, e) => n + e.to.length, 0);
 
-    await h.mailbox.waitFor(h.mailbox.messages().length - mailsOf(h.mailbox, wf).reduce((n, g) => n + g.to.length, 0) + total, 20_000);
+    await h.mailbox.waitFor(
+      h.mailbox.messages().length - mailsOf(h.mailbox, wf).reduce((n, g) => n + g.to.length, 0) + total,
+      20_000,
+    );
     const actual = mailsOf(h.mailbox, wf);
     expect(actual.map((g) => g.id)).toEqual(expected.map((e) => e.id));
     expect(actual.map((g) => [...g.to].sort())).toEqual(expected.map((e) => [...e.to].sort()));
@@ -95,7 +202,9 @@ describe('acceptance: a 6-month 镇机关 campaign for one unit, start to archiv
 
     const history = await handle.fetchHistory();
     const events = history.events?.length ?? 0;
-    console.log(`town_office happy path: ${events} history events, ${expected.length} notifications, ${total} emails, ${Date.now() - wall} ms`);
+    console.log(
+      `town_office happy path: ${events} history events, ${expected.length} notifications, ${total} emails, ${Date.now() - wall} ms`,
+    );
     expect(events).toBeLessThanOrEqual(600);
     if (process.env.UPDATE_HISTORIES === '1' || !existsSync(HISTORY_FILE)) {
       await mkdir(path.dirname(HISTORY_FILE), { recursive: true });

@@ -16,7 +16,18 @@ import {
 } from '../../../workflows/unit-campaign/messages.js';
 import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
 import { uniqueName } from '../../support/unique.js';
-import { FILE_REF, PEOPLE, campaignInput, mailsOf, scheduleFor, sleepUntil, startHarness, waitForNotification, writeRelativePlan, type Harness } from './support.js';
+import {
+  FILE_REF,
+  PEOPLE,
+  campaignInput,
+  mailsOf,
+  scheduleFor,
+  sleepUntil,
+  startHarness,
+  waitForNotification,
+  writeRelativePlan,
+  type Harness,
+} from './support.js';
 
 const DAY = 86_400_000;
 
@@ -32,7 +43,11 @@ describe('unit campaign: office controls and bad input (time-skipping)', () => {
   async function start() {
     const campaignId = uniqueName('c');
     const input = await campaignInput(h, 'town_rel', campaignId);
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, { taskQueue: h.taskQueue, workflowId: unitWorkflowId(campaignId, 'dawei'), args: [input] });
+    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: unitWorkflowId(campaignId, 'dawei'),
+      args: [input],
+    });
     return { handle, input, schedule: scheduleFor(plan, input) };
   }
 
@@ -47,7 +62,9 @@ describe('unit campaign: office controls and bad input (time-skipping)', () => {
     const { handle } = await startOpen();
     const before = await handle.query(statusQuery);
     const err = await handle
-      .executeUpdate(submitDeliverableUpdate, { args: [{ taskId: 'nope', submittedBy: PEOPLE.stranger, summary: '', fileRefs: ['x'] }] })
+      .executeUpdate(submitDeliverableUpdate, {
+        args: [{ taskId: 'nope', submittedBy: PEOPLE.stranger, summary: '', fileRefs: ['x'] }],
+      })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
     const msg = (err as WorkflowUpdateFailedError).cause?.message ?? '';
@@ -57,21 +74,51 @@ describe('unit campaign: office controls and bad input (time-skipping)', () => {
     expect(msg).toContain('fileRefs[0]：「x」不是文件引用');
 
     // The unit may not review its own plan; a task that needs no review cannot be reviewed.
-    await handle.executeUpdate(submitDeliverableUpdate, { args: [{ taskId: 'implementation_plan', submittedBy: PEOPLE.liaison, summary: '实施方案', fileRefs: [FILE_REF] }] });
+    await handle.executeUpdate(submitDeliverableUpdate, {
+      args: [
+        {
+          taskId: 'implementation_plan',
+          submittedBy: PEOPLE.liaison,
+          summary: '实施方案',
+          fileRefs: [FILE_REF],
+        },
+      ],
+    });
     const mid = await handle.query(statusQuery);
     const selfReview = await handle
-      .executeUpdate(reviewDeliverableUpdate, { args: [{ taskId: 'implementation_plan', reviewedBy: PEOPLE.head, decision: 'return', failedItems: ['zzz'] }] })
+      .executeUpdate(reviewDeliverableUpdate, {
+        args: [
+          {
+            taskId: 'implementation_plan',
+            reviewedBy: PEOPLE.head,
+            decision: 'return',
+            failedItems: ['zzz'],
+          },
+        ],
+      })
       .catch((e: unknown) => e);
     const m2 = (selfReview as WorkflowUpdateFailedError).cause?.message ?? '';
     expect(m2).toContain(`reviewedBy：「${PEOPLE.head}」不是大圩镇机关的指导组成员或活动办`);
     expect(m2).toContain('failedItems[0]：任务「制定实施方案」没有审查清单');
     const twice = await handle
-      .executeUpdate(submitDeliverableUpdate, { args: [{ taskId: 'implementation_plan', submittedBy: PEOPLE.liaison, summary: '再交一次', fileRefs: [] }] })
+      .executeUpdate(submitDeliverableUpdate, {
+        args: [
+          { taskId: 'implementation_plan', submittedBy: PEOPLE.liaison, summary: '再交一次', fileRefs: [] },
+        ],
+      })
       .catch((e: unknown) => e);
-    expect((twice as WorkflowUpdateFailedError).cause?.message).toContain('taskId：任务「制定实施方案」已报送，正在等待指导组审查');
-    const notOffice = await handle.executeUpdate(pauseUpdate, { args: [{ by: PEOPLE.reviewer }] }).catch((e: unknown) => e);
-    expect((notOffice as WorkflowUpdateFailedError).cause?.message).toContain(`by：「${PEOPLE.reviewer}」不是大圩镇机关的活动办`);
-    const badDue = await handle.executeUpdate(addAdHocItemUpdate, { args: [{ by: PEOPLE.office, title: '', due: '2001-01-01' }] }).catch((e: unknown) => e);
+    expect((twice as WorkflowUpdateFailedError).cause?.message).toContain(
+      'taskId：任务「制定实施方案」已报送，正在等待指导组审查',
+    );
+    const notOffice = await handle
+      .executeUpdate(pauseUpdate, { args: [{ by: PEOPLE.reviewer }] })
+      .catch((e: unknown) => e);
+    expect((notOffice as WorkflowUpdateFailedError).cause?.message).toContain(
+      `by：「${PEOPLE.reviewer}」不是大圩镇机关的活动办`,
+    );
+    const badDue = await handle
+      .executeUpdate(addAdHocItemUpdate, { args: [{ by: PEOPLE.office, title: '', due: '2001-01-01' }] })
+      .catch((e: unknown) => e);
     const m3 = (badDue as WorkflowUpdateFailedError).cause?.message ?? '';
     expect(m3).toContain('title：请填写督办事项名称');
     expect(m3).toContain('due：「2001-01-01」已经过去');
@@ -85,18 +132,24 @@ describe('unit campaign: office controls and bad input (time-skipping)', () => {
     await handle.terminate('test done');
   });
 
-  it('a campaign that runs into a year without holiday data says so on the unit\'s timeline', async () => {
+  it("a campaign that runs into a year without holiday data says so on the unit's timeline", async () => {
     const campaignId = uniqueName('c');
     // A future year past the holiday table, whatever the day the test runs (a start in the past
     // would fire a whole campaign of escalations at once).
     const thisYear = new Date(await h.env.currentTimeMs()).getUTCFullYear();
     const year = Math.max(CN_DAYS_COVERED.to, thisYear) + 1;
     const input = { ...(await campaignInput(h, 'town_rel', campaignId)), start: `${year}-03-01` };
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, { taskQueue: h.taskQueue, workflowId: unitWorkflowId(campaignId, 'dawei'), args: [input] });
+    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: unitWorkflowId(campaignId, 'dawei'),
+      args: [input],
+    });
     // Queried once its first workflow task is over (the kick-off notice has gone out).
     await waitForNotification(h.mailbox, handle.workflowId, `${handle.workflowId}/kickoff`);
     const s = await handle.query(statusQuery);
-    expect(s.timeline.filter((e) => e.kind === 'calendar_gap').map((e) => e.text)).toEqual([missingHolidayYearWarning(year)]);
+    expect(s.timeline.filter((e) => e.kind === 'calendar_gap').map((e) => e.text)).toEqual([
+      missingHolidayYearWarning(year),
+    ]);
     await handle.terminate('test done');
   });
 
@@ -113,7 +166,10 @@ describe('unit campaign: office controls and bad input (time-skipping)', () => {
   it('Temporal cancellation is handled the same way', async () => {
     const { handle } = await startOpen();
     await handle.cancel();
-    await expect(handle.result()).resolves.toMatchObject({ outcome: 'cancelled', cancelReason: 'Temporal 取消请求' });
+    await expect(handle.result()).resolves.toMatchObject({
+      outcome: 'cancelled',
+      cancelReason: 'Temporal 取消请求',
+    });
   });
 
   it('pause stops timers; resume shifts the remaining dates by the paused days', async () => {
@@ -143,15 +199,26 @@ describe('unit campaign: office controls and bad input (time-skipping)', () => {
     expect(dueAfter).toBeGreaterThan(await h.env.currentTimeMs());
     expect(resumed.overdueCount).toBe(0);
     // Waive and ad-hoc items.
-    const waivedAck = await handle.executeUpdate(waiveTaskUpdate, { args: [{ by: PEOPLE.office, taskId: 'publicity', reason: '已并入动员大会' }] });
+    const waivedAck = await handle.executeUpdate(waiveTaskUpdate, {
+      args: [{ by: PEOPLE.office, taskId: 'publicity', reason: '已并入动员大会' }],
+    });
     const waived = await handle.query(statusQuery);
     expect(waivedAck).toMatchObject({ taskId: 'publicity', status: 'waived' });
     expect(waived.tasks.find((t) => t.taskId === 'publicity')?.status).toBe('waived');
-    const due = addDays(localDateOf(calendarForPlan(plan), new Date(await h.env.currentTimeMs()).toISOString()), 10);
-    const adhocAck = await handle.executeUpdate(addAdHocItemUpdate, { args: [{ by: PEOPLE.office, title: '报送学习笔记抽查情况', due }] });
+    const due = addDays(
+      localDateOf(calendarForPlan(plan), new Date(await h.env.currentTimeMs()).toISOString()),
+      10,
+    );
+    const adhocAck = await handle.executeUpdate(addAdHocItemUpdate, {
+      args: [{ by: PEOPLE.office, title: '报送学习笔记抽查情况', due }],
+    });
     const adhoc = await handle.query(statusQuery);
     expect(adhocAck).toMatchObject({ taskId: 'adhoc_1', status: 'open' });
-    expect(adhoc.tasks.find((t) => t.taskId === 'adhoc_1')).toMatchObject({ origin: 'adhoc', status: 'open', title: '督办：报送学习笔记抽查情况' });
+    expect(adhoc.tasks.find((t) => t.taskId === 'adhoc_1')).toMatchObject({
+      origin: 'adhoc',
+      status: 'open',
+      title: '督办：报送学习笔记抽查情况',
+    });
     await handle.terminate('test done');
   });
 });

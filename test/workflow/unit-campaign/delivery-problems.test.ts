@@ -6,18 +6,31 @@ import { unitWorkflowId } from '../../../workflows/ids.js';
 import { statusQuery, type UnitCampaignStatus } from '../../../workflows/unit-campaign/messages.js';
 import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
 import { uniqueName } from '../../support/unique.js';
-import { campaignInput, mailsOf, scheduleFor, sleepUntil, startHarness, writeRelativePlan, type Harness } from './support.js';
+import {
+  campaignInput,
+  mailsOf,
+  scheduleFor,
+  sleepUntil,
+  startHarness,
+  writeRelativePlan,
+  type Harness,
+} from './support.js';
 
 const BAD_EMAIL = 'liaison-at-dawei.example.cn';
 const BAD_MOBILE = '1234';
 
 /** Polls the status query (wall time) until `pred` holds; the first drain runs as the workflow starts. */
-async function waitForStatus(query: () => Promise<UnitCampaignStatus>, pred: (s: UnitCampaignStatus) => boolean, timeoutMs = 20_000): Promise<UnitCampaignStatus> {
+async function waitForStatus(
+  query: () => Promise<UnitCampaignStatus>,
+  pred: (s: UnitCampaignStatus) => boolean,
+  timeoutMs = 20_000,
+): Promise<UnitCampaignStatus> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const s = await query().catch(() => undefined);
     if (s && pred(s)) return s;
-    if (Date.now() > deadline) throw new Error(`status never matched; timeline: ${JSON.stringify(s?.timeline ?? [])}`);
+    if (Date.now() > deadline)
+      throw new Error(`status never matched; timeline: ${JSON.stringify(s?.timeline ?? [])}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -34,15 +47,30 @@ describe('unit campaign: deliveries that fail are noted on the unit’s timeline
   it('a liaison with a malformed email and mobile: the office reads why, once per fault, while the head still gets the mail', async () => {
     const campaignId = uniqueName('c');
     const base = await campaignInput(h, 'town_problems', campaignId);
-    const input = { ...base, unit: { ...base.unit, liaison: { ...base.unit.liaison, email: BAD_EMAIL, mobile: BAD_MOBILE } } };
+    const input = {
+      ...base,
+      unit: { ...base.unit, liaison: { ...base.unit.liaison, email: BAD_EMAIL, mobile: BAD_MOBILE } },
+    };
     const wf = unitWorkflowId(campaignId, 'dawei');
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, { taskQueue: h.taskQueue, workflowId: wf, args: [input] });
+    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: wf,
+      args: [input],
+    });
     const query = () => handle.query(statusQuery);
 
     const emailNote = `邮件未送达：联络员 ${input.unit.liaison.name} — 邮箱地址格式不正确：${BAD_EMAIL}`;
     const smsNote = `短信未送达：联络员 ${input.unit.liaison.name} — 手机号码不是有效的大陆手机号：${BAD_MOBILE}`;
-    const first = await waitForStatus(query, (s) => s.timeline.some((e) => e.text === smsNote) && s.timeline.some((e) => e.text === emailNote));
-    expect(first.timeline.filter((e) => e.kind === 'notify_failed').map((e) => e.text).sort()).toEqual([emailNote, smsNote].sort());
+    const first = await waitForStatus(
+      query,
+      (s) => s.timeline.some((e) => e.text === smsNote) && s.timeline.some((e) => e.text === emailNote),
+    );
+    expect(
+      first.timeline
+        .filter((e) => e.kind === 'notify_failed')
+        .map((e) => e.text)
+        .sort(),
+    ).toEqual([emailNote, smsNote].sort());
     // The rest of the kick-off went out: the head's mail arrived, the liaison's malformed address got nothing.
     const kickoff = mailsOf(h.mailbox, wf).find((m) => m.id.endsWith('/kickoff'));
     expect(kickoff?.to).toContain(input.unit.head.email);

@@ -8,7 +8,9 @@ import { bundlerOptions, workflowsPath } from '../../../worker/create-worker.js'
 
 async function load(file = HISTORY_FILE): Promise<temporal.api.history.v1.History> {
   // Written with JSON.stringify (protobufjs toJSON: string longs, base64 bytes, enum names).
-  return temporal.api.history.v1.History.fromObject(JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>);
+  return temporal.api.history.v1.History.fromObject(
+    JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>,
+  );
 }
 
 const HISTORY_FILE = path.resolve(import.meta.dirname, '../../histories/town_office_on_time.json');
@@ -19,33 +21,46 @@ const STEPS_HISTORY_FILE = path.resolve(import.meta.dirname, '../../histories/st
  * days waiting for review, returned, resubmitted, eight more days waiting, approved. A run like
  * this must keep the old behaviour (no 报送 notice, no review timers) when it replays.
  */
-const REVIEW_WAIT_FILE = path.resolve(import.meta.dirname, '../../histories/town_office_review_wait_pre_review_loop.json');
+const REVIEW_WAIT_FILE = path.resolve(
+  import.meta.dirname,
+  '../../histories/town_office_review_wait_pre_review_loop.json',
+);
 
 describe('versioning: recorded histories replay against the current workflow code', () => {
   it('replays the full 镇机关 on-time lifecycle without non-determinism', async () => {
     const history = await load();
     expect(history.events?.length).toBeGreaterThan(100);
-    await expect(Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'recorded-town-office')).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'recorded-town-office'),
+    ).resolves.toBeUndefined();
   });
 
   it('replays a unit of a two-step stage recorded before step order existed (patch step-order)', async () => {
     const history = await load(STEPS_HISTORY_FILE);
     expect(history.events?.length).toBeGreaterThan(20);
-    await expect(Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'recorded-steps')).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'recorded-steps'),
+    ).resolves.toBeUndefined();
   });
 
   it('replays a unit that waited for review, recorded before the review loop existed', async () => {
     const history = await load(REVIEW_WAIT_FILE);
     expect(history.events?.length).toBeGreaterThan(50);
-    await expect(Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'recorded-review-wait')).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'recorded-review-wait'),
+    ).resolves.toBeUndefined();
   });
 
   it('fails on a non-deterministic change (a history that does not match the code)', async () => {
     const history = await load();
     // As if the code now scheduled a different activity than the one recorded.
-    const ev = history.events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliverNotifications');
+    const ev = history.events?.find(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliverNotifications',
+    );
     expect(ev).toBeDefined();
     ev!.activityTaskScheduledEventAttributes!.activityType!.name = 'anActivityThisCodeNeverSchedules';
-    await expect(Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'tampered')).rejects.toBeInstanceOf(DeterminismViolationError);
+    await expect(
+      Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'tampered'),
+    ).rejects.toBeInstanceOf(DeterminismViolationError);
   });
 });

@@ -10,7 +10,17 @@ import type { UnitCampaignInput } from '../../../workflows/unit-campaign/message
 import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
 import { uniqueName } from '../../support/unique.js';
 import { startHttpReceiver, type HttpReceiver } from '../../unit/notify/support/http-receiver.js';
-import { addressesFor, campaignInput, mailsOf, scheduleFor, sleepUntil, startHarness, waitForNotification, writeRelativePlan, type Harness } from './support.js';
+import {
+  addressesFor,
+  campaignInput,
+  mailsOf,
+  scheduleFor,
+  sleepUntil,
+  startHarness,
+  waitForNotification,
+  writeRelativePlan,
+  type Harness,
+} from './support.js';
 
 const DAY = 86_400_000;
 const GROUP_MOBILES = ['13900000031', '13900000032'];
@@ -27,11 +37,17 @@ interface SmsRequest {
  * notification is recomputed from the keys its recipients would have.
  */
 function isFor(notificationId: string, r: SmsRequest): boolean {
-  return ['liaison', 'head', 'group', 'office'].some((role) => r.outId === smsOutId(deliveryKeyFor(notificationId, 'sms', role, r.mobile)));
+  return ['liaison', 'head', 'group', 'office'].some(
+    (role) => r.outId === smsOutId(deliveryKeyFor(notificationId, 'sms', role, r.mobile)),
+  );
 }
 
 /** Waits (wall time) until `pred` holds for the gateway's requests; the activity may still be sending. */
-async function waitForSms(gateway: HttpReceiver, pred: (r: SmsRequest[]) => boolean, timeoutMs = 15_000): Promise<SmsRequest[]> {
+async function waitForSms(
+  gateway: HttpReceiver,
+  pred: (r: SmsRequest[]) => boolean,
+  timeoutMs = 15_000,
+): Promise<SmsRequest[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const got = gateway.requests().map((r) => JSON.parse(r.body) as SmsRequest);
@@ -47,7 +63,10 @@ function withMobiles(input: UnitCampaignInput): UnitCampaignInput {
     unit: {
       ...input.unit,
       liaison: { ...input.unit.liaison, mobile: LIAISON_MOBILE },
-      group: { ...input.unit.group, members: input.unit.group.members.map((m, i) => ({ ...m, mobile: GROUP_MOBILES[i]! })) },
+      group: {
+        ...input.unit.group,
+        members: input.unit.group.members.map((m, i) => ({ ...m, mobile: GROUP_MOBILES[i]! })),
+      },
     },
   };
 }
@@ -63,16 +82,24 @@ describe('unit campaign: per-plan routing and quiet hours (time-skipping)', () =
     await h?.close();
     await gateway?.close();
   });
-  const started: { terminate(reason: string): Promise<unknown>; describe(): Promise<{ status: { name: string } }> }[] = [];
+  const started: {
+    terminate(reason: string): Promise<unknown>;
+    describe(): Promise<{ status: { name: string } }>;
+  }[] = [];
   afterEach(async () => {
-    for (const w of started.splice(0).reverse()) if ((await w.describe()).status.name === 'RUNNING') await w.terminate('test done');
+    for (const w of started.splice(0).reverse())
+      if ((await w.describe()).status.name === 'RUNNING') await w.terminate('test done');
   });
 
   async function start(planId: string, plan: Plan) {
     const campaignId = uniqueName('c');
     const input = withMobiles(await campaignInput(h, planId, campaignId));
     const wf = unitWorkflowId(campaignId, 'dawei');
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, { taskQueue: h.taskQueue, workflowId: wf, args: [input] });
+    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: wf,
+      args: [input],
+    });
     started.push(handle);
     return { handle, input, wf, schedule: scheduleFor(plan, input) };
   }
@@ -96,7 +123,9 @@ describe('unit campaign: per-plan routing and quiet hours (time-skipping)', () =
     });
     const { input, wf, schedule } = await start('town_routing', plan);
     // Kick-off: the plan narrows it to the liaison, by email only (the liaison has a mobile).
-    expect(await waitForNotification(h.mailbox, wf, `${wf}/kickoff`)).toEqual(addressesFor(input, ['liaison']));
+    expect(await waitForNotification(h.mailbox, wf, `${wf}/kickoff`)).toEqual(
+      addressesFor(input, ['liaison']),
+    );
 
     const task = schedule.tasks.find((t) => t.taskId === 'convey_spirit')!;
     const l3 = task.escalations.find((e) => e.level === 3)!;
@@ -107,22 +136,34 @@ describe('unit campaign: per-plan routing and quiet hours (time-skipping)', () =
     const sms = await waitForSms(gateway, (r) => r.filter((x) => isFor(supervise, x)).length >= 2);
 
     // 督办 by email too, to the level's recipients.
-    expect((await waitForNotification(h.mailbox, wf, supervise)).sort()).toEqual(addressesFor(input, [...l3.recipients, ...l3.cc]).sort());
+    expect((await waitForNotification(h.mailbox, wf, supervise)).sort()).toEqual(
+      addressesFor(input, [...l3.recipients, ...l3.cc]).sort(),
+    );
     // Every SMS is a 督办 to a 指导组 member: the liaison's 催办 and the kick-off stayed email-only.
     expect(sms.length).toBeGreaterThan(0);
     for (const r of sms) {
       expect(GROUP_MOBILES).toContain(r.mobile);
       expect(r.content).toContain('督办');
     }
-    expect(sms.filter((x) => isFor(supervise, x)).map((x) => x.mobile).sort()).toEqual(GROUP_MOBILES);
+    expect(
+      sms
+        .filter((x) => isFor(supervise, x))
+        .map((x) => x.mobile)
+        .sort(),
+    ).toEqual(GROUP_MOBILES);
     expect(sms.some((r) => r.mobile === LIAISON_MOBILE)).toBe(false);
     // The liaison was urged (L1) by email.
-    expect(mailsOf(h.mailbox, wf).some((m) => m.id === `${wf}/task/convey_spirit/v0/escalation/L1/0`)).toBe(true);
+    expect(mailsOf(h.mailbox, wf).some((m) => m.id === `${wf}/task/convey_spirit/v0/escalation/L1/0`)).toBe(
+      true,
+    );
   });
 
   it('an SMS due outside office hours is deferred by the activity and sent by the workflow’s timer the next working morning', async () => {
     const plan = await writeRelativePlan(h.plansDir, 'town_office', 'town_quiet', (doc) => {
-      doc.set('routing', doc.createNode({ events: { kickoff: { to: ['liaison'], channels: ['email', 'sms'] } } }));
+      doc.set(
+        'routing',
+        doc.createNode({ events: { kickoff: { to: ['liaison'], channels: ['email', 'sms'] } } }),
+      );
     });
     const cal = calendarForPlan(plan);
     // 22:00 Beijing tonight: the kick-off happens outside office hours.
@@ -148,10 +189,14 @@ describe('unit campaign: per-plan routing and quiet hours (time-skipping)', () =
     expect(sms.filter((x) => isFor(`${wf}/kickoff`, x)).map((r) => r.mobile)).toEqual([LIAISON_MOBILE]);
     // Sent in the first activity attempt the timer scheduled at office opening, not earlier.
     const history = await handle.fetchHistory();
-    const sends = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliverNotifications');
+    const sends = (history.events ?? []).filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliverNotifications',
+    );
     const at = sends.map((e) => Number(e.eventTime?.seconds ?? 0) * 1000);
     expect(at.some((t) => t >= morning && t < morning + 60_000)).toBe(true);
     // The email was not sent a second time by the morning call.
-    expect(mailsOf(h.mailbox, wf).find((m) => m.id === `${wf}/kickoff`)!.to).toEqual(['liaison@dawei.example.cn']);
+    expect(mailsOf(h.mailbox, wf).find((m) => m.id === `${wf}/kickoff`)!.to).toEqual([
+      'liaison@dawei.example.cn',
+    ]);
   });
 });

@@ -9,7 +9,16 @@ import { loadPlanFile } from '../../../domain/plan/load-file.js';
 import type { Plan } from '../../../domain/plan/schema.js';
 import { calendarForPlan, computeReminders, deadlineAfter } from '../../../domain/schedule/index.js';
 import type { WorkCalendar } from '../../../domain/calendar/index.js';
-import { FILE_REF, PEOPLE, campaignInput, mailsOf, sleepUntil, startHarness, waitForNotification, type Harness } from './support.js';
+import {
+  FILE_REF,
+  PEOPLE,
+  campaignInput,
+  mailsOf,
+  sleepUntil,
+  startHarness,
+  waitForNotification,
+  type Harness,
+} from './support.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -28,19 +37,30 @@ describe('unit campaign: stages opened by completion, continued rectification (t
     cal = calendarForPlan(plan);
   });
   afterEach(async () => h?.close());
-  const started: { terminate(reason: string): Promise<unknown>; describe(): Promise<{ status: { name: string } }> }[] = [];
+  const started: {
+    terminate(reason: string): Promise<unknown>;
+    describe(): Promise<{ status: { name: string } }>;
+  }[] = [];
   afterEach(async () => {
-    for (const w of started.splice(0).reverse()) if ((await w.describe()).status.name === 'RUNNING') await w.terminate('test done');
+    for (const w of started.splice(0).reverse())
+      if ((await w.describe()).status.name === 'RUNNING') await w.terminate('test done');
   });
 
   async function start() {
     const campaignId = uniqueName('c');
     const input = await campaignInput(h, 'staged_mini', campaignId);
     const wf = unitWorkflowId(campaignId, 'dawei');
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, { taskQueue: h.taskQueue, workflowId: wf, args: [input] });
+    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: wf,
+      args: [input],
+    });
     started.push(handle);
     const status = async () => handle.query(statusQuery);
-    const submit = (taskId: string) => handle.executeUpdate(submitDeliverableUpdate, { args: [{ taskId, submittedBy: PEOPLE.liaison, summary: '已完成', fileRefs: [FILE_REF] }] });
+    const submit = (taskId: string) =>
+      handle.executeUpdate(submitDeliverableUpdate, {
+        args: [{ taskId, submittedBy: PEOPLE.liaison, summary: '已完成', fileRefs: [FILE_REF] }],
+      });
     // The status Query answers once the plan is loaded.
     let first: Awaited<ReturnType<typeof status>> | undefined;
     for (let i = 0; !first; i++) {
@@ -123,15 +143,22 @@ describe('unit campaign: stages opened by completion, continued rectification (t
         // Opened reminder at its own opening (the next office moment), to the plan's reminder recipients.
         const [onOpen] = computeReminders(cal, plan.reminders, next.opensAt, next.dueAt);
         await sleepUntil(h.env, Date.parse(onOpen!.at) + HOUR);
-        expect(await waitForNotification(h.mailbox, wf, `${wf}/task/${next.taskId}/v0/reminder/0`)).toEqual(['liaison@dawei.example.cn']);
+        expect(await waitForNotification(h.mailbox, wf, `${wf}/task/${next.taskId}/v0/reminder/0`)).toEqual([
+          'liaison@dawei.example.cn',
+        ]);
       }
     }
     // Reports were reminded the working day before each was due.
-    for (const t of progress) expect(mailsOf(h.mailbox, wf).some((m) => m.id === `${wf}/task/${t.taskId}/v0/reminder/1`)).toBe(true);
+    for (const t of progress)
+      expect(mailsOf(h.mailbox, wf).some((m) => m.id === `${wf}/task/${t.taskId}/v0/reminder/1`)).toBe(true);
 
     await sleepUntil(h.env, Date.parse(archive.opensAt) + HOUR);
     expect((await status()).tasks.find((x) => x.taskId === 'archive')!.status).toBe('open');
     await submit('archive');
-    await expect(handle.result()).resolves.toMatchObject({ outcome: 'completed', lateTasks: [], escalationsSent: 0 });
+    await expect(handle.result()).resolves.toMatchObject({
+      outcome: 'completed',
+      lateTasks: [],
+      escalationsSent: 0,
+    });
   });
 });

@@ -29,7 +29,11 @@ import { createCampaignWorker } from '../../../worker/create-worker.js';
 import type { UnitCampaignInput } from '../../../workflows/unit-campaign/messages.js';
 import { startMailbox, type Mailbox } from '../../support/mailbox.js';
 import { expectHistoriesReplay, workflowBundle } from '../../support/replay.js';
-import { createTimeSkippingEnv, maxCachedWorkflowsForTests, workflowsStartedIn } from '../../support/time-skipping.js';
+import {
+  createTimeSkippingEnv,
+  maxCachedWorkflowsForTests,
+  workflowsStartedIn,
+} from '../../support/time-skipping.js';
 import { uniqueName } from '../../support/unique.js';
 
 // temporal.api.enums.v1.IndexedValueType (the proto module is CommonJS; tsx scripts cannot import it by name).
@@ -62,7 +66,12 @@ export interface Harness {
  * A plan whose absolute dates (2009年9月初 …) become day offsets from its first opening, so the
  * same windows, steps and policies run from whatever day the test server is at.
  */
-export async function writeRelativePlan(plansDir: string, sourceId: string, newId: string, edit?: (doc: ReturnType<typeof parseDocument>) => void): Promise<Plan> {
+export async function writeRelativePlan(
+  plansDir: string,
+  sourceId: string,
+  newId: string,
+  edit?: (doc: ReturnType<typeof parseDocument>) => void,
+): Promise<Plan> {
   const text = await readFile(path.join(defaultPlansDir, `${sourceId}.yaml`), 'utf8');
   const loaded = loadPlanText(text, `${sourceId}.yaml`);
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
@@ -106,13 +115,24 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(
-      Object.entries(customSearchAttributes).map(([name, type]) => [name, type === 'Int' ? INDEXED_INT : INDEXED_KEYWORD]),
+      Object.entries(customSearchAttributes).map(([name, type]) => [
+        name,
+        type === 'Int' ? INDEXED_INT : INDEXED_KEYWORD,
+      ]),
     ),
   });
   const plansDir = await mkdtemp(path.join(tmpdir(), 'unit-campaign-'));
   const deliveryLog = openSqliteDeliveryLog(path.join(plansDir, 'delivery.sqlite'));
   const status = openSqliteStatusStore(path.join(plansDir, 'delivery.sqlite'));
-  const mailer = createSmtpMailer({ host: '127.0.0.1', port: mailbox.port, secure: false, requireTLS: false, rejectUnauthorized: true, maxConnections: 1, ratePerSecond: 0 });
+  const mailer = createSmtpMailer({
+    host: '127.0.0.1',
+    port: mailbox.port,
+    secure: false,
+    requireTLS: false,
+    rejectUnauthorized: true,
+    maxConnections: 1,
+    ratePerSecond: 0,
+  });
   const taskQueue = uniqueName('unit-campaign');
   const maxCachedWorkflows = maxCachedWorkflowsForTests();
   const worker = await createCampaignWorker({
@@ -165,9 +185,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-export async function campaignInput(h: Harness, planId: string, campaignId: string, startInDays = 1): Promise<UnitCampaignInput> {
+export async function campaignInput(
+  h: Harness,
+  planId: string,
+  campaignId: string,
+  startInDays = 1,
+): Promise<UnitCampaignInput> {
   const now = await h.env.currentTimeMs();
-  const start = new Date(now + startInDays * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+  const start = new Date(now + startInDays * 86_400_000).toLocaleDateString('sv-SE', {
+    timeZone: 'Asia/Shanghai',
+  });
   return {
     campaignId,
     campaignTitle: '第三批深入学习实践科学发展观活动',
@@ -189,13 +216,20 @@ export async function campaignInput(h: Harness, planId: string, campaignId: stri
       },
       pairedAgency: { name: '区财政局', email: 'paired@finance.example.cn' },
     },
-    office: { name: '区学习实践活动办公室', members: [{ id: PEOPLE.office, name: '王主任', email: 'wang@office.example.cn' }] },
+    office: {
+      name: '区学习实践活动办公室',
+      members: [{ id: PEOPLE.office, name: '王主任', email: 'wang@office.example.cn' }],
+    },
     start,
   };
 }
 
 export function scheduleFor(plan: Plan, input: UnitCampaignInput): Schedule {
-  return buildSchedule(plan, { id: input.unit.id, type: input.unit.type, flags: input.unit.flags }, input.start);
+  return buildSchedule(
+    plan,
+    { id: input.unit.id, type: input.unit.type, flags: input.unit.flags },
+    input.start,
+  );
 }
 
 /** The notification id a mail belongs to (header set by the notification activity). */
@@ -250,7 +284,12 @@ export function addressesFor(input: UnitCampaignInput, roles: readonly string[])
 }
 
 /** Waits until the mails of notification `id` stop arriving (at least one), then returns its recipients. */
-export async function waitForNotification(mailbox: Mailbox, workflowId: string, id: string, timeoutMs = 30_000): Promise<string[]> {
+export async function waitForNotification(
+  mailbox: Mailbox,
+  workflowId: string,
+  id: string,
+  timeoutMs = 30_000,
+): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const g = mailsOf(mailbox, workflowId).find((m) => m.id === id);
@@ -258,7 +297,12 @@ export async function waitForNotification(mailbox: Mailbox, workflowId: string, 
       await new Promise((r) => setTimeout(r, 300));
       return mailsOf(mailbox, workflowId).find((m) => m.id === id)!.to;
     }
-    if (Date.now() > deadline) throw new Error(`no mail for ${id}; got ${mailsOf(mailbox, workflowId).map((m) => m.id).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `no mail for ${id}; got ${mailsOf(mailbox, workflowId)
+          .map((m) => m.id)
+          .join(', ')}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

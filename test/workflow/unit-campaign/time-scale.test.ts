@@ -1,10 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../../domain/plan/schema.js';
 import { unitWorkflowId } from '../../../workflows/ids.js';
-import { reviewDeliverableUpdate, statusQuery, submitDeliverableUpdate } from '../../../workflows/unit-campaign/messages.js';
+import {
+  reviewDeliverableUpdate,
+  statusQuery,
+  submitDeliverableUpdate,
+} from '../../../workflows/unit-campaign/messages.js';
 import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
 import { uniqueName } from '../../support/unique.js';
-import { FILE_REF, PEOPLE, campaignInput, mailsOf, scheduleFor, sleepUntil, startHarness, waitForNotification, writeRelativePlan, type Harness } from './support.js';
+import {
+  FILE_REF,
+  PEOPLE,
+  campaignInput,
+  mailsOf,
+  scheduleFor,
+  sleepUntil,
+  startHarness,
+  waitForNotification,
+  writeRelativePlan,
+  type Harness,
+} from './support.js';
 
 /** Real milliseconds one plan day lasts in the compressed plan. */
 const PLAN_DAY = 10_000;
@@ -28,21 +43,47 @@ describe('unit campaign: a timeScale plan computes run-time deadlines in plan ti
     const schedule = scheduleFor(plan, input);
     expect(schedule.timeScale).not.toBeNull();
     const planned = schedule.tasks.find((t) => t.taskId === 'implementation_plan')!;
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, { taskQueue: h.taskQueue, workflowId: wf, args: [input] });
+    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: wf,
+      args: [input],
+    });
 
     // Submitted half a plan day before its deadline, returned two plan days after it.
     await sleepUntil(h.env, Date.parse(planned.dueAt) - PLAN_DAY / 2);
-    await handle.executeUpdate(submitDeliverableUpdate, { args: [{ taskId: 'implementation_plan', submittedBy: PEOPLE.liaison, summary: '实施方案', fileRefs: [FILE_REF] }] });
+    await handle.executeUpdate(submitDeliverableUpdate, {
+      args: [
+        {
+          taskId: 'implementation_plan',
+          submittedBy: PEOPLE.liaison,
+          summary: '实施方案',
+          fileRefs: [FILE_REF],
+        },
+      ],
+    });
     await sleepUntil(h.env, Date.parse(planned.dueAt) + 2 * PLAN_DAY);
     const returnedAt = await h.env.currentTimeMs();
-    const ack = await handle.executeUpdate(reviewDeliverableUpdate, { args: [{ taskId: 'implementation_plan', reviewedBy: PEOPLE.reviewer, decision: 'return', reasons: ['实践载体不够具体'] }] });
+    const ack = await handle.executeUpdate(reviewDeliverableUpdate, {
+      args: [
+        {
+          taskId: 'implementation_plan',
+          reviewedBy: PEOPLE.reviewer,
+          decision: 'return',
+          reasons: ['实践载体不够具体'],
+        },
+      ],
+    });
     expect(ack.status).toBe('returned');
     const due = Date.parse(ack.dueAt!);
     // 5 plan working days (more across a holiday) at 10 s a day; real time would be 5+ days.
     expect(due - returnedAt).toBeGreaterThan(4 * PLAN_DAY);
     expect(due - returnedAt).toBeLessThan(15 * PLAN_DAY);
     const status = await handle.query(statusQuery);
-    expect(status.tasks.find((t) => t.taskId === 'implementation_plan')).toMatchObject({ status: 'returned', dueAt: ack.dueAt, returns: 1 });
+    expect(status.tasks.find((t) => t.taskId === 'implementation_plan')).toMatchObject({
+      status: 'returned',
+      dueAt: ack.dueAt,
+      returns: 1,
+    });
     await waitForNotification(h.mailbox, wf, `${wf}/task/implementation_plan/returned/1`);
 
     // A reminder of the new deadline (revision 1) arrives before it, within seconds of server time.
@@ -51,14 +92,19 @@ describe('unit campaign: a timeScale plan computes run-time deadlines in plan ti
     await sleepUntil(h.env, due - 1000);
     const reminder = await waitForMail(h, wf, reminderPrefix);
     expect(await waitForNotification(h.mailbox, wf, reminder)).toEqual(['liaison@dawei.example.cn']);
-    expect(mailsOf(h.mailbox, wf).some((m) => m.id.startsWith(`${wf}/task/implementation_plan/v1/escalation/`))).toBe(false);
+    expect(
+      mailsOf(h.mailbox, wf).some((m) => m.id.startsWith(`${wf}/task/implementation_plan/v1/escalation/`)),
+    ).toBe(false);
 
     // Unanswered, the first escalation level comes one plan working day after it: within 12 plan
     // days even when the deadline falls just before the longest holiday (8 days off with its weekend).
     await sleepUntil(h.env, due + 12 * PLAN_DAY);
     await waitForNotification(h.mailbox, wf, `${wf}/task/implementation_plan/v1/escalation/L1/0`);
     const after = await handle.query(statusQuery);
-    expect(after.tasks.find((t) => t.taskId === 'implementation_plan')).toMatchObject({ status: 'returned', overdue: true });
+    expect(after.tasks.find((t) => t.taskId === 'implementation_plan')).toMatchObject({
+      status: 'returned',
+      overdue: true,
+    });
     await handle.terminate('test done');
   });
 });
@@ -69,7 +115,12 @@ async function waitForMail(h: Harness, wf: string, prefix: string, timeoutMs = 3
   for (;;) {
     const m = mailsOf(h.mailbox, wf).find((x) => x.id.startsWith(prefix));
     if (m) return m.id;
-    if (Date.now() > deadline) throw new Error(`no mail starting with ${prefix}; got ${mailsOf(h.mailbox, wf).map((x) => x.id).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `no mail starting with ${prefix}; got ${mailsOf(h.mailbox, wf)
+          .map((x) => x.id)
+          .join(', ')}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -7,7 +7,16 @@ import type { Role } from '../../../domain/plan/schema.js';
 import { escalationEventFor } from '../../../domain/routing/route.js';
 import { anchorOf, escalationRepeatAfter, scheduleStageOpenedAt } from '../../../domain/schedule/index.js';
 import { notificationIds } from '../../ids.js';
-import { calendarDays, cnDate, deadlineAfter, iso, rearm, runScale, timeLeft, withDeadline } from './clock.js';
+import {
+  calendarDays,
+  cnDate,
+  deadlineAfter,
+  iso,
+  rearm,
+  runScale,
+  timeLeft,
+  withDeadline,
+} from './clock.js';
 import { common, queue, unitRef } from './outbox.js';
 import { reviewDueAt, tickReview } from './review.js';
 import { findTask, stageOf } from './tasks.js';
@@ -30,7 +39,8 @@ export function advance(ctx: Ctx, state: CampaignState, now: number): void {
     lookBackIfDue(ctx, state, now);
     completeStages(state, now);
     finishIfDone(ctx, state, now);
-    if (JSON.stringify([state.stages.map((s) => s.status), state.tasks.length, state.phase]) === before) return;
+    if (JSON.stringify([state.stages.map((s) => s.status), state.tasks.length, state.phase]) === before)
+      return;
   }
 }
 
@@ -43,7 +53,15 @@ function openStages(ctx: Ctx, state: CampaignState, now: number): void {
       const def = ctx.plan.stages.find((d) => d.id === s.stageId);
       if (def) {
         // Offsets of an after_previous stage count from the moment it actually opens.
-        const r = scheduleStageOpenedAt(ctx.plan, ctx.unit, def, anchorOf(ctx.cal, ctx.start), ctx.cal, runScale(ctx), iso(now));
+        const r = scheduleStageOpenedAt(
+          ctx.plan,
+          ctx.unit,
+          def,
+          anchorOf(ctx.cal, ctx.start),
+          ctx.cal,
+          runScale(ctx),
+          iso(now),
+        );
         s.opensAt = r.stage.opensAt;
         s.dueAt = r.stage.dueAt;
         for (const nt of r.tasks) {
@@ -79,12 +97,14 @@ function tickTask(ctx: Ctx, state: CampaignState, t: TaskState, now: number): vo
 
   // Reminders: when several are due at once (worker was down), only the latest is worth sending.
   let due = -1;
-  while (t.nextReminder < t.sched.reminders.length && ms(t.sched.reminders[t.nextReminder]!.at) <= now) due = t.nextReminder++;
+  while (t.nextReminder < t.sched.reminders.length && ms(t.sched.reminders[t.nextReminder]!.at) <= now)
+    due = t.nextReminder++;
   const r = due >= 0 ? t.sched.reminders[due] : undefined;
   if (r && ms(t.sched.dueAt) > now) {
     const stage = stageOf(state, t);
     // The stage_opened notice already lists a task that opens with its stage.
-    const folded = r.kind === 'opened' && t.origin === 'plan' && stage?.opensAt === t.sched.opensAt && t.rev === 0;
+    const folded =
+      r.kind === 'opened' && t.origin === 'plan' && stage?.opensAt === t.sched.opensAt && t.rev === 0;
     if (!folded) {
       const dueToday = r.kind === 'due_day';
       queue(ctx, state, {
@@ -94,7 +114,12 @@ function tickTask(ctx: Ctx, state: CampaignState, t: TaskState, now: number): vo
           ...common(ctx),
           task: t.sched.title,
           deadline: cnDate(ctx, t.sched.dueAt),
-          ...(dueToday ? {} : { daysLeft: Math.max(0, calendarDays(ctx, iso(now), t.sched.dueAt)), timeLeft: timeLeft(ctx, now, t.sched.dueAt) }),
+          ...(dueToday
+            ? {}
+            : {
+                daysLeft: Math.max(0, calendarDays(ctx, iso(now), t.sched.dueAt)),
+                timeLeft: timeLeft(ctx, now, t.sched.dueAt),
+              }),
         },
       });
     }
@@ -102,10 +127,23 @@ function tickTask(ctx: Ctx, state: CampaignState, t: TaskState, now: number): vo
 
   // Escalation ladder: the highest level now due fires; lower ones it overtook are skipped.
   let level = -1;
-  while (t.nextEscalation < t.sched.escalations.length && ms(t.sched.escalations[t.nextEscalation]!.at) <= now) level = t.nextEscalation++;
+  while (
+    t.nextEscalation < t.sched.escalations.length &&
+    ms(t.sched.escalations[t.nextEscalation]!.at) <= now
+  )
+    level = t.nextEscalation++;
   const e = level >= 0 ? t.sched.escalations[level] : undefined;
   if (e) {
-    fireEscalation(ctx, state, t, e.level, e.label, [...e.recipients, ...e.cc], notificationIds.escalation(u, t.sched.taskId, t.rev, e.level, 0), now);
+    fireEscalation(
+      ctx,
+      state,
+      t,
+      e.level,
+      e.label,
+      [...e.recipients, ...e.cc],
+      notificationIds.escalation(u, t.sched.taskId, t.rev, e.level, 0),
+      now,
+    );
     t.fired.push({ level: e.level, label: e.label, at: iso(now), repeats: 0, acknowledged: false });
     if (level === t.sched.escalations.length - 1) {
       const next = escalationRepeatAfter(ctx.plan, ctx.cal, runScale(ctx), iso(now));
@@ -116,7 +154,16 @@ function tickTask(ctx: Ctx, state: CampaignState, t: TaskState, now: number): vo
     const lv = t.sched.escalations.at(-1);
     if (last && lv && !last.acknowledged) {
       last.repeats += 1;
-      fireEscalation(ctx, state, t, lv.level, lv.label, [...lv.recipients, ...lv.cc], notificationIds.escalation(u, t.sched.taskId, t.rev, lv.level, last.repeats), now);
+      fireEscalation(
+        ctx,
+        state,
+        t,
+        lv.level,
+        lv.label,
+        [...lv.recipients, ...lv.cc],
+        notificationIds.escalation(u, t.sched.taskId, t.rev, lv.level, last.repeats),
+        now,
+      );
       const next = escalationRepeatAfter(ctx.plan, ctx.cal, runScale(ctx), iso(now));
       if (next) t.repeatAt = next;
       else delete t.repeatAt;
@@ -143,7 +190,10 @@ function predecessorsFinished(state: CampaignState, t: TaskState): boolean {
  * opening overdue. Reminders and escalations follow that deadline.
  */
 function openAfterPredecessors(ctx: Ctx, t: TaskState, now: number): void {
-  let due = t.sched.duration !== undefined && t.rev === 0 ? deadlineAfter(ctx, iso(now), t.sched.duration) : t.sched.dueAt;
+  let due =
+    t.sched.duration !== undefined && t.rev === 0
+      ? deadlineAfter(ctx, iso(now), t.sched.duration)
+      : t.sched.dueAt;
   if (ms(due) <= now) due = deadlineAfter(ctx, iso(now), ctx.plan.lookBack?.gapDeadline ?? '5wd');
   t.sched = withDeadline(ctx, t, iso(now), due);
   t.nextReminder = 0;
@@ -161,7 +211,16 @@ function escalationFacts(ctx: Ctx, t: TaskState, now: number): Record<string, Fa
   };
 }
 
-function fireEscalation(ctx: Ctx, state: CampaignState, t: TaskState, level: number, label: string, roles: Role[], id: string, now: number): void {
+function fireEscalation(
+  ctx: Ctx,
+  state: CampaignState,
+  t: TaskState,
+  level: number,
+  label: string,
+  roles: Role[],
+  id: string,
+  now: number,
+): void {
   // The rung's kind follows who it reaches; its recipients and channels come from the plan's level.
   queue(ctx, state, { id, event: escalationEventFor(roles), facts: escalationFacts(ctx, t, now), level });
   state.escalationsSent += 1;
@@ -175,7 +234,13 @@ function lookBackIfDue(ctx: Ctx, state: CampaignState, now: number): void {
   const t = findTask(state, lb.step);
   if (!t) return;
   // The check runs when the unit reports its 回头看 done, or at the 回头看's deadline at the latest.
-  if (!(t.status === 'done' || t.status === 'submitted' || t.status === 'waived' || (ACTIVE.includes(t.status) && ms(t.sched.dueAt) <= now))) return;
+  if (!(
+    t.status === 'done' ||
+    t.status === 'submitted' ||
+    t.status === 'waived' ||
+    (ACTIVE.includes(t.status) && ms(t.sched.dueAt) <= now)
+  ))
+    return;
   runLookBack(ctx, state, now);
 }
 
@@ -190,7 +255,10 @@ function runLookBack(ctx: Ctx, state: CampaignState, now: number): void {
     if (i >= idx || !t.required || NOT_CHECKED_BY_LOOKBACK.has(t.sched.kind)) return;
     if (!ACTIVE.includes(t.status)) return;
     // Why it is a gap, judged against the deadline it had before the 回头看 moved it.
-    gaps.push({ t, why: t.status === 'returned' ? '被退回，尚未重新报送' : ms(t.sched.dueAt) < now ? '已逾期' : '尚未报送' });
+    gaps.push({
+      t,
+      why: t.status === 'returned' ? '被退回，尚未重新报送' : ms(t.sched.dueAt) < now ? '已逾期' : '尚未报送',
+    });
     t.gap = true;
     if (ms(t.sched.dueAt) < ms(gapDue)) {
       t.sched = withDeadline(ctx, t, t.sched.opensAt, gapDue);
@@ -210,7 +278,12 @@ function runLookBack(ctx: Ctx, state: CampaignState, now: number): void {
       deadline: cnDate(ctx, gapDue),
     },
   });
-  note(state, now, 'look_back', `回头看：${gaps.length} 项查缺补缺（${gaps.map((g) => g.t.sched.title).join('、')}），限 ${cnDate(ctx, gapDue)} 前补齐`);
+  note(
+    state,
+    now,
+    'look_back',
+    `回头看：${gaps.length} 项查缺补缺（${gaps.map((g) => g.t.sched.title).join('、')}），限 ${cnDate(ctx, gapDue)} 前补齐`,
+  );
 }
 
 function completeStages(state: CampaignState, now: number): void {
@@ -249,7 +322,8 @@ export function nextDueAt(ctx: Ctx, state: CampaignState): number | undefined {
     if (t.status === 'pending') {
       const stage = stageOf(state, t);
       // A step waiting for its predecessors opens on their completion (a message), not on a date.
-      if ((!stage || stage.status !== 'pending') && !waitsForPredecessors(ctx, t)) candidates.push(ms(t.sched.opensAt));
+      if ((!stage || stage.status !== 'pending') && !waitsForPredecessors(ctx, t))
+        candidates.push(ms(t.sched.opensAt));
       continue;
     }
     if (t.status === 'submitted') {

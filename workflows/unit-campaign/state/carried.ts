@@ -38,7 +38,9 @@ const STEPS: Record<number, (state: OlderState, plan: Plan) => void> = {
 export function upgradeCarried(carried: { plan: Plan; state: unknown }): Carried {
   const state = carried.state as OlderState;
   if (!Number.isInteger(state.version) || state.version < 1 || state.version > STATE_VERSION) {
-    throw new Error(`carried state version ${String(state.version)} is not one this code can load (1 to ${STATE_VERSION})`);
+    throw new Error(
+      `carried state version ${String(state.version)} is not one this code can load (1 to ${STATE_VERSION})`,
+    );
   }
   while (state.version < STATE_VERSION) {
     STEPS[state.version]!(state, carried.plan);

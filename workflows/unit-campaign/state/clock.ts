@@ -86,7 +86,15 @@ export function withDeadline(ctx: Ctx, t: TaskState, opensAt: IsoInstant, dueAt:
 /** A task the plan does not list (查缺补缺, 督办, 补课, progress reports), timed like the plan's own. */
 export function syntheticTask(
   ctx: Ctx,
-  fields: { taskId: string; stageId: string; title: string; kind: ScheduledTask['kind']; opensAt: IsoInstant; dueAt: IsoInstant; needsReview?: boolean },
+  fields: {
+    taskId: string;
+    stageId: string;
+    title: string;
+    kind: ScheduledTask['kind'];
+    opensAt: IsoInstant;
+    dueAt: IsoInstant;
+    needsReview?: boolean;
+  },
 ): ScheduledTask {
   const sched: ScheduledTask = {
     taskId: fields.taskId,

@@ -56,7 +56,9 @@ export function review(ctx: Ctx, state: CampaignState, req: ReviewDeliverableReq
     const failedItems = [...(req.failedItems ?? [])];
     const items = t.sched.checklist?.items ?? [];
     const reasons = [
-      ...failedItems.map((id) => `${t.sched.checklist?.title ?? '审查清单'}：${items.find((i) => i.id === id)?.text ?? id}`),
+      ...failedItems.map(
+        (id) => `${t.sched.checklist?.title ?? '审查清单'}：${items.find((i) => i.id === id)?.text ?? id}`,
+      ),
       ...(req.reasons ?? []),
     ];
     t.lastReturn = { reasons: [...(req.reasons ?? [])], failedItems };
@@ -67,9 +69,20 @@ export function review(ctx: Ctx, state: CampaignState, req: ReviewDeliverableReq
     queue(ctx, state, {
       id: notificationIds.returned(unitRef(ctx), t.sched.taskId, t.returns),
       event: 'returned',
-      facts: { ...common(ctx), task: t.sched.title, reviewer: ctx.groupName, reasons, resubmitBy: cnDate(ctx, t.sched.dueAt) },
+      facts: {
+        ...common(ctx),
+        task: t.sched.title,
+        reviewer: ctx.groupName,
+        reasons,
+        resubmitBy: cnDate(ctx, t.sched.dueAt),
+      },
     });
-    note(state, now, 'returned', `「${t.sched.title}」被退回（${reasons.join('；')}），限 ${cnDate(ctx, t.sched.dueAt)} 前重新报送`);
+    note(
+      state,
+      now,
+      'returned',
+      `「${t.sched.title}」被退回（${reasons.join('；')}），限 ${cnDate(ctx, t.sched.dueAt)} 前重新报送`,
+    );
   }
   advance(ctx, state, now);
 }
@@ -93,7 +106,17 @@ function afterCompletion(ctx: Ctx, state: CampaignState, t: TaskState, now: numb
   for (let n = 1; n <= 24; n++) {
     const dueAt = deadlineAfter(ctx, iso(now), `${every.amount * n}${every.unit}`);
     if (ms(dueAt) > ms(end) + 1000) break;
-    const report = newTask(syntheticTask(ctx, { taskId: `progress_${n}`, stageId: t.sched.stageId, title: `继续整改进展报告（第${n}次）`, kind: 'task', opensAt, dueAt }), 'progress');
+    const report = newTask(
+      syntheticTask(ctx, {
+        taskId: `progress_${n}`,
+        stageId: t.sched.stageId,
+        title: `继续整改进展报告（第${n}次）`,
+        kind: 'task',
+        opensAt,
+        dueAt,
+      }),
+      'progress',
+    );
     if (n === 1) report.status = 'open';
     state.tasks.push(report);
     opensAt = dueAt;
@@ -105,7 +128,12 @@ function afterCompletion(ctx: Ctx, state: CampaignState, t: TaskState, now: numb
     a.status = 'pending';
     rearm(a, now);
   }
-  note(state, now, 'continued_rectification', `进入继续整改（${total.amount}${total.unit}），每 ${every.amount}${every.unit} 报告一次进展，${cnDate(ctx, end)} 后资料归档`);
+  note(
+    state,
+    now,
+    'continued_rectification',
+    `进入继续整改（${total.amount}${total.unit}），每 ${every.amount}${every.unit} 报告一次进展，${cnDate(ctx, end)} 后资料归档`,
+  );
 }
 
 export function acknowledge(state: CampaignState, taskId: string, level: number, now: number): void {

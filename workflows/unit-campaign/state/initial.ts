@@ -40,7 +40,11 @@ export function initialState(ctx: Ctx, schedule: Schedule, now: number): Campaig
   queue(ctx, state, {
     id: notificationIds.kickoff(unitRef(ctx)),
     event: 'kickoff',
-    facts: { ...common(ctx), firstStage: first?.title ?? '', firstDeadline: first ? cnDate(ctx, first.dueAt) : '' },
+    facts: {
+      ...common(ctx),
+      firstStage: first?.title ?? '',
+      firstDeadline: first ? cnDate(ctx, first.dueAt) : '',
+    },
   });
   note(state, now, 'kickoff', `活动启动，共 ${state.stages.length} 个阶段、${state.tasks.length} 项工作`);
   return state;

@@ -14,13 +14,30 @@ import { FINISHED, type CampaignState, type Ctx } from './types.js';
 export function addGapItem(ctx: Ctx, state: CampaignState, req: AddGapItemRequest, now: number): string {
   state.gapItemsAdded += 1;
   const taskId = `gap_${state.gapItemsAdded}`;
-  const dueAt = req.due ? parseDue(ctx, req.due) : deadlineAfter(ctx, iso(now), ctx.plan.lookBack?.gapDeadline ?? '5wd');
+  const dueAt = req.due
+    ? parseDue(ctx, req.due)
+    : deadlineAfter(ctx, iso(now), ctx.plan.lookBack?.gapDeadline ?? '5wd');
   const lbStage = findTask(state, ctx.plan.lookBack?.step ?? '')?.sched.stageId;
-  const t = newTask(syntheticTask(ctx, { taskId, stageId: lbStage ?? currentStageId(state), title: req.title.trim(), kind: 'task', opensAt: iso(now), dueAt }), 'gap');
+  const t = newTask(
+    syntheticTask(ctx, {
+      taskId,
+      stageId: lbStage ?? currentStageId(state),
+      title: req.title.trim(),
+      kind: 'task',
+      opensAt: iso(now),
+      dueAt,
+    }),
+    'gap',
+  );
   t.gap = true;
   if (req.note) t.note = req.note;
   state.tasks.push(t);
-  note(state, now, 'gap_added', `指导组增加查缺补缺事项「${t.sched.title}」，限 ${cnDate(ctx, dueAt)} 前完成`);
+  note(
+    state,
+    now,
+    'gap_added',
+    `指导组增加查缺补缺事项「${t.sched.title}」，限 ${cnDate(ctx, dueAt)} 前完成`,
+  );
   advance(ctx, state, now);
   return taskId;
 }
@@ -58,7 +75,14 @@ function shiftRemaining(ctx: Ctx, state: CampaignState, by: string, now: number)
   }
   for (const s of state.stages) {
     if (s.status !== 'pending') continue;
-    const probe = syntheticTask(ctx, { taskId: s.stageId, stageId: s.stageId, title: s.title, kind: 'task', opensAt: s.opensAt, dueAt: s.dueAt });
+    const probe = syntheticTask(ctx, {
+      taskId: s.stageId,
+      stageId: s.stageId,
+      title: s.title,
+      kind: 'task',
+      opensAt: s.opensAt,
+      dueAt: s.dueAt,
+    });
     const [moved] = shiftTasks(ctx.plan, [probe], by, rctx);
     if (moved) {
       s.opensAt = moved.opensAt;
@@ -80,7 +104,17 @@ export function addAdHocItem(ctx: Ctx, state: CampaignState, req: AddAdHocItemRe
   state.adHocAdded += 1;
   const taskId = `adhoc_${state.adHocAdded}`;
   const dueAt = parseDue(ctx, req.due);
-  const t = newTask(syntheticTask(ctx, { taskId, stageId: currentStageId(state), title: `督办：${req.title.trim()}`, kind: 'task', opensAt: iso(now), dueAt }), 'adhoc');
+  const t = newTask(
+    syntheticTask(ctx, {
+      taskId,
+      stageId: currentStageId(state),
+      title: `督办：${req.title.trim()}`,
+      kind: 'task',
+      opensAt: iso(now),
+      dueAt,
+    }),
+    'adhoc',
+  );
   if (req.note) t.note = req.note;
   state.tasks.push(t);
   note(state, now, 'adhoc', `活动办增加督办事项「${req.title.trim()}」，限 ${cnDate(ctx, dueAt)} 前完成`);

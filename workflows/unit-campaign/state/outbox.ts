@@ -27,10 +27,25 @@ export function common(ctx: Ctx): Record<string, Fact> {
 export function queue(
   ctx: Ctx,
   state: CampaignState,
-  n: { id: string; event: EventKind; facts: Record<string, Fact>; level?: number; alsoTo?: readonly Role[]; roles?: { to: readonly Role[]; cc: readonly Role[] } },
+  n: {
+    id: string;
+    event: EventKind;
+    facts: Record<string, Fact>;
+    level?: number;
+    alsoTo?: readonly Role[];
+    roles?: { to: readonly Role[]; cc: readonly Role[] };
+  },
 ): void {
   const r = routeNotification(ctx.plan, n.event, n.level === undefined ? {} : { level: n.level });
   const to = [...new Set([...(n.roles?.to ?? r.to), ...(n.alsoTo ?? [])])];
   const cc = [...new Set(n.roles?.cc ?? r.cc)];
-  state.outbox.push({ id: n.id, event: n.event, facts: n.facts, to, cc: cc.filter((x) => !to.includes(x)), channels: r.channels, ignoreQuietHours: r.ignoreQuietHours });
+  state.outbox.push({
+    id: n.id,
+    event: n.event,
+    facts: n.facts,
+    to,
+    cc: cc.filter((x) => !to.includes(x)),
+    channels: r.channels,
+    ignoreQuietHours: r.ignoreQuietHours,
+  });
 }

@@ -71,7 +71,12 @@ export function recordSurvey(ctx: Ctx, state: CampaignState, req: RecordSurveyRe
     },
     ...(exhausted && rule.afterMaxRounds === 'escalate_office' ? { alsoTo: ['office'] as Role[] } : {}),
   });
-  note(state, now, 'survey', `第 ${round} 次满意度测评（${req.method}，${req.respondents} 人）：满意 ${req.satisfied}、基本满意 ${req.basicallySatisfied}、不满意 ${req.dissatisfied}；${verdict}`);
+  note(
+    state,
+    now,
+    'survey',
+    `第 ${round} 次满意度测评（${req.method}，${req.respondents} 人）：满意 ${req.satisfied}、基本满意 ${req.basicallySatisfied}、不满意 ${req.dissatisfied}；${verdict}`,
+  );
   if (remedialNeeded && !exhausted) openRemedialRound(ctx, state, t, now);
   advance(ctx, state, now);
 }
@@ -82,11 +87,31 @@ function openRemedialRound(ctx: Ctx, state: CampaignState, survey: TaskState, no
   const r = state.remedialRound;
   const dueAt = deadlineAfter(ctx, iso(now), rule.remedialDuration);
   for (const s of REMEDIAL_STEPS) {
-    const t = newTask(syntheticTask(ctx, { taskId: `remedial_${r}_${s.key}`, stageId: survey.sched.stageId, title: `补课（第${r}轮）：${s.title}`, kind: 'task', opensAt: iso(now), dueAt }), 'remedial');
+    const t = newTask(
+      syntheticTask(ctx, {
+        taskId: `remedial_${r}_${s.key}`,
+        stageId: survey.sched.stageId,
+        title: `补课（第${r}轮）：${s.title}`,
+        kind: 'task',
+        opensAt: iso(now),
+        dueAt,
+      }),
+      'remedial',
+    );
     state.tasks.push(t);
   }
   state.tasks.push(
-    newTask(syntheticTask(ctx, { taskId: `remedial_${r}_resurvey`, stageId: survey.sched.stageId, title: `补课（第${r}轮）：重新测评`, kind: 'satisfaction_survey', opensAt: iso(now), dueAt }), 'remedial'),
+    newTask(
+      syntheticTask(ctx, {
+        taskId: `remedial_${r}_resurvey`,
+        stageId: survey.sched.stageId,
+        title: `补课（第${r}轮）：重新测评`,
+        kind: 'satisfaction_survey',
+        opensAt: iso(now),
+        dueAt,
+      }),
+      'remedial',
+    ),
   );
   queue(ctx, state, {
     id: notificationIds.remedialOpened(unitRef(ctx), r),

@@ -36,5 +36,10 @@ export function stageOf(state: CampaignState, t: TaskState): StageState | undefi
 /** The stage new items join: the latest open one, else the latest complete one, else the first. */
 export function currentStageId(state: CampaignState): string {
   const open = state.stages.filter((s) => s.status === 'open');
-  return open.at(-1)?.stageId ?? state.stages.filter((s) => s.status === 'complete').at(-1)?.stageId ?? state.stages[0]?.stageId ?? '';
+  return (
+    open.at(-1)?.stageId ??
+    state.stages.filter((s) => s.status === 'complete').at(-1)?.stageId ??
+    state.stages[0]?.stageId ??
+    ''
+  );
 }

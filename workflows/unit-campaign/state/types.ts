@@ -5,8 +5,21 @@
 import type { WorkCalendar } from '../../../domain/calendar/index.js';
 import type { Channel, Plan, Role } from '../../../domain/plan/schema.js';
 import type { EventKind } from '../../../domain/routing/event-kinds.js';
-import type { ScheduledEscalation, ScheduledReminder, ScheduledTask, TimeScaleInfo, UnitProfile } from '../../../domain/schedule/index.js';
-import type { CampaignPhase, SurveyRecord, TaskOrigin, TaskStatus, TimelineEntry, UnitCampaignResult } from '../messages.js';
+import type {
+  ScheduledEscalation,
+  ScheduledReminder,
+  ScheduledTask,
+  TimeScaleInfo,
+  UnitProfile,
+} from '../../../domain/schedule/index.js';
+import type {
+  CampaignPhase,
+  SurveyRecord,
+  TaskOrigin,
+  TaskStatus,
+  TimelineEntry,
+  UnitCampaignResult,
+} from '../messages.js';
 
 export type Fact = string | number | boolean | null | readonly Fact[] | { readonly [k: string]: Fact };
 

@@ -1,5 +1,11 @@
 /** What the state machine shows outside: the status Query, the answer to an Update, the result. */
-import type { EscalationView, TaskView, UnitCampaignResult, UnitCampaignStatus, UpdateAck } from '../messages.js';
+import type {
+  EscalationView,
+  TaskView,
+  UnitCampaignResult,
+  UnitCampaignStatus,
+  UpdateAck,
+} from '../messages.js';
 import { iso } from './clock.js';
 import { reviewView } from './review.js';
 import { currentStageId, findTask, isOverdue } from './tasks.js';
@@ -62,7 +68,13 @@ export function statusOf(ctx: Ctx, state: CampaignState, now: number): UnitCampa
     planId: ctx.plan.id,
     phase: state.phase,
     stage: stageLabel(state),
-    stages: state.stages.map((s) => ({ stageId: s.stageId, title: s.title, status: s.status, opensAt: s.opensAt, dueAt: s.dueAt })),
+    stages: state.stages.map((s) => ({
+      stageId: s.stageId,
+      title: s.title,
+      status: s.status,
+      opensAt: s.opensAt,
+      dueAt: s.dueAt,
+    })),
     tasks: state.tasks.map((t) => taskView(t, now, ctx)),
     overdueCount: overdueCount(state, now),
     openEscalations,

@@ -27,7 +27,9 @@ export async function startPickyMailbox(): Promise<PickyMailbox> {
       if (how === 'permanent' || (how && how.temporary > 0)) {
         if (how !== 'permanent') how.temporary -= 1;
         const code = how === 'permanent' ? 550 : 451;
-        const err = new Error(code === 550 ? '5.1.1 用户不存在 / mailbox unavailable' : '4.2.2 邮箱已满，请稍后再试') as Error & { responseCode: number };
+        const err = new Error(
+          code === 550 ? '5.1.1 用户不存在 / mailbox unavailable' : '4.2.2 邮箱已满，请稍后再试',
+        ) as Error & { responseCode: number };
         err.responseCode = code;
         return callback(err);
       }

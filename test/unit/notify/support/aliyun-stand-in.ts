@@ -33,7 +33,12 @@ export async function startAliyunStandIn(opts: {
   const now = opts.now ?? (() => new Date());
   const stored: StoredSms[] = [];
   for (let i = 0; i < (opts.otherMessagesToday ?? 0); i += 1) {
-    stored.push({ phone: opts.seedPhone ?? '', outId: `other-${i}`, day: aliyunSendDate(now()), bizId: `b-other-${i}` });
+    stored.push({
+      phone: opts.seedPhone ?? '',
+      outId: `other-${i}`,
+      day: aliyunSendDate(now()),
+      bizId: `b-other-${i}`,
+    });
   }
   const receiver = await startHttpReceiver((req) => {
     const p = aliyunCheck(req, opts.secret);
@@ -44,7 +49,8 @@ export async function startAliyunStandIn(opts: {
       return { json: { Code: 'OK', Message: 'OK', BizId: bizId, RequestId: 'r' } };
     }
     if (p.Action === 'QuerySendDetails') {
-      if (!p.PhoneNumber || !/^\d{8}$/.test(p.SendDate ?? '') || !p.PageSize || !p.CurrentPage) return { json: { Code: 'isv.InvalidParameters', Message: 'missing' } };
+      if (!p.PhoneNumber || !/^\d{8}$/.test(p.SendDate ?? '') || !p.PageSize || !p.CurrentPage)
+        return { json: { Code: 'isv.InvalidParameters', Message: 'missing' } };
       const size = Number(p.PageSize);
       if (size < 1 || size > 50) return { json: { Code: 'isv.InvalidParameters', Message: 'PageSize' } };
       const all = stored.filter((s) => s.phone === p.PhoneNumber && s.day === p.SendDate);
@@ -54,7 +60,15 @@ export async function startAliyunStandIn(opts: {
           Code: 'OK',
           Message: 'OK',
           TotalCount: all.length,
-          SmsSendDetailDTOs: { SmsSendDetailDTO: page.map((s) => ({ PhoneNum: s.phone, OutId: s.outId, SendStatus: 1, TemplateCode: 'SMS_X', SendDate: '2009-12-09 10:00:00' })) },
+          SmsSendDetailDTOs: {
+            SmsSendDetailDTO: page.map((s) => ({
+              PhoneNum: s.phone,
+              OutId: s.outId,
+              SendStatus: 1,
+              TemplateCode: 'SMS_X',
+              SendDate: '2009-12-09 10:00:00',
+            })),
+          },
         },
       };
     }

@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
 import { makeCalendar, type WorkCalendar } from '../../../../domain/calendar/index.js';
-import { createNotificationActivities, type NotificationDeps } from '../../../../activities/notify/activities.js';
+import {
+  createNotificationActivities,
+  type NotificationDeps,
+} from '../../../../activities/notify/activities.js';
 import { openSqliteDeliveryLog } from '../../../../activities/notify/log/sqlite-delivery-log.js';
 import { loadTemplates } from '../../../../activities/notify/templates.js';
 
@@ -28,7 +31,9 @@ export class TestClock {
 export const OFFICE_TIME = new Date('2009-12-09T02:00:00Z');
 
 /** Pass `clock` to share one clock between the activities and a provider stand-in or client. */
-export function buildActivities(overrides: Partial<Omit<NotificationDeps, 'clock'>> & { clock?: TestClock } = {}) {
+export function buildActivities(
+  overrides: Partial<Omit<NotificationDeps, 'clock'>> & { clock?: TestClock } = {},
+) {
   const deliveryLog = overrides.deliveryLog ?? openSqliteDeliveryLog(':memory:');
   const clock = overrides.clock ?? new TestClock(OFFICE_TIME);
   const activities = createNotificationActivities({

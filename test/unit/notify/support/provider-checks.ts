@@ -9,9 +9,21 @@ import type { ReceivedRequest } from './http-receiver.js';
 export function aliyunCheck(req: ReceivedRequest, secret: string): Record<string, string> | undefined {
   const params = Object.fromEntries(new URLSearchParams(req.body));
   const { Signature, ...rest } = params;
-  const enc = (s: string) => encodeURIComponent(s).replace(/\+/g, '%20').replace(/\*/g, '%2A').replace(/!/g, '%21').replace(/'/g, '%27').replace(/\(/g, '%28').replace(/\)/g, '%29');
-  const canonical = Object.keys(rest).sort().map((k) => `${enc(k)}=${enc(rest[k] ?? '')}`).join('&');
-  const expected = createHmac('sha1', `${secret}&`).update(`POST&%2F&${enc(canonical)}`).digest('base64');
+  const enc = (s: string) =>
+    encodeURIComponent(s)
+      .replace(/\+/g, '%20')
+      .replace(/\*/g, '%2A')
+      .replace(/!/g, '%21')
+      .replace(/'/g, '%27')
+      .replace(/\(/g, '%28')
+      .replace(/\)/g, '%29');
+  const canonical = Object.keys(rest)
+    .sort()
+    .map((k) => `${enc(k)}=${enc(rest[k] ?? '')}`)
+    .join('&');
+  const expected = createHmac('sha1', `${secret}&`)
+    .update(`POST&%2F&${enc(canonical)}`)
+    .digest('base64');
   return Signature === expected ? rest : undefined;
 }
 
@@ -19,10 +31,15 @@ export function aliyunCheck(req: ReceivedRequest, secret: string): Record<string
 export function tencentCheck(req: ReceivedRequest, secretId: string, secretKey: string): boolean {
   const h = req.headers;
   const auth = String(h.authorization);
-  const m = /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/sms\/tc3_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(auth);
+  const m =
+    /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/sms\/tc3_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
+      auth,
+    );
   if (!m || m[1] !== secretId) return false;
   const signed = (m[3] ?? '').split(';');
-  const canonicalHeaders = signed.map((name) => `${name}:${name === 'content-type' ? String(h[name]) : String(h[name]).toLowerCase()}\n`).join('');
+  const canonicalHeaders = signed
+    .map((name) => `${name}:${name === 'content-type' ? String(h[name]) : String(h[name]).toLowerCase()}\n`)
+    .join('');
   const sha = (s: string) => createHash('sha256').update(s).digest('hex');
   const canonicalRequest = `POST\n/\n\n${canonicalHeaders}\n${m[3]}\n${sha(req.body)}`;
   const timestamp = String(h['x-tc-timestamp']);

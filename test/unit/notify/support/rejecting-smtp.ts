@@ -1,7 +1,9 @@
 import { SMTPServer } from 'smtp-server';
 
 /** An SMTP server that refuses some recipients with 550, as a real one does for unknown mailboxes. */
-export async function startRejectingSmtp(rejects: (address: string) => boolean): Promise<{ port: number; accepted(): number; close(): Promise<void> }> {
+export async function startRejectingSmtp(
+  rejects: (address: string) => boolean,
+): Promise<{ port: number; accepted(): number; close(): Promise<void> }> {
   let accepted = 0;
   const server = new SMTPServer({
     authOptional: true,

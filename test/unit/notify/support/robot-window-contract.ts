@@ -3,7 +3,11 @@
  * (SQLite in the unit project, PostgreSQL in the integration project).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { SLOT_RETENTION_MS, type RobotWindowStore, type SlotReservation } from '../../../../activities/notify/log/robot-window.js';
+import {
+  SLOT_RETENTION_MS,
+  type RobotWindowStore,
+  type SlotReservation,
+} from '../../../../activities/notify/log/robot-window.js';
 
 export interface RobotWindowStoreFactory {
   /** A fresh, empty store, plus a way to open a second handle on the same data (a second worker). */
@@ -86,7 +90,10 @@ export function robotWindowContract(name: string, factory: RobotWindowStoreFacto
       expect((await store.reserve(OTHER, T0 + 1_000, rule)).kind).toBe('taken'); // prunes the first
       const second = (await store.slots(OTHER))[0];
       await store.complete(OTHER, other.slotId, T0 + 1_200); // its reply came after the window
-      expect((await store.slots(OTHER)).map((s) => s.at).sort((a, b) => a - b)).toEqual([T0 + 1_000, T0 + 1_200]);
+      expect((await store.slots(OTHER)).map((s) => s.at).sort((a, b) => a - b)).toEqual([
+        T0 + 1_000,
+        T0 + 1_200,
+      ]);
       expect(second?.at).toBe(T0 + 1_000);
     });
 
@@ -112,7 +119,9 @@ export function robotWindowContract(name: string, factory: RobotWindowStoreFacto
       expect(await second.reserve(ROBOT, T0 + 40, rule)).toEqual({ kind: 'wait', until: T0 + 2_000 });
 
       const race = await Promise.all(
-        Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? store : second).reserve(OTHER, T0 + 100, { limit: 5, windowMs: 2_000 })),
+        Array.from({ length: 16 }, (_, i) =>
+          (i % 2 === 0 ? store : second).reserve(OTHER, T0 + 100, { limit: 5, windowMs: 2_000 }),
+        ),
       );
       expect(race.filter(taken)).toHaveLength(5);
       expect(race.filter((r) => r.kind === 'wait')).toHaveLength(11);

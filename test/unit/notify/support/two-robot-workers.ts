@@ -3,8 +3,16 @@
  * messages to one robot stand-in within one window; run against SQLite and PostgreSQL.
  */
 import type { RobotWindowStore } from '../../../../activities/notify/log/robot-window.js';
-import { createDigestDispatcher, type RobotDispatcher } from '../../../../activities/notify/robots/digest-dispatcher.js';
-import { createRobotClient, type RobotClient, type RobotMessage, type RobotTarget } from '../../../../activities/notify/robots/robot-client.js';
+import {
+  createDigestDispatcher,
+  type RobotDispatcher,
+} from '../../../../activities/notify/robots/digest-dispatcher.js';
+import {
+  createRobotClient,
+  type RobotClient,
+  type RobotMessage,
+  type RobotTarget,
+} from '../../../../activities/notify/robots/robot-client.js';
 import { startHttpReceiver, type ReceivedRequest } from './http-receiver.js';
 
 export const unitMessage = (i: number): RobotMessage => ({
@@ -34,13 +42,22 @@ export interface TwoWorkersRun {
 }
 
 /** 30 messages alternately to two workers over 1.2 s, against a limit of 4 per 2 s (20 a minute, scaled down). */
-export async function twoWorkersSend30(windows: [RobotWindowStore, RobotWindowStore] | undefined): Promise<TwoWorkersRun> {
+export async function twoWorkersSend30(
+  windows: [RobotWindowStore, RobotWindowStore] | undefined,
+): Promise<TwoWorkersRun> {
   const limit = 4;
   const windowMs = 2_000;
   const wecom = await startHttpReceiver(() => ({ json: { errcode: 0, errmsg: 'ok' } }));
   const clients = [0, 1].map(() => counting(createRobotClient({ dingtalkSecrets: {} })));
   const workers: RobotDispatcher[] = clients.map((client, w) =>
-    createDigestDispatcher({ client, limit, windowMs, lingerMs: 20, maxBytes: 4000, ...(windows ? { window: windows[w] } : {}) }),
+    createDigestDispatcher({
+      client,
+      limit,
+      windowMs,
+      lingerMs: 20,
+      maxBytes: 4000,
+      ...(windows ? { window: windows[w] } : {}),
+    }),
   );
   try {
     const target: RobotTarget = { kind: 'wecom', webhook: `${wecom.url}/cgi-bin/webhook/send?key=shared` };
@@ -51,7 +68,9 @@ export async function twoWorkersSend30(windows: [RobotWindowStore, RobotWindowSt
     }
     const settled = await Promise.allSettled(calls);
     const requests = wecom.requests();
-    const markdowns = requests.map((r) => (JSON.parse(r.body) as { markdown: { content: string } }).markdown.content);
+    const markdowns = requests.map(
+      (r) => (JSON.parse(r.body) as { markdown: { content: string } }).markdown.content,
+    );
     return { limit, windowMs, settled, requests, markdowns, perWorker: clients.map((c) => c.requests) };
   } finally {
     for (const d of workers) d.close();

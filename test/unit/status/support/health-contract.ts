@@ -16,7 +16,8 @@ function stuck(unitId: string, o: Partial<UnitHealthRecord> = {}): UnitHealthRec
     state: 'stuck',
     runId: 'run-1',
     failures: 4,
-    error: '[TMPRL1100] Nondeterminism error: No command scheduled for event HistoryEvent(id: 31, TimerStarted)',
+    error:
+      '[TMPRL1100] Nondeterminism error: No command scheduled for event HistoryEvent(id: 31, TimerStarted)',
     errorCause: 'WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR',
     failedEventId: 49,
     failedAt: '2009-09-01T09:00:00+08:00',
@@ -26,7 +27,10 @@ function stuck(unitId: string, o: Partial<UnitHealthRecord> = {}): UnitHealthRec
   };
 }
 
-export function healthCacheContract(fresh: Fresh, record: (unitId: string, run: number, seq: number, o?: Partial<UnitStatusRecord>) => UnitStatusRecord): void {
+export function healthCacheContract(
+  fresh: Fresh,
+  record: (unitId: string, run: number, seq: number, o?: Partial<UnitStatusRecord>) => UnitStatusRecord,
+): void {
   it('health: round-trips a finding (instants in UTC), keeps `since` while the state stays and restarts it when the state changes', async () => {
     const { store, another } = await fresh();
     await store.putHealth([stuck('u2'), stuck('u1', { state: 'late', failures: 0 })]);
@@ -46,14 +50,39 @@ export function healthCacheContract(fresh: Fresh, record: (unitId: string, run: 
     expect((await other.health('c2')).map((r) => r.unitId)).toEqual(['u9']);
 
     // Checked again, still stuck: the failure count moves on, `since` stays.
-    await store.putHealth([stuck('u2', { failures: 7, since: '2009-09-01T02:00:00Z', checkedAt: '2009-09-01T02:00:00Z' })]);
-    expect(await store.healthOf('c1', 'u2')).toMatchObject({ failures: 7, since: '2009-09-01T01:01:00.000Z', checkedAt: '2009-09-01T02:00:00.000Z' });
+    await store.putHealth([
+      stuck('u2', { failures: 7, since: '2009-09-01T02:00:00Z', checkedAt: '2009-09-01T02:00:00Z' }),
+    ]);
+    expect(await store.healthOf('c1', 'u2')).toMatchObject({
+      failures: 7,
+      since: '2009-09-01T01:01:00.000Z',
+      checkedAt: '2009-09-01T02:00:00.000Z',
+    });
     // Late becomes stuck: `since` is the moment it became stuck.
-    await store.putHealth([stuck('u1', { since: '2009-09-01T03:00:00Z', checkedAt: '2009-09-01T03:00:00Z' })]);
-    expect(await store.healthOf('c1', 'u1')).toMatchObject({ state: 'stuck', since: '2009-09-01T03:00:00.000Z' });
+    await store.putHealth([
+      stuck('u1', { since: '2009-09-01T03:00:00Z', checkedAt: '2009-09-01T03:00:00Z' }),
+    ]);
+    expect(await store.healthOf('c1', 'u1')).toMatchObject({
+      state: 'stuck',
+      since: '2009-09-01T03:00:00.000Z',
+    });
     // A finding without the optional parts reads back without them.
-    await store.putHealth([{ campaignId: 'c1', unitId: 'u3', state: 'late', since: '2009-09-01T03:00:00Z', checkedAt: '2009-09-01T03:00:00Z' }]);
-    expect(await store.healthOf('c1', 'u3')).toEqual({ campaignId: 'c1', unitId: 'u3', state: 'late', since: '2009-09-01T03:00:00.000Z', checkedAt: '2009-09-01T03:00:00.000Z' });
+    await store.putHealth([
+      {
+        campaignId: 'c1',
+        unitId: 'u3',
+        state: 'late',
+        since: '2009-09-01T03:00:00Z',
+        checkedAt: '2009-09-01T03:00:00Z',
+      },
+    ]);
+    expect(await store.healthOf('c1', 'u3')).toEqual({
+      campaignId: 'c1',
+      unitId: 'u3',
+      state: 'late',
+      since: '2009-09-01T03:00:00.000Z',
+      checkedAt: '2009-09-01T03:00:00.000Z',
+    });
   });
 
   it('health: a failed Update marks a unit suspect unless it already has a finding; clearing removes only the units named', async () => {
@@ -62,7 +91,14 @@ export function healthCacheContract(fresh: Fresh, record: (unitId: string, run: 
     await store.noteSuspect('c1', 'u1', '2009-09-02T09:00:00+08:00', '报送未能送达流程');
     await store.noteSuspect('c1', 'u2', '2009-09-02T09:00:00+08:00', '报送未能送达流程');
     expect(await store.healthOf('c1', 'u1')).toMatchObject({ state: 'stuck', failures: 4 });
-    expect(await store.healthOf('c1', 'u2')).toEqual({ campaignId: 'c1', unitId: 'u2', state: 'suspect', note: '报送未能送达流程', since: '2009-09-02T01:00:00.000Z', checkedAt: '2009-09-02T01:00:00.000Z' });
+    expect(await store.healthOf('c1', 'u2')).toEqual({
+      campaignId: 'c1',
+      unitId: 'u2',
+      state: 'suspect',
+      note: '报送未能送达流程',
+      since: '2009-09-02T01:00:00.000Z',
+      checkedAt: '2009-09-02T01:00:00.000Z',
+    });
     await store.clearHealth('c1', ['u2', 'nobody']);
     await store.clearHealth('c1', []);
     expect((await store.health('c1')).map((r) => r.unitId)).toEqual(['u1']);
@@ -72,13 +108,29 @@ export function healthCacheContract(fresh: Fresh, record: (unitId: string, run: 
     const { store, another } = await fresh();
     const other = await another();
     expect(await store.lastHealthScan('c1')).toBeUndefined();
-    expect(await store.claimHealthScan('c1', '2009-09-01T01:00:00.000Z', '2009-09-01T00:59:30.000Z')).toBe(true);
-    expect(await other.claimHealthScan('c1', '2009-09-01T01:00:10.000Z', '2009-09-01T00:59:40.000Z')).toBe(false);
-    expect(await other.claimHealthScan('c2', '2009-09-01T01:00:10.000Z', '2009-09-01T00:59:40.000Z')).toBe(true);
-    expect(await other.lastHealthScan('c1')).toEqual({ campaignId: 'c1', startedAt: '2009-09-01T01:00:00.000Z' });
+    expect(await store.claimHealthScan('c1', '2009-09-01T01:00:00.000Z', '2009-09-01T00:59:30.000Z')).toBe(
+      true,
+    );
+    expect(await other.claimHealthScan('c1', '2009-09-01T01:00:10.000Z', '2009-09-01T00:59:40.000Z')).toBe(
+      false,
+    );
+    expect(await other.claimHealthScan('c2', '2009-09-01T01:00:10.000Z', '2009-09-01T00:59:40.000Z')).toBe(
+      true,
+    );
+    expect(await other.lastHealthScan('c1')).toEqual({
+      campaignId: 'c1',
+      startedAt: '2009-09-01T01:00:00.000Z',
+    });
     await store.finishHealthScan('c1', '2009-09-01T01:00:02.000Z', 3);
-    expect(await other.lastHealthScan('c1')).toEqual({ campaignId: 'c1', startedAt: '2009-09-01T01:00:00.000Z', finishedAt: '2009-09-01T01:00:02.000Z', stuck: 3 });
-    expect(await other.claimHealthScan('c1', '2009-09-01T01:00:31.000Z', '2009-09-01T01:00:01.000Z')).toBe(true);
+    expect(await other.lastHealthScan('c1')).toEqual({
+      campaignId: 'c1',
+      startedAt: '2009-09-01T01:00:00.000Z',
+      finishedAt: '2009-09-01T01:00:02.000Z',
+      stuck: 3,
+    });
+    expect(await other.claimHealthScan('c1', '2009-09-01T01:00:31.000Z', '2009-09-01T01:00:01.000Z')).toBe(
+      true,
+    );
     expect((await store.lastHealthScan('c1'))?.startedAt).toBe('2009-09-01T01:00:31.000Z');
   });
 

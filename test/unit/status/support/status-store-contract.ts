@@ -33,7 +33,12 @@ function status(unitId: string, stage: string, text = '活动启动'): UnitCampa
   };
 }
 
-function record(unitId: string, run: number, seq: number, o: Partial<UnitStatusRecord> = {}): UnitStatusRecord {
+function record(
+  unitId: string,
+  run: number,
+  seq: number,
+  o: Partial<UnitStatusRecord> = {},
+): UnitStatusRecord {
   return {
     campaignId: 'c1',
     unitId,
@@ -84,7 +89,12 @@ export function statusStoreContract(name: string, factory: StatusStoreFactory): 
 
     it('round-trips every field, instants in UTC', async () => {
       const { store } = await fresh();
-      const r = record('u2', 1, 1, { earliestDueAt: '2009-09-15T17:30:00+08:00', nextWakeAt: '2009-09-14T09:00:00+08:00', remedialRound: 1, phase: 'paused' });
+      const r = record('u2', 1, 1, {
+        earliestDueAt: '2009-09-15T17:30:00+08:00',
+        nextWakeAt: '2009-09-14T09:00:00+08:00',
+        remedialRound: 1,
+        phase: 'paused',
+      });
       await store.publish(r);
       expect(await store.get('c1', 'u2')).toEqual({
         ...r,
@@ -105,7 +115,10 @@ export function statusStoreContract(name: string, factory: StatusStoreFactory): 
       const other = await another();
       expect((await other.list('c1')).map((r) => r.unitId)).toEqual(['u1', 'u2', 'u3']);
       expect((await other.list('c1', { groupId: 'G2' })).map((r) => r.unitId)).toEqual(['u3']);
-      expect((await other.list('c1', { unitIds: ['u3', 'u1', 'zz'] })).map((r) => r.unitId)).toEqual(['u1', 'u3']);
+      expect((await other.list('c1', { unitIds: ['u3', 'u1', 'zz'] })).map((r) => r.unitId)).toEqual([
+        'u1',
+        'u3',
+      ]);
       expect((await other.list('c2')).map((r) => r.unitId)).toEqual(['u9']);
     });
 
@@ -116,7 +129,9 @@ export function statusStoreContract(name: string, factory: StatusStoreFactory): 
       await store.publish(record('idle', 1, 1));
       await store.publish(record('paused', 1, 1, { phase: 'paused', nextWakeAt: '2009-09-10T01:00:00Z' }));
       await store.publish(record('done', 1, 1, { phase: 'completed', nextWakeAt: '2009-09-10T01:00:00Z' }));
-      expect((await store.overdueWakeUps('c1', '2009-09-15T00:00:00.000Z')).map((r) => r.unitId)).toEqual(['late']);
+      expect((await store.overdueWakeUps('c1', '2009-09-15T00:00:00.000Z')).map((r) => r.unitId)).toEqual([
+        'late',
+      ]);
     });
 
     healthCacheContract(fresh, record);
