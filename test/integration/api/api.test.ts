@@ -157,8 +157,13 @@ describe('unit liaison and head', () => {
       '只能查看单位进度本单位（T01），无权访问单位「T02」',
     );
     expect((await get('T01-head', `${base()}/overview`)).statusCode).toBe(403);
-    const list = await get('T01-head', `${base()}/units?group=G2`);
-    expect(list.json<{ units: { unitId: string }[] }>().units.map((u) => u.unitId)).toEqual(['T01']);
+    // A unit's list is its own unit, and its filters apply to it (issue 14, finding 8): T01 is in G1.
+    const listed = async (query: string) =>
+      (await get('T01-head', `${base()}/units?${query}`))
+        .json<{ units: { unitId: string }[] }>()
+        .units.map((u) => u.unitId);
+    expect(await listed('group=G1')).toEqual(['T01']);
+    expect(await listed('group=G2')).toEqual([]);
     expect((await get('T01-liaison', `${base()}/report.xlsx`)).statusCode).toBe(403);
   });
 
