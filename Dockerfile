@@ -2,7 +2,8 @@
 # The application image, one for the worker and the API/console (docker-compose.yml picks the
 # entrypoint with `command:`). Node 24 LTS; dependencies from the lock file; the web console and the
 # workflow code built at image build time (workers load the prebundle, never bundle at start);
-# runs as the unprivileged `node` user. Signals go straight to Node: `node --import tsx <entry>`.
+# runs as the unprivileged `node` user. Signals go straight to Node: `node dist/<entry>.js`, the
+# TypeScript compiled at build time (deploy/entrypoints.ts; `npm run stack` runs the same modules).
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
@@ -13,10 +14,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
-# ── build: the console (web/dist) and the prebundled workflow code (dist/workflow-bundle.js) ──
+# ── build: the console (web/dist), the compiled code (dist/) and the prebundled workflow code (dist/workflow-bundle.js) ──
 FROM deps AS build
 COPY . .
-RUN npm run build:web && npm run bundle && npm prune --omit=dev --no-audit --no-fund
+RUN npm run build:web && npm run build && npm run bundle && npm prune --omit=dev --no-audit --no-fund
 
 # ── runtime ──
 FROM ${NODE_IMAGE} AS runtime
@@ -34,5 +35,5 @@ VOLUME ["/data/plans"]
 EXPOSE 8080 9464
 # The API's /healthz; the worker service overrides it with its own port (docker-compose.yml).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 CMD ["node", "deploy/healthcheck.mjs"]
-ENTRYPOINT ["node", "--import", "tsx"]
-CMD ["client/api/main.ts"]
+ENTRYPOINT ["node"]
+CMD ["dist/client/api/main.js"]

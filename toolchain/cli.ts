@@ -4,17 +4,22 @@
  */
 import { ensureTemporalCli } from './temporal-cli.js';
 import { ensureTestServer } from './test-server.js';
-import { ensureMinio } from './minio.js';
-import { startBackgroundBuild, temporalServerBuildLog, TEMPORAL_SERVER_VERSION } from './temporal-server.js';
+import { startBackgroundBuild } from './background-build.js';
+import { backgroundBuildLog } from './background-log.js';
+import { TEMPORAL_SERVER_VERSION } from './temporal-server.js';
 import { ToolchainError } from './run-command.js';
 
 async function main(): Promise<void> {
   const started = Date.now();
-  // Only `npm run stack` and the production tests (which run last) need the real server: its first
-  // build runs in the background at low priority while everything else is set up and tested.
-  if (await startBackgroundBuild()) {
+  // MinIO (S3 tests) and the real server (`npm run stack`, the production tests, which run last) are
+  // built in the background at the lowest priority while everything else is set up and tested.
+  const background = await startBackgroundBuild();
+  if (background.length > 0) {
+    const names = background.map((t) =>
+      t === 'minio' ? 'MinIO' : `Temporal 服务器 ${TEMPORAL_SERVER_VERSION}`,
+    );
     console.log(
-      `[toolchain] Temporal 服务器 ${TEMPORAL_SERVER_VERSION}：在后台以低优先级构建（生产形态测试最后运行，届时等待它完成；输出见 ${temporalServerBuildLog}）`,
+      `[toolchain] ${names.join('、')}：在后台以最低优先级构建（用到它们的测试届时等待构建完成；输出见 ${backgroundBuildLog}）`,
     );
   }
   if (process.env.TEMPORAL_ADDRESS) {
@@ -23,8 +28,6 @@ async function main(): Promise<void> {
     console.log(`[toolchain] Temporal CLI：${await ensureTemporalCli()}`);
   }
   console.log(`[toolchain] 时间跳跃测试服务器：${await ensureTestServer()}`);
-  // S3-compatible storage for the upload-store tests (uploads can live in any S3-compatible store).
-  console.log(`[toolchain] MinIO（S3 兼容存储）：${await ensureMinio()}`);
   console.log(`[toolchain] 就绪，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`);
 }
 

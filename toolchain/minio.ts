@@ -9,6 +9,8 @@ import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PARENT_WATCH_SHELL } from './parent-watch.js';
+import { backgroundBuildLog } from './background-log.js';
+import { BuildLock } from './build-lock.js';
 import { cacheDir } from './paths.js';
 import { freePort } from './ports.js';
 import { ToolchainError, findOnPath, runWithProgress } from './run-command.js';
@@ -22,8 +24,11 @@ const MODULE = 'github.com/minio/minio';
 
 const cachedBinary = path.join(cacheDir, `minio-${MINIO_VERSION}`, 'minio');
 
-/** `MINIO_PATH`, else a `minio` on PATH, else the cached build, else builds it with Go. */
-export async function ensureMinio(): Promise<string> {
+/** Held by whoever builds MinIO (a background build holds it from its start). */
+export const minioLock = new BuildLock(`${path.dirname(cachedBinary)}.lock`, ' MinIO ', backgroundBuildLog);
+
+/** `MINIO_PATH`, else a `minio` on PATH, else the cached build; undefined when none. */
+export async function findMinio(): Promise<string | undefined> {
   const explicit = process.env.MINIO_PATH;
   if (explicit) {
     if (!existsSync(explicit)) throw new ToolchainError(`MINIO_PATH 指向的文件不存在：${explicit}`);
@@ -31,13 +36,40 @@ export async function ensureMinio(): Promise<string> {
   }
   const onPath = await findOnPath('minio');
   if (onPath) return onPath;
-  if (existsSync(cachedBinary)) return cachedBinary;
+  return existsSync(cachedBinary) ? cachedBinary : undefined;
+}
 
-  const go = await findOnPath('go');
-  if (!go)
-    throw new ToolchainError(
-      '找不到 MinIO，也找不到用于构建它的 Go 工具链：请安装 Go ≥ 1.24，或设置 MINIO_PATH=/path/to/minio',
-    );
+export interface EnsureMinioOptions {
+  /** How long to wait for a build another process is running (default 20 minutes). */
+  waitMs?: number;
+  log?: (line: string) => void;
+  /** The caller already holds `minioLock` (the background build). */
+  lockHeld?: boolean;
+}
+
+/** The MinIO binary, building it with Go (or waiting for the process that is building it) when missing. */
+export async function ensureMinio(o: EnsureMinioOptions = {}): Promise<string> {
+  const log = o.log ?? ((line: string) => process.stderr.write(`[toolchain] ${line}\n`));
+  for (;;) {
+    const found = await findMinio();
+    if (found) return found;
+    const go = await findOnPath('go');
+    if (!go)
+      throw new ToolchainError(
+        '找不到 MinIO，也找不到用于构建它的 Go 工具链：请安装 Go ≥ 1.24，或设置 MINIO_PATH=/path/to/minio',
+      );
+    if (o.lockHeld || (await minioLock.take())) {
+      try {
+        return await build(go);
+      } finally {
+        await minioLock.release();
+      }
+    }
+    await minioLock.waitForOther(o.waitMs ?? 20 * 60_000, log);
+  }
+}
+
+async function build(go: string): Promise<string> {
   const staging = `${path.dirname(cachedBinary)}.building-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });

@@ -1,6 +1,6 @@
 /**
  * One of the stack's Node processes (a worker or an API replica), started exactly as its container
- * starts it: `node --import tsx <entry>` with the environment of its compose service, Node being
+ * starts it: `node dist/<entry>.js` (deploy/entrypoints.ts) with the environment of its compose service, Node being
  * the process that receives signals (no npm, no shell in between). The process dies with ours even
  * if we are SIGKILLed (a watcher shell execs it), and lives in its own process group, so a Ctrl-C
  * in the terminal reaches only the supervisor, which stops everything in order.
@@ -12,8 +12,8 @@ import { repoRoot } from '../../toolchain/paths.js';
 export interface ServiceSpec {
   /** e.g. worker-1, api-2: the compose service it stands for. */
   name: string;
-  /** Entry module relative to the repository, e.g. worker/main.ts. */
-  entry: string;
+  /** Node's arguments: the compiled entry module as in the container (deploy/entrypoints.ts). */
+  nodeArgs: string[];
   env: Record<string, string>;
   /** Where /readyz answers 200 once the process is ready. */
   readyUrl: string;
@@ -53,7 +53,7 @@ export class Service {
     // `exec` replaces the shell: the pid we hold (and signal) is node itself.
     const child = spawn(
       'sh',
-      ['-c', script, 'sh', String(process.pid), process.execPath, '--import', 'tsx', this.spec.entry],
+      ['-c', script, 'sh', String(process.pid), process.execPath, ...this.spec.nodeArgs],
       {
         cwd: repoRoot,
         env: {

@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import pg from 'pg';
+import { nodeArguments } from '../../deploy/entrypoints.js';
 import { apiEnvironment, workerEnvironment } from '../../deploy/env.js';
 import { startEphemeralPostgres, type EphemeralPostgres } from '../../toolchain/postgres.js';
 import { startMinio, type LocalS3 } from '../../toolchain/minio.js';
@@ -141,12 +142,15 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
 
     const plansDir = path.join(o.dataDir, 'plans');
     await mkdir(plansDir, { recursive: true });
+    const [worker, api] = await Promise.all([nodeArguments('worker'), nodeArguments('api')]);
+    if (!worker.compiled)
+      o.log('编译结果不是最新的：worker 与 API 从 TypeScript 源码运行（npm run build 后与容器一致）');
     const shared = { temporalAddress: temporal.address, taskQueue: o.taskQueue, databaseUrl, plansDir };
     const workers = o.ports.workers.map(
       (port, i) =>
         new Service({
           name: `worker-${i + 1}`,
-          entry: 'worker/main.ts',
+          nodeArgs: worker.args,
           env: {
             ...workerEnvironment({
               ...shared,
@@ -167,7 +171,7 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
       (port, i) =>
         new Service({
           name: `api-${i + 1}`,
-          entry: 'client/api/main.ts',
+          nodeArgs: api.args,
           env: apiEnvironment({
             ...shared,
             port,

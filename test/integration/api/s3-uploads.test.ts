@@ -28,7 +28,8 @@ const BUCKET = 'campaign-files';
 let store: ReturnType<typeof s3UploadStore>;
 let puts = 0;
 
-// First run builds MinIO with Go (minutes); `npm run toolchain` normally has done it already.
+// On a first run MinIO is still being built in the background (`npm run toolchain` started it):
+// startMinio waits for that build (up to 20 minutes), or builds it itself when nobody is.
 beforeAll(async () => {
   s3 = await startMinio();
   admin = new S3Client({
@@ -53,7 +54,7 @@ beforeAll(async () => {
     },
     { step: 'initialize', name: 'countPuts' },
   );
-}, 900_000);
+}, 1_320_000);
 afterAll(async () => {
   store?.close();
   admin?.destroy();

@@ -4,10 +4,11 @@
  * them; each `service_healthy` dependency has a healthcheck; the namespace script registers the
  * search attributes the workflows set. (`docker-compose config` itself runs in .ci/run.)
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { composeCommand } from '../../../deploy/entrypoints.js';
 import { SERVICE_VARIABLES } from '../../../deploy/env.js';
 import { repoRoot } from '../../../toolchain/paths.js';
 import { customSearchAttributes } from '../../../workflows/search-attributes.js';
@@ -42,10 +43,16 @@ describe('docker-compose.yml', () => {
       'worker-1',
       'worker-2',
     ]);
-    for (const name of ['worker-1', 'worker-2']) expect(services[name]!.command).toEqual(['worker/main.ts']);
-    expect(services.api!.command).toEqual(['client/api/main.ts']);
+    for (const name of ['worker-1', 'worker-2'])
+      expect(services[name]!.command).toEqual(composeCommand('worker'));
+    expect(services.api!.command).toEqual(composeCommand('api'));
+    // The compiled modules the commands name exist after `npm run build` (the image's build step).
+    for (const kind of ['worker', 'api'] as const)
+      expect(existsSync(path.join(repoRoot, composeCommand(kind)[0]!)), kind).toBe(true);
     for (const name of ['worker-1', 'worker-2', 'api']) expect(services[name]!.build).toBe('.');
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "--import", "tsx"\]$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node"\]$/m);
+    expect(dockerfile).toMatch(/^CMD \["dist\/client\/api\/main\.js"\]$/m);
+    expect(dockerfile).toMatch(/npm run build &&/);
   });
 
   it('gives each service every variable the stack gives the same process', () => {
