@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { composeCommand } from '../../../deploy/entrypoints.js';
+import { ENTRYPOINTS, composeCommand } from '../../../deploy/entrypoints.js';
 import { SERVICE_VARIABLES } from '../../../deploy/env.js';
 import { repoRoot } from '../../../toolchain/paths.js';
 import { customSearchAttributes } from '../../../workflows/search-attributes.js';
@@ -46,9 +46,9 @@ describe('docker-compose.yml', () => {
     for (const name of ['worker-1', 'worker-2'])
       expect(services[name]!.command).toEqual(composeCommand('worker'));
     expect(services.api!.command).toEqual(composeCommand('api'));
-    // The compiled modules the commands name exist after `npm run build` (the image's build step).
+    // Each command is the compiled form of an entry module of this repository (tsc maps x.ts to dist/x.js).
     for (const kind of ['worker', 'api'] as const)
-      expect(existsSync(path.join(repoRoot, composeCommand(kind)[0]!)), kind).toBe(true);
+      expect(existsSync(path.join(repoRoot, `${ENTRYPOINTS[kind]}.ts`)), kind).toBe(true);
     for (const name of ['worker-1', 'worker-2', 'api']) expect(services[name]!.build).toBe('.');
     expect(dockerfile).toMatch(/^ENTRYPOINT \["node"\]$/m);
     expect(dockerfile).toMatch(/^CMD \["dist\/client\/api\/main\.js"\]$/m);
