@@ -1,5 +1,6 @@
 /** Dates and labels as people in the office read them: Beijing time, Chinese words. */
 import type { TaskStatus, TaskView, UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
+import { reviewWaitText } from '../../domain/review-wait.js';
 import { UNIT_TYPES } from '../../domain/unit-types.js';
 
 const TZ = 'Asia/Shanghai';
@@ -42,6 +43,13 @@ export const TASK_STATUS: Record<TaskStatus, string> = {
   done: '已完成',
   waived: '已免除',
 };
+
+/** A task's state as the unit page says it: 等待审查（第 N 个工作日）, 等待前序步骤：…, or its status. */
+export function taskStateText(t: TaskView): string {
+  if (t.review) return reviewWaitText(t.review);
+  if (t.waitingFor?.length) return `等待前序步骤：${t.waitingFor.join('、')}`;
+  return TASK_STATUS[t.status];
+}
 
 export const unitTypeLabel = (id: string): string => (UNIT_TYPES as Record<string, string>)[id] ?? id;
 

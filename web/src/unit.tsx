@@ -6,9 +6,8 @@
 import { useState } from 'preact/hooks';
 import { UnitArchiveButton } from './archive.js';
 import { api, ApiFailure, type Me, type TaskView, type UnitCampaignStatus } from './api.js';
-import { reviewWaitText } from '../../domain/review-wait.js';
 import { ReviewWaitNote } from './review-wait.js';
-import { PHASE, TASK_STATUS, ragOfTasks, ragOfUnit, relative, when } from './format.js';
+import { PHASE, TASK_STATUS, ragOfTasks, taskStateText, ragOfUnit, relative, when } from './format.js';
 import { useLive } from './live.js';
 import { SupervisionActions } from './supervise.js';
 import { Card, Notice, RagChip } from './ui.js';
@@ -141,7 +140,7 @@ export function UnitPage({ me, unitId }: { me: Me; unitId: string }) {
                       <td>{when(t.opensAt)}</td>
                       <td>{when(t.dueAt)}</td>
                       <td>
-                        {t.review ? reviewWaitText(t.review) : TASK_STATUS[t.status]}
+                        {taskStateText(t)}
                         {t.overdue && <span class="danger"> 逾期</span>}
                         {t.escalationLevel > 0 && <span class="muted"> 督办 {t.escalationLevel} 级</span>}
                       </td>

@@ -41,6 +41,11 @@ export interface TaskView {
   lastReturn?: { reasons: string[]; failedItems: string[] };
   /** Submitted and waiting for the 指导组 (review loop): since when, its limit, 第 N 个工作日. */
   review?: ReviewView;
+  /**
+   * A step that follows others (`after` in the plan) and is not open yet because these of them
+   * are not finished: their titles, in plan order (shown as 等待前序步骤：…).
+   */
+  waitingFor?: string[];
 }
 
 /** A submission waiting for review, as readers show it: 等待审查（第 N 个工作日） (domain/review-wait.ts). */

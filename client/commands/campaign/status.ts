@@ -43,6 +43,12 @@ export function printUnitStatus(s: UnitCampaignStatus, print: Print): void {
       `    ${t.taskId}  ${t.title}  ${t.review ? reviewWaitText(t.review) : (STATUS_CN[t.status] ?? t.status)}  截止 ${t.dueAt.slice(0, 16)}${t.overdue ? `  已逾期（督办第 ${t.escalationLevel} 级）` : ''}${t.lastReturn ? `  退回理由：${t.lastReturn.reasons.join('；')}` : ''}`,
     );
   }
+  const waiting = s.tasks.filter((t) => t.waitingFor?.length);
+  if (waiting.length > 0) print('  等待前序步骤：');
+  for (const t of waiting)
+    print(
+      `    ${t.taskId}  ${t.title}  等待「${t.waitingFor!.join('」「')}」完成后开始（计划 ${t.opensAt.slice(0, 16)}）`,
+    );
   for (const v of s.surveys)
     print(
       `  测评第 ${v.round} 轮：满意 ${v.satisfied}，基本满意 ${v.basicallySatisfied}，不满意 ${v.dissatisfied}（${(v.dissatisfiedShare * 100).toFixed(1)}%）${v.remedialNeeded ? '，需补课' : ''}`,

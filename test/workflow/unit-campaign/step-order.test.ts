@@ -103,7 +103,10 @@ describe('unit campaign: steps in order, with their own durations (time-skipping
 
     // The stage is open; the appraisal waits for the report and cannot be submitted yet.
     await sleepUntil(h.env, Date.parse(first.stages[0]!.opensAt) + 2 * HOUR);
-    expect((await status()).tasks.find((t) => t.taskId === 'public_appraisal')!.status).toBe('pending');
+    const waiting = (await status()).tasks.find((t) => t.taskId === 'public_appraisal')!;
+    expect(waiting.status).toBe('pending');
+    // Readers say what it waits for (等待前序步骤：…), not just 未开始.
+    expect(waiting.waitingFor).toEqual([report.title]);
     const refused = await submit('public_appraisal').catch((e: unknown) => e as WorkflowUpdateFailedError);
     expect((refused as WorkflowUpdateFailedError).cause?.message).toContain(
       '须在前序步骤「形成领导班子分析检查报告」完成后才能报送',
@@ -119,7 +122,10 @@ describe('unit campaign: steps in order, with their own durations (time-skipping
     const due = addPlanDuration(plan, cal, doneAt, '5wd');
     expect(appraisal.dueAt).toBe(due);
     expect(Date.parse(appraisal.dueAt)).toBeLessThan(Date.parse(planned.dueAt));
-    expect(after.tasks.find((t) => t.taskId === 'opinions_summary')!.status).toBe('pending');
+    expect(appraisal.waitingFor).toBeUndefined();
+    const lastWaiting = after.tasks.find((t) => t.taskId === 'opinions_summary')!;
+    expect(lastWaiting.status).toBe('pending');
+    expect(lastWaiting.waitingFor).toEqual([appraisal.title]);
     // Told that it opened (at the next office moment), then reminded one working day before its own
     // due date (not the stage's, not the planned one).
     const reminders = computeReminders(cal, plan.reminders, appraisal.opensAt, due);

@@ -9,7 +9,7 @@ import type {
 import { iso } from './clock.js';
 import { reviewView } from './review.js';
 import { currentStageId, findTask, isOverdue } from './tasks.js';
-import { ACTIVE, type CampaignState, type Ctx, type TaskState } from './types.js';
+import { ACTIVE, FINISHED, type CampaignState, type Ctx, type TaskState } from './types.js';
 
 export function overdueCount(state: CampaignState, now: number): number {
   return state.tasks.filter((t) => isOverdue(t, now)).length;
@@ -21,8 +21,18 @@ export function stageLabel(state: CampaignState): string {
   return currentStageId(state);
 }
 
-export function taskView(t: TaskState, now: number, ctx?: Ctx): TaskView {
+/** The unfinished steps an ordered pending step waits for (the plan's `after`, when step order is on). */
+function waitingFor(ctx: Ctx | undefined, state: CampaignState | undefined, t: TaskState): string[] {
+  if (!ctx?.stepOrder || !state || t.status !== 'pending' || !t.sched.after?.length) return [];
+  return t.sched.after
+    .map((id) => findTask(state, id))
+    .filter((p) => p !== undefined && !FINISHED.includes(p.status))
+    .map((p) => p!.sched.title);
+}
+
+export function taskView(t: TaskState, now: number, ctx?: Ctx, state?: CampaignState): TaskView {
   const review = ctx ? reviewView(ctx, t, now) : undefined;
+  const waiting = waitingFor(ctx, state, t);
   return {
     taskId: t.sched.taskId,
     stageId: t.sched.stageId,
@@ -42,6 +52,7 @@ export function taskView(t: TaskState, now: number, ctx?: Ctx): TaskView {
     ...(t.completedAt ? { completedAt: t.completedAt } : {}),
     ...(t.lastReturn ? { lastReturn: t.lastReturn } : {}),
     ...(review ? { review } : {}),
+    ...(waiting.length > 0 ? { waitingFor: waiting } : {}),
   };
 }
 
@@ -75,7 +86,7 @@ export function statusOf(ctx: Ctx, state: CampaignState, now: number): UnitCampa
       opensAt: s.opensAt,
       dueAt: s.dueAt,
     })),
-    tasks: state.tasks.map((t) => taskView(t, now, ctx)),
+    tasks: state.tasks.map((t) => taskView(t, now, ctx, state)),
     overdueCount: overdueCount(state, now),
     openEscalations,
     surveys: state.surveys.map((s) => ({ ...s })),
