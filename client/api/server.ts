@@ -35,6 +35,7 @@ import type { CampaignServices } from '../../app/services.js';
 import type { StatusStore } from '../../activities/status/status-store.js';
 import { registerLaunchRoutes } from './launch-routes.js';
 import { registerNotifyRoutes } from './notify-routes.js';
+import { registerExtensionRoutes } from './extension-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { OPS_PATHS, registerOpsRoutes, temporalCheck, type ReadinessCheck } from './ops-routes.js';
 import {
@@ -586,6 +587,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
   });
 
   registerNotifyRoutes(app, { deliveryLog: o.deliveryLog, health: o.statusStore, principalOf, now });
+  registerExtensionRoutes(app, { svc, store, principalOf });
   registerHealthRoutes(app, { svc, store, principalOf, log: (m) => app.log.warn(m) });
   registerArchiveRoutes(app, {
     svc,

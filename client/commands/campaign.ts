@@ -28,6 +28,7 @@ import { connectClient } from '../connection.js';
 import type { CampaignServices } from '../../app/services.js';
 import { lazyStatusStore, openConfiguredStatusStore } from '../../app/status/open.js';
 import { registerTokenCommands } from './tokens.js';
+import { EXTENSION_BUILDERS } from './extension-builders.js';
 
 // Modules only some commands need (Excel, Word, the S3 SDK, roster files, schedules) are imported
 // where those commands run, so `campaign status` starts without them.
@@ -356,6 +357,7 @@ async function fileRefs(o: UpdateOptions): Promise<string[]> {
 }
 
 export const BUILDERS: { [Op in Operation]: RequestBuilder<Op> } = {
+  ...EXTENSION_BUILDERS,
   submit: async (o, unitId) => ({
     taskId: str(o, 'task') ?? '',
     summary: str(o, 'summary') ?? '',
@@ -554,7 +556,7 @@ export async function runDigestSchedule(o: DigestScheduleCliOptions, ctx: CliCon
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-async function withClient(fn: (ctx: CliContext) => Promise<number>): Promise<void> {
+export async function withClient(fn: (ctx: CliContext) => Promise<number>): Promise<void> {
   let code = 1;
   try {
     const c = await connectClient();

@@ -7,6 +7,7 @@ import type {
   UpdateAck,
 } from '../messages.js';
 import { iso } from './clock.js';
+import { extensionView } from './extension.js';
 import { reviewView } from './review.js';
 import { currentStageId, findTask, isOverdue } from './tasks.js';
 import { ACTIVE, type CampaignState, type Ctx, type TaskState } from './types.js';
@@ -23,6 +24,7 @@ export function stageLabel(state: CampaignState): string {
 
 export function taskView(t: TaskState, now: number, ctx?: Ctx): TaskView {
   const review = ctx ? reviewView(ctx, t, now) : undefined;
+  const extensionRequest = extensionView(t);
   return {
     taskId: t.sched.taskId,
     stageId: t.sched.stageId,
@@ -42,6 +44,7 @@ export function taskView(t: TaskState, now: number, ctx?: Ctx): TaskView {
     ...(t.completedAt ? { completedAt: t.completedAt } : {}),
     ...(t.lastReturn ? { lastReturn: t.lastReturn } : {}),
     ...(review ? { review } : {}),
+    ...(extensionRequest ? { extensionRequest } : {}),
   };
 }
 
