@@ -29,7 +29,7 @@ function ResultNotice({ result }: { result: Result | undefined }) {
   return (
     <Notice kind={result.ok ? 'ok' : 'error'}>
       {result.text}
-      {result.problems && result.problems.length > 0 && (
+      {result.problems && result.problems.some((p) => p !== result.text) && (
         <ul>
           {result.problems.map((p) => (
             <li key={p}>{p}</li>
@@ -241,67 +241,73 @@ export function PendingExtensions({ me }: { me: Me }) {
         <p class="muted">没有等待审批的延期申请。</p>
       ) : (
         <>
-          <table class="tasks extension-table">
-            <thead>
-              <tr>
-                {office && <th>选择</th>}
-                <th>单位</th>
-                <th>事项</th>
-                <th>原截止</th>
-                <th>申请延至</th>
-                <th>理由</th>
-                <th>审批</th>
-                <th></th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr
-                  key={key(r)}
-                  data-unit={r.unitId}
-                  data-task={r.taskId}
-                  class={r.escalationLevel > 0 ? 'overdue' : ''}
-                >
-                  {office && (
-                    <td>
-                      <input
-                        type="checkbox"
-                        aria-label={`选择${r.unitName}「${r.title}」`}
-                        checked={selected.has(key(r))}
-                        onChange={() => toggle(key(r))}
-                      />
-                    </td>
-                  )}
-                  <td>{r.unitName}</td>
-                  <td>{r.title}</td>
-                  <td>{when(r.dueAt)}</td>
-                  <td>
-                    {when(r.newDueAt)}（{r.workingDays} 个工作日）
-                  </td>
-                  <td>{r.reason}</td>
-                  <td>
-                    {DECIDER[r.decider]}
-                    {r.decideBy && <span class="muted"> · 时限 {when(r.decideBy)}</span>}
-                    {r.escalationLevel > 0 && <span class="danger"> · 已超期</span>}
-                  </td>
-                  <td>
-                    {mayDecide(r) ? (
-                      <>
-                        <button disabled={busy} onClick={() => void decideOne(r, 'approve')}>
-                          同意
-                        </button>{' '}
-                        <button class="secondary" disabled={busy} onClick={() => void decideOne(r, 'refuse')}>
-                          不同意
-                        </button>
-                      </>
-                    ) : (
-                      <span class="muted">待活动办审批</span>
-                    )}
-                  </td>
+          <div class="table-scroll">
+            <table class="extension-table">
+              <thead>
+                <tr>
+                  {office && <th>选择</th>}
+                  <th>单位</th>
+                  <th>事项</th>
+                  <th>原截止</th>
+                  <th>申请延至</th>
+                  <th>理由</th>
+                  <th>审批</th>
+                  <th></th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr
+                    key={key(r)}
+                    data-unit={r.unitId}
+                    data-task={r.taskId}
+                    class={r.escalationLevel > 0 ? 'overdue' : ''}
+                  >
+                    {office && (
+                      <td>
+                        <input
+                          type="checkbox"
+                          aria-label={`选择${r.unitName}「${r.title}」`}
+                          checked={selected.has(key(r))}
+                          onChange={() => toggle(key(r))}
+                        />
+                      </td>
+                    )}
+                    <td>{r.unitName}</td>
+                    <td>{r.title}</td>
+                    <td>{when(r.dueAt)}</td>
+                    <td>
+                      {when(r.newDueAt)}（{r.workingDays} 个工作日）
+                    </td>
+                    <td>{r.reason}</td>
+                    <td>
+                      {DECIDER[r.decider]}
+                      {r.decideBy && <span class="muted"> · 时限 {when(r.decideBy)}</span>}
+                      {r.escalationLevel > 0 && <span class="danger"> · 已超期</span>}
+                    </td>
+                    <td>
+                      {mayDecide(r) ? (
+                        <>
+                          <button disabled={busy} onClick={() => void decideOne(r, 'approve')}>
+                            同意
+                          </button>{' '}
+                          <button
+                            class="secondary"
+                            disabled={busy}
+                            onClick={() => void decideOne(r, 'refuse')}
+                          >
+                            不同意
+                          </button>
+                        </>
+                      ) : (
+                        <span class="muted">待活动办审批</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           <label class="form">
             审批意见（不同意时必填）
             <input
