@@ -17,11 +17,11 @@ const updates: { workflowId: string; update: string; request: Record<string, unk
 const temporalClient = {
   workflow: {
     getHandle: (workflowId: string) => ({
-      executeUpdate: async (def: { name: string }, o: { args: [Record<string, unknown>] }) => {
+      executeUpdate: (def: { name: string }, o: { args: [Record<string, unknown>] }) => {
         updates.push({ workflowId, update: def.name, request: o.args[0] });
-        if (workflowId.endsWith('/unit/B'))
-          throw new Rejected('taskId：任务「制定实施方案」没有待审批的延期申请');
-        return {};
+        return workflowId.endsWith('/unit/B')
+          ? Promise.reject(new Rejected('taskId：任务「制定实施方案」没有待审批的延期申请'))
+          : Promise.resolve({});
       },
     }),
   },

@@ -4,7 +4,7 @@ import { loadPlanText } from '../../../domain/plan/load.js';
 
 const text = readFileSync(new URL('../../fixtures/plans-good/extension_mini.yaml', import.meta.url), 'utf8');
 const withPolicy = (policy: string) =>
-  loadPlanText(text.replace(/extension:\n(  .*\n)+/, `extension: ${policy}\n`), 'extension_mini.yaml');
+  loadPlanText(text.replace(/extension:\n( {2}.*\n)+/, `extension: ${policy}\n`), 'extension_mini.yaml');
 const messages = (r: ReturnType<typeof loadPlanText>) => (r.ok ? [] : r.issues.map((i) => JSON.stringify(i)));
 
 describe('plan: extension (延期申请)', () => {
