@@ -46,6 +46,11 @@ export const AREAS: { name: string; commands: readonly string[]; load: () => Pro
     load: async () => (await import('./commands/campaign.js')).registerCampaignCommands,
   },
   {
+    name: 'extension',
+    commands: ['extension'],
+    load: async () => (await import('./commands/extension.js')).registerExtensionCommands,
+  },
+  {
     name: 'notify',
     commands: ['notify'],
     load: async () => (await import('./commands/notify.js')).registerNotifyCommands,

@@ -62,6 +62,15 @@ export const notificationIds = {
     `${unitBase(u)}/task/${taskId}/review/${submission}/reminder`,
   reviewEscalation: (u: UnitRef, taskId: string, submission: number, level: number): string =>
     `${unitBase(u)}/task/${taskId}/review/${submission}/escalation/L${level}`,
+  /** 延期申请 n of a task: the request to its decider, the decision, the wait's reminder and ladder. */
+  extensionRequested: (u: UnitRef, taskId: string, n: number): string =>
+    `${unitBase(u)}/task/${taskId}/extension/${n}/requested`,
+  extensionDecided: (u: UnitRef, taskId: string, n: number): string =>
+    `${unitBase(u)}/task/${taskId}/extension/${n}/decided`,
+  extensionReminder: (u: UnitRef, taskId: string, n: number): string =>
+    `${unitBase(u)}/task/${taskId}/extension/${n}/reminder`,
+  extensionEscalation: (u: UnitRef, taskId: string, n: number, level: number): string =>
+    `${unitBase(u)}/task/${taskId}/extension/${n}/escalation/L${level}`,
   surveyResult: (u: UnitRef, round: number): string => `${unitBase(u)}/survey/${round}/result`,
   remedialOpened: (u: UnitRef, round: number): string => `${unitBase(u)}/remedial/${round}/opened`,
   lookBackGaps: (u: UnitRef): string => `${unitBase(u)}/look_back/gaps`,

@@ -25,6 +25,7 @@ import type { CampaignServices } from '../../app/services.js';
 import type { StatusStore } from '../../activities/status/status-store.js';
 import { registerLaunchRoutes } from './launch-routes.js';
 import { registerNotifyRoutes } from './notify-routes.js';
+import { registerExtensionRoutes } from './extension-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { OPS_PATHS, registerOpsRoutes, temporalCheck, type ReadinessCheck } from './ops-routes.js';
 import {
@@ -145,13 +146,8 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     reply.headers(API_HEADERS);
     return payload;
   });
-  const responses = {
-    400: errorSchema,
-    401: errorSchema,
-    403: errorSchema,
-    404: errorSchema,
-    429: errorSchema,
-  };
+  // prettier-ignore
+  const responses = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 429: errorSchema };
 
   app.get('/health', { schema: { hide: true } }, (_request, reply) => reply.send({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } }, (_request, reply) => reply.send(app.swagger()));
@@ -348,6 +344,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
   });
 
   registerNotifyRoutes(app, { deliveryLog: o.deliveryLog, health: o.statusStore, principalOf, now });
+  registerExtensionRoutes(app, { svc, store, principalOf });
   registerHealthRoutes(app, { svc, store, principalOf, log: (m) => app.log.warn(m) });
   registerArchiveRoutes(app, {
     svc,

@@ -157,6 +157,20 @@ export const ReviewPolicySchema = z.strictObject({
   within: limit('审查时限'),
 });
 
+/**
+ * 延期申请: a unit asks for a later deadline with a reason. Its 指导组 decides an extension of at
+ * most `groupMaxWorkingDays` working days; a longer one goes to the 活动办. `within` is how long a
+ * decider has before the request is escalated (组长, then 活动办), as for a review.
+ */
+export const ExtensionPolicySchema = z.strictObject({
+  groupMaxWorkingDays: z
+    .number({ error: '应为工作日数，如 5' })
+    .int({ error: '指导组可批准的延期天数应为整数（工作日）' })
+    .min(0, { error: '指导组可批准的延期天数不能为负数' })
+    .max(60, { error: '指导组可批准的延期天数不应超过 60 个工作日' }),
+  within: limit('延期审批时限').optional(),
+});
+
 const StepSchema = z.strictObject({
   id: slug,
   /** Number in the seed's 工作流程图 table (活动内容 1、2、…), kept for the seed-fidelity test. */
@@ -338,6 +352,7 @@ export const PlanSchema = z.strictObject({
   reminders: ReminderPolicySchema,
   escalation: EscalationPolicySchema,
   review: ReviewPolicySchema.optional(),
+  extension: ExtensionPolicySchema.optional(),
   lookBack: LookBackSchema.optional(),
   satisfaction: SatisfactionSchema.optional(),
   continuedRectification: ContinuedRectificationSchema.optional(),
@@ -356,6 +371,7 @@ export type Deliverable = z.output<typeof DeliverableSchema>;
 export type Recipient = z.output<typeof RecipientSchema>;
 export type Review = z.output<typeof ReviewSchema>;
 export type ReviewPolicy = z.output<typeof ReviewPolicySchema>;
+export type ExtensionPolicy = z.output<typeof ExtensionPolicySchema>;
 export type Checklist = z.output<typeof ChecklistSchema>;
 export type CalendarSpec = z.output<typeof CalendarSchema>;
 export type CalendarOverride = z.output<typeof CalendarOverrideSchema>;

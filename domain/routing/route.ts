@@ -40,6 +40,13 @@ function defaultRecipients(plan: RoutablePlan, event: Exclude<EventKind, Escalat
     case 'review_reminder':
       // The reviewers: every 指导组 member and the group's robot.
       return { to: ['supervisor_group'], cc: [] };
+    case 'extension_requested':
+    case 'extension_reminder':
+      // The deciders: the 指导组, or the office for a request above the group's limit (set when queued).
+      return { to: ['supervisor_group'], cc: [] };
+    case 'extension_decided':
+      return { to: ['liaison', 'unit_head'], cc: [] };
+    case 'extension_overdue':
     case 'review_overdue':
       // Sent with the review ladder's level as `roles` (workflow); this is only the fallback.
       return { to: ['group_leader'], cc: [] };

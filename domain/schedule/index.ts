@@ -22,3 +22,9 @@ export {
   reviewSchedule,
   type ReviewSchedule,
 } from './review.js';
+export {
+  extensionDecider,
+  extensionSchedule,
+  extensionWorkingDays,
+  type ExtensionDecider,
+} from './extension.js';

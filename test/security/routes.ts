@@ -14,6 +14,8 @@ export const VALID_BODIES: Record<Operation, Record<string, unknown>> = {
   review: { taskId: 't1', decision: 'approve' },
   acknowledge: { taskId: 't1', level: 1 },
   extend: { taskId: 't1', newDue: '2026-03-20', reason: '换届' },
+  requestExtension: { taskId: 't1', newDue: '2026-03-20', reason: '换届' },
+  decideExtension: { taskId: 't1', decision: 'approve' },
   addGap: { title: '补充材料' },
   survey: { satisfied: 3, basicallySatisfied: 1, dissatisfied: 0, respondents: 4, method: '集中评议' },
   pause: { reason: '换届' },
@@ -62,6 +64,12 @@ const fixed: Record<string, RouteRule> = {
   [`get ${C}/archive`]: { action: 'report', unitScoped: false },
   [`get ${C}/archive.zip`]: { action: 'report', unitScoped: false },
   [`get ${C}/report.xlsx`]: { action: 'report', unitScoped: false },
+  [`get ${C}/extension-requests`]: { action: 'view', unitScoped: false },
+  [`post ${C}/extension-requests/decide`]: {
+    action: 'decideExtensionBatch',
+    unitScoped: false,
+    body: { items: [{ unitId: 'A', taskId: 't1' }], decision: 'approve' },
+  },
 };
 
 export const ROUTE_RULES: Record<string, RouteRule> = { ...fixed };

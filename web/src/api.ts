@@ -20,6 +20,11 @@ import type { ResolutionRequest } from '../../client/api/wire/resolution-body.js
 import type { Me, Role } from '../../client/api/wire/session.js';
 import type { OperationBodies } from '../../client/api/wire/unit-operations.js';
 import type { UnitList, UnitListQuery } from '../../client/api/wire/units.js';
+import type {
+  ExtensionBatchBody,
+  ExtensionBatchReply,
+  PendingExtensionList,
+} from '../../client/api/wire/extensions.js';
 import type { UnitHealthList } from '../../client/api/wire/unit-health.js';
 import type { UploadReply } from '../../client/api/wire/uploads.js';
 
@@ -49,6 +54,7 @@ export type { CampaignOverview, CountBucket } from '../../client/api/wire/overvi
 export type { ProgressSample } from '../../client/api/wire/progress.js';
 export type { IssuedToken, Me, Role } from '../../client/api/wire/session.js';
 export type { UnitListQuery, UnitRow } from '../../client/api/wire/units.js';
+export type { PendingExtensionRow, ExtensionBatchReply } from '../../client/api/wire/extensions.js';
 // The one value shared with the server: the labels it writes into kindLabel (a plain constant).
 export { RESOLUTION_LABELS } from '../../client/api/wire/delivery-problems.js';
 
@@ -158,6 +164,14 @@ export const api = {
     call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/acknowledge`, body),
   extend: (campaignId: string, unitId: string, body: OperationBodies['extend']) =>
     call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/extend`, body),
+  extensionRequests: (campaignId: string) =>
+    call<PendingExtensionList>('GET', `${c(campaignId)}/extension-requests`).then((r) => r.requests),
+  requestExtension: (campaignId: string, unitId: string, body: OperationBodies['requestExtension']) =>
+    call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/extension-request`, body),
+  decideExtension: (campaignId: string, unitId: string, body: OperationBodies['decideExtension']) =>
+    call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/extension-decision`, body),
+  decideExtensions: (campaignId: string, body: ExtensionBatchBody) =>
+    call<ExtensionBatchReply>('POST', `${c(campaignId)}/extension-requests/decide`, body),
   addGap: (campaignId: string, unitId: string, body: OperationBodies['addGap']) =>
     call<UnitCampaignStatus>('POST', `${u(campaignId, unitId)}/gap-items`, body),
   preview: (campaignId: string, f: LaunchFiles) =>

@@ -8,6 +8,7 @@ import { when } from './format.js';
 import { useLive } from './live.js';
 import { EscalationList } from './office.js';
 import { ReviewWaitNote } from './review-wait.js';
+import { PendingExtensions } from './extension.js';
 import { Card, Notice, Stat } from './ui.js';
 
 export function GroupPage({ me }: { me: Me }) {
@@ -58,6 +59,7 @@ export function GroupPage({ me }: { me: Me }) {
           </ul>
         )}
       </Card>
+      <PendingExtensions me={me} />
       <Card title="本组单位" id="units">
         {units.data && <Board rows={units.data} statuses={statuses} stuck={stuck} />}
       </Card>

@@ -22,6 +22,7 @@ import {
 import { Board, stageColumns, StuckTag, useStatuses, useStuckUnits } from './board.js';
 import { when } from './format.js';
 import { useLive } from './live.js';
+import { PendingExtensions } from './extension.js';
 import { Bars, Card, LineChart, Notice, StackedBars, Stat } from './ui.js';
 
 const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#dc2626', '#0891b2', '#4b5563', '#db2777'];
@@ -191,6 +192,7 @@ export function OfficePage({ me }: { me: Me }) {
         {units.data && <Board rows={units.data} statuses={statuses} stuck={stuck} />}
       </Card>
 
+      <PendingExtensions me={me} />
       <div class="grid2">
         <Card title="督办与通报" id="escalation-list">
           <EscalationList statuses={statuses} />

@@ -10,6 +10,7 @@ import { ReviewWaitNote } from './review-wait.js';
 import { PHASE, TASK_STATUS, ragOfTasks, taskStateText, ragOfUnit, relative, when } from './format.js';
 import { useLive } from './live.js';
 import { SupervisionActions } from './supervise.js';
+import { ExtensionRequestForms } from './extension.js';
 import { Card, Notice, RagChip } from './ui.js';
 
 const active = (t: TaskView) => t.status === 'open' || t.status === 'returned';
@@ -74,6 +75,7 @@ export function UnitPage({ me, unitId }: { me: Me; unitId: string }) {
       </Card>
 
       {me.role === 'unit' && <SubmitForm me={me} status={s} onDone={live.refresh} />}
+      {me.role === 'unit' && <ExtensionRequestForms me={me} status={s} onDone={live.refresh} />}
       <Card title="资料归档" id="unit-archive">
         <UnitArchiveButton me={me} unitId={s.unitId} unitName={s.unitName} />
       </Card>

@@ -8,6 +8,10 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { dueText, durationText, fileRef, id, integer, text } from '../../domain/input/fields.js';
 import type { CampaignPhase, TaskStatus, UnitCampaignStatus } from './status-view.js';
+import { DecideExtensionRequest, RequestExtensionRequest } from './extension-messages.js';
+import { decideExtensionUpdate, requestExtensionUpdate } from './extension-messages.js';
+
+export * from './extension-messages.js';
 
 // ───────────────────────────── input (input.ts) ─────────────────────────────
 
@@ -20,6 +24,7 @@ export type {
   TaskOrigin,
   TaskView,
   ReviewView,
+  ExtensionRequestView,
   EscalationView,
   SurveyRecord,
   TimelineEntry,
@@ -277,6 +282,26 @@ export const UNIT_OPERATIONS = {
     summary: '延期',
     path: 'extend',
     batch: true,
+  }),
+  requestExtension: operation({
+    update: requestExtensionUpdate,
+    request: RequestExtensionRequest,
+    actor: 'requestedBy',
+    actors: ['liaison', 'unit_head'],
+    label: '申请延期',
+    summary: '申请延期（延期申请）',
+    path: 'extension-request',
+    batch: false,
+  }),
+  decideExtension: operation({
+    update: decideExtensionUpdate,
+    request: DecideExtensionRequest,
+    actor: 'decidedBy',
+    actors: GROUP_OR_OFFICE,
+    label: '审批延期申请',
+    summary: '审批延期申请（同意或不同意）',
+    path: 'extension-decision',
+    batch: false,
   }),
   addGap: operation({
     update: addGapItemUpdate,

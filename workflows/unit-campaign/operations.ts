@@ -4,6 +4,7 @@
  * the schema and the acting person; `apply` is the state machine's transition, returning the id of
  * the task it created or acted on when the request names none. The workflow registers every entry.
  */
+import { ms } from '../../domain/calendar/index.js';
 import type { Operation, OperationRequests, UnitCampaignInput } from './messages.js';
 import * as S from './state.js';
 import { checkDueAhead, checkTaskLimit, taskNamed, validate, type Rule } from './validators.js';
@@ -89,6 +90,64 @@ export const OPERATION_RULES: { [Op in Operation]: OperationRule<Op> } = {
       checkDueAhead(rule, 'newDue', rule.r.newDue, t?.sched.dueAt);
     },
     apply: (c, s, r, now) => S.extend(c, s, r, now),
+  },
+  requestExtension: {
+    check(rule) {
+      const { p, ctx, now } = rule;
+      if (!ctx.features?.extensionRequests) {
+        p.add('状态', '本单位活动启动于延期申请功能上线之前，请联系指导组或活动办办理延期');
+        return;
+      }
+      const t = taskNamed(rule);
+      if (!t) return;
+      const title = `任务「${t.sched.title}」`;
+      if (t.status === 'done' || t.status === 'waived')
+        p.add('taskId', `${title}已${t.status === 'done' ? '完成' : '免除'}，无需延期`);
+      else if (t.status === 'submitted') p.add('taskId', `${title}已报送，正在等待审查，无需延期`);
+      else if (t.extension)
+        p.add(
+          'taskId',
+          `${title}已有一项延期申请（申请延至 ${S.cnDate(ctx, t.extension.newDueAt)}）正在等待审批，请等待审批结果`,
+        );
+      else if (ms(t.sched.dueAt) <= now)
+        p.add(
+          'taskId',
+          `${title}已过截止时间（${S.cnDate(ctx, t.sched.dueAt)}），延期须在截止前申请，请联系指导组`,
+        );
+      else checkDueAhead(rule, 'newDue', rule.r.newDue, t.sched.dueAt);
+    },
+    apply: (c, s, r, now) => S.requestExtension(c, s, r, now),
+  },
+  decideExtension: {
+    check(rule) {
+      const { p, ctx, input, now, r } = rule;
+      const t = taskNamed(rule);
+      if (!t) return;
+      const x = t.extension;
+      if (!x) {
+        p.add('taskId', `任务「${t.sched.title}」没有待审批的延期申请`);
+        return;
+      }
+      const byOffice = input.office.members.some((m) => m.id === r.decidedBy);
+      const inGroup = input.unit.group.members.some((m) => m.id === r.decidedBy);
+      if (!byOffice && inGroup && x.decider === 'office')
+        p.add(
+          'decidedBy',
+          `延期 ${x.workingDays} 个工作日，${
+            ctx.plan.extension
+              ? `超过指导组审批权限（${ctx.plan.extension.groupMaxWorkingDays} 个工作日）`
+              : '本计划未授权指导组审批延期'
+          }，须由活动办审批`,
+        );
+      if (r.decision === 'refuse' && (typeof r.comment !== 'string' || r.comment.trim() === ''))
+        p.add('comment', '不同意延期时请写明审批意见');
+      if (r.decision === 'approve' && ms(x.newDueAt) <= now)
+        p.add(
+          'decision',
+          `申请的新期限 ${S.cnDate(ctx, x.newDueAt)} 已经过去，不能同意；请选择不同意，由单位重新申请`,
+        );
+    },
+    apply: (c, s, r, now) => S.decideExtension(c, s, r, c.officeIds?.includes(r.decidedBy) === true, now),
   },
   addGap: {
     check(rule) {

@@ -10,7 +10,7 @@
  * - clock: deadlines, dates, shifts;                     - tasks: finding and making tasks;
  * - outbox: queuing routed notifications;                - timeline: the unit's notes;
  * - initial: the first run's state;                      - advance: time moving on, nextDueAt;
- * - deliverables, survey, office: what people do (one function per Update);
+ * - deliverables, survey, office, extension: what people do (one function per Update);
  * - views: status, Update answers, the result.
  */
 export * from './state/types.js';
@@ -21,6 +21,7 @@ export { TIMELINE_LIMIT, note, noteOnce } from './state/timeline.js';
 export { initialState } from './state/initial.js';
 export { advance, nextDueAt } from './state/advance.js';
 export { acknowledge, extend, review, submit } from './state/deliverables.js';
+export { decideExtension, extensionTerms, requestExtension } from './state/extension.js';
 export { openSurveyTask, recordSurvey } from './state/survey.js';
 export { addAdHocItem, addGapItem, cancel, pause, resume, shiftDates, waive } from './state/office.js';
 export { ackOf, overdueCount, resultOf, stageLabel, statusOf } from './state/views.js';

@@ -46,6 +46,27 @@ export interface TaskView {
    * are not finished: their titles, in plan order (shown as 等待前序步骤：…).
    */
   waitingFor?: string[];
+  /** An open 延期申请 for this task, waiting for its decider. */
+  extensionRequest?: ExtensionRequestView;
+}
+
+/** A 延期申请 waiting for a decision, as the unit page, the group page and the office list show it. */
+export interface ExtensionRequestView {
+  /** 1 for the task's first request. */
+  n: number;
+  requestedAt: string;
+  requestedBy: string;
+  /** The deadline asked for (an instant). */
+  newDueAt: string;
+  reason: string;
+  /** Working days the deadline would move. */
+  workingDays: number;
+  /** Who decides: the 指导组 (within the plan's limit) or the 活动办 (报活动办审批). */
+  decider: 'supervisor_group' | 'office';
+  /** 审批时限, when the plan sets `extension.within`. */
+  decideBy?: string;
+  /** Highest level of the wait's ladder fired (0 none). */
+  escalationLevel: number;
 }
 
 /** A submission waiting for review, as readers show it: 等待审查（第 N 个工作日） (domain/review-wait.ts). */

@@ -64,6 +64,8 @@ const STEP_ORDER = 'step-order';
 const LOGICAL_CLOCK = 'logical-clock';
 /** Runs from before this change told nobody of a submission and gave reviews no time limit. */
 const REVIEW_LOOP = 'review-loop';
+/** Runs from before this change could not take 延期申请 (requestExtension, decideExtension). */
+const EXTENSION_REQUEST = 'extension-request';
 
 const { loadPlan } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -101,6 +103,7 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
   const clock = workflowClock(patched(LOGICAL_CLOCK));
   // Decided once, at the run's first activation: a run that replays from before keeps the old behaviour for good.
   const reviewLoop = patched(REVIEW_LOOP);
+  const extensionRequests = patched(EXTENSION_REQUEST);
   const now = (): number => clock.now();
   // Built once the context exists; Updates that arrive earlier wait for the state before publishing.
   let publishStatus: (force?: boolean) => Promise<void> = async () => {};
@@ -187,7 +190,8 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
     cal,
     timeScale: null,
     unit,
-    features: { reviewLoop },
+    features: { reviewLoop, extensionRequests },
+    officeIds: input.office.members.map((m) => m.id),
     start: input.start,
     campaignId: input.campaignId,
     campaignTitle: input.campaignTitle,

@@ -12,6 +12,7 @@ import { progressBar } from './progress.js';
 import type { CliContext, FilterOptions } from './context.js';
 import { DEFAULT_UPLOADS, UsageError, filterOf } from './context.js';
 import { printUnitStatus } from './status.js';
+import { EXTENSION_BUILDERS } from '../extension-builders.js';
 export interface UpdateOptions extends FilterOptions {
   by?: string;
   json?: boolean;
@@ -112,6 +113,7 @@ async function fileRefs(o: UpdateOptions): Promise<string[]> {
 }
 
 export const BUILDERS: { [Op in Operation]: RequestBuilder<Op> } = {
+  ...EXTENSION_BUILDERS,
   submit: async (o, unitId) => ({
     taskId: str(o, 'task') ?? '',
     summary: str(o, 'summary') ?? '',

@@ -247,6 +247,62 @@ describe('what the state machine queues over a whole campaign, rendered', () => 
         if (o.event.startsWith('review_'))
           rendered.set(o.event, [...(rendered.get(o.event) ?? []), ...renderAll(o.event, o.facts)]);
     }
+    // 延期申请: one within the group's limit left past its 审批时限, one referred to the office and refused, one approved.
+    const xplan = { ...plan, extension: { groupMaxWorkingDays: 5, within: '3wd' } };
+    const xc: S.Ctx = { ...c, plan: xplan, features: { extensionRequests: true }, officeIds: ['office'] };
+    const xs = S.initialState(
+      xc,
+      buildSchedule(xplan, unit, '2009-09-01', cal),
+      Date.parse('2009-08-31T10:00:00+08:00'),
+    );
+    const keep = (o: { event: EventKind; facts: Facts }) => {
+      if (o.event.startsWith('extension_'))
+        rendered.set(o.event, [...(rendered.get(o.event) ?? []), ...renderAll(o.event, o.facts)]);
+    };
+    S.advance(xc, xs, open);
+    xs.outbox.splice(0);
+    const [first, second] = xs.tasks.filter((t) => t.status === 'open');
+    const later = (t: typeof first, days: number) =>
+      new Date(Date.parse(t!.sched.dueAt) + days * 86_400_000).toISOString().slice(0, 10);
+    S.requestExtension(
+      xc,
+      xs,
+      {
+        taskId: first!.sched.taskId,
+        requestedBy: 'l',
+        newDue: later(first, 3),
+        reason: '组织“回头看”后补充材料',
+      },
+      open + 1000,
+    );
+    S.requestExtension(
+      xc,
+      xs,
+      { taskId: second!.sched.taskId, requestedBy: 'l', newDue: later(second, 20), reason: '党委换届' },
+      open + 2000,
+    );
+    S.decideExtension(
+      xc,
+      xs,
+      { taskId: second!.sched.taskId, decidedBy: 'office', decision: 'refuse', comment: '时间过长' },
+      true,
+      open + 3000,
+    );
+    xs.outbox.splice(0).forEach(keep);
+    let xat = open + 3000;
+    for (let i = 0; i < 200 && !rendered.has('extension_overdue'); i++) {
+      xat = Math.max(xat, S.nextDueAt(xc, xs) ?? xat + 3_600_000);
+      S.advance(xc, xs, xat);
+      xs.outbox.splice(0).forEach(keep);
+    }
+    S.decideExtension(
+      xc,
+      xs,
+      { taskId: first!.sched.taskId, decidedBy: 'g', decision: 'approve' },
+      false,
+      xat + 1000,
+    );
+    xs.outbox.splice(0).forEach(keep);
   });
 
   it('queues every kind of notification at least once', () => {

@@ -26,6 +26,13 @@ const REVIEW_WAIT_FILE = path.resolve(
   '../../histories/town_office_review_wait_pre_review_loop.json',
 );
 
+/**
+ * Recorded with the code before 延期申请 (commit d33d5d1, steps_mini): the office extends the
+ * report's deadline by five days, the unit submits both steps before the new date, the unit
+ * completes. Runs like this carry no extension-request marker and must replay as they ran.
+ */
+const EXTEND_FILE = path.resolve(import.meta.dirname, '../../histories/extend_before_extension_request.json');
+
 describe('versioning: recorded histories replay against the current workflow code', () => {
   it('replays the full 镇机关 on-time lifecycle without non-determinism', async () => {
     const history = await load();
@@ -48,6 +55,14 @@ describe('versioning: recorded histories replay against the current workflow cod
     expect(history.events?.length).toBeGreaterThan(50);
     await expect(
       Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'recorded-review-wait'),
+    ).resolves.toBeUndefined();
+  });
+
+  it('replays a unit whose deadline the office extended, recorded before extension requests existed', async () => {
+    const history = await load(EXTEND_FILE);
+    expect(history.events?.length).toBeGreaterThan(20);
+    await expect(
+      Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'recorded-extend'),
     ).resolves.toBeUndefined();
   });
 

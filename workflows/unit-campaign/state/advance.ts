@@ -18,6 +18,7 @@ import {
   withDeadline,
 } from './clock.js';
 import { common, queue, unitRef } from './outbox.js';
+import { extensionDueAt, tickExtension } from './extension.js';
 import { reviewDueAt, tickReview } from './review.js';
 import { findTask, stageOf } from './tasks.js';
 import { note } from './timeline.js';
@@ -35,7 +36,10 @@ export function advance(ctx: Ctx, state: CampaignState, now: number): void {
   for (let guard = 0; guard < 50; guard++) {
     const before = JSON.stringify([state.stages.map((s) => s.status), state.tasks.length, state.phase]);
     openStages(ctx, state, now);
-    for (const t of state.tasks) tickTask(ctx, state, t, now);
+    for (const t of state.tasks) {
+      tickTask(ctx, state, t, now);
+      tickExtension(ctx, state, t, now);
+    }
     lookBackIfDue(ctx, state, now);
     completeStages(state, now);
     finishIfDone(ctx, state, now);
@@ -319,6 +323,8 @@ export function nextDueAt(ctx: Ctx, state: CampaignState): number | undefined {
     if (s.status === 'pending' && s.opens === 'calendar') candidates.push(ms(s.opensAt));
   });
   for (const t of state.tasks) {
+    const extension = extensionDueAt(t);
+    if (extension !== undefined) candidates.push(extension);
     if (t.status === 'pending') {
       const stage = stageOf(state, t);
       // A step waiting for its predecessors opens on their completion (a message), not on a date.

@@ -60,6 +60,30 @@ export interface TaskState {
   note?: string;
   /** The review the current submission waits for (review loop); absent in runs from before it. */
   review?: ReviewState;
+  /** The open 延期申请 (extension-request); absent when none waits. */
+  extension?: ExtensionState;
+  /** 延期申请 made for this task so far (numbers their notification ids). */
+  extensionRequests?: number;
+}
+
+/** A 延期申请 waiting for its decider, with the wait's reminder and ladder (as a review's). */
+export interface ExtensionState {
+  n: number;
+  requestedAt: string;
+  requestedBy: string;
+  /** As the unit typed it (a date or an instant), applied as the office's extend applies it. */
+  newDue: string;
+  newDueAt: string;
+  reason: string;
+  workingDays: number;
+  decider: 'supervisor_group' | 'office';
+  /** 审批时限 (plan `extension.within`); absent when the plan sets none. */
+  dueAt?: string;
+  reminders: ScheduledReminder[];
+  escalations: ScheduledEscalation[];
+  nextReminder: number;
+  nextEscalation: number;
+  level: number;
 }
 
 /** One submission waiting for the 指导组: when it came, its limit and the loop's reminder and ladder. */
@@ -132,7 +156,9 @@ export interface Ctx {
   stepOrder?: boolean;
   unit: UnitProfile;
   /** Behaviour the workflow turned on with patched() (runs from before keep the old one). */
-  features?: { reviewLoop?: boolean };
+  features?: { reviewLoop?: boolean; extensionRequests?: boolean };
+  /** Ids of the 活动办's members (a 延期申请 decided by one of them is the office's decision). */
+  officeIds?: readonly string[];
   start: string;
   campaignId: string;
   campaignTitle: string;

@@ -7,6 +7,7 @@ import type {
   UpdateAck,
 } from '../messages.js';
 import { iso } from './clock.js';
+import { extensionView } from './extension.js';
 import { reviewView } from './review.js';
 import { currentStageId, findTask, isOverdue } from './tasks.js';
 import { ACTIVE, FINISHED, type CampaignState, type Ctx, type TaskState } from './types.js';
@@ -33,6 +34,7 @@ function waitingFor(ctx: Ctx | undefined, state: CampaignState | undefined, t: T
 export function taskView(t: TaskState, now: number, ctx?: Ctx, state?: CampaignState): TaskView {
   const review = ctx ? reviewView(ctx, t, now) : undefined;
   const waiting = waitingFor(ctx, state, t);
+  const extensionRequest = extensionView(t);
   return {
     taskId: t.sched.taskId,
     stageId: t.sched.stageId,
@@ -53,6 +55,7 @@ export function taskView(t: TaskState, now: number, ctx?: Ctx, state?: CampaignS
     ...(t.lastReturn ? { lastReturn: t.lastReturn } : {}),
     ...(review ? { review } : {}),
     ...(waiting.length > 0 ? { waitingFor: waiting } : {}),
+    ...(extensionRequest ? { extensionRequest } : {}),
   };
 }
 
