@@ -100,22 +100,23 @@ describe('role and unit checks', () => {
     }
   };
 
-  it('a unit reaches only itself, and only to view, submit, upload and download its archive', () => {
+  it('a unit reaches only itself, and only to view, submit, ask for more time (延期申请), upload and download its archive', () => {
     for (const action of API_ACTIONS) {
       expect(allowed('A-head', action, 'A'), action).toBe(
-        ['view', 'submit', 'upload', 'archive'].includes(action),
+        ['view', 'submit', 'requestExtension', 'upload', 'archive'].includes(action),
       );
       expect(allowed('A-head', action, 'B'), action).toBe(false);
     }
   });
 
-  it('a 指导组 member reaches its own units for review, acknowledge, extend, gap items, survey, viewing and archives', () => {
+  it('a 指导组 member reaches its own units for review, acknowledge, extend, deciding 延期申请, gap items, survey, viewing and archives', () => {
     const groupActions = API_ACTIONS.filter((a) => ROLE_MATRIX[a].includes('group'));
     expect(groupActions).toEqual([
       'view',
       'review',
       'acknowledge',
       'extend',
+      'decideExtension',
       'addGap',
       'survey',
       'dashboard',
@@ -127,9 +128,12 @@ describe('role and unit checks', () => {
     }
   });
 
-  it('the office reaches every unit for everything but submitting, which is the unit’s', () => {
+  it('the office reaches every unit for everything but submitting and asking for more time, which are the unit’s', () => {
     for (const action of API_ACTIONS)
-      for (const u of ['A', 'C']) expect(allowed('office', action, u), action).toBe(action !== 'submit');
+      for (const u of ['A', 'C'])
+        expect(allowed('office', action, u), action).toBe(
+          action !== 'submit' && action !== 'requestExtension',
+        );
   });
 
   it('names the role, the action and the unit in the refusal', () => {
