@@ -6,6 +6,7 @@
  * publish never overwrites a newer one.
  */
 import type { CampaignPhase, UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
+import type { BoardReader } from './board-types.js';
 import type { UnitHealthCache } from './health.js';
 
 export interface UnitStatusRecord {
@@ -36,8 +37,11 @@ export interface StatusFilter {
   unitIds?: readonly string[];
 }
 
-/** The read model, and beside it the health scan's findings (health.ts). */
-export interface StatusStore extends UnitHealthCache {
+/**
+ * The read model, beside it the health scan's findings (health.ts), and the board's aggregates
+ * over rows derived from each publish in the same transaction (board-schema.ts).
+ */
+export interface StatusStore extends UnitHealthCache, BoardReader {
   /** Stores the record unless one with the same or a higher (run, seq) is already there. */
   publish(record: UnitStatusRecord): Promise<PublishOutcome>;
   get(campaignId: string, unitId: string): Promise<UnitStatusRecord | undefined>;
