@@ -23,7 +23,8 @@ export type Row = Record<string, unknown>;
 export type SqlRunner = (sql: string, params: Param[]) => Promise<Row[]>;
 
 const n = (v: unknown): number => Number(v ?? 0);
-const s = (v: unknown): string => String(v ?? '');
+const s = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : '';
 
 /** A unit's 红黄绿 at `?` (twice), as unitRagAt in board-derive.ts. */
 const RAG_SQL = `CASE WHEN red_from IS NOT NULL AND red_from < ? THEN 'red'

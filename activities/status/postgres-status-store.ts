@@ -75,7 +75,9 @@ export async function openPostgresStatusStore(connectionString: string): Promise
         client.release();
       }
     },
-    ...boardReader(async (sql, values) => (await pool.query(numbered(sql), values)).rows),
+    ...boardReader(
+      async (sql, values) => (await pool.query<Record<string, unknown>>(numbered(sql), values)).rows,
+    ),
     async get(campaignId, unitId) {
       return (
         await rows('SELECT * FROM unit_status WHERE campaign_id = $1 AND unit_id = $2', [campaignId, unitId])
