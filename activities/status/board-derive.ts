@@ -34,6 +34,7 @@ export interface BoardUnit {
   run: number;
   seq: number;
   groupId: string;
+  groupName?: string;
   unitType: string;
   unitName: string;
   phase: string;
@@ -131,6 +132,7 @@ export function deriveBoard(r: UnitStatusRecord): BoardProjection {
       run: r.run,
       seq: r.seq,
       groupId: r.groupId,
+      ...(r.groupName ? { groupName: r.groupName } : {}),
       unitType: r.unitType,
       unitName: s.unitName,
       phase: r.phase,

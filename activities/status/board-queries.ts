@@ -130,7 +130,7 @@ export function boardReader(all: SqlRunner): BoardReader {
       const [count, rows] = await Promise.all([
         all(`SELECT COUNT(*) AS total FROM unit_board WHERE ${cond}`, params),
         all(
-          `SELECT unit_id, unit_name, unit_type, group_id, phase, stage, remedial_round, due_ats, stages,
+          `SELECT unit_id, unit_name, unit_type, group_id, group_name, phase, stage, remedial_round, due_ats, stages,
              open_escalations, ${RAG_SQL} AS rag
            FROM unit_board WHERE ${cond} ORDER BY unit_id LIMIT ? OFFSET ?`,
           [now, now, ...params, page.limit, page.offset],
@@ -145,6 +145,7 @@ export function boardReader(all: SqlRunner): BoardReader {
           unitName: s(r.unit_name),
           unitType: s(r.unit_type),
           group: s(r.group_id),
+          ...(r.group_name ? { groupName: s(r.group_name) } : {}),
           phase: s(r.phase),
           stage: s(r.stage),
           remedialRound: n(r.remedial_round),

@@ -62,6 +62,7 @@ export interface BoardUnitRow {
   unitName: string;
   unitType: string;
   group: string;
+  groupName?: string;
   phase: string;
   stage: string;
   remedialRound: number;

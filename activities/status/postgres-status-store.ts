@@ -13,6 +13,7 @@ import {
 import { boardReader } from './board-queries.js';
 import { BOARD_SCHEMA, boardWrites, numbered, STALE_BOARD_SQL } from './board-schema.js';
 import {
+  ADD_GROUP_NAME,
   fromRow,
   STATUS_COLUMNS,
   STATUS_SCHEMA,
@@ -37,6 +38,7 @@ export async function openPostgresStatusStore(connectionString: string): Promise
     // Workers starting together race to create the table; an advisory lock serialises it.
     await setup.query('SELECT pg_advisory_lock(7215502)');
     for (const sql of [...STATUS_SCHEMA, ...HEALTH_SCHEMA, ...BOARD_SCHEMA]) await setup.query(sql);
+    await setup.query(ADD_GROUP_NAME.replace('ADD COLUMN', 'ADD COLUMN IF NOT EXISTS'));
     // Rows published before the board existed (or by an older derivation) get their board rows now.
     for (const s of (await setup.query<{ campaign_id: string; unit_id: string }>(STALE_BOARD_SQL)).rows)
       await inTransaction(setup, async () => {

@@ -15,6 +15,7 @@ import {
 import { boardReader } from './board-queries.js';
 import { BOARD_SCHEMA, boardWrites, STALE_BOARD_SQL } from './board-schema.js';
 import {
+  ADD_GROUP_NAME,
   fromRow,
   STATUS_COLUMNS,
   STATUS_SCHEMA,
@@ -38,6 +39,8 @@ export function openSqliteStatusStore(path: string): StatusStore {
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   for (const sql of [...STATUS_SCHEMA, ...HEALTH_SCHEMA, ...BOARD_SCHEMA]) db.exec(sql);
+  if (!db.prepare(`SELECT 1 FROM pragma_table_info('unit_status') WHERE name = 'group_name'`).get())
+    db.exec(ADD_GROUP_NAME);
   const cache = new Map<string, Database.Statement>();
   const prepared = (sql: string) => {
     let st = cache.get(sql);

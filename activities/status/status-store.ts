@@ -17,6 +17,8 @@ export interface UnitStatusRecord {
   /** Publish number within the run: higher is newer. */
   seq: number;
   groupId: string;
+  /** The 指导组's name from the unit's input (absent in records published before it was added). */
+  groupName?: string;
   unitType: string;
   phase: CampaignPhase;
   stage: string;
@@ -68,6 +70,7 @@ export const STATUS_SCHEMA = [
      next_wake_at TEXT,
      as_of TEXT NOT NULL,
      status TEXT NOT NULL,
+     group_name TEXT,
      PRIMARY KEY (campaign_id, unit_id)
    )`,
   'CREATE INDEX IF NOT EXISTS unit_status_group ON unit_status (campaign_id, group_id)',
@@ -88,6 +91,7 @@ export const STATUS_COLUMNS = [
   'next_wake_at',
   'as_of',
   'status',
+  'group_name',
 ] as const;
 
 export interface StatusRow {
@@ -104,7 +108,11 @@ export interface StatusRow {
   next_wake_at: string | null;
   as_of: string;
   status: string;
+  group_name: string | null;
 }
+
+/** Added after the first release: tables created before get the column when a store opens. */
+export const ADD_GROUP_NAME = 'ALTER TABLE unit_status ADD COLUMN group_name TEXT';
 
 export function toRow(r: UnitStatusRecord): StatusRow {
   return {
@@ -121,6 +129,7 @@ export function toRow(r: UnitStatusRecord): StatusRow {
     next_wake_at: r.nextWakeAt ? utc(r.nextWakeAt) : null,
     as_of: utc(r.asOf),
     status: JSON.stringify(r.status),
+    group_name: r.groupName ?? null,
   };
 }
 
@@ -131,6 +140,7 @@ export function fromRow(row: StatusRow): UnitStatusRecord {
     run: Number(row.run),
     seq: Number(row.seq),
     groupId: row.group_id,
+    ...(row.group_name ? { groupName: row.group_name } : {}),
     unitType: row.unit_type,
     phase: row.phase as CampaignPhase,
     stage: row.stage,

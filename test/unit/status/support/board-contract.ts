@@ -20,6 +20,7 @@ async function seed(store: StatusStore): Promise<void> {
   // u3: all done (green); u4: paused (amber); u5: another campaign.
   await store.publish(
     unitRecord('u1', {
+      groupName: '第一指导组',
       tasks: [task('t1', { escalationLevel: 3 }), task('t2', { dueAt: '2009-09-18T09:30:00.000Z' })],
       openEscalations: [escalation('t1', 3), escalation('t2', 1, { acknowledged: true })],
     }),
@@ -112,7 +113,13 @@ export function boardContract(fresh: Fresh): void {
       ['u3', 'green', 0, ['green', 'grey']],
       ['u4', 'amber', 0, ['amber', 'grey']],
     ]);
-    expect(all.units[0]).toMatchObject({ unitName: '单位u1', group: 'G1', openEscalations: 2 });
+    expect(all.units[0]).toMatchObject({
+      unitName: '单位u1',
+      group: 'G1',
+      groupName: '第一指导组',
+      openEscalations: 2,
+    });
+    expect(all.units[1]?.groupName).toBeUndefined();
     const ids = async (
       f: Parameters<StatusStore['boardUnits']>[1],
       scope: BoardScope = { campaignId: 'c1' },

@@ -78,6 +78,7 @@ export function survey(round: number, dissatisfied: number, o: Partial<SurveyRec
 
 export interface UnitShape {
   groupId?: string;
+  groupName?: string;
   unitType?: string;
   stage?: string;
   phase?: UnitCampaignStatus['phase'];
@@ -120,6 +121,7 @@ export function unitRecord(unitId: string, o: UnitShape = {}): UnitStatusRecord 
     run: o.run ?? 1,
     seq: o.seq ?? 1,
     groupId: o.groupId ?? 'G1',
+    ...(o.groupName ? { groupName: o.groupName } : {}),
     unitType: o.unitType ?? 'town_office',
     phase,
     stage,

@@ -95,6 +95,7 @@ export function statusStoreContract(name: string, factory: StatusStoreFactory): 
         nextWakeAt: '2009-09-14T09:00:00+08:00',
         remedialRound: 1,
         phase: 'paused',
+        groupName: '第一指导组',
       });
       await store.publish(r);
       expect(await store.get('c1', 'u2')).toEqual({
