@@ -39,54 +39,58 @@ function where(scope: BoardScope): { sql: string; params: Param[] } {
 const sortBuckets = (b: Bucket[]) => b.sort((x, y) => y.count - x.count || x.value.localeCompare(y.value));
 
 export function boardReader(all: SqlRunner): BoardReader {
-  const buckets = async (column: string, scope: BoardScope, extra = ''): Promise<Bucket[]> => {
-    const w = where(scope);
-    const rows = await all(
-      `SELECT ${column} AS value, COUNT(*) AS count FROM unit_board WHERE ${w.sql} ${extra} GROUP BY ${column}`,
-      w.params,
-    );
-    return sortBuckets(rows.map((r) => ({ value: s(r.value), count: n(r.count) })));
-  };
-
   return {
     async boardSummary(scope, now) {
       const w = where(scope);
-      const [byPhase, byStage, byUnitType, byGroup, byRemedialRound, ragRows, totals, esc, rev, sur] =
-        await Promise.all([
-          buckets('phase', scope),
-          buckets('stage', scope),
-          buckets('unit_type', scope),
-          buckets('group_id', scope),
-          buckets('remedial_round', scope, 'AND remedial_round > 0'),
-          all(
-            `SELECT rag, COUNT(*) AS count FROM (SELECT ${RAG_SQL} AS rag FROM unit_board WHERE ${w.sql}) t GROUP BY rag`,
-            [now, now, ...w.params],
-          ),
-          all(
-            `SELECT COUNT(*) AS total,
-               SUM(CASE WHEN earliest_due_at IS NOT NULL AND earliest_due_at < ? THEN 1 ELSE 0 END) AS overdue,
-               SUM(CASE WHEN open_escalations > 0 THEN 1 ELSE 0 END) AS esc_units
-             FROM unit_board WHERE ${w.sql}`,
-            [now, ...w.params],
-          ),
-          all(
-            `SELECT level, COUNT(*) AS count, SUM(CASE WHEN acknowledged = 0 THEN 1 ELSE 0 END) AS unacked
-             FROM unit_escalation WHERE ${w.sql} GROUP BY level`,
-            w.params,
-          ),
-          all(
-            `SELECT COUNT(*) AS waiting,
-               SUM(CASE WHEN review_due_at IS NOT NULL AND review_due_at < ? THEN 1 ELSE 0 END) AS past
-             FROM unit_review WHERE ${w.sql}`,
-            [now, ...w.params],
-          ),
-          all(
-            `SELECT COUNT(*) AS units, SUM(remedial_needed) AS remedial FROM unit_survey WHERE ${w.sql} AND latest = 1`,
-            w.params,
-          ),
-        ]);
+      // One scan of the narrow covering index (unit_board_counts), grouped by every dimension at
+      // once: a few hundred groups at most, folded into the buckets here.
+      const [cells, esc, rev, sur] = await Promise.all([
+        all(
+          `SELECT phase, stage, unit_type, group_id, remedial_round, ${RAG_SQL} AS rag,
+             CASE WHEN earliest_due_at IS NOT NULL AND earliest_due_at < ? THEN 1 ELSE 0 END AS overdue,
+             CASE WHEN open_escalations > 0 THEN 1 ELSE 0 END AS esc, COUNT(*) AS count
+           FROM unit_board WHERE ${w.sql}
+           GROUP BY phase, stage, unit_type, group_id, remedial_round, red_from, amber_from, amber_fixed,
+             earliest_due_at, open_escalations`,
+          [now, now, now, ...w.params],
+        ),
+        all(
+          `SELECT level, COUNT(*) AS count, SUM(CASE WHEN acknowledged = 0 THEN 1 ELSE 0 END) AS unacked
+           FROM unit_escalation WHERE ${w.sql} GROUP BY level`,
+          w.params,
+        ),
+        all(
+          `SELECT COUNT(*) AS waiting,
+             SUM(CASE WHEN review_due_at IS NOT NULL AND review_due_at < ? THEN 1 ELSE 0 END) AS past
+           FROM unit_review WHERE ${w.sql}`,
+          [now, ...w.params],
+        ),
+        all(
+          `SELECT COUNT(*) AS units, SUM(remedial_needed) AS remedial FROM unit_survey WHERE ${w.sql} AND latest = 1`,
+          w.params,
+        ),
+      ]);
+      const tally = () => new Map<string, number>();
+      const dims = {
+        phase: tally(),
+        stage: tally(),
+        unit_type: tally(),
+        group_id: tally(),
+        remedial_round: tally(),
+      };
       const rag: Record<BoardRag, number> = { red: 0, amber: 0, green: 0 };
-      for (const r of ragRows) rag[s(r.rag) as BoardRag] = n(r.count);
+      let published = 0;
+      let overdueUnits = 0;
+      let escUnits = 0;
+      for (const c of cells) {
+        const count = n(c.count);
+        published += count;
+        for (const [k, m] of Object.entries(dims)) m.set(s(c[k]), (m.get(s(c[k])) ?? 0) + count);
+        rag[s(c.rag) as BoardRag] += count;
+        if (n(c.overdue) === 1) overdueUnits += count;
+        if (n(c.esc) === 1) escUnits += count;
+      }
+      const out = (m: Map<string, number>) => sortBuckets([...m].map(([value, count]) => ({ value, count })));
       const byLevel = esc
         .map((r) => ({ value: s(r.level), count: n(r.count) }))
         .sort((a, b) => Number(a.value) - Number(b.value));
@@ -94,18 +98,20 @@ export function boardReader(all: SqlRunner): BoardReader {
         campaignId: scope.campaignId,
         ...(scope.groupId !== undefined ? { groupId: scope.groupId } : {}),
         asOf: now,
-        published: n(totals[0]?.total),
-        byPhase,
-        byStage,
-        byUnitType,
-        byGroup,
-        byRemedialRound: byRemedialRound.sort((a, b) => Number(a.value) - Number(b.value)),
+        published,
+        byPhase: out(dims.phase),
+        byStage: out(dims.stage),
+        byUnitType: out(dims.unit_type),
+        byGroup: out(dims.group_id),
+        byRemedialRound: out(dims.remedial_round)
+          .filter((b) => b.value !== '0')
+          .sort((a, b) => Number(a.value) - Number(b.value)),
         rag,
-        overdueUnits: n(totals[0]?.overdue),
+        overdueUnits,
         escalations: {
           open: esc.reduce((t, r) => t + n(r.count), 0),
           unacknowledged: esc.reduce((t, r) => t + n(r.unacked), 0),
-          units: n(totals[0]?.esc_units),
+          units: escUnits,
           byLevel,
         },
         reviews: { waiting: n(rev[0]?.waiting), pastLimit: n(rev[0]?.past) },

@@ -34,6 +34,9 @@ export const BOARD_SCHEMA = [
      PRIMARY KEY (campaign_id, unit_id)
    )`,
   'CREATE INDEX IF NOT EXISTS unit_board_group ON unit_board (campaign_id, group_id, unit_id)',
+  // Covers the counts (board-queries.ts boardSummary): they never touch the wide rows.
+  `CREATE INDEX IF NOT EXISTS unit_board_counts ON unit_board (campaign_id, group_id, phase, stage, unit_type,
+     remedial_round, red_from, amber_from, amber_fixed, earliest_due_at, open_escalations)`,
   `CREATE TABLE IF NOT EXISTS unit_escalation (
      campaign_id TEXT NOT NULL,
      unit_id TEXT NOT NULL,

@@ -70,11 +70,7 @@ export function registerBoardRoutes(app: FastifyInstance, o: BoardRouteOptions):
     }
     return { campaignId: p.campaignId, ...(group !== undefined ? { groupId: group } : {}) };
   };
-  const launched = (scope: BoardScope) =>
-    (scope.groupId !== undefined ? [scope.groupId] : o.store.groups()).reduce(
-      (n, g) => n + o.store.unitsOfGroup(g).length,
-      0,
-    );
+  const launched = (scope: BoardScope) => o.store.unitCount(scope.groupId);
 
   app.get<{ Params: { campaignId: string }; Reply: BoardOverview }>(
     C,

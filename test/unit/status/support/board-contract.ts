@@ -230,3 +230,58 @@ export function boardContract(fresh: Fresh): void {
     expect(s.units.find((u) => u.unitId === 'u2')).toMatchObject({ round: 1, dissatisfied: 0 });
   });
 }
+
+/** Deterministic shuffles (no Math.random: a failure repeats). */
+function shuffled<T>(xs: T[], seed: number): T[] {
+  const out = [...xs];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/**
+ * Why the board converges whatever the faults: a workflow publishes after every change, numbered
+ * (run, seq); a worker killed before its task completed replays it and publishes the same (run, seq)
+ * again, a retried local activity repeats one, a slow one arrives after a newer one. The store keeps
+ * the highest (run, seq) and derives the board rows from exactly that record in the same
+ * transaction, so any order of any repeats of the publishes ends in the board of the last ones.
+ */
+export function boardConvergenceContract(fresh: Fresh): void {
+  it('board: any order and any repeats of the publishes give the board of the last publish of each unit', async () => {
+    const history = ['u1', 'u2', 'u3'].flatMap((u, k) =>
+      [1, 2, 3, 4].map((seq) =>
+        unitRecord(u, {
+          seq: seq === 4 ? 1 : seq,
+          run: seq === 4 ? 2 : 1,
+          groupId: `G${k}`,
+          stage: seq > 2 ? 'analysis' : 'study',
+          tasks: [task('t1', { escalationLevel: seq, status: seq === 3 ? 'returned' : 'open' })],
+          openEscalations: seq % 2 ? [escalation('t1', seq)] : [],
+          surveys: seq >= 3 ? [survey(1, seq * 2)] : [],
+        }),
+      ),
+    );
+    const last = history.filter((r) => r.run === 2);
+    const read = async (store: StatusStore) =>
+      JSON.stringify([
+        await store.boardSummary({ campaignId: 'c1' }, AFTER),
+        await store.boardUnits({ campaignId: 'c1' }, {}, page, AFTER),
+        await store.boardEscalations({ campaignId: 'c1' }, page),
+        await store.boardSurveys({ campaignId: 'c1' }, page),
+      ]);
+    const { store: reference } = await fresh();
+    for (const r of last) await reference.publish(r);
+    const want = await read(reference);
+    for (const seed of [1, 2, 3]) {
+      const { store } = await fresh();
+      // Every publish once or twice (a replay after a kill, a retry), in a shuffled order.
+      for (const r of shuffled([...history, ...history.filter((_, i) => (i + seed) % 3 === 0)], seed))
+        await store.publish(r);
+      expect(await read(store)).toBe(want);
+    }
+  });
+}

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusStore, UnitStatusRecord } from '../../../../activities/status/status-store.js';
 import type { UnitCampaignStatus } from '../../../../workflows/unit-campaign/messages.js';
-import { boardContract } from './board-contract.js';
+import { boardContract, boardConvergenceContract } from './board-contract.js';
 import { healthCacheContract } from './health-contract.js';
 
 export interface StatusStoreFactory {
@@ -138,5 +138,6 @@ export function statusStoreContract(name: string, factory: StatusStoreFactory): 
 
     healthCacheContract(fresh, record);
     boardContract(fresh);
+    boardConvergenceContract(fresh);
   });
 }
