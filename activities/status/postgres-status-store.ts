@@ -10,7 +10,10 @@ import {
   type HealthRow,
   type ScanRow,
 } from './health.js';
+import { boardReader } from './board-queries.js';
+import { BOARD_SCHEMA, boardWrites, numbered, STALE_BOARD_SQL } from './board-schema.js';
 import {
+  ADD_GROUP_NAME,
   fromRow,
   STATUS_COLUMNS,
   STATUS_SCHEMA,
@@ -34,7 +37,19 @@ export async function openPostgresStatusStore(connectionString: string): Promise
   try {
     // Workers starting together race to create the table; an advisory lock serialises it.
     await setup.query('SELECT pg_advisory_lock(7215502)');
-    for (const sql of [...STATUS_SCHEMA, ...HEALTH_SCHEMA]) await setup.query(sql);
+    for (const sql of [...STATUS_SCHEMA, ...HEALTH_SCHEMA, ...BOARD_SCHEMA]) await setup.query(sql);
+    await setup.query(ADD_GROUP_NAME.replace('ADD COLUMN', 'ADD COLUMN IF NOT EXISTS'));
+    // Rows published before the board existed (or by an older derivation) get their board rows now.
+    for (const s of (await setup.query<{ campaign_id: string; unit_id: string }>(STALE_BOARD_SQL)).rows)
+      await inTransaction(setup, async () => {
+        const row = (
+          await setup.query<StatusRow>(
+            'SELECT * FROM unit_status WHERE campaign_id = $1 AND unit_id = $2 FOR UPDATE',
+            [s.campaign_id, s.unit_id],
+          )
+        ).rows[0];
+        if (row) await writeBoard(setup, fromRow(row));
+      });
     await setup.query('SELECT pg_advisory_unlock(7215502)');
   } finally {
     setup.release();
@@ -44,14 +59,27 @@ export async function openPostgresStatusStore(connectionString: string): Promise
   return {
     async publish(r: UnitStatusRecord) {
       const row = toRow(r);
-      const res = await pool.query(
-        `INSERT INTO unit_status (${cols}) VALUES (${params})
-         ON CONFLICT (campaign_id, unit_id) DO UPDATE SET ${updates}
-         WHERE excluded.run > unit_status.run OR (excluded.run = unit_status.run AND excluded.seq > unit_status.seq)`,
-        STATUS_COLUMNS.map((c) => row[c]),
-      );
-      return (res.rowCount ?? 0) > 0 ? 'stored' : 'stale';
+      const client = await pool.connect();
+      try {
+        // The row lock of the upsert orders concurrent publishes of one unit: the board rows are the winner's.
+        return await inTransaction(client, async () => {
+          const res = await client.query(
+            `INSERT INTO unit_status (${cols}) VALUES (${params})
+             ON CONFLICT (campaign_id, unit_id) DO UPDATE SET ${updates}
+             WHERE excluded.run > unit_status.run OR (excluded.run = unit_status.run AND excluded.seq > unit_status.seq)`,
+            STATUS_COLUMNS.map((c) => row[c]),
+          );
+          if ((res.rowCount ?? 0) === 0) return 'stale';
+          await writeBoard(client, r);
+          return 'stored';
+        });
+      } finally {
+        client.release();
+      }
     },
+    ...boardReader(
+      async (sql, values) => (await pool.query<Record<string, unknown>>(numbered(sql), values)).rows,
+    ),
     async get(campaignId, unitId) {
       return (
         await rows('SELECT * FROM unit_status WHERE campaign_id = $1 AND unit_id = $2', [campaignId, unitId])
@@ -150,11 +178,28 @@ export async function openPostgresStatusStore(connectionString: string): Promise
       return (await pool.query<{ campaign_id: string }>(ACTIVE_CAMPAIGNS_SQL)).rows.map((r) => r.campaign_id);
     },
     async restartPublishOrder(campaignId, unitId) {
-      await pool.query('UPDATE unit_status SET seq = 0 WHERE campaign_id = $1 AND unit_id = $2', [
-        campaignId,
-        unitId,
-      ]);
+      for (const table of ['unit_status', 'unit_board'])
+        await pool.query(`UPDATE ${table} SET seq = 0 WHERE campaign_id = $1 AND unit_id = $2`, [
+          campaignId,
+          unitId,
+        ]);
     },
     close: () => pool.end(),
   };
+}
+
+async function inTransaction<T>(client: pg.PoolClient, fn: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const out = await fn();
+    await client.query('COMMIT');
+    return out;
+  } catch (e) {
+    await client.query('ROLLBACK');
+    throw e;
+  }
+}
+
+async function writeBoard(client: pg.PoolClient, r: UnitStatusRecord): Promise<void> {
+  for (const w of boardWrites(r)) await client.query(numbered(w.sql), w.params);
 }

@@ -12,7 +12,10 @@ import {
   type HealthRow,
   type ScanRow,
 } from './health.js';
+import { boardReader } from './board-queries.js';
+import { BOARD_SCHEMA, boardWrites, STALE_BOARD_SQL } from './board-schema.js';
 import {
+  ADD_GROUP_NAME,
   fromRow,
   STATUS_COLUMNS,
   STATUS_SCHEMA,
@@ -35,7 +38,15 @@ export function openSqliteStatusStore(path: string): StatusStore {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
-  for (const sql of [...STATUS_SCHEMA, ...HEALTH_SCHEMA]) db.exec(sql);
+  for (const sql of [...STATUS_SCHEMA, ...HEALTH_SCHEMA, ...BOARD_SCHEMA]) db.exec(sql);
+  if (!db.prepare(`SELECT 1 FROM pragma_table_info('unit_status') WHERE name = 'group_name'`).get())
+    db.exec(ADD_GROUP_NAME);
+  const cache = new Map<string, Database.Statement>();
+  const prepared = (sql: string) => {
+    let st = cache.get(sql);
+    if (!st) cache.set(sql, (st = db.prepare(sql)));
+    return st;
+  };
   const upsert = db.prepare(
     `INSERT INTO unit_status (${cols}) VALUES (${params})
      ON CONFLICT (campaign_id, unit_id) DO UPDATE SET ${updates}
@@ -54,6 +65,19 @@ export function openSqliteStatusStore(path: string): StatusStore {
     `SELECT * FROM unit_status WHERE campaign_id = ? AND phase = 'running' AND next_wake_at IS NOT NULL AND next_wake_at < ? ORDER BY unit_id`,
   );
   const health = healthStatements(db);
+  /** The publish and the board rows derived from it, in one transaction. */
+  const store = db.transaction((r: UnitStatusRecord): boolean => {
+    if (upsert.run(toRow(r)).changes === 0) return false;
+    for (const w of boardWrites(r)) prepared(w.sql).run(...w.params);
+    return true;
+  });
+  // Rows published before the board existed (or by an older derivation) get their board rows now.
+  const rederive = db.transaction((campaignId: string, unitId: string) => {
+    const row = one.get(campaignId, unitId);
+    if (row) for (const w of boardWrites(fromRow(row))) prepared(w.sql).run(...w.params);
+  });
+  for (const s of db.prepare<[], { campaign_id: string; unit_id: string }>(STALE_BOARD_SQL).all())
+    rederive(s.campaign_id, s.unit_id);
   const run = <T>(fn: () => T): Promise<T> => {
     try {
       return Promise.resolve(fn());
@@ -62,7 +86,8 @@ export function openSqliteStatusStore(path: string): StatusStore {
     }
   };
   return {
-    publish: (r: UnitStatusRecord) => run(() => (upsert.run(toRow(r)).changes > 0 ? 'stored' : 'stale')),
+    publish: (r: UnitStatusRecord) => run(() => (store(r) ? 'stored' : 'stale')),
+    ...boardReader((sql, values) => run(() => prepared(sql).all(...values) as Record<string, unknown>[])),
     get: (campaignId, unitId) =>
       run(() => {
         const row = one.get(campaignId, unitId);
@@ -134,6 +159,17 @@ function healthStatements(db: Database.Database) {
     finish: db.prepare('UPDATE unit_health_scan SET finished_at = ?, stuck = ? WHERE campaign_id = ?'),
     scan: db.prepare<[string], ScanRow>('SELECT * FROM unit_health_scan WHERE campaign_id = ?'),
     active: db.prepare<[], { campaign_id: string }>(ACTIVE_CAMPAIGNS_SQL),
-    reorder: db.prepare('UPDATE unit_status SET seq = 0 WHERE campaign_id = ? AND unit_id = ?'),
+    reorder: {
+      run: db.transaction((campaignId: string, unitId: string) => {
+        db.prepare('UPDATE unit_status SET seq = 0 WHERE campaign_id = ? AND unit_id = ?').run(
+          campaignId,
+          unitId,
+        );
+        db.prepare('UPDATE unit_board SET seq = 0 WHERE campaign_id = ? AND unit_id = ?').run(
+          campaignId,
+          unitId,
+        );
+      }),
+    },
   };
 }

@@ -6,6 +6,7 @@
  * publish never overwrites a newer one.
  */
 import type { CampaignPhase, UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
+import type { BoardReader } from './board-types.js';
 import type { UnitHealthCache } from './health.js';
 
 export interface UnitStatusRecord {
@@ -16,6 +17,8 @@ export interface UnitStatusRecord {
   /** Publish number within the run: higher is newer. */
   seq: number;
   groupId: string;
+  /** The 指导组's name from the unit's input (absent in records published before it was added). */
+  groupName?: string;
   unitType: string;
   phase: CampaignPhase;
   stage: string;
@@ -36,8 +39,11 @@ export interface StatusFilter {
   unitIds?: readonly string[];
 }
 
-/** The read model, and beside it the health scan's findings (health.ts). */
-export interface StatusStore extends UnitHealthCache {
+/**
+ * The read model, beside it the health scan's findings (health.ts), and the board's aggregates
+ * over rows derived from each publish in the same transaction (board-schema.ts).
+ */
+export interface StatusStore extends UnitHealthCache, BoardReader {
   /** Stores the record unless one with the same or a higher (run, seq) is already there. */
   publish(record: UnitStatusRecord): Promise<PublishOutcome>;
   get(campaignId: string, unitId: string): Promise<UnitStatusRecord | undefined>;
@@ -64,6 +70,7 @@ export const STATUS_SCHEMA = [
      next_wake_at TEXT,
      as_of TEXT NOT NULL,
      status TEXT NOT NULL,
+     group_name TEXT,
      PRIMARY KEY (campaign_id, unit_id)
    )`,
   'CREATE INDEX IF NOT EXISTS unit_status_group ON unit_status (campaign_id, group_id)',
@@ -84,6 +91,7 @@ export const STATUS_COLUMNS = [
   'next_wake_at',
   'as_of',
   'status',
+  'group_name',
 ] as const;
 
 export interface StatusRow {
@@ -100,7 +108,11 @@ export interface StatusRow {
   next_wake_at: string | null;
   as_of: string;
   status: string;
+  group_name: string | null;
 }
+
+/** Added after the first release: tables created before get the column when a store opens. */
+export const ADD_GROUP_NAME = 'ALTER TABLE unit_status ADD COLUMN group_name TEXT';
 
 export function toRow(r: UnitStatusRecord): StatusRow {
   return {
@@ -117,6 +129,7 @@ export function toRow(r: UnitStatusRecord): StatusRow {
     next_wake_at: r.nextWakeAt ? utc(r.nextWakeAt) : null,
     as_of: utc(r.asOf),
     status: JSON.stringify(r.status),
+    group_name: r.groupName ?? null,
   };
 }
 
@@ -127,6 +140,7 @@ export function fromRow(row: StatusRow): UnitStatusRecord {
     run: Number(row.run),
     seq: Number(row.seq),
     groupId: row.group_id,
+    ...(row.group_name ? { groupName: row.group_name } : {}),
     unitType: row.unit_type,
     phase: row.phase as CampaignPhase,
     stage: row.stage,

@@ -11,7 +11,7 @@ function overdueAt(t: TaskView, nowMs: number): boolean {
 }
 
 /** A waiting review's 第 N 个工作日 and limit, recounted from the day starts the workflow published. */
-function reviewAt(r: ReviewView, nowMs: number): ReviewView {
+export function reviewAt(r: ReviewView, nowMs: number): ReviewView {
   return {
     ...r,
     workingDay: 1 + r.dayStarts.filter((d) => Date.parse(d) <= nowMs).length,

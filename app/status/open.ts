@@ -59,6 +59,11 @@ export function lazyStatusStore(open: () => Promise<OpenedStatusStore>): StatusS
     lastHealthScan: async (c) => (await store()).lastHealthScan(c),
     activeCampaigns: async () => (await store()).activeCampaigns(),
     restartPublishOrder: async (c, u) => (await store()).restartPublishOrder(c, u),
+    boardSummary: async (s, now) => (await store()).boardSummary(s, now),
+    boardUnits: async (s, f, p, now) => (await store()).boardUnits(s, f, p, now),
+    boardEscalations: async (s, o) => (await store()).boardEscalations(s, o),
+    boardSurveys: async (s, p) => (await store()).boardSurveys(s, p),
+    boardReviews: async (s, p, now) => (await store()).boardReviews(s, p, now),
     close: async () => {
       if (opened) await (await opened.catch(() => undefined))?.close();
     },

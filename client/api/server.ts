@@ -23,6 +23,7 @@ import { errorReply } from './errors.js';
 import { registerArchiveRoutes, registerCampaignArchiveRoutes } from './archive-routes.js';
 import type { CampaignServices } from '../../app/services.js';
 import type { StatusStore } from '../../activities/status/status-store.js';
+import { registerBoardRoutes } from './board-routes.js';
 import { registerLaunchRoutes } from './launch-routes.js';
 import { registerNotifyRoutes } from './notify-routes.js';
 import { registerExtensionRoutes } from './extension-routes.js';
@@ -343,6 +344,7 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     office: o.office ?? DEFAULT_OFFICE,
   });
 
+  registerBoardRoutes(app, { status: o.statusStore, store, principalOf, now });
   registerNotifyRoutes(app, { deliveryLog: o.deliveryLog, health: o.statusStore, principalOf, now });
   registerExtensionRoutes(app, { svc, store, principalOf });
   registerHealthRoutes(app, { svc, store, principalOf, log: (m) => app.log.warn(m) });

@@ -127,6 +127,11 @@ export class FileTokenStore implements TokenStore {
       .map(([u]) => u);
   }
 
+  unitCount(groupId?: string): number {
+    const groups = Object.values(this.data.unitGroups);
+    return groupId === undefined ? groups.length : groups.filter((g) => g === groupId).length;
+  }
+
   groups(): string[] {
     return [...new Set(Object.values(this.data.unitGroups))].sort();
   }

@@ -179,6 +179,13 @@ export class PostgresTokenStore implements TokenStore {
     return [...this.unitGroups].filter(([, g]) => g === groupId).map(([u]) => u);
   }
 
+  unitCount(groupId?: string): number {
+    if (groupId === undefined) return this.unitGroups.size;
+    let n = 0;
+    for (const g of this.unitGroups.values()) if (g === groupId) n += 1;
+    return n;
+  }
+
   groups(): string[] {
     return [...new Set(this.unitGroups.values())].sort();
   }

@@ -103,6 +103,8 @@ export interface TokenStore {
   check(token: string, now?: Date): Promise<TokenCheck>;
   groupOfUnit(unitId: string): string | undefined;
   unitsOfGroup(groupId: string): string[];
+  /** Units in the directory (of one 指导组): the board's count of launched units, without listing them. */
+  unitCount(groupId?: string): number;
   groups(): string[];
   stages(): string[];
   /** Tokens issued elsewhere (`campaign tokens issue`): only their hashes are kept. */

@@ -26,6 +26,15 @@ import type {
   PendingExtensionList,
 } from '../../client/api/wire/extensions.js';
 import type { UnitHealthList } from '../../client/api/wire/unit-health.js';
+import type {
+  BoardEscalationPage,
+  BoardOverview,
+  BoardPageQuery,
+  BoardReviewPage,
+  BoardSurveySummary,
+  BoardUnitPage,
+  BoardUnitsQuery,
+} from '../../client/api/wire/board.js';
 import type { UploadReply } from '../../client/api/wire/uploads.js';
 
 export type {
@@ -48,6 +57,18 @@ export type {
   WorkflowProblem,
 } from '../../client/api/wire/delivery-problems.js';
 export type { UnitHealthList } from '../../client/api/wire/unit-health.js';
+export type {
+  BoardEscalationItem,
+  BoardEscalationPage,
+  BoardOverview,
+  BoardPageQuery,
+  BoardRag,
+  BoardReviewPage,
+  BoardSurveySummary,
+  BoardUnitPage,
+  BoardUnitRow,
+  BoardUnitsQuery,
+} from '../../client/api/wire/board.js';
 export type { LaunchSummary, UnitLaunchOutcome } from '../../client/api/wire/launch.js';
 export type { OverdueItem } from '../../client/api/wire/overdue.js';
 export type { CampaignOverview, CountBucket } from '../../client/api/wire/overview.js';
@@ -132,7 +153,7 @@ async function call<T>(
   return (type.includes('json') ? await res.json() : await res.blob()) as T;
 }
 
-const query = (f: UnitListQuery): string => {
+const query = (f: UnitListQuery | BoardUnitsQuery | BoardPageQuery): string => {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '' && v !== false) q.set(k, String(v));
   const s = q.toString();
@@ -186,6 +207,15 @@ export const api = {
   startCampaignArchive: (campaignId: string) =>
     call<CampaignArchiveProgress>('POST', `${c(campaignId)}/archive`),
   campaignArchiveZip: (campaignId: string) => call<Blob>('GET', `${c(campaignId)}/archive.zip`),
+  board: (campaignId: string) => call<BoardOverview>('GET', `${c(campaignId)}/board`),
+  boardUnits: (campaignId: string, q: BoardUnitsQuery = {}) =>
+    call<BoardUnitPage>('GET', `${c(campaignId)}/board/units${query(q)}`),
+  boardEscalations: (campaignId: string, q: BoardPageQuery = {}) =>
+    call<BoardEscalationPage>('GET', `${c(campaignId)}/board/escalations${query(q)}`),
+  boardSurveys: (campaignId: string, q: BoardPageQuery = {}) =>
+    call<BoardSurveySummary>('GET', `${c(campaignId)}/board/surveys${query(q)}`),
+  boardReviews: (campaignId: string, q: BoardPageQuery = {}) =>
+    call<BoardReviewPage>('GET', `${c(campaignId)}/board/reviews${query(q)}`),
   unitHealth: (campaignId: string) => call<UnitHealthList>('GET', `${c(campaignId)}/unit-health`),
   notificationProblems: (campaignId: string, o: DeliveryProblemQuery = {}) =>
     call<DeliveryProblemList>(

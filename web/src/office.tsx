@@ -1,29 +1,18 @@
 /**
  * The campaign office's page: counts, the board with filters, progress over time, escalations,
- * survey results and the Excel report. Counts and the unit list come from visibility every few
- * seconds; escalations and surveys from the statuses the board already reads.
+ * survey results and the Excel report. Every panel is one request to the server's aggregates over
+ * the status read model (GET …/board…), a page at a time: nothing here loops over units.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { BriefingButton, CampaignArchivePanel } from './archive.js';
 import { UNIT_TYPES } from '../../domain/unit-types.js';
-import {
-  api,
-  ApiFailure,
-  RESOLUTION_LABELS,
-  type DeliveryProblem,
-  type DeliveryProblemList,
-  type Me,
-  type CampaignOverview as Overview,
-  type ResolutionKind,
-  type UnitCampaignStatus,
-  type UnitListQuery as UnitFilter,
-  type UnitRow,
-} from './api.js';
-import { Board, stageColumns, StuckTag, useStatuses, useStuckUnits } from './board.js';
-import { when } from './format.js';
+import { api, ApiFailure, type BoardOverview, type BoardUnitsQuery, type Me } from './api.js';
+import { Board, BOARD_PAGE, Pager, useStuckUnits } from './board.js';
+import { EscalationPanel, SurveyPanel } from './board-panels.js';
 import { useLive } from './live.js';
 import { PendingExtensions } from './extension.js';
-import { Bars, Card, LineChart, Notice, StackedBars, Stat } from './ui.js';
+import { NotificationProblems } from './notification-problems.js';
+import { Bars, Card, LineChart, Notice, Stat } from './ui.js';
 
 const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#dc2626', '#0891b2', '#4b5563', '#db2777'];
 
@@ -32,11 +21,18 @@ interface Point {
   byStage: Record<string, number>;
 }
 
+/** Stage counts with the launched units that have not published yet as 启动中. */
+export function stageCounts(o: BoardOverview): { value: string; count: number }[] {
+  const rows = o.byStage.map((b) => ({ ...b }));
+  if (o.starting > 0) rows.push({ value: 'starting', count: o.starting });
+  return rows;
+}
+
 /**
  * The server's history (kept across restarts, one sample a minute or so) loaded on open, then the
- * overviews this page polls appended live, so the curve moves while the office watches.
+ * counts this page polls appended live, so the curve moves while the office watches.
  */
-function useHistory(campaignId: string, overview: Overview | undefined): Point[] {
+function useHistory(campaignId: string, overview: BoardOverview | undefined): Point[] {
   const [stored, setStored] = useState<Point[]>([]);
   const [live, setLive] = useState<Point[]>([]);
   useEffect(() => {
@@ -59,7 +55,7 @@ function useHistory(campaignId: string, overview: Overview | undefined): Point[]
     setLive((prev) =>
       [
         ...prev,
-        { t: Date.now(), byStage: Object.fromEntries(overview.byStage.map((b) => [b.value, b.count])) },
+        { t: Date.now(), byStage: Object.fromEntries(stageCounts(overview).map((b) => [b.value, b.count])) },
       ].slice(-720),
     );
   }, [overview]);
@@ -68,21 +64,27 @@ function useHistory(campaignId: string, overview: Overview | undefined): Point[]
 }
 
 export function OfficePage({ me }: { me: Me }) {
-  const [filter, setFilter] = useState<UnitFilter>({});
-  const overview = useLive(() => api.overview(me.campaignId), 4000, [me.campaignId]);
-  const units = useLive(() => api.units(me.campaignId, filter), 4000, [
+  const [filter, setFilter] = useState<BoardUnitsQuery>({});
+  const [offset, setOffset] = useState(0);
+  const overview = useLive(() => api.board(me.campaignId), 4000, [me.campaignId]);
+  const units = useLive(() => api.boardUnits(me.campaignId, { ...filter, limit: BOARD_PAGE, offset }), 4000, [
     me.campaignId,
     JSON.stringify(filter),
+    offset,
   ]);
-  const statuses = useStatuses(me, units.data);
   const stuck = useStuckUnits(me);
   const history = useHistory(me.campaignId, overview.data);
-  const stageTitles = new Map(stageColumns(statuses).map((c) => [c.stageId, c.title]));
+  const stageTitles = new Map((units.data?.columns ?? []).map((c) => [c.stageId, c.title]));
   stageTitles.set('starting', '启动中');
   stageTitles.set('done', '已完成');
   const o = overview.data;
   const remedial = o?.byRemedialRound.reduce((s, b) => s + b.count, 0) ?? 0;
-  const set = (patch: Partial<UnitFilter>) => setFilter((f) => ({ ...f, ...patch }));
+  const running = o?.byPhase.find((b) => b.value === 'running')?.count ?? 0;
+  const set = (patch: Partial<BoardUnitsQuery>) => {
+    setOffset(0);
+    setFilter((f) => ({ ...f, ...patch }));
+  };
+  const names = new Map((units.data?.units ?? []).map((u) => [u.unitId, u.unitName]));
 
   return (
     <div class="office">
@@ -94,8 +96,8 @@ export function OfficePage({ me }: { me: Me }) {
       </div>
       {overview.error && <Notice kind="error">{overview.error.message}</Notice>}
       <div class="stats" id="counts">
-        <Stat label="参学单位" value={o?.total ?? '…'} />
-        <Stat label="进行中" value={o?.running ?? '…'} tone="green" />
+        <Stat label="参学单位" value={o?.launched ?? '…'} />
+        <Stat label="进行中" value={o ? running : '…'} tone="green" />
         <Stat
           label="有逾期事项"
           value={o?.overdueUnits ?? '…'}
@@ -104,12 +106,23 @@ export function OfficePage({ me }: { me: Me }) {
         <Stat label="有补课的单位" value={o ? remedial : '…'} tone={remedial > 0 ? 'red' : undefined} />
         {stuck.size > 0 && <Stat label="流程异常" value={stuck.size} tone="red" />}
       </div>
+      {o && (
+        <div class="stats" id="rag-counts">
+          <Stat label="红" value={o.rag.red} tone={o.rag.red > 0 ? 'red' : undefined} />
+          <Stat label="黄" value={o.rag.amber} tone={o.rag.amber > 0 ? 'amber' : undefined} />
+          <Stat label="绿" value={o.rag.green} tone="green" />
+          {o.starting > 0 && <Stat label="启动中" value={o.starting} />}
+        </div>
+      )}
 
       <div class="grid2">
         <Card title="各阶段单位数" id="by-stage">
           {o && (
             <Bars
-              rows={o.byStage.map((b) => ({ label: stageTitles.get(b.value) ?? b.value, value: b.count }))}
+              rows={stageCounts(o).map((b) => ({
+                label: stageTitles.get(b.value) ?? b.value,
+                value: b.count,
+              }))}
             />
           )}
         </Card>
@@ -156,6 +169,18 @@ export function OfficePage({ me }: { me: Me }) {
               </option>
             ))}
           </select>
+          <select
+            aria-label="红黄绿"
+            value={filter.rag ?? ''}
+            onChange={(e) =>
+              set({ rag: ((e.target as HTMLSelectElement).value || undefined) as BoardUnitsQuery['rag'] })
+            }
+          >
+            <option value="">红黄绿：不限</option>
+            <option value="red">红</option>
+            <option value="amber">黄</option>
+            <option value="green">绿</option>
+          </select>
           <label class="check">
             <input
               type="checkbox"
@@ -180,7 +205,7 @@ export function OfficePage({ me }: { me: Me }) {
             <option value="2">补课第 2 轮</option>
             <option value="3">补课第 3 轮</option>
           </select>
-          <span class="muted">共 {units.data?.length ?? '…'} 个单位</span>
+          <span class="muted">共 {units.data?.total ?? '…'} 个单位</span>
         </form>
         {units.error && <Notice kind="error">{units.error.message}</Notice>}
         {stuck.size > 0 && (
@@ -189,21 +214,30 @@ export function OfficePage({ me }: { me: Me }) {
             个单位流程异常，需要技术处理：工作流任务反复失败，这些单位停止不前，修复前不会发出任何通知。请联系技术人员。
           </Notice>
         )}
-        {units.data && <Board rows={units.data} statuses={statuses} stuck={stuck} />}
+        {units.data && <Board page={units.data} stuck={stuck} />}
+        {units.data && (
+          <Pager
+            id="board-pager"
+            total={units.data.total}
+            offset={offset}
+            limit={BOARD_PAGE}
+            onOffset={setOffset}
+          />
+        )}
       </Card>
 
       <PendingExtensions me={me} />
       <div class="grid2">
         <Card title="督办与通报" id="escalation-list">
-          <EscalationList statuses={statuses} />
+          <EscalationPanel me={me} />
         </Card>
         <Card title="满意度测评结果" id="surveys">
-          <SurveyChart statuses={statuses} />
+          <SurveyPanel me={me} />
         </Card>
       </div>
 
       <Card title="通知异常" id="notification-problems">
-        <NotificationProblems me={me} units={units.data} />
+        <NotificationProblems me={me} names={names} />
       </Card>
 
       <Card title="报表" id="report">
@@ -230,346 +264,6 @@ function ProgressChart({ history, titles }: { history: Point[]; titles: Map<stri
         values: history.map((p) => p.byStage[s] ?? 0),
       }))}
     />
-  );
-}
-
-export function EscalationList({ statuses }: { statuses: Map<string, UnitCampaignStatus> }) {
-  const rows = [...statuses.values()]
-    .flatMap((s) =>
-      s.openEscalations.map((e) => ({
-        ...e,
-        unitId: s.unitId,
-        unitName: s.unitName,
-        title: s.tasks.find((t) => t.taskId === e.taskId)?.title ?? e.taskId,
-      })),
-    )
-    .sort((a, b) => b.level - a.level || b.firedAt.localeCompare(a.firedAt));
-  if (rows.length === 0) return <p class="muted">目前没有督办。</p>;
-  return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th>单位</th>
-            <th>事项</th>
-            <th>级别</th>
-            <th>时间</th>
-            <th>确认</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.slice(0, 30).map((e) => (
-            <tr key={`${e.unitId}-${e.taskId}-${e.level}`} class={e.level >= 3 ? 'row-red' : ''}>
-              <td>
-                <a href={`#/unit/${encodeURIComponent(e.unitId)}`}>{e.unitName}</a>
-              </td>
-              <td>{e.title}</td>
-              <td>
-                {e.level} 级 · {e.label}
-              </td>
-              <td>{when(e.firedAt)}</td>
-              <td>{e.acknowledged ? '已确认' : '未确认'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function SurveyChart({ statuses }: { statuses: Map<string, UnitCampaignStatus> }) {
-  const rows = [...statuses.values()].flatMap((s) =>
-    s.surveys.map((r) => ({
-      label: `${s.unitName} 第 ${r.round} 次`,
-      note: r.remedialNeeded ? '多数不满意 → 补课' : `不满意 ${Math.round(r.dissatisfiedShare * 100)}%`,
-      parts: [
-        { label: '满意', value: r.satisfied, color: '#16a34a' },
-        { label: '基本满意', value: r.basicallySatisfied, color: '#facc15' },
-        { label: '不满意', value: r.dissatisfied, color: '#dc2626' },
-      ],
-    })),
-  );
-  if (rows.length === 0) return <p class="muted">还没有单位录入测评结果。</p>;
-  return <StackedBars rows={rows} />;
-}
-
-/** Stuck units head the 通知异常 panel: none of their notifications go out until they are repaired. */
-function WorkflowProblems({ list, names }: { list: DeliveryProblemList; names: Map<string, string> }) {
-  if (list.workflowProblems.length === 0) return null;
-  return (
-    <div id="workflow-problems">
-      <p>
-        <strong class="danger">流程异常 {list.workflowProblems.length} 个单位</strong>
-        ：工作流任务反复失败，这些单位的通知在修复前不会发出。请联系技术人员处理（campaign repair）。
-      </p>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>单位</th>
-              <th>状态</th>
-              <th>发现时间</th>
-              <th>失败次数</th>
-              <th>错误</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.workflowProblems.map((w) => (
-              <tr key={w.unitId} data-workflow-problem={w.unitId} class="row-red">
-                <td>
-                  <a href={`#/unit/${encodeURIComponent(w.unitId)}`}>
-                    {w.unitName ?? names.get(w.unitId) ?? w.unitId}
-                  </a>
-                </td>
-                <td>
-                  <StuckTag problem={w} />
-                </td>
-                <td>{when(w.since)}</td>
-                <td>{w.failures}</td>
-                <td class="wrap">
-                  <code>{w.error}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </div>
-  );
-}
-
-/**
- * Notifications that reached nobody (bad address, provider rejection) or whose send was cut off:
- * neither is retried by the system, so the office fixes the roster or checks with the person, then
- * marks the row 已处理 so the list shows only what is still open (the send's status stays as it was).
- */
-export function NotificationProblems({ me, units }: { me: Me; units: UnitRow[] | undefined }) {
-  const [showResolved, setShowResolved] = useState(false);
-  const [editing, setEditing] = useState<string>();
-  const [done, setDone] = useState<string>();
-  // Failures change slowly; no need to poll as often as the counts.
-  const live = useLive(
-    () => api.notificationProblems(me.campaignId, { includeResolved: showResolved }),
-    15_000,
-    [me.campaignId, showResolved],
-  );
-  if (live.error)
-    return live.error.status === 503 ? (
-      <p class="muted">{live.error.message}</p>
-    ) : (
-      <Notice kind="error">{live.error.message}</Notice>
-    );
-  const list: DeliveryProblemList | undefined = live.data;
-  const toggle = (
-    <label class="check" id="show-resolved">
-      <input
-        type="checkbox"
-        checked={showResolved}
-        onChange={(e) => setShowResolved((e.target as HTMLInputElement).checked)}
-      />
-      显示已处理
-    </label>
-  );
-  if (!list) return <p class="muted">正在读取……</p>;
-  const doneNotice = done && <Notice kind="ok">{done}</Notice>;
-  const names = new Map((units ?? []).map((u) => [u.unitId, u.unitName ?? u.unitId]));
-  const stuck = <WorkflowProblems list={list} names={names} />;
-  if (list.problems.length === 0) {
-    return (
-      <>
-        {stuck}
-        {doneNotice}
-        <p class="muted">
-          {showResolved ? '没有发送失败或结果未知的通知。' : '没有待处理的发送失败或结果未知的通知。'}
-        </p>
-        {toggle}
-      </>
-    );
-  }
-  const columns = 8;
-  return (
-    <>
-      {stuck}
-      {doneNotice}
-      <p id="notification-problem-counts">
-        待处理：发送失败 <strong>{list.failed}</strong> 条，结果未知 <strong>{list.uncertain}</strong> 条
-        {list.includeResolved ? `；已处理 ${list.resolved} 条` : ''}
-        {list.truncated ? `（只列出最近 ${list.problems.length} 条）` : ''}。
-        {list.failed > 0 && ' 发送失败的请核对名单中的邮箱、手机号或群机器人地址。'}
-        {list.uncertain > 0 && ' 结果未知的系统不会自动重发，请与收件人核实，未收到的请人工补发。'}
-        {list.failed + list.uncertain > 0 && ' 处理完后点「标记已处理」，这一条就不再列出。'}
-      </p>
-      {toggle}
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>编号</th>
-              <th>时间</th>
-              <th>状态</th>
-              <th>渠道</th>
-              <th>收件人</th>
-              <th>单位/通知</th>
-              <th>原因</th>
-              <th>处理情况</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.problems.flatMap((p) => {
-              const row = (
-                <tr
-                  key={p.id}
-                  data-problem={p.id}
-                  class={p.resolution ? 'row-muted' : p.status === 'failed' ? 'row-red' : ''}
-                >
-                  <td>
-                    <code>{p.id}</code>
-                  </td>
-                  <td>{when(p.at)}</td>
-                  <td>{p.statusLabel}</td>
-                  <td>{p.channelLabel}</td>
-                  <td>{p.recipient}</td>
-                  <td>
-                    {p.unitId ? (
-                      <a href={`#/unit/${encodeURIComponent(p.unitId)}`}>{names.get(p.unitId) ?? p.unitId}</a>
-                    ) : (
-                      p.notificationId
-                    )}{' '}
-                    · {p.eventLabel}
-                  </td>
-                  <td class="wrap">{p.reason}</td>
-                  <td class="wrap">
-                    {p.resolution && (
-                      <span class="resolution" title={p.resolution.note}>
-                        {p.resolution.kindLabel}（{p.resolution.by} {when(p.resolution.at)}
-                        {p.resolution.note ? `：${p.resolution.note}` : ''}）{' '}
-                      </span>
-                    )}
-                    {editing !== p.id && (
-                      <button
-                        class="secondary"
-                        onClick={() => {
-                          setEditing(p.id);
-                          setDone(undefined);
-                        }}
-                      >
-                        {p.resolution ? '修改' : '标记已处理'}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-              if (editing !== p.id) return [row];
-              return [
-                row,
-                <tr key={`${p.id}-form`} class="resolve-row">
-                  <td colSpan={columns}>
-                    <ResolveForm
-                      me={me}
-                      problem={p}
-                      onCancel={() => setEditing(undefined)}
-                      onDone={(text) => {
-                        setEditing(undefined);
-                        setDone(text);
-                        live.refresh();
-                      }}
-                    />
-                  </td>
-                </tr>,
-              ];
-            })}
-          </tbody>
-        </table>
-      </div>
-    </>
-  );
-}
-
-function ResolveForm({
-  me,
-  problem,
-  onCancel,
-  onDone,
-}: {
-  me: Me;
-  problem: DeliveryProblem;
-  onCancel: () => void;
-  onDone: (text: string) => void;
-}) {
-  const [kind, setKind] = useState<ResolutionKind>(
-    problem.resolution?.kind ?? (problem.status === 'uncertain' ? 'received' : 'address_fixed'),
-  );
-  const [note, setNote] = useState(problem.resolution?.note ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiFailure>();
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api.resolveNotificationProblem(me.campaignId, problem.id, {
-        kind,
-        ...(note.trim() ? { note: note.trim() } : {}),
-      });
-      onDone(
-        `已将「${problem.recipient} · ${problem.eventLabel}（${problem.channelLabel}）」标记为${RESOLUTION_LABELS[kind]}。`,
-      );
-    } catch (e) {
-      setError(e instanceof ApiFailure ? e : new ApiFailure(0, String(e)));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <form
-      class="form resolve-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <label>
-        处理方式
-        <select
-          value={kind}
-          onChange={(e) => setKind((e.target as HTMLSelectElement).value as ResolutionKind)}
-        >
-          {(Object.keys(RESOLUTION_LABELS) as ResolutionKind[]).map((k) => (
-            <option key={k} value={k}>
-              {RESOLUTION_LABELS[k]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        说明（可不填，至多 200 字）
-        <input
-          value={note}
-          maxLength={200}
-          onInput={(e) => setNote((e.target as HTMLInputElement).value)}
-          placeholder="例如：已电话联系张明，确认收到"
-        />
-      </label>
-      <div class="buttons">
-        <button type="submit" disabled={busy}>
-          {busy ? '正在保存……' : '确定'}
-        </button>
-        <button type="button" class="secondary" onClick={onCancel}>
-          取消
-        </button>
-      </div>
-      {error && (
-        <Notice kind="error">
-          {error.message}
-          {error.problems.length > 1 && (
-            <ul>
-              {error.problems.map((x) => (
-                <li key={x}>{x}</li>
-              ))}
-            </ul>
-          )}
-        </Notice>
-      )}
-    </form>
   );
 }
 

@@ -36,6 +36,8 @@ export function statusRecord(
     run: state.run,
     seq,
     groupId: input.unit.group.id,
+    // Data for the board, not history: the publish is a local activity whose input is not recorded.
+    ...(input.unit.group.name ? { groupName: input.unit.group.name } : {}),
     unitType: input.unit.type,
     phase: status.phase,
     stage: status.stage,

@@ -86,6 +86,7 @@ export function tokenStoreContract(name: string, factory: TokenStoreFactory): vo
       expect(store.campaignId).toBe('c1');
       expect(store.groupOfUnit('B')).toBe('G1');
       expect(store.unitsOfGroup('G1').sort()).toEqual(['A', 'B']);
+      expect([store.unitCount(), store.unitCount('G1'), store.unitCount('G9')]).toEqual([3, 2, 0]);
       expect(store.groups()).toEqual(['G1', 'G2']);
       expect(store.stages()).toEqual(['study', 'analysis']);
     });

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StatusStore, UnitStatusRecord } from '../../../../activities/status/status-store.js';
 import type { UnitCampaignStatus } from '../../../../workflows/unit-campaign/messages.js';
+import { boardContract, boardConvergenceContract } from './board-contract.js';
 import { healthCacheContract } from './health-contract.js';
 
 export interface StatusStoreFactory {
@@ -94,6 +95,7 @@ export function statusStoreContract(name: string, factory: StatusStoreFactory): 
         nextWakeAt: '2009-09-14T09:00:00+08:00',
         remedialRound: 1,
         phase: 'paused',
+        groupName: '第一指导组',
       });
       await store.publish(r);
       expect(await store.get('c1', 'u2')).toEqual({
@@ -135,5 +137,7 @@ export function statusStoreContract(name: string, factory: StatusStoreFactory): 
     });
 
     healthCacheContract(fresh, record);
+    boardContract(fresh);
+    boardConvergenceContract(fresh);
   });
 }
