@@ -8,6 +8,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { dueText, durationText, fileRef, id, integer, text } from '../../domain/input/fields.js';
 import type { CampaignPhase, TaskStatus, UnitCampaignStatus } from './status-view.js';
+import type { CalendarYearData } from '../../domain/calendar/holiday-year.js';
 
 // ───────────────────────────── input (input.ts) ─────────────────────────────
 
@@ -199,6 +200,19 @@ export const cancelUpdate = defineUpdate<UpdateAck, [CancelRequest]>('cancel');
  * the read model existed). Answers once it is there.
  */
 export const refreshStatusUpdate = defineUpdate<void, []>('refreshStatus');
+
+/**
+ * A holiday year the office loaded (`campaign calendar add`): the unit merges it into its calendar,
+ * moves future deadlines that now fall on a holiday by the plan's rule, and tells the unit. Sent
+ * by the service layer to every running unit (app/calendar.ts); the same version twice is a no-op.
+ */
+export const updateCalendarUpdate = defineUpdate<CalendarUpdateAck, [CalendarYearData]>('updateCalendar');
+export interface CalendarUpdateAck {
+  /** False when the unit already had this version (nothing changed). */
+  applied: boolean;
+  /** Tasks whose deadline moved. */
+  moved: number;
+}
 
 /** Diagnostics only: the product reads status from the read model, never by Querying a running workflow. */
 export const statusQuery = defineQuery<UnitCampaignStatus>('status');

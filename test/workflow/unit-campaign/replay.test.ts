@@ -26,6 +26,12 @@ const REVIEW_WAIT_FILE = path.resolve(
   '../../histories/town_office_review_wait_pre_review_loop.json',
 );
 
+/**
+ * Recorded with the code before holiday years could arrive (patch calendar-update): a steps_mini
+ * unit whose stage ran into a year without holiday data, by the first case of calendar-update.test.ts.
+ */
+const CALENDAR_FILE = path.resolve(import.meta.dirname, '../../histories/steps_before_calendar_update.json');
+
 describe('versioning: recorded histories replay against the current workflow code', () => {
   it('replays the full 镇机关 on-time lifecycle without non-determinism', async () => {
     const history = await load();
@@ -48,6 +54,14 @@ describe('versioning: recorded histories replay against the current workflow cod
     expect(history.events?.length).toBeGreaterThan(50);
     await expect(
       Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'recorded-review-wait'),
+    ).resolves.toBeUndefined();
+  });
+
+  it('replays a unit recorded before calendar updates existed (patch calendar-update)', async () => {
+    const history = await load(CALENDAR_FILE);
+    expect(history.events?.length).toBeGreaterThan(20);
+    await expect(
+      Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'recorded-before-calendar'),
     ).resolves.toBeUndefined();
   });
 
