@@ -4,7 +4,7 @@
  * it (one VEVENT per holiday or 调休上班 day, SUMMARY marked 休 / 班). Every problem is reported
  * in Chinese with its line and field; nothing is half-accepted.
  */
-import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { LineCounter, parseDocument, isMap, type Node } from 'yaml';
 import { firstYamlSyntaxProblem } from '../plan/yaml-errors.js';
 import { addDays, isIsoDate, isoWeekday, yearOf, type IsoDate } from './dates.js';
 import type { HolidayYear } from './holiday-year.js';
@@ -129,7 +129,7 @@ function parseYaml(text: string): HolidayFileResult {
         entries.push({
           kind: 'holiday',
           name: name || '节假日',
-          date: String(d),
+          date: scalarText(d),
           where: where(['days', j], `.days[${j + 1}]`),
         }),
       );
@@ -148,11 +148,16 @@ function parseYaml(text: string): HolidayFileResult {
         entries.push({
           kind: 'workday',
           name: name || '调休上班',
-          date: String(rec.date),
+          date: scalarText(rec.date),
           where: `${where}.date`,
         });
     });
   return finish(year, source, entries, problems);
+}
+
+/** A date as written (a nested list or map reads as its YAML form, which the date check refuses). */
+function scalarText(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v);
 }
 
 /** A holiday feed's SUMMARY: "春节 休", "春节（休）", "元旦 假期 第1天/共3天" → holiday; "春节 补班", "班" → workday. */
