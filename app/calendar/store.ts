@@ -117,3 +117,7 @@ export function latestOfEach(rows: readonly StoredCalendarYear[]): StoredCalenda
   for (const r of rows) if (!out.some((o) => o.year === r.year)) out.push(r);
   return out;
 }
+
+/** The latest version of every stored year, as workflows receive them (for launch and preview). */
+export const calendarYearsOf = (store: CalendarStore) => async (): Promise<CalendarYearData[]> =>
+  (await store.latest()).map(calendarYearData);

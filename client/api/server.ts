@@ -34,6 +34,8 @@ import { registerArchiveRoutes, registerCampaignArchiveRoutes } from './archive-
 import type { CampaignServices } from '../../app/services.js';
 import type { StatusStore } from '../../activities/status/status-store.js';
 import { registerLaunchRoutes } from './launch-routes.js';
+import { registerCalendarRoutes } from './calendar-routes.js';
+import { calendarYearsOf, type CalendarStore } from '../../app/calendar/store.js';
 import { registerNotifyRoutes } from './notify-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { OPS_PATHS, registerOpsRoutes, temporalCheck, type ReadinessCheck } from './ops-routes.js';
@@ -99,6 +101,8 @@ export interface ApiServerOptions {
   taskQueue?: string;
   /** The office named in launched units' input (notifications sign with it). */
   office?: Office;
+  /** Holiday years the office loaded (beside the delivery log); without it /api/calendar answers 503. */
+  calendarStore?: CalendarStore;
   /**
    * Progress history for the chart. `timerMs`: also sample on a timer this often (default the
    * sampling interval; 0 = only when the office reads the overview).
@@ -583,8 +587,10 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     plansDir: o.plansDir ?? process.env.CAMPAIGN_PLANS_DIR ?? defaultPlansDir,
     taskQueue: o.taskQueue ?? process.env.CAMPAIGN_TASK_QUEUE ?? 'campaign',
     office: o.office ?? DEFAULT_OFFICE,
+    ...(o.calendarStore ? { calendarYears: calendarYearsOf(o.calendarStore) } : {}),
   });
 
+  registerCalendarRoutes(app, { client, calendar: o.calendarStore, principalOf, now });
   registerNotifyRoutes(app, { deliveryLog: o.deliveryLog, health: o.statusStore, principalOf, now });
   registerHealthRoutes(app, { svc, store, principalOf, log: (m) => app.log.warn(m) });
   registerArchiveRoutes(app, {
