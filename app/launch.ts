@@ -10,7 +10,8 @@ import { sha256Hex } from '../activities/plan-store.js';
 import { formatIssue } from '../domain/plan/issue.js';
 import { loadPlanFile } from '../domain/plan/load-file.js';
 import type { Plan } from '../domain/plan/schema.js';
-import { buildSchedule, missingHolidayYearWarning } from '../domain/schedule/index.js';
+import { calendarYearsDays, type CalendarYearData } from '../domain/calendar/index.js';
+import { buildSchedule, calendarForPlan, missingHolidayYearWarning } from '../domain/schedule/index.js';
 import { parseRosterFile } from '../domain/roster/parse-file.js';
 import { startProblem } from '../domain/schedule/start-text.js';
 import type { RosterError, RosterUnit } from '../domain/roster/types.js';
@@ -45,6 +46,8 @@ export interface LaunchOptions {
   office?: Office;
   concurrency?: number;
   onUnitDone?: () => void;
+  /** Holiday years the office loaded (app/calendar): every unit starts with them, and they count as covered. */
+  calendarYears?: readonly CalendarYearData[];
   /** Called once the inputs are known, before any workflow starts (progress bars size themselves). */
   onPlanned?: (units: number) => void;
 }
@@ -60,7 +63,7 @@ export function unitInput(
   plan: Plan,
   planSha: string,
   unit: RosterUnit,
-  o: { campaignId: string; start: string; office: Office },
+  o: { campaignId: string; start: string; office: Office; calendarYears?: readonly CalendarYearData[] },
 ): UnitCampaignInput {
   return {
     campaignId: o.campaignId,
@@ -69,6 +72,7 @@ export function unitInput(
     unit: campaignUnitOf(unit),
     office: o.office,
     start: o.start,
+    ...(o.calendarYears && o.calendarYears.length > 0 ? { calendarYears: [...o.calendarYears] } : {}),
   };
 }
 
@@ -116,7 +120,14 @@ export async function launchCampaign(client: Client, o: LaunchOptions): Promise<
       await client.workflow.start(UNIT_CAMPAIGN_WORKFLOW_TYPE, {
         workflowId: unitWorkflowId(o.campaignId, u.id),
         taskQueue: o.taskQueue,
-        args: [unitInput(plan, planSha, u, { campaignId: o.campaignId, start: o.start, office })],
+        args: [
+          unitInput(plan, planSha, u, {
+            campaignId: o.campaignId,
+            start: o.start,
+            office,
+            ...(o.calendarYears ? { calendarYears: o.calendarYears } : {}),
+          }),
+        ],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         // Names travel with visibility lists, so a board shows them without querying each unit.
         memo: { unitName: u.name, groupName: u.group.name },
@@ -147,9 +158,10 @@ export async function launchCampaign(client: Client, o: LaunchOptions): Promise<
   });
   const count = (k: UnitLaunchOutcome['outcome']) => units.filter((u) => u.outcome === k).length;
   const missingYears = new Set<number>();
+  const cal = calendarForPlan(plan, calendarYearsDays(o.calendarYears));
   for (const type of new Set(roster.units.map((u) => u.type))) {
     if (!plan.unitTypes.includes(type)) continue;
-    for (const y of buildSchedule(plan, { id: 'probe', type, flags: [] }, o.start).missingHolidayYears)
+    for (const y of buildSchedule(plan, { id: 'probe', type, flags: [] }, o.start, cal).missingHolidayYears)
       missingYears.add(y);
   }
   return {

@@ -61,6 +61,11 @@ export const AREAS: { name: string; commands: readonly string[]; load: () => Pro
     load: async () => (await import('./archive-commands.js')).registerArchiveCommands,
   },
   {
+    name: 'calendar',
+    commands: ['calendar'],
+    load: async () => (await import('./commands/calendar.js')).registerCalendarCommands,
+  },
+  {
     name: 'repair',
     commands: ['repair'],
     load: async () => (await import('./commands/repair.js')).registerRepairCommand,

@@ -75,6 +75,9 @@ export const notificationIds = {
   remedialOpened: (u: UnitRef, round: number): string => `${unitBase(u)}/remedial/${round}/opened`,
   lookBackGaps: (u: UnitRef): string => `${unitBase(u)}/look_back/gaps`,
   completed: (u: UnitRef): string => `${unitBase(u)}/completed`,
+  /** The unit told that a holiday year (store version n) moved its deadlines. */
+  datesMoved: (u: UnitRef, year: number, version: number): string =>
+    `${unitBase(u)}/calendar/${year}/v${version}/dates_moved`,
   /** The daily digest of one 指导组 (sent by the digest activities, not by a unit). */
   groupDigest: (campaignId: string, date: string, groupId: string): string =>
     `campaign/${campaignId}/digest/daily/${date}/group/${groupId}`,

@@ -39,6 +39,7 @@ export const API_ACTIONS = [
   'resolveNotifyProblem',
   'archive',
   'manageTokens',
+  'calendar',
 ] as const;
 export type ApiAction = (typeof API_ACTIONS)[number];
 
@@ -59,6 +60,7 @@ const ACTION_LABELS: Record<ApiAction, string> = {
   resolveNotifyProblem: '标记通知异常已处理',
   archive: '下载档案',
   manageTokens: '管理登录令牌',
+  calendar: '管理节假日安排',
 };
 
 /** Which login acts as which of the workflow's people. */
@@ -92,6 +94,8 @@ export const ROLE_MATRIX: Record<ApiAction, readonly Role[]> = {
   // Scoped by requireUnitAccess: a 指导组 reaches its own units, a unit only itself.
   archive: ['office', 'group', 'unit'],
   manageTokens: ['office'],
+  // The national arrangement, for every campaign: the office loads it and sees its versions.
+  calendar: ['office'],
 };
 
 /** Refused for who the person is (403). */

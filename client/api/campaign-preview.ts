@@ -13,6 +13,7 @@ import { loadPlanText } from '../../domain/plan/load.js';
 import { ROLES, type Plan } from '../../domain/plan/schema.js';
 import { parseRosterFile, type ParsedRoster } from '../../domain/roster/parse-file.js';
 import type { RosterUnit } from '../../domain/roster/types.js';
+import type { CalendarYearData, DayOverride } from '../../domain/calendar/index.js';
 import { buildSchedule, calendarForPlan } from '../../domain/schedule/index.js';
 import { UNIT_FLAGS, UNIT_TYPES, type UnitFlag, type UnitType } from '../../domain/unit-types.js';
 import { sha256Hex } from '../../activities/plan-store.js';
@@ -81,11 +82,18 @@ export interface ParsedLaunch {
   units: RosterUnit[];
   /** Replaces temporary paths in messages by the names the office uploaded. */
   clean: (message: string) => string;
+  /** The holiday years the preview counted (set by the launch routes), for the start that follows. */
+  calendarYears?: CalendarYearData[];
   dispose: () => Promise<void>;
 }
 
 /** Reads and checks everything; the caller must `dispose()` the temporary folder. */
-export async function parseLaunchUpload(u: LaunchUpload, plansDir: string): Promise<ParsedLaunch> {
+export async function parseLaunchUpload(
+  u: LaunchUpload,
+  plansDir: string,
+  /** Holiday years the office loaded: they count as covered, as they will at launch. */
+  years: readonly DayOverride[] = [],
+): Promise<ParsedLaunch> {
   const dir = await mkdtemp(path.join(tmpdir(), 'campaign-upload-'));
   const renames: [string, string][] = [];
   const clean = (m: string) => renames.reduce((s, [from, to]) => s.split(from).join(to), m);
@@ -131,7 +139,8 @@ export async function parseLaunchUpload(u: LaunchUpload, plansDir: string): Prom
   }
 
   const rosterErrors = (roster?.errors ?? []).map((e) => ({ ...e, message: clean(e.message) }));
-  const previews = plan && roster && !startProblem ? unitKindPreviews(plan, roster, u.start ?? '') : [];
+  const previews =
+    plan && roster && !startProblem ? unitKindPreviews(plan, roster, u.start ?? '', years) : [];
   const rosterOk =
     roster !== undefined &&
     !roster.fatal &&
@@ -188,7 +197,12 @@ function planSummary(plan: Plan): NonNullable<CampaignPreview['plan']> {
 }
 
 /** One calendar per distinct (type, flags) in the roster: flags can add or drop steps. */
-function unitKindPreviews(plan: Plan, roster: ParsedRoster, start: string): UnitKindPreview[] {
+function unitKindPreviews(
+  plan: Plan,
+  roster: ParsedRoster,
+  start: string,
+  years: readonly DayOverride[],
+): UnitKindPreview[] {
   const kinds = new Map<string, { type: UnitType; flags: UnitFlag[]; count: number }>();
   for (const u of roster.units) {
     const flags = [...u.flags].sort();
@@ -197,7 +211,7 @@ function unitKindPreviews(plan: Plan, roster: ParsedRoster, start: string): Unit
     k.count += 1;
     kinds.set(key, k);
   }
-  const cal = calendarForPlan(plan);
+  const cal = calendarForPlan(plan, years);
   return [...kinds.values()]
     .sort((a, b) => a.type.localeCompare(b.type) || a.flags.join().localeCompare(b.flags.join()))
     .map((k): UnitKindPreview => {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { launchCampaign } from '../../app/launch.js';
+import { calendarYearsDays, type CalendarYearData } from '../../domain/calendar/index.js';
 import type { Office } from '../../app/people.js';
 import { requireCampaign, requireRole } from './access.js';
 import {
@@ -33,6 +34,8 @@ export interface LaunchRouteOptions {
   plansDir: string;
   taskQueue: string;
   office: Office;
+  /** The holiday years the office loaded (app/calendar): new units start with them. */
+  calendarYears?: () => Promise<CalendarYearData[]>;
 }
 
 const FILE_FIELDS = ['plan', 'roster', 'groups'] as const;
@@ -133,7 +136,9 @@ export function registerLaunchRoutes(app: FastifyInstance, o: LaunchRouteOptions
     requireCampaign(p, request.params.campaignId);
     requireRole(p, 'launch');
     const u = await readForm(request);
-    const parsed = await parseLaunchUpload(u, o.plansDir);
+    const years = (await o.calendarYears?.()) ?? [];
+    const parsed = await parseLaunchUpload(u, o.plansDir, calendarYearsDays(years));
+    parsed.calendarYears = years;
     try {
       return await fn(parsed, u);
     } finally {
@@ -237,6 +242,7 @@ export function registerLaunchRoutes(app: FastifyInstance, o: LaunchRouteOptions
           skipBadRows: u.skipBadRows,
           taskQueue: o.taskQueue,
           office: o.office,
+          calendarYears: parsed.calendarYears ?? [],
         });
         if (!r.ok) {
           const errs = r.errors.map(parsed.clean);

@@ -30,6 +30,7 @@ import type { TokenStore } from './tokens.js';
 import { FileUploadRecords, type UploadRecords } from './upload-records.js';
 import { PostgresUploadRecords } from './upload-records-postgres.js';
 import { describeUploadStore, openUploadStore, uploadStoreConfig } from './uploads-config.js';
+import { openConfiguredCalendarStore } from '../../app/calendar/open.js';
 
 /** Command-line flags of `campaign api`, over the environment. */
 export interface ApiOverrides {
@@ -105,9 +106,14 @@ async function startApiProcess(
     if (!status.ok) throw new ConfigError([status.problem]);
     closers.push(() => status.store.close());
 
+    // The holiday years the office loads, beside the delivery log and the read model.
+    const calendar = await openConfiguredCalendarStore(env);
+    closers.push(() => calendar.close());
+
     const app = await createApiServer({
       temporalClient: new Client({ connection, namespace: temporal.TEMPORAL_NAMESPACE }),
       statusStore: status.store,
+      calendarStore: calendar,
       store,
       uploads: openUploadStore(uploadConfig),
       uploadRecords,

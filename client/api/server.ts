@@ -5,89 +5,42 @@
  */
 import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
-import type { Client } from '@temporalio/client';
-import type { DeliveryLog } from '../../activities/notify/log/delivery-log.js';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { overdueItems } from '../../app/overdue.js';
 import { campaignOverview, listUnits, type UnitFilter } from '../../app/visibility.js';
-import { DEFAULT_OFFICE, type Office } from '../../app/people.js';
+import { DEFAULT_OFFICE } from '../../app/people.js';
 import { defaultPlansDir } from '../../activities/index.js';
 import { collectReport } from '../../app/report/collect.js';
 import { reportBuffer } from '../../app/report/xlsx.js';
 import { principalOf, registerAuthentication } from './authentication.js';
-import type { UploadRecords } from './upload-records.js';
+import type { ApiServerOptions } from './server-options.js';
+
+export type { ApiServerOptions } from './server-options.js';
 import { registerUnitRoutes } from './unit-routes.js';
 import { API_HEADERS } from './security-headers.js';
 import { AccessDenied, requireCampaign, requireRole } from './access.js';
 import { errorReply } from './errors.js';
 import { registerArchiveRoutes, registerCampaignArchiveRoutes } from './archive-routes.js';
 import type { CampaignServices } from '../../app/services.js';
-import type { StatusStore } from '../../activities/status/status-store.js';
 import { registerBoardRoutes } from './board-routes.js';
 import { registerLaunchRoutes } from './launch-routes.js';
+import { registerCalendarRoutes } from './calendar-routes.js';
+import { calendarYearsOf } from '../../app/calendar/store.js';
 import { registerNotifyRoutes } from './notify-routes.js';
 import { registerExtensionRoutes } from './extension-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
-import { OPS_PATHS, registerOpsRoutes, temporalCheck, type ReadinessCheck } from './ops-routes.js';
-import {
-  ProgressHistory,
-  type ProgressHistoryOptions,
-  type ProgressStore,
-} from '../../app/progress-history.js';
+import { OPS_PATHS, registerOpsRoutes, temporalCheck } from './ops-routes.js';
+import { ProgressHistory } from '../../app/progress-history.js';
 import { campaignParams, errorSchema, filterQuery, type FilterQuery } from './route-schemas.js';
 import { registerTokenRoutes } from './token-routes.js';
-import type { Principal, TokenStore } from './tokens.js';
+import type { Principal } from './tokens.js';
 import { registerUploadRecordRoutes } from './upload-record-routes.js';
-import type { UploadStore } from './uploads.js';
 import type { CampaignOverview } from './wire/overview.js';
 import type { OverdueList } from './wire/overdue.js';
 import type { ProgressReply } from './wire/progress.js';
 import type { Me } from './wire/session.js';
 import type { UnitList } from './wire/units.js';
 import { openApiTransform, zodValidatorCompiler } from './zod-routes.js';
-
-export interface ApiServerOptions {
-  temporalClient: Client;
-  /** The status read model the workers publish to: every unit status the API returns comes from it. */
-  statusStore: StatusStore;
-  store: TokenStore;
-  uploads: UploadStore;
-  /** Default 20 MiB. */
-  maxUploadBytes?: number;
-  /** Requests per minute per token (however `Bearer` is spelt), or per address without one; default 120. */
-  rateLimitPerMinute?: number;
-  /** Refused tokens per minute from one address; past it that address's tokens are not checked (429). Default 20. */
-  tokenFailuresPerAddressPerMinute?: number;
-  /** Refused tokens per minute from all addresses together; past it no token is checked (429). Default 300. */
-  tokenFailuresPerMinute?: number;
-  logger?: boolean;
-  now?: () => number;
-  /**
-   * Where uploaded plans are kept as `<id>.yaml`: the worker must read the same folder. Default
-   * CAMPAIGN_PLANS_DIR, else the repository's plans/ (the worker's own default).
-   */
-  plansDir?: string;
-  /** Task queue of units started from the console; default CAMPAIGN_TASK_QUEUE, else `campaign`. */
-  taskQueue?: string;
-  /** The office named in launched units' input (notifications sign with it). */
-  office?: Office;
-  /**
-   * Progress history for the chart. `timerMs`: also sample on a timer this often (default the
-   * sampling interval; 0 = only when the office reads the overview).
-   */
-  progress?: ProgressHistoryOptions & { timerMs?: number; store?: ProgressStore };
-  /** Who uploaded which file (listed per unit); without it uploads are stored but not recorded. */
-  uploadRecords?: UploadRecords;
-  /** What /readyz checks besides Temporal (e.g. the database). */
-  readiness?: ReadinessCheck[];
-  /**
-   * The worker's delivery log (same DATABASE_URL / NOTIFY_SQLITE_PATH), for the office's 通知异常
-   * list. Without it that route answers 503. The caller opens and closes it.
-   */
-  deliveryLog?: DeliveryLog;
-  /** Folder of the campaign archives; default CAMPAIGN_ARCHIVE_DIR, else .data/archive. */
-  archiveDir?: string;
-}
 
 const PUBLIC = new Set<string>(['/openapi.json', '/health', ...OPS_PATHS]);
 
@@ -342,9 +295,11 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     plansDir: o.plansDir ?? process.env.CAMPAIGN_PLANS_DIR ?? defaultPlansDir,
     taskQueue: o.taskQueue ?? process.env.CAMPAIGN_TASK_QUEUE ?? 'campaign',
     office: o.office ?? DEFAULT_OFFICE,
+    ...(o.calendarStore ? { calendarYears: calendarYearsOf(o.calendarStore) } : {}),
   });
 
   registerBoardRoutes(app, { status: o.statusStore, store, principalOf, now });
+  registerCalendarRoutes(app, { client, calendar: o.calendarStore, principalOf, now });
   registerNotifyRoutes(app, { deliveryLog: o.deliveryLog, health: o.statusStore, principalOf, now });
   registerExtensionRoutes(app, { svc, store, principalOf });
   registerHealthRoutes(app, { svc, store, principalOf, log: (m) => app.log.warn(m) });

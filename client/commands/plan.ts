@@ -9,6 +9,7 @@ import { startProblem } from '../../domain/schedule/start-text.js';
 import { formatIssue } from '../../domain/plan/issue.js';
 import { loadPlanFile } from '../../domain/plan/load-file.js';
 import type { Plan } from '../../domain/plan/schema.js';
+import { calendarYearsDays } from '../../domain/calendar/index.js';
 import { buildSchedule, calendarForPlan, type UnitProfile } from '../../domain/schedule/index.js';
 import { scheduleToIcs } from '../../domain/schedule/ics.js';
 import { formatPreview } from '../../domain/schedule/preview-table.js';
@@ -110,7 +111,9 @@ export function registerPlanCommands(program: Command): void {
         const p = await loadOrReport(file);
         if (!p) return;
         const unit: UnitProfile = { id: opts.unitId, type, flags };
-        const cal = calendarForPlan(p);
+        // Years the office loaded (`campaign calendar add`) count as covered, as they will at launch.
+        const { storedCalendarYears } = await import('../../app/calendar/open.js');
+        const cal = calendarForPlan(p, calendarYearsDays(await storedCalendarYears(process.env)));
         let schedule;
         try {
           schedule = buildSchedule(p, unit, opts.start, cal);

@@ -24,6 +24,7 @@ export const EVENT_KINDS = [
   'survey_result',
   'remedial_opened',
   'completed',
+  'dates_moved',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -48,6 +49,7 @@ export const EVENT_LABELS: Record<EventKind, string> = {
   survey_result: '满意度测评结果',
   remedial_opened: '补课',
   completed: '完成',
+  dates_moved: '期限调整',
 };
 
 /** The kinds an overdue item's escalation ladder sends; their recipients come from escalation.levels. */

@@ -34,6 +34,7 @@ function defaultRecipients(plan: RoutablePlan, event: Exclude<EventKind, Escalat
       return { to: ['liaison', 'unit_head', 'supervisor_group'], cc: [] };
     case 'stage_opened':
     case 'returned':
+    case 'dates_moved':
     case 'approved':
       return { to: ['liaison', 'unit_head'], cc: [] };
     case 'submitted':

@@ -195,5 +195,5 @@ export function buildSchedule(
 
 /** What the office reads when a campaign runs into a year the calendar knows no holidays of. */
 export function missingHolidayYearWarning(year: number): string {
-  return `日历缺少 ${year} 年的法定节假日和调休数据，该年按周一至周五计算，可能把期限排在节假日；请在 calendar.overrides 中补充该年安排`;
+  return `日历缺少 ${year} 年的法定节假日和调休数据，该年按周一至周五计算，可能把期限排在节假日；请用 campaign calendar add 载入该年的国务院办公厅节假日安排（或在控制台“节假日安排”中上传），或在计划的 calendar.overrides 中补充`;
 }

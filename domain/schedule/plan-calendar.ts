@@ -1,9 +1,13 @@
-import { makeCalendar, type WorkCalendar } from '../calendar/index.js';
+import { makeCalendar, type DayOverride, type WorkCalendar } from '../calendar/index.js';
 import { parseDateExpr } from '../plan/expr.js';
 import type { Plan } from '../plan/schema.js';
 
-/** The working-day calendar a plan asks for (kind, zone, office hours, its own overrides). */
-export function calendarForPlan(plan: Plan): WorkCalendar {
+/**
+ * The working-day calendar a plan asks for (kind, zone, office hours, its own overrides). `years`
+ * are the holiday years the office loaded (`campaign calendar add`): they come before the plan's
+ * overrides, so a plan's local entry still wins over the national arrangement.
+ */
+export function calendarForPlan(plan: Plan, years: readonly DayOverride[] = []): WorkCalendar {
   const overrides = plan.calendar.overrides.flatMap((o) => {
     const p = parseDateExpr(o.date);
     return p.ok && p.value.kind === 'date'
@@ -14,6 +18,6 @@ export function calendarForPlan(plan: Plan): WorkCalendar {
     kind: plan.calendar.kind,
     zone: plan.timeZone,
     officeHours: plan.calendar.officeHours,
-    overrides,
+    overrides: years.length > 0 ? [...years, ...overrides] : overrides,
   });
 }

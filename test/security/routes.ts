@@ -42,6 +42,12 @@ const fixed: Record<string, RouteRule> = {
   [`post ${C}/tokens/rotate`]: { action: 'manageTokens', unitScoped: false, body: { personId: 'nobody' } },
   'post /api/me/token/rotate': { action: 'token', unitScoped: false },
   'get /api/me': { action: 'token', unitScoped: false },
+  'get /api/calendar': { action: 'calendar', unitScoped: false },
+  'post /api/calendar': {
+    action: 'calendar',
+    unitScoped: false,
+    body: { format: 'yaml', text: 'year: 2027' },
+  },
   [`get ${C}/units/{unitId}/files`]: { action: 'view', unitScoped: true },
   [`post ${C}/units/{unitId}/files`]: { action: 'upload', unitScoped: true, multipart: true },
   [`get ${C}/overview`]: { action: 'dashboard', unitScoped: false },

@@ -69,6 +69,8 @@ export type {
   BoardUnitRow,
   BoardUnitsQuery,
 } from '../../client/api/wire/board.js';
+export type { CalendarAddResult, CalendarYears, StoredCalendarYear } from '../../client/api/wire/calendar.js';
+import type { CalendarAddResult, CalendarYears } from '../../client/api/wire/calendar.js';
 export type { LaunchSummary, UnitLaunchOutcome } from '../../client/api/wire/launch.js';
 export type { OverdueItem } from '../../client/api/wire/overdue.js';
 export type { CampaignOverview, CountBucket } from '../../client/api/wire/overview.js';
@@ -222,6 +224,9 @@ export const api = {
       'GET',
       `${c(campaignId)}/notification-problems?limit=${o.limit ?? 100}${o.includeResolved ? '&includeResolved=true' : ''}`,
     ),
+  calendarYears: () => call<CalendarYears>('GET', '/api/calendar'),
+  addCalendarYear: (body: { format: 'yaml' | 'ics'; text: string }) =>
+    call<CalendarAddResult>('POST', '/api/calendar', body),
   resolveNotificationProblem: (campaignId: string, id: string, body: ResolutionRequest) =>
     call<DeliveryProblem>(
       'POST',

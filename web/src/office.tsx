@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { BriefingButton, CampaignArchivePanel } from './archive.js';
+import { HolidayCalendarPanel } from './calendar.js';
 import { UNIT_TYPES } from '../../domain/unit-types.js';
 import { api, ApiFailure, type BoardOverview, type BoardUnitsQuery, type Me } from './api.js';
 import { Board, BOARD_PAGE, Pager, useStuckUnits } from './board.js';
@@ -247,6 +248,10 @@ export function OfficePage({ me }: { me: Me }) {
 
       <Card title="资料归档" id="archive">
         <CampaignArchivePanel me={me} />
+      </Card>
+
+      <Card title="节假日安排" id="calendar">
+        <HolidayCalendarPanel />
       </Card>
     </div>
   );

@@ -2,6 +2,7 @@
  * The unit workflow's input: who the unit is, who may act on it, and which plan it runs. Part of
  * the public surface (messages.ts re-exports it): no workflow-internal imports.
  */
+import type { CalendarYearData } from '../../domain/calendar/holiday-year.js';
 import type { UnitFlag, UnitType } from '../../domain/unit-types.js';
 
 /** A person the workflow may notify and who may act on the unit. `id` is what Updates name. */
@@ -54,6 +55,11 @@ export interface UnitCampaignInput {
   districtLeader?: CampaignPerson;
   /** ISO date (office opening that day) or ISO instant. */
   start: string;
+  /**
+   * Holiday years loaded by the office (`campaign calendar add`) when the unit was launched: they
+   * join the plan's calendar (the plan's own overrides still win). Later years arrive by Update.
+   */
+  calendarYears?: CalendarYearData[];
   /** Continue-as-new after this many history events (default 8000; tests lower it). */
   historyEventLimit?: number;
   /** Set by the workflow itself when it continues as new: the whole state of the previous run. */

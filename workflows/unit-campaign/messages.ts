@@ -12,6 +12,7 @@ import { DecideExtensionRequest, RequestExtensionRequest } from './extension-mes
 import { decideExtensionUpdate, requestExtensionUpdate } from './extension-messages.js';
 
 export * from './extension-messages.js';
+export * from './calendar-messages.js';
 
 // ───────────────────────────── input (input.ts) ─────────────────────────────
 

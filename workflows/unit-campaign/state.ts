@@ -24,4 +24,5 @@ export { acknowledge, extend, review, submit } from './state/deliverables.js';
 export { decideExtension, extensionTerms, requestExtension } from './state/extension.js';
 export { openSurveyTask, recordSurvey } from './state/survey.js';
 export { addAdHocItem, addGapItem, cancel, pause, resume, shiftDates, waive } from './state/office.js';
+export { applyCalendarYear, calendarWithYears, type CalendarApplied } from './state/calendar.js';
 export { ackOf, overdueCount, resultOf, stageLabel, statusOf } from './state/views.js';

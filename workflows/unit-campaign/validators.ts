@@ -8,7 +8,7 @@
  * Update accepted in the same activation may have moved the state in between. Each operation's own
  * rule is in operations.ts, beside what the operation does.
  */
-import { ms } from '../../domain/calendar/index.js';
+import { isIsoDate, ms } from '../../domain/calendar/index.js';
 import { checkInput, problemLine, type Problem } from '../../domain/input/problems.js';
 import { findTask, parseDue, type CampaignState, type Ctx } from './state.js';
 import { UNIT_OPERATIONS, type Actor, type Operation, type UnitCampaignInput } from './messages.js';
@@ -127,4 +127,37 @@ export function validate(
   const refusedFields = new Set(refused.map((x) => topField(x.field)));
   const stateful = rule.p.list.filter((x) => !refusedFields.has(topField(x.field)));
   return [...refused, ...stateful].map((x) => problemLine(x));
+}
+
+const CALENDAR_DAYS_LIMIT = 120;
+
+/** The updateCalendar payload: a year's dates only, small, each inside the year. */
+export function validateCalendarYear(req: unknown): string[] {
+  if (!isObject(req)) return ['日历更新应为一年的节假日安排（year、version、hash、source、days）'];
+  const out: string[] = [];
+  const year = req.year;
+  const okYear = typeof year === 'number' && Number.isInteger(year) && year >= 2000 && year <= 2100;
+  if (!okYear) out.push('year：应为 2000 至 2100 之间的年份');
+  if (typeof req.version !== 'number' || !Number.isInteger(req.version) || req.version < 1)
+    out.push('version：应为正整数（日历存储中的版本号）');
+  if (typeof req.hash !== 'string' || req.hash.length === 0 || req.hash.length > 128)
+    out.push('hash：应为日历内容的摘要');
+  if (typeof req.source !== 'string' || req.source.trim() === '' || req.source.length > 200)
+    out.push('source：应写明所依据的通知（不超过 200 字）');
+  const days = req.days;
+  if (!Array.isArray(days) || days.length === 0 || days.length > CALENDAR_DAYS_LIMIT) {
+    out.push(`days：应列出 1 至 ${CALENDAR_DAYS_LIMIT} 个放假日或调休上班日`);
+    return out;
+  }
+  days.forEach((d: unknown, i) => {
+    const f = `days[${i}]`;
+    if (!isObject(d)) return out.push(`${f}：应为 { date, working, note }`);
+    const date = str(d.date);
+    if (!date || !isIsoDate(date)) out.push(`${f}.date：应为有效日期，如 2027-01-01`);
+    else if (okYear && !date.startsWith(`${year}-`)) out.push(`${f}.date：${date} 不在 ${year} 年内`);
+    if (typeof d.working !== 'boolean') out.push(`${f}.working：应为 true（调休上班）或 false（放假）`);
+    if (d.note !== undefined && (typeof d.note !== 'string' || d.note.length > 40))
+      out.push(`${f}.note：应为不超过 40 字的名称`);
+  });
+  return out;
 }

@@ -20,6 +20,7 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Activities } from '../../activities/index.js';
+import { calendarYearsDays } from '../../domain/calendar/index.js';
 import type { FailureType } from '../../domain/failures.js';
 import type { Plan } from '../../domain/plan/schema.js';
 import { recipientsFor, type UnitContacts } from '../../domain/routing/recipients.js';
@@ -40,6 +41,7 @@ import {
   cancelSignal,
   refreshStatusUpdate,
   statusQuery,
+  updateCalendarUpdate,
   type Operation,
   type OperationRequests,
   type UnitCampaignInput,
@@ -50,6 +52,7 @@ import { problemNotes, reachedAnyone } from './delivery-problems.js';
 import { workflowClock } from './logical-clock.js';
 import { statusPublisher, statusRecord } from './status-publisher.js';
 import { OPERATION_RULES, validateOperation } from './operations.js';
+import { validateCalendarYear } from './validators.js';
 import * as S from './state.js';
 
 const DEFAULT_HISTORY_EVENT_LIMIT = 8000;
@@ -66,6 +69,11 @@ const LOGICAL_CLOCK = 'logical-clock';
 const REVIEW_LOOP = 'review-loop';
 /** Runs from before this change could not take 延期申请 (requestExtension, decideExtension). */
 const EXTENSION_REQUEST = 'extension-request';
+/**
+ * Marks where a holiday year first arrived by Update. Every run takes the Update when it comes (old
+ * runs too: that is the point); the marker keeps replays of the same history on the same path.
+ */
+const CALENDAR_UPDATE = 'calendar-update';
 
 const { loadPlan } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -172,6 +180,30 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
     await condition(() => live.state !== undefined);
     await publishStatus(true);
   });
+  setHandler(
+    updateCalendarUpdate,
+    async (req) => {
+      clock.updateArrived();
+      await condition(() => live.state !== undefined);
+      const { ctx, state } = live as Required<typeof live>;
+      if (!patched(CALENDAR_UPDATE)) return { applied: false, moved: 0 };
+      const result = S.applyCalendarYear(ctx, state, req, now());
+      changed = true;
+      await publishStatus();
+      return result;
+    },
+    {
+      validator: (req) => {
+        const problems = validateCalendarYear(req);
+        if (problems.length > 0)
+          throw ApplicationFailure.nonRetryable(
+            problems.join('；'),
+            'Rejected' satisfies FailureType,
+            problems,
+          );
+      },
+    },
+  );
   // Diagnostics only (the Temporal UI, `temporal workflow query`): the product reads the read model.
   setHandler(statusQuery, () => {
     if (!live.ctx || !live.state) throw new Error('本单位活动正在启动，请稍后再查询');
@@ -183,7 +215,9 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
     ? S.upgradeCarried(input.carried as { plan: Plan; state: unknown })
     : undefined;
   const plan = carried?.plan ?? (await loadPlan(input.planRef));
-  const cal = calendarForPlan(plan);
+  // Holiday years loaded by the office: carried by a previous run, or given at launch.
+  const years = carried ? carried.state.calendarYears : input.calendarYears;
+  const cal = calendarForPlan(plan, calendarYearsDays(years));
   const unit = { id: input.unit.id, type: input.unit.type, flags: input.unit.flags };
   const c: S.Ctx = {
     plan,
@@ -210,6 +244,7 @@ export async function unitCampaignWorkflow(input: UnitCampaignInput): Promise<Un
     c.timeScale = schedule.timeScale;
     setRunTimeScale(c);
     st = S.initialState(c, schedule, now());
+    if (input.calendarYears && input.calendarYears.length > 0) st.calendarYears = [...input.calendarYears];
     // Said on the unit's own timeline too: its deadlines in such a year may fall on a public holiday.
     for (const y of schedule.missingHolidayYears)
       S.note(st, now(), 'calendar_gap', missingHolidayYearWarning(y));

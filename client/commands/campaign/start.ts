@@ -17,6 +17,7 @@ export interface StartOptions {
 
 export async function runStart(o: StartOptions, ctx: CliContext): Promise<number> {
   const { launchCampaign } = await import('../../../app/launch.js');
+  const { storedCalendarYears } = await import('../../../app/calendar/open.js');
   let bar = progressBar(0, '');
   const r = await launchCampaign(ctx.client, {
     planPath: o.plan,
@@ -28,6 +29,7 @@ export async function runStart(o: StartOptions, ctx: CliContext): Promise<number
     taskQueue: o.taskQueue ?? DEFAULT_TASK_QUEUE,
     office: await officeFrom(o.office),
     concurrency: Number(o.concurrency ?? 32),
+    calendarYears: await storedCalendarYears(process.env),
     onPlanned: (n) => {
       if (!o.json) bar = progressBar(n, '启动中');
     },

@@ -303,6 +303,24 @@ describe('what the state machine queues over a whole campaign, rendered', () => 
       xat + 1000,
     );
     xs.outbox.splice(0).forEach(keep);
+
+    // A holiday year loaded while the unit runs: a deadline ahead falls on a new holiday and moves.
+    const ahead = rs.tasks.find((t) => t.status === 'pending' && Date.parse(t.sched.dueAt) > at)!;
+    S.applyCalendarYear(
+      rc,
+      rs,
+      {
+        year: Number(ahead.sched.dueDate.slice(0, 4)),
+        version: 1,
+        hash: 'h1',
+        source: '国务院办公厅关于部分节假日安排的通知',
+        days: [{ date: ahead.sched.dueDate, working: false, note: '国庆节' }],
+      },
+      at,
+    );
+    for (const o of rs.outbox.splice(0))
+      if (o.event === 'dates_moved')
+        rendered.set(o.event, [...(rendered.get(o.event) ?? []), ...renderAll(o.event, o.facts)]);
   });
 
   it('queues every kind of notification at least once', () => {

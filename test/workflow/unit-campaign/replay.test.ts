@@ -32,6 +32,11 @@ const REVIEW_WAIT_FILE = path.resolve(
  * completes. Runs like this carry no extension-request marker and must replay as they ran.
  */
 const EXTEND_FILE = path.resolve(import.meta.dirname, '../../histories/extend_before_extension_request.json');
+/**
+ * Recorded with the code before holiday years could arrive (patch calendar-update): a steps_mini
+ * unit whose stage ran into a year without holiday data, by the first case of calendar-update.test.ts.
+ */
+const CALENDAR_FILE = path.resolve(import.meta.dirname, '../../histories/steps_before_calendar_update.json');
 
 describe('versioning: recorded histories replay against the current workflow code', () => {
   it('replays the full 镇机关 on-time lifecycle without non-determinism', async () => {
@@ -63,6 +68,14 @@ describe('versioning: recorded histories replay against the current workflow cod
     expect(history.events?.length).toBeGreaterThan(20);
     await expect(
       Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'recorded-extend'),
+    ).resolves.toBeUndefined();
+  });
+
+  it('replays a unit recorded before calendar updates existed (patch calendar-update)', async () => {
+    const history = await load(CALENDAR_FILE);
+    expect(history.events?.length).toBeGreaterThan(20);
+    await expect(
+      Worker.runReplayHistory({ workflowsPath, bundlerOptions }, history, 'recorded-before-calendar'),
     ).resolves.toBeUndefined();
   });
 

@@ -2,7 +2,7 @@
  * The shapes of the unit campaign's state machine: the plain JSON state a workflow carries (and
  * hands to its next run when it continues as new), and the context fixed for its whole life.
  */
-import type { WorkCalendar } from '../../../domain/calendar/index.js';
+import type { CalendarYearData, WorkCalendar } from '../../../domain/calendar/index.js';
 import type { Channel, Plan, Role } from '../../../domain/plan/schema.js';
 import type { EventKind } from '../../../domain/routing/event-kinds.js';
 import type {
@@ -136,6 +136,8 @@ export interface CampaignState {
   timeline: TimelineEntry[];
   timelineDropped: number;
   run: number;
+  /** Holiday years the office loaded, joined to the plan's calendar (absent in runs from before). */
+  calendarYears?: CalendarYearData[];
 }
 
 /** Everything fixed for the life of the workflow that the transitions need. */

@@ -127,4 +127,12 @@ export const SAMPLE_FACTS: Record<EventKind, Facts> = {
     deadline: '2010年2月20日',
   },
   completed: { ...base, completedOn: '2010年2月28日' },
+  dates_moved: {
+    ...base,
+    source: '国务院办公厅关于2010年部分节假日安排的通知',
+    count: 1,
+    items: [
+      { task: '召开“回头看”专题民主生活会', from: '2010年2月15日', to: '2010年2月12日', holiday: '春节' },
+    ],
+  },
 };
