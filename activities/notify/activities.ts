@@ -16,6 +16,7 @@ import {
   configuredCalendar,
   configuredPolicy,
   planPolicy,
+  dailyBundleAt,
   quietUntilFor,
   type OfficeHours,
 } from './quiet-hours.js';
@@ -152,13 +153,18 @@ export function createNotificationActivities(deps: NotificationDeps) {
       what: CHANNEL_NAMES[job.channel],
       ...(job.channel === 'email' && deps.mailer?.slot ? { slot: deps.mailer.slot } : {}),
       settleStale: (stale) => settleStaleSms(job, stale.since),
-      deferUntil: (t) => {
+      deferUntil: (t, record) => {
         let until: Date | undefined;
         if (input.notBefore && Date.parse(input.notBefore) > t.getTime()) until = new Date(input.notBefore);
         if (!input.ignoreQuietHours) {
           const policy = input.quietHours ? planPolicy(input.quietHours) : configured;
           const opening = quietUntilFor(policy, job.channel, until ?? t);
           if (opening) until = opening;
+          // Non-urgent kinds wait for the daily bundle, unless this call is that bundle's (the
+          // delivery was held until an instant that has come).
+          const held = record.deferUntil !== null && Date.parse(record.deferUntil) <= t.getTime();
+          if (input.quietHours?.nonUrgent?.includes(input.event) && !held)
+            until = dailyBundleAt(policy.calendar, until ?? t);
         }
         return until;
       },

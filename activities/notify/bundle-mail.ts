@@ -61,7 +61,7 @@ export function bundleMail(items: MailItem[], ctx: { recipientName: string; offi
   const summary = [...kinds].map(([k, n]) => `${EVENT_LABELS[k]} ${n} 项`).join('、');
   const subject = `学习实践活动提醒：您有 ${items.length} 项通知（${summary}）`;
 
-  const intro = `以下 ${items.length} 项通知同时到期，合并为一封邮件发送（涉及 ${units.size} 个单位，按紧急程度排列）：`;
+  const intro = `以下 ${items.length} 项通知同时发出，合并为一封邮件（涉及 ${units.size} 个单位，按紧急程度排列）：`;
   const text: string[] = [`${ctx.recipientName}同志：`, '', intro];
   const html: string[] = [`<p>${escapeHtml(ctx.recipientName)}同志：</p>`, `<p>${escapeHtml(intro)}</p>`];
   let n = 0;

@@ -79,6 +79,21 @@ export function createBundler<C>(deps: BundlerDeps<C>): Bundler<C> {
           if (deps.windowMs > 0) setTimeout(() => flushKey(key), deps.windowMs);
           else queueMicrotask(() => flushKey(key));
         }
+        // The same delivery twice in one window (a batch listing one notification twice): it rides
+        // on the first, and hears what a second call after it would, 'already_sent'.
+        const twin = items.find((p) => p.item.delivery.deliveryKey === item.delivery.deliveryKey);
+        if (twin) {
+          const { resolve: first, reject: firstFailed } = twin;
+          twin.resolve = (r) => {
+            first(r);
+            resolve(r.outcome === 'sent' ? { ...r, outcome: 'already_sent' } : r);
+          };
+          twin.reject = (e) => {
+            firstFailed(e);
+            reject(e);
+          };
+          return;
+        }
         items.push({ item, resolve, reject });
         if (items.length >= maxItems) flushKey(key);
       });

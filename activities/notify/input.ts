@@ -45,6 +45,7 @@ export const InputSchema = z.object({
         dingtalk: z.enum(QUIET_RULE_IDS),
         wecom: z.enum(QUIET_RULE_IDS),
       }),
+      nonUrgent: z.array(z.enum(EVENT_KINDS)).optional(),
     })
     .optional(),
 });

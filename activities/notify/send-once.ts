@@ -24,8 +24,11 @@ export type StaleVerdict =
 export interface SendPlan {
   /** Why the address cannot be used, in Chinese: recorded failed without calling the provider. */
   invalid?: string;
-  /** An instant the message must wait for (quiet hours, notBefore): recorded deferred. */
-  deferUntil?: (now: Date) => Date | undefined;
+  /**
+   * An instant the message must wait for (quiet hours, notBefore, the daily bundle): recorded
+   * deferred. `record` is the delivery as claimed, with the instant an earlier deferral named.
+   */
+  deferUntil?: (now: Date, record: DeliveryRecord) => Date | undefined;
   /**
    * Asked when an earlier attempt died between claim and outcome. Without it (email, robots)
    * nobody can tell whether the provider got the message, so it is recorded 'uncertain'.
@@ -207,7 +210,7 @@ export function createPrepare(deps: SendOnceDeps): (d: Delivery, plan: PreparePl
     }
 
     const t = now();
-    const deferUntil = plan.deferUntil?.(t);
+    const deferUntil = plan.deferUntil?.(t, record);
     if (deferUntil) {
       await deliveryLog.markDeferred({ ...outcome, now: t, deferUntil });
       return done({ ...fromRecord(record, 'deferred'), deferUntil: deferUntil.toISOString() });
