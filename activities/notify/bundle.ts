@@ -90,7 +90,7 @@ export function createBundler<C>(deps: BundlerDeps<C>): Bundler<C> {
           };
           twin.reject = (e) => {
             firstFailed(e);
-            reject(e);
+            reject(e instanceof Error ? e : new Error(String(e)));
           };
           return;
         }
