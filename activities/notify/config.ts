@@ -48,7 +48,7 @@ const EnvSchema = z.object({
   NOTIFY_CLAIM_LEASE_SECONDS: int(12, 10, 3600),
   // One mail per person (activities/notify/bundle.ts): emails due for one address within this
   // window go out as one mail listing them all; 0 sends every notification on its own.
-  NOTIFY_BUNDLE_WINDOW_MS: int(DEFAULT_BUNDLE_WINDOW_MS, 0, 60_000),
+  NOTIFY_BUNDLE_WINDOW_MS: int(DEFAULT_BUNDLE_WINDOW_MS, 0, 8_000), // below the 10 s heartbeat timeout
   // Mails carrying escalation repeats per address and rolling week; more are recorded 'suppressed'. 0: no cap.
   NOTIFY_ESCALATION_REPEATS_PER_WEEK: int(DEFAULT_ESCALATION_REPEATS_PER_WEEK, 0, 1000),
 
