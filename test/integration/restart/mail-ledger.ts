@@ -92,7 +92,8 @@ export function account(
     uncertainReceived: uncertain.filter((r) => arrivals.has(key(r))).length,
     uncertainNotReceived: uncertain.filter((r) => !arrivals.has(key(r))).map(key),
     failed: rows.filter((r) => r.status === 'failed'),
-    unsettled: rows.filter((r) => !['sent', 'uncertain', 'failed'].includes(r.status)),
+    // 'suppressed': an escalation repeat over the person's weekly cap, final (activities/notify/bundle.ts).
+    unsettled: rows.filter((r) => !['sent', 'uncertain', 'failed', 'suppressed'].includes(r.status)),
     lost: rows.filter((r) => r.status === 'sent' && !arrivals.has(key(r))).map(key),
     duplicated: mine.filter(([, a]) => a.length > 1).map(([k]) => k),
     unknown: mine.filter(([k]) => !logged.has(k)).map(([k]) => k),
