@@ -1,7 +1,10 @@
 /**
  * The campaign workflow sends every notification due at one instant in a single activity call:
  * one history event group per instant instead of one per message, which keeps a six-month
- * campaign inside its history budget. Items go out one after another so mail order is stable.
+ * campaign inside its history budget. Items go out one after another so mail order is stable,
+ * unless mails are bundled per person (NOTIFY_BUNDLE_WINDOW_MS, activities/notify/bundle.ts):
+ * then all items are handed over at once, so one unit's items for one person share one mail too.
+ * The results keep the input's order either way.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -30,6 +33,7 @@ export interface BatchCommon {
 export function createCampaignNotifyActivities(
   deliver: Deliver | undefined,
   clock: { now(): Date } = { now: () => new Date() },
+  options: { concurrent?: boolean } = {},
 ) {
   return {
     async deliverNotifications(
@@ -59,24 +63,32 @@ export function createCampaignNotifyActivities(
     common: BatchCommon,
     out: BatchItemResult[],
   ): Promise<void> {
-    for (const item of inputs) {
+    const one = async (item: DeliverNotificationInput): Promise<BatchItemResult> => {
       const input: DeliverNotificationInput =
         item.quietHours || !common.quietHours ? item : { ...item, quietHours: common.quietHours };
       try {
         const report = await deliver!(input);
-        out.push({ notificationId: input.notificationId, report, settledAt: clock.now().toISOString() });
+        return { notificationId: input.notificationId, report, settledAt: clock.now().toISOString() };
       } catch (e) {
         // Transient faults fail the whole batch so Temporal retries it; the delivery log makes
         // the retry skip what already went out.
         if (e instanceof ApplicationFailure && e.nonRetryable)
-          out.push({
+          return {
             notificationId: input.notificationId,
             error: e.message,
             settledAt: clock.now().toISOString(),
-          });
-        else throw e;
+          };
+        throw e;
       }
+    };
+    if (!options.concurrent) {
+      for (const item of inputs) out.push(await one(item));
+      return;
     }
+    const settled = await Promise.allSettled(inputs.map(one));
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (const r of settled) if (r.status === 'fulfilled') out.push(r.value);
   }
 }
 

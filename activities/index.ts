@@ -28,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCampaignNotifyActivities(
       notification ? (i) => notification.deliverNotification(i) : undefined,
       deps.notify?.clock,
+      { concurrent: (deps.notify?.settings.bundleWindowMs ?? 0) > 0 },
     ),
     ...createStatusActivities(deps.status),
     ...(deps.digest ? createDigestActivities(deps.digest) : {}),

@@ -18,6 +18,8 @@ const addresses = (field: unknown): string => {
 
 /** What a notification is about, from its subject (【活动】kind：unit), for counting and filtering. */
 export function mailKind(subject: string): string {
+  // One mail listing several notifications for one person (activities/notify/bundle-mail.ts).
+  if (subject.startsWith('学习实践活动提醒：您有')) return '合并通知';
   const m = /】([^：:]+)/.exec(subject);
   const k = (m?.[1] ?? subject).trim();
   if (/已完成全部环节$/.test(k)) return '完成';

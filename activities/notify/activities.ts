@@ -1,32 +1,36 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { z } from 'zod';
 import { redactUrl } from './config.js';
 import type { DeliveryLog } from './log/delivery-log.js';
-import { createSendOnce, interruptedReason, TransientDeliveryError, type StaleVerdict } from './send-once.js';
+import {
+  createPrepare,
+  createSendOnce,
+  interruptedReason,
+  TransientDeliveryError,
+  type SendPlan,
+  type StaleVerdict,
+} from './send-once.js';
 import { classifySmtpError, messageIdFor, type Mailer } from './mailer.js';
 import type { WorkCalendar } from '../../domain/calendar/index.js';
-import { QUIET_RULE_IDS } from '../../domain/routing/quiet-rules.js';
 import {
   configuredCalendar,
   configuredPolicy,
   planPolicy,
+  dailyBundleAt,
   quietUntilFor,
   type OfficeHours,
 } from './quiet-hours.js';
 import { TemplateRenderError } from './render.js';
 import type { RobotDispatcher } from './robots/digest-dispatcher.js';
-import { robotId, RobotRejectedError, type RobotTarget } from './robots/robot-client.js';
-import { isMainlandMobile, smsOutId, SmsRejectedError, type SmsSender } from './sms/sms-sender.js';
-import type { TemplateSet } from './templates.js';
-import {
-  EVENT_KINDS,
-  type Channel,
-  type DeliverNotificationInput,
-  type DeliveryReport,
-  type DeliveryResult,
-  type Recipient,
-} from './types.js';
+import { RobotRejectedError } from './robots/robot-client.js';
+import { smsOutId, SmsRejectedError, type SmsSender } from './sms/sms-sender.js';
+import type { EmailContent, TemplateSet } from './templates.js';
+import { createBundler, type BundleItem } from './bundle.js';
+import { bundleMail, type MailItem } from './bundle-mail.js';
+import { CHANNEL_NAMES, contactFor, deliveryKeyFor, InputSchema, type Job } from './input.js';
+import type { Channel, DeliverNotificationInput, DeliveryReport, DeliveryResult } from './types.js';
+
+export { deliveryKeyFor };
 
 export interface NotifyLogger {
   info(message: string, meta?: Record<string, unknown>): void;
@@ -44,6 +48,13 @@ export interface NotificationSettings {
   /** Channels held to office hours when the input carries no plan quiet-hours rules. */
   quietChannels: readonly Channel[];
   claimLeaseMs: number;
+  /**
+   * Emails due for one address within this many milliseconds go out as one mail listing them all
+   * (bundle.ts; NOTIFY_BUNDLE_WINDOW_MS). 0 or absent: every notification is its own mail.
+   */
+  bundleWindowMs?: number;
+  /** At most this many mails carrying escalation repeats per address and rolling week; 0 or absent: no cap. */
+  escalationRepeatsPerWeek?: number;
 }
 
 export interface NotificationDeps {
@@ -62,57 +73,6 @@ export interface NotificationDeps {
   log?: NotifyLogger;
 }
 
-const InputSchema = z.object({
-  notificationId: z.string().min(1).max(400),
-  event: z.enum(EVENT_KINDS),
-  facts: z.record(z.string(), z.unknown()),
-  recipients: z.array(
-    z.object({
-      role: z.string().min(1),
-      name: z.string().min(1),
-      email: z.string().optional(),
-      mobile: z.string().optional(),
-      dingtalkWebhook: z.string().optional(),
-      wecomWebhook: z.string().optional(),
-    }),
-  ),
-  channels: z.array(z.enum(['email', 'sms', 'dingtalk', 'wecom'])),
-  notBefore: z.iso.datetime({ offset: true }).optional(),
-  ignoreQuietHours: z.boolean().optional(),
-  quietHours: z
-    .object({
-      calendar: z.object({
-        kind: z.enum(['cn', 'weekdays', 'continuous']),
-        zone: z.string().refine(isValidZone, { error: '未知的时区' }),
-        officeHours: z.object({
-          start: z.string().regex(/^\d\d:\d\d$/),
-          end: z.string().regex(/^\d\d:\d\d$/),
-        }),
-        overrides: z.array(
-          z.object({ date: z.iso.date(), working: z.boolean(), note: z.string().optional() }),
-        ),
-      }),
-      rules: z.object({
-        email: z.enum(QUIET_RULE_IDS),
-        sms: z.enum(QUIET_RULE_IDS),
-        dingtalk: z.enum(QUIET_RULE_IDS),
-        wecom: z.enum(QUIET_RULE_IDS),
-      }),
-    })
-    .optional(),
-});
-
-function isValidZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const emailAddress = z.email();
-
 function heartbeat(details?: unknown): void {
   try {
     Context.current().heartbeat(details);
@@ -121,67 +81,6 @@ function heartbeat(details?: unknown): void {
   }
 }
 
-interface Job {
-  channel: Channel;
-  recipient: Recipient;
-  address: string;
-  /** Why the address cannot be used, in Chinese, if it cannot. */
-  invalid?: string;
-  robot?: RobotTarget;
-  deliveryKey: string;
-}
-
-function contactFor(
-  channel: Channel,
-  r: Recipient,
-): { address?: string; invalid?: string; robot?: RobotTarget } {
-  switch (channel) {
-    case 'email':
-      if (!r.email) return {};
-      return emailAddress.safeParse(r.email).success
-        ? { address: r.email }
-        : { address: r.email, invalid: `邮箱地址格式不正确：${r.email}` };
-    case 'sms':
-      if (!r.mobile) return {};
-      return isMainlandMobile(r.mobile)
-        ? { address: r.mobile }
-        : { address: r.mobile, invalid: `手机号码不是有效的大陆手机号：${r.mobile}` };
-    case 'dingtalk':
-    case 'wecom': {
-      const webhook = channel === 'dingtalk' ? r.dingtalkWebhook : r.wecomWebhook;
-      if (!webhook) return {};
-      const robot: RobotTarget = { kind: channel, webhook };
-      let ok = false;
-      try {
-        ok = ['http:', 'https:'].includes(new URL(webhook).protocol);
-      } catch {
-        ok = false;
-      }
-      // The log keeps a hash, never the token-bearing URL.
-      return ok
-        ? { address: robotId(robot), robot }
-        : { address: robotId(robot), invalid: `机器人 Webhook 地址不正确：${redactUrl(webhook)}` };
-    }
-  }
-}
-
-/** Used by the workflow and the office report alike, so it is exported. */
-export function deliveryKeyFor(
-  notificationId: string,
-  channel: Channel,
-  role: string,
-  address: string,
-): string {
-  return `${notificationId}#${channel}#${role}#${address}`;
-}
-
-const CHANNEL_NAMES: Record<Channel, string> = {
-  email: '邮件',
-  sms: '短信',
-  dingtalk: '钉钉群消息',
-  wecom: '企业微信群消息',
-};
-
 export function createNotificationActivities(deps: NotificationDeps) {
   const now = () => (deps.clock ? deps.clock.now() : new Date());
   const log = deps.log ?? { info: () => undefined, warn: () => undefined };
@@ -189,7 +88,51 @@ export function createNotificationActivities(deps: NotificationDeps) {
   const messageIdDomain = s.messageIdDomain ?? /@([^>\s]+)>?\s*$/.exec(s.mailFrom)?.[1] ?? 'campaign.local';
   const configured = configuredPolicy(deps.calendar ?? configuredCalendar(s.officeHours), s.quietChannels);
 
-  const sendOnce = createSendOnce({ deliveryLog: deps.deliveryLog, leaseMs: s.claimLeaseMs, now, log });
+  const sendOnceDeps = { deliveryLog: deps.deliveryLog, leaseMs: s.claimLeaseMs, now, log };
+  const sendOnce = createSendOnce(sendOnceDeps);
+  const mailBundler =
+    s.bundleWindowMs && s.bundleWindowMs > 0
+      ? createBundler<MailItem>({
+          prepare: createPrepare(sendOnceDeps),
+          windowMs: s.bundleWindowMs,
+          ...(deps.mailer?.slot ? { slot: deps.mailer.slot } : {}),
+          send: (items) => sendMail(items),
+          ...(s.escalationRepeatsPerWeek ? { repeatsPerWeek: s.escalationRepeatsPerWeek } : {}),
+          countRepeatMessages: (q) => deps.deliveryLog.countRepeatMessages(q),
+          now,
+        })
+      : undefined;
+
+  /** One mail for a bundle: one item is sent exactly as it would be alone; more are listed in one. */
+  async function sendMail(items: BundleItem<MailItem>[]): Promise<string | null> {
+    if (!deps.mailer) throw new Error('email channel is not configured (SMTP_HOST)');
+    const first = items[0]!;
+    const keys = items.map((i) => i.delivery.deliveryKey).sort();
+    const content =
+      items.length === 1
+        ? first.content.email
+        : bundleMail(
+            items.map((i) => i.content),
+            { recipientName: first.delivery.recipientName, office: s.officeName },
+          );
+    const messageId = messageIdFor(
+      items.length === 1 ? keys[0]! : `bundle:${keys.join('|')}`,
+      messageIdDomain,
+    );
+    await deps.mailer.send({
+      from: s.mailFrom,
+      to: { name: first.delivery.recipientName, address: first.delivery.address },
+      ...(s.replyTo ? { replyTo: s.replyTo } : {}),
+      subject: content.subject,
+      text: content.text,
+      html: content.html,
+      messageId,
+      headers: {
+        'X-Campaign-Notification': [...new Set(items.map((i) => i.delivery.notificationId))].join(', '),
+      },
+    });
+    return messageId;
+  }
 
   async function deliverOne(
     input: DeliverNotificationInput,
@@ -205,24 +148,37 @@ export function createNotificationActivities(deps: NotificationDeps) {
       recipientName: job.recipient.name,
       address: job.address,
     };
-    const r = await sendOnce(delivery, {
+    const plan: SendPlan = {
       ...(job.invalid ? { invalid: job.invalid } : {}),
       what: CHANNEL_NAMES[job.channel],
       ...(job.channel === 'email' && deps.mailer?.slot ? { slot: deps.mailer.slot } : {}),
       settleStale: (stale) => settleStaleSms(job, stale.since),
-      deferUntil: (t) => {
+      deferUntil: (t, record) => {
         let until: Date | undefined;
         if (input.notBefore && Date.parse(input.notBefore) > t.getTime()) until = new Date(input.notBefore);
         if (!input.ignoreQuietHours) {
           const policy = input.quietHours ? planPolicy(input.quietHours) : configured;
           const opening = quietUntilFor(policy, job.channel, until ?? t);
           if (opening) until = opening;
+          // Non-urgent kinds wait for the daily bundle, unless this call is that bundle's (the
+          // delivery was held until an instant that has come).
+          const held = record.deferUntil !== null && Date.parse(record.deferUntil) <= t.getTime();
+          if (input.quietHours?.nonUrgent?.includes(input.event) && !held)
+            until = dailyBundleAt(policy.calendar, until ?? t);
         }
         return until;
       },
       send: () => send(job, render()),
       classify: (error) => classify(job.channel, error),
-    });
+    };
+    const r =
+      job.channel === 'email' && mailBundler
+        ? await mailBundler.submit({
+            delivery,
+            plan,
+            content: { event: input.event, ...unitOf(input), email: render() as EmailContent },
+          })
+        : await sendOnce(delivery, plan);
     return {
       deliveryKey: job.deliveryKey,
       channel: job.channel,
@@ -234,6 +190,11 @@ export function createNotificationActivities(deps: NotificationDeps) {
       ...(r.reason ? { reason: r.reason } : {}),
       ...(r.deferUntil ? { deferUntil: r.deferUntil } : {}),
     };
+  }
+
+  function unitOf(input: DeliverNotificationInput): { unit?: string } {
+    const unit = input.facts['unit'];
+    return typeof unit === 'string' && unit !== '' ? { unit } : {};
   }
 
   /**

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+/** Defaults of the one-mail-per-person settings (issue 16), shared with the demo stack. */
+export const DEFAULT_BUNDLE_WINDOW_MS = 3_000;
+export const DEFAULT_ESCALATION_REPEATS_PER_WEEK = 3;
+
 /**
  * Everything the notification activities read from the environment, validated once at worker
  * start-up. All problems are reported together, each naming its variable.
@@ -42,6 +46,11 @@ const EnvSchema = z.object({
   // heartbeat timeout (10 s): a live attempt heartbeats every 2 s, so its claims never look dead,
   // and a killed worker's deliveries are settled by the first retry instead of minutes later.
   NOTIFY_CLAIM_LEASE_SECONDS: int(12, 10, 3600),
+  // One mail per person (activities/notify/bundle.ts): emails due for one address within this
+  // window go out as one mail listing them all; 0 sends every notification on its own.
+  NOTIFY_BUNDLE_WINDOW_MS: int(DEFAULT_BUNDLE_WINDOW_MS, 0, 8_000), // below the 10 s heartbeat timeout
+  // Mails carrying escalation repeats per address and rolling week; more are recorded 'suppressed'. 0: no cap.
+  NOTIFY_ESCALATION_REPEATS_PER_WEEK: int(DEFAULT_ESCALATION_REPEATS_PER_WEEK, 0, 1000),
 
   DATABASE_URL: z
     .string()

@@ -100,6 +100,8 @@ export async function notificationDepsFromConfig(
       },
       quietChannels: config.NOTIFY_QUIET_CHANNELS,
       claimLeaseMs: config.NOTIFY_CLAIM_LEASE_SECONDS * 1000,
+      bundleWindowMs: config.NOTIFY_BUNDLE_WINDOW_MS,
+      escalationRepeatsPerWeek: config.NOTIFY_ESCALATION_REPEATS_PER_WEEK,
     },
     ...(mailer ? { mailer } : {}),
     ...(sms ? { sms } : {}),

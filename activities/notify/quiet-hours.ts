@@ -4,7 +4,13 @@
  * per channel comes from the plan (routing.quietHours) when the workflow passes it, else from the
  * worker's configuration (NOTIFY_QUIET_CHANNELS and office hours).
  */
-import { makeCalendar, type WorkCalendar } from '../../domain/calendar/index.js';
+import {
+  localDateOf,
+  makeCalendar,
+  nextWorkingDay,
+  officeStart,
+  type WorkCalendar,
+} from '../../domain/calendar/index.js';
 import { quietUntil, type QuietHoursSpec, type QuietRule } from '../../domain/routing/index.js';
 import type { Channel } from './types.js';
 
@@ -52,4 +58,20 @@ export function planPolicy(spec: QuietHoursSpec): QuietPolicy {
 export function quietUntilFor(policy: QuietPolicy, channel: Channel, at: Date): Date | undefined {
   const until = quietUntil(policy.calendar, policy.rules[channel], at.toISOString());
   return until === undefined ? undefined : new Date(until);
+}
+
+/**
+ * When the daily bundle of non-urgent notifications (a plan's `routing.nonUrgent`) goes out: the
+ * office opening of today if it is a working day and the opening is not past, else of the next
+ * working day. Every unit's held items wake at that one instant, so the coalescing window
+ * (bundle.ts) sends each person one mail for them.
+ */
+export function dailyBundleAt(calendar: WorkCalendar, at: Date): Date {
+  const iso = at.toISOString();
+  const date = localDateOf(calendar, iso);
+  if (calendar.isWorkingDay(date)) {
+    const opening = officeStart(calendar, date);
+    if (Date.parse(opening) >= at.getTime()) return new Date(opening);
+  }
+  return new Date(officeStart(calendar, nextWorkingDay(calendar, date)));
 }

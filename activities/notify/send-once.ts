@@ -24,8 +24,11 @@ export type StaleVerdict =
 export interface SendPlan {
   /** Why the address cannot be used, in Chinese: recorded failed without calling the provider. */
   invalid?: string;
-  /** An instant the message must wait for (quiet hours, notBefore): recorded deferred. */
-  deferUntil?: (now: Date) => Date | undefined;
+  /**
+   * An instant the message must wait for (quiet hours, notBefore, the daily bundle): recorded
+   * deferred. `record` is the delivery as claimed, with the instant an earlier deferral named.
+   */
+  deferUntil?: (now: Date, record: DeliveryRecord) => Date | undefined;
   /**
    * Asked when an earlier attempt died between claim and outcome. Without it (email, robots)
    * nobody can tell whether the provider got the message, so it is recorded 'uncertain'.
@@ -43,7 +46,7 @@ export interface SendPlan {
   slot?: () => Promise<() => void>;
 }
 
-export type SendOnceOutcome = 'sent' | 'already_sent' | 'failed' | 'uncertain' | 'deferred';
+export type SendOnceOutcome = 'sent' | 'already_sent' | 'failed' | 'uncertain' | 'deferred' | 'suppressed';
 
 export interface SendOnceResult {
   outcome: SendOnceOutcome;
@@ -70,6 +73,7 @@ const DONE_OUTCOME: Partial<Record<DeliveryRecord['status'], SendOnceOutcome>> =
   sent: 'already_sent',
   failed: 'failed',
   uncertain: 'uncertain',
+  suppressed: 'suppressed',
 };
 
 function fromRecord(record: DeliveryRecord, outcome: SendOnceOutcome): SendOnceResult {
@@ -92,32 +96,74 @@ export interface SendOnceDeps {
 
 export type SendOnce = (delivery: Delivery, plan: SendPlan) => Promise<SendOnceResult>;
 
+/** The provider-independent part of a plan: everything but the call itself and the slot. */
+export type PreparePlan = Omit<SendPlan, 'send' | 'slot'>;
+
+/**
+ * A delivery claimed by this attempt and cleared to go: the caller calls the provider (alone, or
+ * with other deliveries in one message, see bundle.ts) and then reports what it said.
+ */
+export interface ReadyDelivery {
+  delivery: Delivery;
+  record: DeliveryRecord;
+  /** The provider accepted the message carrying this delivery. */
+  sent(providerMessageId: string | null): Promise<SendOnceResult>;
+  /** The provider refused or failed: permanent → 'failed'; transient → 'retrying', and throws TransientDeliveryError. */
+  failed(error: unknown): Promise<SendOnceResult>;
+  /** Deliberately not sent (a cap): recorded 'suppressed' with the reason, final. */
+  suppressed(code: string, reason: string): Promise<SendOnceResult>;
+}
+
+export type Prepared = { kind: 'done'; result: SendOnceResult } | { kind: 'ready'; ready: ReadyDelivery };
+
 /**
  * Sends at most once per delivery key across retries, workers and restarts. Throws
  * TransientDeliveryError when another attempt holds a fresh claim or the provider failed
  * transiently; permanent provider refusals are recorded 'failed' and returned, never retried.
  */
 export function createSendOnce(deps: SendOnceDeps): SendOnce {
-  const { deliveryLog, now } = deps;
-  const log = deps.log ?? { info: () => undefined, warn: () => undefined };
-
+  const prepare = createPrepare(deps);
   return async function sendOnce(d, plan) {
     const release = plan.slot ? await plan.slot() : undefined;
     try {
-      return await sendClaimed(d, plan);
+      const p = await prepare(d, plan);
+      if (p.kind === 'done') return p.result;
+      let providerMessageId: string | null;
+      try {
+        providerMessageId = await plan.send();
+      } catch (error) {
+        return await p.ready.failed(error);
+      }
+      // A crash here, after the provider accepted and before this commit, leaves the claim to go
+      // stale; the next attempt then settles it as above instead of sending blindly.
+      return await p.ready.sent(providerMessageId);
     } finally {
       release?.();
     }
   };
+}
 
-  async function sendClaimed(d: Delivery, plan: SendPlan): Promise<SendOnceResult> {
+/**
+ * Claims the delivery and settles everything that needs no provider call (already done, busy,
+ * invalid address, a dead attempt's claim, deferral); what is left is ready to be sent.
+ */
+export function createPrepare(deps: SendOnceDeps): (d: Delivery, plan: PreparePlan) => Promise<Prepared> {
+  const { deliveryLog, now } = deps;
+  const log = deps.log ?? { info: () => undefined, warn: () => undefined };
+
+  return async function prepare(d, plan) {
     const claimToken = randomUUID();
     const claim = await deliveryLog.claim({ ...d, claimToken, now: now(), leaseMs: deps.leaseMs });
-    if (claim.kind === 'done') return fromRecord(claim.record, DONE_OUTCOME[claim.record.status] ?? 'failed');
+    if (claim.kind === 'done')
+      return {
+        kind: 'done',
+        result: fromRecord(claim.record, DONE_OUTCOME[claim.record.status] ?? 'failed'),
+      };
     if (claim.kind === 'busy')
       throw new TransientDeliveryError(`${d.deliveryKey}: another attempt is sending it right now`);
     const record = claim.record;
     const outcome = { deliveryKey: d.deliveryKey, claimToken };
+    const done = (result: SendOnceResult): Prepared => ({ kind: 'done', result });
 
     if (plan.invalid) {
       await deliveryLog.markFailed({
@@ -126,7 +172,7 @@ export function createSendOnce(deps: SendOnceDeps): SendOnce {
         errorCode: 'invalid_address',
         errorReason: plan.invalid,
       });
-      return { ...fromRecord(record, 'failed'), errorCode: 'invalid_address', reason: plan.invalid };
+      return done({ ...fromRecord(record, 'failed'), errorCode: 'invalid_address', reason: plan.invalid });
     }
 
     if (claim.tookOver) {
@@ -146,10 +192,10 @@ export function createSendOnce(deps: SendOnceDeps): SendOnce {
         log.info('delivery: the provider confirms the interrupted attempt sent it', {
           deliveryKey: d.deliveryKey,
         });
-        return {
+        return done({
           ...fromRecord(record, 'already_sent'),
           ...(verdict.providerMessageId ? { providerMessageId: verdict.providerMessageId } : {}),
-        };
+        });
       }
       if (verdict.kind === 'uncertain') {
         const reason = verdict.reason ?? interruptedReason(plan.what, d.recipientName);
@@ -159,44 +205,51 @@ export function createSendOnce(deps: SendOnceDeps): SendOnce {
           errorCode: UNCERTAIN_CODE,
           errorReason: reason,
         });
-        return { ...fromRecord(record, 'uncertain'), errorCode: UNCERTAIN_CODE, reason };
+        return done({ ...fromRecord(record, 'uncertain'), errorCode: UNCERTAIN_CODE, reason });
       }
     }
 
     const t = now();
-    const deferUntil = plan.deferUntil?.(t);
+    const deferUntil = plan.deferUntil?.(t, record);
     if (deferUntil) {
       await deliveryLog.markDeferred({ ...outcome, now: t, deferUntil });
-      return { ...fromRecord(record, 'deferred'), deferUntil: deferUntil.toISOString() };
+      return done({ ...fromRecord(record, 'deferred'), deferUntil: deferUntil.toISOString() });
     }
 
-    let providerMessageId: string | null;
-    try {
-      providerMessageId = await plan.send();
-    } catch (error) {
-      const failure = plan.classify(error);
-      if (failure.permanent) {
-        await deliveryLog.markFailed({
+    const ready: ReadyDelivery = {
+      delivery: d,
+      record,
+      async sent(providerMessageId) {
+        await deliveryLog.markSent({ ...outcome, now: now(), providerMessageId });
+        log.info('delivery: sent', { deliveryKey: d.deliveryKey, channel: d.channel });
+        return { ...fromRecord(record, 'sent'), ...(providerMessageId ? { providerMessageId } : {}) };
+      },
+      async failed(error) {
+        const failure = plan.classify(error);
+        if (failure.permanent) {
+          await deliveryLog.markFailed({
+            ...outcome,
+            now: now(),
+            errorCode: failure.code,
+            errorReason: failure.reason,
+          });
+          log.warn('delivery: permanent failure', { deliveryKey: d.deliveryKey, code: failure.code });
+          return { ...fromRecord(record, 'failed'), errorCode: failure.code, reason: failure.reason };
+        }
+        await deliveryLog.markRetrying({
           ...outcome,
           now: now(),
           errorCode: failure.code,
           errorReason: failure.reason,
         });
-        log.warn('delivery: permanent failure', { deliveryKey: d.deliveryKey, code: failure.code });
-        return { ...fromRecord(record, 'failed'), errorCode: failure.code, reason: failure.reason };
-      }
-      await deliveryLog.markRetrying({
-        ...outcome,
-        now: now(),
-        errorCode: failure.code,
-        errorReason: failure.reason,
-      });
-      throw new TransientDeliveryError(`${d.deliveryKey}: ${failure.reason}`);
-    }
-    // A crash here, after the provider accepted and before this commit, leaves the claim to go
-    // stale; the next attempt then settles it as above instead of sending blindly.
-    await deliveryLog.markSent({ ...outcome, now: now(), providerMessageId });
-    log.info('delivery: sent', { deliveryKey: d.deliveryKey, channel: d.channel });
-    return { ...fromRecord(record, 'sent'), ...(providerMessageId ? { providerMessageId } : {}) };
-  }
+        throw new TransientDeliveryError(`${d.deliveryKey}: ${failure.reason}`);
+      },
+      async suppressed(code, reason) {
+        await deliveryLog.markSuppressed({ ...outcome, now: now(), errorCode: code, errorReason: reason });
+        log.info('delivery: suppressed', { deliveryKey: d.deliveryKey, code });
+        return { ...fromRecord(record, 'suppressed'), errorCode: code, reason };
+      },
+    };
+    return { kind: 'ready', ready };
+  };
 }

@@ -52,7 +52,12 @@ export type DeliveryOutcome =
    * An earlier attempt died between claiming and recording; nobody can tell whether the provider
    * got the message. Recorded for the office and never resent automatically (that could duplicate).
    */
-  | 'uncertain';
+  | 'uncertain'
+  /**
+   * Deliberately not sent: an escalation repeat over the recipient's weekly cap
+   * (NOTIFY_ESCALATION_REPEATS_PER_WEEK). Recorded in the delivery log with the reason; final.
+   */
+  | 'suppressed';
 
 export interface DeliveryResult {
   deliveryKey: string;

@@ -10,6 +10,10 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import { chineseDaysCalendar } from '../../activities/notify/chinese-days-calendar.js';
+import {
+  DEFAULT_BUNDLE_WINDOW_MS,
+  DEFAULT_ESCALATION_REPEATS_PER_WEEK,
+} from '../../activities/notify/config.js';
 import { openSqliteDeliveryLog } from '../../activities/notify/log/sqlite-delivery-log.js';
 import { openSqliteStatusStore } from '../../activities/status/sqlite-status-store.js';
 import type { CampaignServices } from '../../app/services.js';
@@ -109,6 +113,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
             officeHours: { start: '00:00', end: '23:59', zone: 'Asia/Shanghai' },
             quietChannels: [],
             claimLeaseMs: 60_000,
+            bundleWindowMs: DEFAULT_BUNDLE_WINDOW_MS,
+            escalationRepeatsPerWeek: DEFAULT_ESCALATION_REPEATS_PER_WEEK,
           },
         },
         digest: {

@@ -8,7 +8,7 @@
  * `tsx domain/plan/write-json-schema.ts`); a test keeps it in step.
  */
 import { z } from 'zod';
-import { EVENT_KINDS, type EventKind } from '../routing/event-kinds.js';
+import { ESCALATION_EVENT_KINDS, EVENT_KINDS, type EventKind } from '../routing/event-kinds.js';
 import { DEFAULT_QUIET_HOURS, QUIET_RULE_IDS } from '../routing/quiet-rules.js';
 import { UNIT_FLAG_IDS, UNIT_TYPE_IDS } from '../unit-types.js';
 import { parseDateExpr, parseDuration, parseTimeOfDay } from './expr.js';
@@ -321,6 +321,17 @@ const RoutingSchema = z.strictObject({
   events: z.strictObject(eventRoutes).default({}),
   /** Per channel: office_hours | working_days | any_time. */
   quietHours: QuietHoursSchema.default({ ...DEFAULT_QUIET_HOURS }),
+  /**
+   * Kinds that need no urgency (减负): held and sent at most once per working day per person, in a
+   * daily bundle at the office opening (activities/notify/README.md). Escalations cannot be.
+   */
+  nonUrgent: z
+    .array(enumOf(EVENT_KINDS, '通知类型'))
+    .refine((ks) => !ks.some((k) => (ESCALATION_EVENT_KINDS as readonly string[]).includes(k)), {
+      error: '催办、督办、通报是逾期升级提醒，不能列为非紧急（nonUrgent）',
+    })
+    .refine((ks) => new Set(ks).size === ks.length, { error: '通知类型不能重复' })
+    .optional(),
 });
 
 const TimeScaleSchema = z.strictObject({

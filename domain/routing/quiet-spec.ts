@@ -6,6 +6,7 @@
 import type { CalendarKind } from '../calendar/index.js';
 import { parseDateExpr } from '../plan/expr.js';
 import type { Channel, Plan } from '../plan/schema.js';
+import type { EventKind } from './event-kinds.js';
 import { DEFAULT_QUIET_HOURS, type QuietRule } from './quiet-rules.js';
 
 export interface QuietHoursSpec {
@@ -16,11 +17,16 @@ export interface QuietHoursSpec {
     overrides: { date: string; working: boolean; note?: string }[];
   };
   rules: Record<Channel, QuietRule>;
+  /**
+   * The plan's `routing.nonUrgent` kinds: held for the daily bundle (the next working day's office
+   * opening, or today's if it is still ahead). Absent when the plan lists none.
+   */
+  nonUrgent?: EventKind[];
 }
 
 export function quietHoursFor(
   plan: Pick<Plan, 'calendar' | 'timeZone'> & {
-    routing?: { quietHours?: Partial<Record<Channel, QuietRule>> };
+    routing?: { quietHours?: Partial<Record<Channel, QuietRule>>; nonUrgent?: readonly EventKind[] };
   },
 ): QuietHoursSpec {
   const overrides = plan.calendar.overrides.flatMap((o) => {
@@ -37,5 +43,6 @@ export function quietHoursFor(
       overrides,
     },
     rules: { ...DEFAULT_QUIET_HOURS, ...plan.routing?.quietHours },
+    ...(plan.routing?.nonUrgent?.length ? { nonUrgent: [...plan.routing.nonUrgent] } : {}),
   };
 }

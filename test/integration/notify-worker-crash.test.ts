@@ -30,6 +30,7 @@ const MOBILE = '13812345678';
 // after a crash (usually) finds the claim stale. The same relation, scaled down: 4 s < 2 s + 5 s.
 const CLAIM_LEASE_MS = 4_000;
 const HEARTBEAT_TIMEOUT_MS = 2_000;
+const BUNDLE_WINDOW_MS = 500;
 
 interface WorkerEvent {
   ev: 'ready' | 'attempt' | 'done' | 'failed' | 'killing';
@@ -148,6 +149,9 @@ describe('a worker killed between the provider accepting and the delivery log re
     const env: NodeJS.ProcessEnv = {
       CRASH_TASK_QUEUE: activityQueue,
       CRASH_CLAIM_LEASE_MS: String(CLAIM_LEASE_MS),
+      // One mail per person stays on (activities/notify/bundle.ts), its window scaled down with the
+      // rest: shorter than the 2 s heartbeat timeout, as 3 s is shorter than production's 10 s.
+      NOTIFY_BUNDLE_WINDOW_MS: String(BUNDLE_WINDOW_MS),
       NOTIFY_SQLITE_PATH: sqlitePath,
       NOTIFY_OFFICE_NAME: '区学习实践活动办公室',
       NOTIFY_MAIL_FROM: '区学习实践活动办公室 <office@xuexi.example.gov.cn>',

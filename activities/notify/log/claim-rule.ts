@@ -5,7 +5,7 @@ export type ClaimDecision = 'insert' | 'done' | 'busy' | 'take' | 'take-over';
 
 export function decideClaim(row: DeliveryRecord | undefined, req: ClaimRequest): ClaimDecision {
   if (!row) return 'insert';
-  if (row.status === 'sent' || row.status === 'failed' || row.status === 'uncertain') return 'done';
+  if (['sent', 'failed', 'uncertain', 'suppressed'].includes(row.status)) return 'done';
   if (row.status === 'sending') {
     const claimedAt = row.claimedAt ? Date.parse(row.claimedAt) : 0;
     return req.now.getTime() - claimedAt < req.leaseMs ? 'busy' : 'take-over';
@@ -19,6 +19,18 @@ export function decideClaim(row: DeliveryRecord | undefined, req: ClaimRequest):
  */
 export function settlesUncertain(status: string): boolean {
   return status === 'sent' || status === 'failed';
+}
+
+/**
+ * Escalation repeats (notificationIds.escalation with repeat ≥ 1, workflows/ids.ts) as SQL LIKE
+ * patterns, the same in SQLite and PostgreSQL: `…/escalation/L3/2` matches, `…/L3/0` (the level's
+ * first firing) and review escalations (`…/review/1/escalation/L2`) do not.
+ */
+export const REPEAT_ID_LIKE = '%/escalation/L%/%';
+export const FIRST_FIRING_LIKE = '%/0';
+
+export function isEscalationRepeat(notificationId: string): boolean {
+  return /\/escalation\/L\d+\/[1-9]\d*$/.test(notificationId);
 }
 
 export const SCHEMA_STATEMENTS = [

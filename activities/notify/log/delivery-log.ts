@@ -11,7 +11,15 @@ import type { Channel } from '../types.js';
  * activity asks the provider where it can (SMS status queries) and otherwise records 'uncertain'
  * rather than sending a second time (see README in this folder).
  */
-export type DeliveryStatus = 'sending' | 'sent' | 'failed' | 'deferred' | 'retrying' | 'uncertain';
+export type DeliveryStatus =
+  | 'sending'
+  | 'sent'
+  | 'failed'
+  | 'deferred'
+  | 'retrying'
+  | 'uncertain'
+  /** Deliberately not sent: over the per-person cap of escalation repeats (final, reason kept). */
+  | 'suppressed';
 
 /** Statuses the office has to look at: permanent failures and deliveries nobody can vouch for. */
 export const PROBLEM_STATUSES = ['failed', 'uncertain'] as const satisfies readonly DeliveryStatus[];
@@ -135,6 +143,13 @@ export interface DeliveryLog {
   /** Transient: the claim is released so the next attempt sends. */
   markRetrying(o: Outcome & { errorCode: string; errorReason: string }): Promise<void>;
   markDeferred(o: Outcome & { deferUntil: Date }): Promise<void>;
+  /** Deliberately not sent (the weekly cap of escalation repeats): final, with the reason. */
+  markSuppressed(o: Outcome & { errorCode: string; errorReason: string }): Promise<void>;
+  /**
+   * How many distinct messages carrying an escalation repeat (ids `…/escalation/L<n>/<r>`, r ≥ 1)
+   * went to this address on this channel since the instant: what the weekly cap counts.
+   */
+  countRepeatMessages(q: { channel: string; address: string; since: Date }): Promise<number>;
   get(deliveryKey: string): Promise<DeliveryRecord | undefined>;
   attempts(deliveryKey: string): Promise<AttemptRecord[]>;
   /**
@@ -177,6 +192,7 @@ const STATUS_TEXT: Record<DeliveryStatus, string> = {
   deferred: '等待工作时间发送',
   retrying: '等待重试',
   uncertain: '结果未知',
+  suppressed: '已按每周上限免发',
 };
 
 /**

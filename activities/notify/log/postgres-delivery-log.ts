@@ -5,6 +5,8 @@ import {
   fromRow,
   PROBLEM_COLUMNS,
   PROBLEM_FROM,
+  FIRST_FIRING_LIKE,
+  REPEAT_ID_LIKE,
   SCHEMA_STATEMENTS,
   settlesUncertain,
   type DeliveryRow,
@@ -163,6 +165,16 @@ export async function openPostgresDeliveryLog(connectionString: string): Promise
     markRetrying: (o) => finish(o, 'retrying', o),
     markDeferred: (o) => finish(o, 'deferred', { deferUntil: o.deferUntil }),
     markUncertain: (o) => finish(o, 'uncertain', o),
+    markSuppressed: (o) => finish(o, 'suppressed', o),
+    async countRepeatMessages(q) {
+      const res = await pool.query<{ n: string }>(
+        `SELECT COUNT(DISTINCT COALESCE(provider_message_id, delivery_key)) AS n FROM notify_delivery
+         WHERE channel = $1 AND address = $2 AND status = 'sent' AND updated_at >= $3
+           AND notification_id LIKE $4 AND notification_id NOT LIKE $5`,
+        [q.channel, q.address, q.since.toISOString(), REPEAT_ID_LIKE, FIRST_FIRING_LIKE],
+      );
+      return Number(res.rows[0]?.n ?? 0);
+    },
     async get(key) {
       const res = await pool.query<DeliveryRow>('SELECT * FROM notify_delivery WHERE delivery_key = $1', [
         key,

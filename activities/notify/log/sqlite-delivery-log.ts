@@ -7,6 +7,8 @@ import {
   fromRow,
   PROBLEM_COLUMNS,
   PROBLEM_FROM,
+  FIRST_FIRING_LIKE,
+  REPEAT_ID_LIKE,
   SCHEMA_STATEMENTS,
   settlesUncertain,
   type DeliveryRow,
@@ -55,6 +57,12 @@ export function openSqliteDeliveryLog(path: string): DeliveryLog {
     `UPDATE notify_delivery SET status = @status, claim_token = NULL, provider_message_id = COALESCE(@providerMessageId, provider_message_id),
        error_code = @errorCode, error_reason = @errorReason, defer_until = @deferUntil, updated_at = @now
      WHERE delivery_key = @deliveryKey AND (claim_token = @claimToken OR (@settles = 1 AND status = 'uncertain')) RETURNING attempts`,
+  );
+
+  const countRepeats = db.prepare(
+    `SELECT COUNT(DISTINCT COALESCE(provider_message_id, delivery_key)) AS n FROM notify_delivery
+     WHERE channel = @channel AND address = @address AND status = 'sent' AND updated_at >= @since
+       AND notification_id LIKE @like AND notification_id NOT LIKE @notLike`,
   );
 
   const settle = <T>(fn: () => T): Promise<T> => {
@@ -157,6 +165,19 @@ export function openSqliteDeliveryLog(path: string): DeliveryLog {
     markRetrying: (o) => settle(() => finishTx.immediate(o, 'retrying', o)),
     markDeferred: (o) => settle(() => finishTx.immediate(o, 'deferred', { deferUntil: o.deferUntil })),
     markUncertain: (o) => settle(() => finishTx.immediate(o, 'uncertain', o)),
+    markSuppressed: (o) => settle(() => finishTx.immediate(o, 'suppressed', o)),
+    countRepeatMessages: (q) =>
+      Promise.resolve(
+        (
+          countRepeats.get({
+            channel: q.channel,
+            address: q.address,
+            since: q.since.toISOString(),
+            like: REPEAT_ID_LIKE,
+            notLike: FIRST_FIRING_LIKE,
+          }) as { n: number }
+        ).n,
+      ),
     get: (key) => {
       const row = select.get(key);
       return Promise.resolve(row ? fromRow(row) : undefined);

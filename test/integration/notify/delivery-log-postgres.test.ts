@@ -3,11 +3,19 @@ import { expect, it } from 'vitest';
 import { SCHEMA_STATEMENTS } from '../../../activities/notify/log/claim-rule.js';
 import { openPostgresDeliveryLog } from '../../../activities/notify/log/postgres-delivery-log.js';
 import { postgresForThisFile } from '../support/postgres-per-file.js';
+import { deliveryLogBundleContract } from '../../unit/notify/support/delivery-log-bundle-contract.js';
 import { deliveryLogContract } from '../../unit/notify/support/delivery-log-contract.js';
 
 const server = postgresForThisFile();
 
 deliveryLogContract('PostgreSQL', {
+  async open() {
+    const url = await server.createDatabase();
+    return { log: await openPostgresDeliveryLog(url), openAnother: () => openPostgresDeliveryLog(url) };
+  },
+});
+
+deliveryLogBundleContract('PostgreSQL', {
   async open() {
     const url = await server.createDatabase();
     return { log: await openPostgresDeliveryLog(url), openAnother: () => openPostgresDeliveryLog(url) };

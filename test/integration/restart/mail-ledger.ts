@@ -23,14 +23,16 @@ export function mailLedger(mailbox: Mailbox): MailLedger {
   const byKey = new Map<string, Arrival[]>();
   mailbox.onMessage((m: ParsedMail) => {
     const header = m.headers.get('x-campaign-notification');
-    const notificationId = typeof header === 'string' ? header : '';
+    // A mail bundling several notifications for one person lists every id (activities/notify/bundle.ts).
+    const ids = typeof header === 'string' ? header.split(',').map((id) => id.trim()) : [''];
     const to = (Array.isArray(m.to) ? m.to : [m.to])
       .flatMap((a) => a?.value ?? [])
       .map((v) => (v.address ?? '').toLowerCase());
-    for (const address of to) {
-      const key = `${notificationId} ${address}`;
-      byKey.set(key, [...(byKey.get(key) ?? []), { notificationId, address, at: Date.now() }]);
-    }
+    for (const notificationId of ids)
+      for (const address of to) {
+        const key = `${notificationId} ${address}`;
+        byKey.set(key, [...(byKey.get(key) ?? []), { notificationId, address, at: Date.now() }]);
+      }
   });
   return { arrivals: () => byKey };
 }
@@ -90,7 +92,8 @@ export function account(
     uncertainReceived: uncertain.filter((r) => arrivals.has(key(r))).length,
     uncertainNotReceived: uncertain.filter((r) => !arrivals.has(key(r))).map(key),
     failed: rows.filter((r) => r.status === 'failed'),
-    unsettled: rows.filter((r) => !['sent', 'uncertain', 'failed'].includes(r.status)),
+    // 'suppressed': an escalation repeat over the person's weekly cap, final (activities/notify/bundle.ts).
+    unsettled: rows.filter((r) => !['sent', 'uncertain', 'failed', 'suppressed'].includes(r.status)),
     lost: rows.filter((r) => r.status === 'sent' && !arrivals.has(key(r))).map(key),
     duplicated: mine.filter(([, a]) => a.length > 1).map(([k]) => k),
     unknown: mine.filter(([k]) => !logged.has(k)).map(([k]) => k),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { SCHEMA_STATEMENTS } from '../../../activities/notify/log/claim-rule.js';
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
+import { deliveryLogBundleContract } from './support/delivery-log-bundle-contract.js';
 import { deliveryLogContract } from './support/delivery-log-contract.js';
 
 // A file, not :memory:, so a second handle (a second worker) shares the data.
@@ -15,6 +16,16 @@ let n = 0;
 deliveryLogContract('SQLite', {
   open() {
     const file = join(dir, `log-${++n}.sqlite`);
+    return Promise.resolve({
+      log: openSqliteDeliveryLog(file),
+      openAnother: () => Promise.resolve(openSqliteDeliveryLog(file)),
+    });
+  },
+});
+
+deliveryLogBundleContract('SQLite', {
+  open() {
+    const file = join(dir, `bundle-${++n}.sqlite`);
     return Promise.resolve({
       log: openSqliteDeliveryLog(file),
       openAnother: () => Promise.resolve(openSqliteDeliveryLog(file)),
