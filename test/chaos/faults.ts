@@ -71,12 +71,9 @@ export function planFaults(c: FaultCounts, campaignSeconds: number, random: () =
       at: Math.round(20 + random() * span * 0.3),
       downSeconds: c.smtpRefusalSeconds,
     });
+  // Over the opening of the 整改落实 stage (+160 s in plans/demo.yaml): every unit's liaison is texted then.
   if (c.smsOutageSeconds > 0)
-    out.push({
-      kind: 'sms-5xx',
-      at: Math.round(20 + span * 0.5 + random() * span * 0.3),
-      downSeconds: c.smsOutageSeconds,
-    });
+    out.push({ kind: 'sms-5xx', at: Math.round(150 - random() * 10), downSeconds: c.smsOutageSeconds });
   return out.sort((a, b) => a.at - b.at);
 }
 
@@ -105,12 +102,13 @@ export async function injectFaults(o: {
     switch (f.kind) {
       case 'worker-kill': {
         const w = topology.workers[f.worker ?? 0]!;
+        const wasRunning = w.running;
         w.kill('SIGKILL');
         const exit = await w.exited();
         await sleep(f.downSeconds * 1000);
         w.start();
         await w.waitReady();
-        detail = `${w.spec.name}（${exit.signal ?? exit.code}）`;
+        detail = `${w.spec.name}（${wasRunning ? exit.signal : `注入前已退出：${exit.code ?? exit.signal}`}）`;
         break;
       }
       case 'temporal-restart':

@@ -1,5 +1,6 @@
 /** docs/reliability.md from a fault campaign's result: the faults with times, the numbers, time to recover. */
 import { writeFile } from 'node:fs/promises';
+import { format, resolveConfig } from 'prettier';
 import type { ChaosResult } from './campaign.js';
 
 const KIND: Record<string, string> = {
@@ -65,5 +66,10 @@ export function reliabilityReport(r: ChaosResult, command: string, when: Date): 
 }
 
 export async function writeReport(file: string, r: ChaosResult, command: string): Promise<void> {
-  await writeFile(file, reliabilityReport(r, command, new Date()));
+  // Formatted as the repository's Prettier check expects, so a rerun leaves a clean tree.
+  const options = (await resolveConfig(file)) ?? {};
+  await writeFile(
+    file,
+    await format(reliabilityReport(r, command, new Date()), { ...options, filepath: file }),
+  );
 }

@@ -79,6 +79,8 @@ export interface ChaosStack {
   fault: Run;
   twin: Run;
   bundle: string;
+  /** Every worker and API process, the twin's included. */
+  services: Service[];
   /** Issues the office token, then launches the campaign through the run's first API. */
   launch(
     run: Run,
@@ -218,6 +220,7 @@ export async function startChaosStack(o: {
       fault,
       twin,
       bundle,
+      services: [...topology.workers, ...topology.apis, twinWorker, twinApi],
       async launch(run, files, start) {
         const pool = openPool(topology.databaseUrl, { max: 2 });
         const office = issueTokens(run.campaignId, [], OFFICE);
