@@ -10,6 +10,7 @@ import { expect, it } from 'vitest';
 import { openPostgresDeliveryLog } from '../../../activities/notify/log/postgres-delivery-log.js';
 import { openPostgresRobotWindow } from '../../../activities/notify/log/robot-window-postgres.js';
 import { openPostgresStatusStore } from '../../../activities/status/postgres-status-store.js';
+import { openPool } from '../../../db/pool.js';
 import { postgresForThisFile } from '../support/postgres-per-file.js';
 
 const server = postgresForThisFile();
@@ -58,5 +59,23 @@ it('the delivery log, the robot window and the read model survive their connecti
     expect(await again(() => status.list('c1'))).toEqual([]);
   } finally {
     await Promise.all([log.close(), robots.close(), status.close()]);
+  }
+});
+
+it('a connection cut while checked out (inside a transaction) fails its query, not the process', async () => {
+  const url = await server.createDatabase();
+  const reported: string[] = [];
+  const pool = openPool(url, { max: 2, onError: (e) => reported.push(e.message) });
+  try {
+    const c = await pool.connect();
+    await c.query('BEGIN');
+    expect(await terminateOthers(url)).toBeGreaterThanOrEqual(1);
+    await new Promise((r) => setTimeout(r, 300));
+    await expect(c.query('SELECT 1')).rejects.toThrow();
+    c.release(true);
+    expect(reported.some((m) => m.includes('terminating connection'))).toBe(true);
+    expect((await pool.query<{ n: number }>('SELECT 1 AS n')).rows).toEqual([{ n: 1 }]);
+  } finally {
+    await pool.end();
   }
 });
