@@ -92,17 +92,30 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     );
     stops.push(() => Promise.all(drivers.map((d) => d.stop())));
 
-    const results = (r: Run) =>
-      Promise.all(
-        roster.unitIds.map(
-          (u) =>
-            stack.client.workflow
-              .getHandle(unitWorkflowId(r.campaignId, u))
-              .result() as Promise<UnitCampaignResult>,
-        ),
-      );
+    // Polled, not long-polled: a run that overruns its bound leaves no call behind on a closed connection.
+    const results = async (r: Run, deadline: number): Promise<UnitCampaignResult[]> => {
+      const done = new Map<string, UnitCampaignResult>();
+      while (done.size < roster.unitIds.length) {
+        if (Date.now() > deadline)
+          throw new Error(
+            `${r.name}: ${done.size} of ${roster.unitIds.length} units finished in ${FINISH_TIMEOUT_MS / 1000} s\n${driverLog.slice(-20).join('\n')}`,
+          );
+        const open = roster.unitIds.filter((u) => !done.has(u));
+        for (let i = 0; i < open.length; i += 20)
+          await Promise.all(
+            open.slice(i, i + 20).map(async (u) => {
+              const h = stack.client.workflow.getHandle(unitWorkflowId(r.campaignId, u));
+              const d = await h.describe().catch(() => undefined);
+              if (d && d.status.name !== 'RUNNING') done.set(u, (await h.result()) as UnitCampaignResult);
+            }),
+          );
+        if (done.size < roster.unitIds.length) await new Promise((x) => setTimeout(x, 5_000));
+      }
+      return roster.unitIds.map((u) => done.get(u)!);
+    };
     let finished = false;
-    const all = Promise.all(runs.map(results)).finally(() => (finished = true));
+    const deadline = start.getTime() + FINISH_TIMEOUT_MS;
+    const all = Promise.all(runs.map((r) => results(r, deadline))).finally(() => (finished = true));
     const plan = planFaults(o.faults, CAMPAIGN_SECONDS, seededRandom(o.seed));
     const injected = injectFaults({
       stack,
@@ -112,21 +125,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       stopped: () => finished,
       log: (l) => o.log(`[fault] ${l}`),
     });
-    let timer: NodeJS.Timeout | undefined;
-    const [faultDone, twinDone] = await Promise.race([
-      all,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new Error(
-                `units not finished in ${FINISH_TIMEOUT_MS / 1000} s\n${driverLog.slice(-30).join('\n')}`,
-              ),
-            ),
-          FINISH_TIMEOUT_MS,
-        );
-      }),
-    ]).finally(() => clearTimeout(timer));
+    const [faultDone, twinDone] = await all.catch(async (e: unknown) => {
+      await injected.catch(() => undefined);
+      throw e;
+    });
     const campaignMinutes = (Date.now() - start.getTime()) / 60_000;
     const faults = await injected;
     await Promise.all(drivers.map((d) => d.stop()));

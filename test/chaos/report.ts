@@ -61,6 +61,12 @@ export function reliabilityReport(r: ChaosResult, command: string, when: Date): 
     '',
     `${r.faults.length} faults: ${r.faults.filter((x) => x.kind === 'worker-kill').length} worker kills, ${r.faults.filter((x) => x.kind === 'temporal-restart').length} Temporal restarts, ${r.faults.filter((x) => x.kind === 'postgres-restart').length} PostgreSQL restart, one SMTP refusal stretch and one SMS outage. Longest time to recover: ${max} s.`,
     '',
+    '## Defects the fault campaign found (fixed)',
+    '',
+    '- At the PostgreSQL restart every worker died: the delivery log, robot window and read-model pools had no error listener, so a connection PostgreSQL ended was an uncaught `error` event (fixed: they use `db/pool.ts`; test/integration/notify/postgres-connection-loss.test.ts).',
+    '- In the 200-unit run a worker still died at the PostgreSQL restart: a connection ended while checked out (between the queries of a transaction) emits `error` on the client, which the pool does not listen to (fixed: `openPool` gives every client a listener; same test file).',
+    '- The runner itself: waiting with `result()` long-polls left calls on a closed connection when a run overran its bound; it now polls `describe()`.',
+    '',
   ];
   return lines.join('\n');
 }
