@@ -1,7 +1,7 @@
 /**
  * One PostgreSQL pool per process for the application's own state (tokens, progress, uploads).
- * An idle connection that PostgreSQL drops (a restart, a failover) is reported, not fatal: the
- * pool opens a new one for the next query.
+ * A connection that PostgreSQL drops (a restart, a failover), idle or checked out, is reported,
+ * not fatal: the pool opens a new one for the next query.
  */
 import pg from 'pg';
 
@@ -12,9 +12,14 @@ export interface PoolOptions {
 
 export function openPool(connectionString: string, o: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({ connectionString, max: o.max ?? 10, connectionTimeoutMillis: 10_000 });
-  pool.on('error', (e) =>
-    (o.onError ?? ((err: Error) => console.warn(`PostgreSQL 空闲连接出错（将自动重连）：${err.message}`)))(e),
-  );
+  const report =
+    o.onError ?? ((err: Error) => console.warn(`PostgreSQL 连接出错（将自动重连）：${err.message}`));
+  pool.on('error', report);
+  // A connection ended while checked out (between the queries of a transaction, when PostgreSQL
+  // restarts) emits 'error' on the client itself, which the pool does not listen to then: without
+  // this the process died of an uncaught 'error' event. The query in progress or the next one fails
+  // and its caller (an activity) retries.
+  pool.on('connect', (client) => client.on('error', report));
   return pool;
 }
 

@@ -12,6 +12,13 @@ export interface Mailbox {
   waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
   /** Called for each message as it arrives (the demo's mail page subscribes to this). */
   onMessage(listener: (mail: ParsedMail) => void): void;
+  /**
+   * For the next `ms`, answer every new connection and every MAIL FROM on an open one with 421
+   * (service not available, a transient refusal): a relay that is down for a stretch. Fault tests.
+   */
+  refuse(ms: number): void;
+  /** Connections and transactions refused so far. */
+  refusals(): number;
   close(): Promise<void>;
 }
 
@@ -43,12 +50,28 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
   }
   const listeners: ((mail: ParsedMail) => void)[] = [];
   const waiters: { count: number; resolve: (m: ParsedMail[]) => void }[] = [];
+  let refuseUntil = 0;
+  let refused = 0;
+  const refusal = () => {
+    refused += 1;
+    const err = new Error('4.3.2 服务暂不可用 / service not available, try again later') as Error & {
+      responseCode: number;
+    };
+    err.responseCode = 421;
+    return err;
+  };
 
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     size: 25 * 1024 * 1024,
+    onConnect(_session, callback) {
+      callback(Date.now() < refuseUntil ? refusal() : undefined);
+    },
+    onMailFrom(_address, _session, callback) {
+      callback(Date.now() < refuseUntil ? refusal() : undefined);
+    },
     onRcptTo(address, _session, callback) {
       if (!unknown.has(address.address.toLowerCase())) return callback();
       const err = new Error(`5.1.1 <${address.address}>: 用户不存在 / mailbox unavailable`) as Error & {
@@ -119,6 +142,8 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
       });
     },
     onMessage: (listener) => void listeners.push(listener),
+    refuse: (ms) => void (refuseUntil = Date.now() + ms),
+    refusals: () => refused,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

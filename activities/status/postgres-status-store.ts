@@ -1,4 +1,3 @@
-import pg from 'pg';
 import {
   ACTIVE_CAMPAIGNS_SQL,
   fromHealthRow,
@@ -23,6 +22,7 @@ import {
   type StatusStore,
   type UnitStatusRecord,
 } from './status-store.js';
+import { openPool } from '../../db/pool.js';
 
 const cols = STATUS_COLUMNS.join(', ');
 const params = STATUS_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
@@ -32,7 +32,7 @@ const updates = STATUS_COLUMNS.filter((c) => c !== 'campaign_id' && c !== 'unit_
 
 /** Used when DATABASE_URL is set: every worker publishes and every API process reads the same rows. */
 export async function openPostgresStatusStore(connectionString: string): Promise<StatusStore> {
-  const pool = new pg.Pool({ connectionString, max: 10 });
+  const pool = openPool(connectionString, { max: 10 });
   const setup = await pool.connect();
   try {
     // Workers starting together race to create the table; an advisory lock serialises it.

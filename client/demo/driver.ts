@@ -7,7 +7,12 @@
 import type { CampaignServices } from '../../app/services.js';
 import { runOperation, unitStatus } from '../../app/unit-operations.js';
 import { UNIT_TYPE_IDS } from '../../domain/unit-types.js';
-import type { TaskView, UnitCampaignStatus } from '../../workflows/unit-campaign/messages.js';
+import type {
+  Operation,
+  OperationRequests,
+  TaskView,
+  UnitCampaignStatus,
+} from '../../workflows/unit-campaign/messages.js';
 
 export type Habit = 'on_time' | 'late' | 'very_late';
 
@@ -23,8 +28,23 @@ export interface DemoUnit {
   slowReview?: boolean;
 }
 
+/** How the people reach the campaign: the service layer (the demo), or the HTTP API (the fault campaign). */
+export interface DriverOps {
+  status(unitId: string): Promise<UnitCampaignStatus>;
+  run<Op extends Operation>(unitId: string, op: Op, request: OperationRequests[Op]): Promise<unknown>;
+}
+
+export function serviceOps(svc: CampaignServices, campaignId: string): DriverOps {
+  return {
+    status: (unitId) => unitStatus(svc, campaignId, unitId),
+    run: (unitId, op, request) => runOperation(svc, campaignId, unitId, op, request),
+  };
+}
+
 export interface DriverOptions {
-  svc: CampaignServices;
+  /** Either the service layer or `ops`. */
+  svc?: CampaignServices;
+  ops?: DriverOps;
   campaignId: string;
   units: DemoUnit[];
   officePersonId: string;
@@ -39,6 +59,8 @@ const ms = (iso: string) => new Date(iso).getTime();
 const DELAY_AFTER_DUE: Record<Habit, number> = { on_time: -Infinity, late: 33_000, very_late: 50_000 };
 
 export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
+  if (!o.ops && !o.svc) throw new Error('startDriver: svc or ops');
+  const ops = o.ops ?? serviceOps(o.svc!, o.campaignId);
   let stopped = false;
   const seenSubmitted = new Map<string, number>();
   const inFlight = new Set<string>();
@@ -73,7 +95,7 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
         const reviewer = `${u.groupId}-m1`;
         if (u.returnedOnce && t.returns === 0 && t.taskId.includes('implementation_plan')) {
           await act(key, `指导组退回 ${name}「${t.title}」（征求意见范围不广）`, () =>
-            runOperation(o.svc, o.campaignId, u.unitId, 'review', {
+            ops.run(u.unitId, 'review', {
               taskId: t.taskId,
               reviewedBy: reviewer,
               decision: 'return',
@@ -86,7 +108,7 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
             key,
             what,
             () =>
-              runOperation(o.svc, o.campaignId, u.unitId, 'review', {
+              ops.run(u.unitId, 'review', {
                 taskId: t.taskId,
                 reviewedBy: reviewer,
                 decision: 'approve',
@@ -107,7 +129,7 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
           key,
           `活动办录入 ${name} 满意度测评：不满意 ${counts.dissatisfied}/60${unhappy ? ' → 补课' : ''}`,
           () =>
-            runOperation(o.svc, o.campaignId, u.unitId, 'survey', {
+            ops.run(u.unitId, 'survey', {
               by: o.officePersonId,
               ...counts,
               respondents: 60,
@@ -123,7 +145,7 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
         key,
         `${name} ${again}报送「${t.title}」${late ? '（逾期）' : ''}`,
         () =>
-          runOperation(o.svc, o.campaignId, u.unitId, 'submit', {
+          ops.run(u.unitId, 'submit', {
             taskId: t.taskId,
             submittedBy: `${u.unitId}-liaison`,
             summary:
@@ -142,7 +164,7 @@ export function startDriver(o: DriverOptions): { stop(): Promise<void> } {
     await Promise.all(
       o.units.map(async (u) => {
         try {
-          await onUnit(u, await unitStatus(o.svc, o.campaignId, u.unitId), now);
+          await onUnit(u, await ops.status(u.unitId), now);
         } catch {
           // not started yet, or finished: nothing to do for this unit this round
         }

@@ -57,6 +57,10 @@ export interface Topology {
   workers: Service[];
   apis: Service[];
   apiUrls: string[];
+  /** Stops the Temporal server, waits `downMs`, starts it again on the same ports and database (fault tests). */
+  restartTemporal(downMs: number): Promise<void>;
+  /** Stops PostgreSQL (fast shutdown: every connection is cut), waits `downMs`, starts it on the same data. */
+  restartPostgres(downMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -99,34 +103,37 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
       await s().catch((e: unknown) => o.log(`停止时出错：${(e as Error).message}`));
   };
   try {
-    const [binaries, postgres] = await Promise.all([
+    const postgresOptions = {
+      dataDir: path.join(o.dataDir, 'postgres'),
+      port: o.ports.postgres,
+      durable: true,
+      ownProcessGroup: true,
+      // Every process keeps pools (Temporal ~30, each worker and API ~20–30): more than the default 100.
+      settings: { max_connections: 300 },
+      onLog: (l: string) =>
+        /PANIC|FATAL(?!:\s+(the database system is|terminating connection))/.test(l) &&
+        o.log(`[postgres] ${l}`),
+    };
+    const [binaries, firstPostgres] = await Promise.all([
       ensureTemporalServer({ log: o.log }),
-      startEphemeralPostgres({
-        dataDir: path.join(o.dataDir, 'postgres'),
-        port: o.ports.postgres,
-        durable: true,
-        ownProcessGroup: true,
-        // Every process keeps pools (Temporal ~30, each worker and API ~20–30): more than the default 100.
-        settings: { max_connections: 300 },
-        onLog: (l) =>
-          /PANIC|FATAL(?!:\s+(the database system is|terminating connection))/.test(l) &&
-          o.log(`[postgres] ${l}`),
-      }),
+      startEphemeralPostgres(postgresOptions),
     ]);
+    let postgres = firstPostgres;
     stops.push(() => postgres.stop());
     const target = { host: '127.0.0.1', port: o.ports.postgres, user: 'postgres' };
     await setupTemporalSchema(binaries, target, o.log);
     await ensureDatabase(postgres.url, APP_DATABASE);
     const databaseUrl = `postgres://postgres@127.0.0.1:${o.ports.postgres}/${APP_DATABASE}`;
 
-    const [temporal, s3] = await Promise.all([
-      startTemporalServer({
-        binaries,
-        postgres: target,
-        dir: path.join(o.dataDir, 'temporal'),
-        port: o.ports.temporal,
-        onLog: (l) => /"level":"(fatal|panic)"/.test(l) && o.log(`[temporal] ${l}`),
-      }),
+    const temporalOptions = {
+      binaries,
+      postgres: target,
+      dir: path.join(o.dataDir, 'temporal'),
+      port: o.ports.temporal,
+      onLog: (l: string) => /"level":"(fatal|panic)"/.test(l) && o.log(`[temporal] ${l}`),
+    };
+    const [firstTemporal, s3] = await Promise.all([
+      startTemporalServer(temporalOptions),
       startMinio({
         dataDir: path.join(o.dataDir, 'minio'),
         port: o.ports.minio,
@@ -134,6 +141,7 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
         credentials: { accessKeyId: 'campaign', secretAccessKey: 'campaign-stack-secret' },
       }),
     ]);
+    let temporal = firstTemporal;
     stops.push(
       () => temporal.stop(),
       () => s3.stop(),
@@ -193,9 +201,7 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
     stops.push(() => Promise.all(services.map((s) => s.stop())));
     await Promise.all([...workers, ...apis].map((s) => s.waitReady()));
     return {
-      postgres,
       databaseUrl,
-      temporal,
       temporalAddress: temporal.address,
       s3,
       bucket: BUCKET,
@@ -203,6 +209,22 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
       workers,
       apis,
       apiUrls: o.ports.apis.map((p) => `http://127.0.0.1:${p}`),
+      get temporal() {
+        return temporal;
+      },
+      get postgres() {
+        return postgres;
+      },
+      async restartTemporal(downMs) {
+        await temporal.stop();
+        await new Promise((r) => setTimeout(r, downMs));
+        temporal = await startTemporalServer(temporalOptions);
+      },
+      async restartPostgres(downMs) {
+        await postgres.stop();
+        await new Promise((r) => setTimeout(r, downMs));
+        postgres = await startEphemeralPostgres(postgresOptions);
+      },
       close,
     };
   } catch (e) {

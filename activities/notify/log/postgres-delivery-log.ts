@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import {
   decideClaim,
   fromProblemRow,
@@ -23,10 +23,11 @@ import {
   type DeliveryLog,
   type Outcome,
 } from './delivery-log.js';
+import { openPool } from '../../../db/pool.js';
 
 /** Used when DATABASE_URL is set; several workers may share it (row locks serialise claims). */
 export async function openPostgresDeliveryLog(connectionString: string): Promise<DeliveryLog> {
-  const pool = new pg.Pool({ connectionString, max: 10 });
+  const pool = openPool(connectionString, { max: 10 });
   // Schema creation races between workers starting together; an advisory lock serialises it.
   const setup = await pool.connect();
   try {

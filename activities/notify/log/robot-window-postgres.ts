@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import {
   decideSlot,
   ROBOT_WINDOW_SCHEMA,
@@ -7,6 +6,7 @@ import {
   type RobotSlot,
   type RobotWindowStore,
 } from './robot-window.js';
+import { openPool } from '../../../db/pool.js';
 
 /** First key of the advisory locks; the second is the robot id's hash (a collision only serialises two robots). */
 const LOCK_CLASS = 7215502;
@@ -20,7 +20,7 @@ const SCHEMA_LOCK = 7215503;
  * default 61 s window leaves one second for skew.
  */
 export async function openPostgresRobotWindow(connectionString: string): Promise<RobotWindowStore> {
-  const pool = new pg.Pool({ connectionString, max: 4 });
+  const pool = openPool(connectionString, { max: 4 });
   const setup = await pool.connect();
   try {
     await setup.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK]);
