@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import {
   ACTIVE_CAMPAIGNS_SQL,
   fromHealthRow,
