@@ -41,6 +41,9 @@ describe('production worker (worker/main.ts)', () => {
         SMTP_PORT: String(mailbox.port),
         SMTP_REQUIRE_TLS: 'false',
         NOTIFY_SQLITE_PATH: path.join(tmp, 'notify.sqlite'),
+        // The plan's reminder is 1 s before a deadline seconds away: a bundle window of the default
+        // 3 s would hold it past the deadline, so the window is scaled down with the plan.
+        NOTIFY_BUNDLE_WINDOW_MS: '200',
         CAMPAIGN_PLANS_DIR: FIXTURES,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
