@@ -1,4 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+// Test files run side by side. Most of a server-backed file's time is spent waiting (on timers,
+// servers, a browser), so even a 2-core machine runs three at once with profit; vitest's default
+// (cores − 1) would run them one by one there. VITEST_MAX_WORKERS overrides (vitest reads it).
+const WORKERS = Math.max(3, availableParallelism());
 
 // Kinds of test, one project each:
 //  - unit:        pure logic, no servers;
@@ -11,6 +17,7 @@ export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
     pool: 'forks',
+    maxWorkers: WORKERS,
     teardownTimeout: 20_000,
     projects: [
       {
@@ -71,6 +78,8 @@ export default defineConfig({
           name: 'production',
           include: ['test/production/**/*.test.ts'],
           sequence: { groupOrder: 1 },
+          // Each file brings up its own stack (server, PostgreSQL, workers, APIs): one at a time.
+          maxWorkers: 1,
           testTimeout: 1_200_000,
           hookTimeout: 1_800_000,
         },

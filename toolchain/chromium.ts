@@ -1,4 +1,7 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { BuildLock } from './build-lock.js';
+import { cacheDir } from './paths.js';
 import { ToolchainError, findOnPath, runWithProgress } from './run-command.js';
 
 /** Debian's package: the project never downloads a browser build of its own. */
@@ -8,6 +11,8 @@ const CJK_FONT_PACKAGE = 'fonts-wqy-microhei';
 const CJK_FONT_FILE = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 const INSTALL_COMMAND = `apt-get update && apt-get install -y ${DEBIAN_PACKAGE} ${CJK_FONT_PACKAGE}`;
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+/** apt-get's download and install of Chromium takes a few minutes on a slow mirror. */
+const INSTALL_WAIT_MS = 15 * 60_000;
 
 /**
  * Returns the path of a Chromium the browser tests can drive: `CHROMIUM_PATH`, else Debian's
@@ -36,11 +41,22 @@ export async function ensureChromium(): Promise<string> {
       ].join('\n'),
     );
   }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await runWithProgress('更新 Debian 软件包索引', aptGet, ['update', '-qq'], { env });
-  await runWithProgress(`安装 Debian 的 ${needs.join('、')}`, aptGet, ['install', '-y', '-qq', ...needs], {
-    env,
-  });
+  // Browser test files run side by side and each asks for Chromium: one installs, the others
+  // wait for it (two apt-get runs at once fail on dpkg's lock) and then look again.
+  const lock = new BuildLock(path.join(cacheDir, 'chromium-install.lock'), ' Chromium（apt-get）');
+  if (!(await lock.take())) {
+    await lock.waitForOther(INSTALL_WAIT_MS, (line) => process.stderr.write(`[toolchain] ${line}\n`));
+    return ensureChromium();
+  }
+  try {
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    await runWithProgress('更新 Debian 软件包索引', aptGet, ['update', '-qq'], { env });
+    await runWithProgress(`安装 Debian 的 ${needs.join('、')}`, aptGet, ['install', '-y', '-qq', ...needs], {
+      env,
+    });
+  } finally {
+    await lock.release();
+  }
   const installed = found ?? findInstalled();
   if (!installed)
     throw new ToolchainError(`已执行 apt-get install ${DEBIAN_PACKAGE}，但仍找不到 /usr/bin/chromium`);

@@ -3,7 +3,7 @@
  * the unit), the Word 简报, and the campaign archive, built in the background with its progress
  * shown here until it can be downloaded.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiFailure, type CampaignArchiveProgress, type Me } from './api.js';
 import { Notice } from './ui.js';
 
@@ -93,14 +93,23 @@ const STATE_WORDS: Record<CampaignArchiveProgress['state'], string> = {
 export function CampaignArchivePanel({ me }: { me: Me }) {
   const [p, setP] = useState<CampaignArchiveProgress | undefined>();
   const [error, setError] = useState<string | undefined>();
-  const read = () =>
-    api.campaignArchive(me.campaignId).then(
+  // Only the newest request's answer is shown: the first read can answer after a click on
+  // 生成 has, and its older 尚未生成 would then hide the running build (and stop the polling).
+  const latest = useRef(0);
+  const show = (request: Promise<CampaignArchiveProgress>) => {
+    const mine = ++latest.current;
+    return request.then(
       (x) => {
+        if (mine !== latest.current) return;
         setP(x);
         setError(undefined);
       },
-      (e: unknown) => setError(e instanceof ApiFailure ? e.message : String(e)),
+      (e: unknown) => {
+        if (mine === latest.current) setError(e instanceof ApiFailure ? e.message : String(e));
+      },
     );
+  };
+  const read = () => show(api.campaignArchive(me.campaignId));
   useEffect(() => {
     void read();
   }, [me.campaignId]);
@@ -110,13 +119,7 @@ export function CampaignArchivePanel({ me }: { me: Me }) {
     const t = setInterval(() => void read(), 2000);
     return () => clearInterval(t);
   }, [p?.state]);
-  const start = async () => {
-    try {
-      setP(await api.startCampaignArchive(me.campaignId));
-    } catch (e) {
-      setError(e instanceof ApiFailure ? e.message : String(e));
-    }
-  };
+  const start = () => show(api.startCampaignArchive(me.campaignId));
   const pct = p && p.total > 0 ? Math.round(((p.done + p.failed.length) / p.total) * 100) : 0;
   return (
     <div id="campaign-archive" data-state={p?.state ?? ''}>
