@@ -303,7 +303,9 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
   registerNotifyRoutes(app, { deliveryLog: o.deliveryLog, health: o.statusStore, principalOf, now });
   registerExtensionRoutes(app, { svc, store, principalOf });
   registerHealthRoutes(app, { svc, store, principalOf, log: (m) => app.log.warn(m) });
+  const archiveDir = o.archiveDir ?? process.env.CAMPAIGN_ARCHIVE_DIR ?? '.data/archive';
   registerArchiveRoutes(app, {
+    archiveDir,
     svc,
     store,
     uploads: o.uploads,
@@ -318,8 +320,9 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     uploadRecords: o.uploadRecords,
     principalOf,
     officeName: (o.office ?? DEFAULT_OFFICE).name,
-    dir: o.archiveDir ?? process.env.CAMPAIGN_ARCHIVE_DIR ?? '.data/archive',
+    dir: archiveDir,
     campaignId: store.campaignId,
+    archiveAtCompletionMs: o.archiveAtCompletionMs ?? 0,
     log: (m) => app.log.info(m),
   });
 
