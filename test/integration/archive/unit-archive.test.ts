@@ -10,7 +10,12 @@ import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INDEX_HEADERS, INDEX_SHEET } from '../../../app/archive/index-xlsx.js';
+import { archiveCompletedUnits } from '../../../app/archive/archive-at-completion.js';
 import { storedUnitFiles } from '../../../app/archive/stored-unit-archive.js';
+import { unitArchiveStream } from '../../../app/archive/unit-archive.js';
+import { readUnitRecord } from '../../../app/archive/unit-record.js';
+import { FileUploadRecords } from '../../../client/api/upload-records.js';
+import { localUploadStore } from '../../../client/api/uploads.js';
 import { cnDay } from '../../../app/report/briefing.js';
 import { BRIEFING_HEADINGS } from '../../../app/report/briefing-docx.js';
 import { SHEET_NAMES } from '../../../app/report/xlsx.js';
@@ -293,6 +298,20 @@ describe('kept at completion, and once the whole campaign has completed', () => 
   it('keeps the completed unit’s archive without anyone asking, the same bytes as its download', async () => {
     await eventually(keptNow('T01'), 20_000, 'T01 archived at completion');
     expect((await readFile(kept('T01'))).equals(zip)).toBe(true);
+    // And the same bytes as one built afresh from the workflow now (the download may have been the kept file).
+    const names = new Map(
+      (await new FileUploadRecords(f.uploadRecordsFile).list(f.campaign, 'T01')).map(
+        (u) => [u.ref, u.filename] as const,
+      ),
+    );
+    const fresh = await unitArchiveStream(
+      await readUnitRecord(h, f.campaign, 'T01'),
+      localUploadStore(f.uploadsDir),
+      names,
+    );
+    const chunks: Buffer[] = [];
+    for await (const c of fresh) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).equals(zip)).toBe(true);
   });
 
   it('lists every 督办 and 通报 and every overdue item in the Excel report of the completed campaign', async () => {
@@ -322,6 +341,16 @@ describe('kept at completion, and once the whole campaign has completed', () => 
   it('keeps every unit’s archive, and still gives a unit’s archive once its workflow history is gone', async () => {
     for (const unit of ['T02', 'T03'])
       await eventually(keptNow(unit), 20_000, `${unit} archived at completion`);
+    // Another pass finds every completed unit kept already: nothing is built or rewritten.
+    const before = (await stat(kept('T01'))).mtimeMs;
+    const pass = await archiveCompletedUnits({
+      svc: h,
+      uploads: localUploadStore(f.uploadsDir),
+      campaignId: f.campaign,
+      dir: f.archiveDir,
+    });
+    expect(pass).toEqual({ built: [], failed: [] });
+    expect((await stat(kept('T01'))).mtimeMs).toBe(before);
     await h.client.workflowService.deleteWorkflowExecution({
       namespace: h.client.options.namespace,
       workflowExecution: { workflowId: `campaign/${f.campaign}/unit/T01` },
