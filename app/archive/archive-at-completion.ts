@@ -54,3 +54,17 @@ export async function archiveCompletedUnits(o: ArchiveAtCompletionOptions): Prom
   }
   return pass;
 }
+
+/**
+ * Reads a completed unit's kept record (final, and no history to fetch), any other unit's from
+ * Temporal: the reports' source where archives are kept at completion.
+ */
+export function keptOrLiveRecords(
+  svc: CampaignServices,
+  dir: string,
+): (campaignId: string, unitId: string) => Promise<UnitRecord> {
+  return async (campaignId, unitId) => {
+    const kept = await readStoredRecord(dir, campaignId, unitId);
+    return kept?.result ? kept : readUnitRecord(svc, campaignId, unitId);
+  };
+}

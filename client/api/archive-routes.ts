@@ -11,7 +11,7 @@ import {
   readProgress,
   type CampaignArchiveProgress,
 } from '../../app/archive/campaign-archive.js';
-import { archiveCompletedUnits } from '../../app/archive/archive-at-completion.js';
+import { archiveCompletedUnits, keptOrLiveRecords } from '../../app/archive/archive-at-completion.js';
 import { openFinalUnitArchive } from '../../app/archive/stored-unit-archive.js';
 import { readUnitRecord } from '../../app/archive/unit-record.js';
 import { unitArchiveStream } from '../../app/archive/unit-archive.js';
@@ -111,7 +111,12 @@ export function registerArchiveRoutes(app: FastifyInstance, o: ArchiveRouteOptio
       const date = request.query.date ?? today;
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !DateTime.fromISO(date).isValid)
         throw new InvalidRequest(`查询参数 date：应为日期 YYYY-MM-DD（如 ${today}），现为「${date}」`);
-      const data = await collectReport(o.svc, { campaignId: p.campaignId }, o.now);
+      const data = await collectReport(
+        o.svc,
+        { campaignId: p.campaignId },
+        o.now,
+        keptOrLiveRecords(o.svc, o.archiveDir),
+      );
       const b = briefingOf(data, {
         campaignTitle: data.campaignTitle ?? p.campaignId,
         officeName: o.officeName,

@@ -20,6 +20,7 @@ import { registerUnitRoutes } from './unit-routes.js';
 import { API_HEADERS } from './security-headers.js';
 import { AccessDenied, requireCampaign, requireRole } from './access.js';
 import { errorReply } from './errors.js';
+import { keptOrLiveRecords } from '../../app/archive/archive-at-completion.js';
 import { registerArchiveRoutes, registerCampaignArchiveRoutes } from './archive-routes.js';
 import type { CampaignServices } from '../../app/services.js';
 import { registerBoardRoutes } from './board-routes.js';
@@ -341,7 +342,12 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
       const p = principalOf(request);
       requireCampaign(p, request.params.campaignId);
       requireRole(p, 'report');
-      const data = await collectReport(svc, { campaignId: p.campaignId }, now);
+      const data = await collectReport(
+        svc,
+        { campaignId: p.campaignId },
+        now,
+        keptOrLiveRecords(svc, archiveDir),
+      );
       const buf = await reportBuffer(data);
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
