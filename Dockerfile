@@ -27,6 +27,8 @@ ENV NODE_ENV=production \
     CAMPAIGN_PLANS_DIR=/data/plans \
     CAMPAIGN_UPLOADS_DIR=/data/uploads \
     CAMPAIGN_PROGRESS_DIR=/data/progress
+# A CJK font for the 简报's chart (app/report/chart.ts, drawn by resvg): without one every Chinese label is a box.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 RUN mkdir -p /data/plans && chown -R node:node /data

@@ -29,6 +29,8 @@ export interface UnitFilter {
   remedialRound?: number;
   /** Only units whose workflow is still running (default: every unit, finished ones included). */
   runningOnly?: boolean;
+  /** Only units whose workflow completed (ran to 资料归档). */
+  completedOnly?: boolean;
 }
 
 export function quote(value: string): string {
@@ -38,7 +40,13 @@ export function quote(value: string): string {
 /** The visibility query for a filter. Runs closed by continue-as-new are not units: excluded. */
 function unitQuery(f: UnitFilter): string {
   const parts = [`CampaignId = ${quote(f.campaignId)}`];
-  parts.push(f.runningOnly ? `ExecutionStatus = 'Running'` : `ExecutionStatus != 'ContinuedAsNew'`);
+  parts.push(
+    f.runningOnly
+      ? `ExecutionStatus = 'Running'`
+      : f.completedOnly
+        ? `ExecutionStatus = 'Completed'`
+        : `ExecutionStatus != 'ContinuedAsNew'`,
+  );
   if (f.unitType !== undefined) parts.push(`UnitType = ${quote(f.unitType)}`);
   if (f.group !== undefined) parts.push(`SupervisorGroup = ${quote(f.group)}`);
   if (f.stage !== undefined) parts.push(`CampaignStage = ${quote(f.stage)}`);

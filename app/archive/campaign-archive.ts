@@ -10,12 +10,10 @@
  * Folder: <dir>/<campaignId>/{progress.json, units/<unitId>.zip, units/<unitId>.json (record + key),
  * reports/进度报表.xlsx, reports/简报.docx}.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { CampaignServices } from '../services.js';
 import yazl from 'yazl';
 import type { UploadStore } from '../../client/api/uploads.js';
@@ -26,8 +24,19 @@ import { briefingDocx } from '../report/briefing-docx.js';
 import { collectReport, type RecordSource } from '../report/collect.js';
 import { writeReportFileStreaming } from '../report/xlsx.js';
 import { safeSegment } from './names.js';
-import { unitArchiveStream } from './unit-archive.js';
-import { readUnitRecord, type UnitRecord } from './unit-record.js';
+import {
+  campaignFolder,
+  exists,
+  readStoredRecord,
+  storeUnitArchive,
+  storedUnitFiles,
+  uploadNamesOf,
+  writeAtomically,
+  type UploadNames,
+} from './stored-unit-archive.js';
+import { readUnitRecord } from './unit-record.js';
+
+export { campaignFolder };
 
 /** As the API sends it (client/api/wire/archive.ts); a build in progress or finished is never 'none'. */
 export type CampaignArchiveProgress = Omit<WireProgress, 'state' | 'startedAt' | 'updatedAt'> & {
@@ -52,35 +61,9 @@ export interface CampaignArchiveOptions {
   units?: readonly UnitRow[];
   now?: () => number;
   /** Names the files were uploaded under, printed in each 卷内目录 (optional). */
-  uploadRecords?:
-    { list(campaignId: string, unitId: string): Promise<{ ref: string; filename: string }[]> } | undefined;
+  uploadRecords?: UploadNames | undefined;
   /** Stops between two units; the progress stays 'running' and the next build continues from there. */
   signal?: AbortSignal;
-}
-
-export const campaignFolder = (dir: string, campaignId: string): string =>
-  path.join(dir, safeSegment(campaignId));
-const exists = (p: string) =>
-  stat(p).then(
-    () => true,
-    () => false,
-  );
-
-/** What makes two records the same archive: the record itself, canonically. */
-function recordKey(r: UnitRecord, names: ReadonlyMap<string, string> = new Map()): string {
-  return createHash('sha256')
-    .update(JSON.stringify([r, [...names].sort()]))
-    .digest('hex');
-}
-
-async function writeAtomically(file: string, write: (tmp: string) => Promise<void>): Promise<void> {
-  const tmp = `${file}.${randomUUID()}.part`;
-  try {
-    await write(tmp);
-    await rename(tmp, file);
-  } finally {
-    await rm(tmp, { force: true });
-  }
 }
 
 export async function readProgress(
@@ -98,15 +81,11 @@ export async function readProgress(
 
 /** A unit's stored record, as the campaign reports read it after the workflow is gone. */
 function storedRecordSource(dir: string, campaignId: string): RecordSource {
-  return async (_c, unitId) =>
-    (
-      JSON.parse(
-        await readFile(
-          path.join(campaignFolder(dir, campaignId), 'units', `${safeSegment(unitId)}.json`),
-          'utf8',
-        ),
-      ) as { record: UnitRecord }
-    ).record;
+  return async (_c, unitId) => {
+    const r = await readStoredRecord(dir, campaignId, unitId);
+    if (!r) throw new Error(`单位 ${unitId} 没有已归档的记录`);
+    return r;
+  };
 }
 
 export async function buildCampaignArchive(o: CampaignArchiveOptions): Promise<CampaignArchiveProgress> {
@@ -137,31 +116,18 @@ export async function buildCampaignArchive(o: CampaignArchiveOptions): Promise<C
   try {
     for (const u of units) {
       if (o.signal?.aborted) return p;
-      const zipFile = path.join(unitsDir, `${safeSegment(u.unitId)}.zip`);
-      const metaFile = path.join(unitsDir, `${safeSegment(u.unitId)}.json`);
+      const f = storedUnitFiles(o.dir, o.campaignId, u.unitId);
       try {
         // A closed workflow's record cannot change: an archive built for it is final.
-        if (u.status !== 'Running' && (await exists(zipFile)) && (await exists(metaFile))) {
+        if (u.status !== 'Running' && (await exists(f.zip)) && (await exists(f.meta))) {
           p.done += 1;
           p.reused += 1;
           await save();
           continue;
         }
         const record = await source(o.campaignId, u.unitId);
-        const names = new Map(
-          (await o.uploadRecords?.list(o.campaignId, u.unitId))?.map((x) => [x.ref, x.filename] as const),
-        );
-        const key = recordKey(record, names);
-        const old = (await exists(metaFile))
-          ? (JSON.parse(await readFile(metaFile, 'utf8')) as { key?: string })
-          : undefined;
-        if (old?.key === key && (await exists(zipFile))) p.reused += 1;
-        else {
-          await writeAtomically(zipFile, async (tmp) =>
-            pipeline(await unitArchiveStream(record, o.uploads, names), createWriteStream(tmp)),
-          );
-          await writeAtomically(metaFile, (tmp) => writeFile(tmp, JSON.stringify({ key, record })));
-        }
+        const names = await uploadNamesOf(o.uploadRecords, o.campaignId, u.unitId);
+        if ((await storeUnitArchive(o.dir, record, o.uploads, names)) === 'reused') p.reused += 1;
         p.done += 1;
       } catch (e) {
         p.failed.push({ unitId: u.unitId, error: (e as Error).message });

@@ -207,7 +207,8 @@ export async function briefingDocx(b: BriefingData): Promise<Buffer> {
           e.acknowledged ? '已签收' : '未签收',
           e.resolution ?? '未办结',
         ]),
-        [0.9, 1.6, 2.2, 1.9, 2.2, 1.1, 1.1],
+        // Wide enough for a five-character unit name and for 未签收 / 未办结 on one line at 12 pt.
+        [0.9, 2.0, 2.1, 2.2, 1.8, 1.2, 1.2],
       ),
     );
   }

@@ -11,6 +11,8 @@ import {
   readProgress,
   type CampaignArchiveProgress,
 } from '../../app/archive/campaign-archive.js';
+import { archiveCompletedUnits, keptOrLiveRecords } from '../../app/archive/archive-at-completion.js';
+import { openFinalUnitArchive } from '../../app/archive/stored-unit-archive.js';
 import { readUnitRecord } from '../../app/archive/unit-record.js';
 import { unitArchiveStream } from '../../app/archive/unit-archive.js';
 import { briefingOf } from '../../app/report/briefing.js';
@@ -36,6 +38,8 @@ export interface ArchiveRouteOptions {
   /** The issuing office printed on the 简报's masthead. */
   officeName: string;
   now: () => number;
+  /** Folder of the kept archives: a completed unit's kept archive is sent as kept. */
+  archiveDir: string;
 }
 
 const responses = {
@@ -72,11 +76,13 @@ export function registerArchiveRoutes(app: FastifyInstance, o: ArchiveRouteOptio
       requireCampaign(p, request.params.campaignId);
       const unitId = request.params.unitId;
       requireUnitAccess(p, 'archive', unitId, o.store);
-      const record = await readUnitRecord(o.svc, p.campaignId, unitId);
+      // Kept at completion, it is there after the workflow's history is gone; built from that same record.
+      const kept = await openFinalUnitArchive(o.archiveDir, p.campaignId, unitId);
+      const record = kept?.record ?? (await readUnitRecord(o.svc, p.campaignId, unitId));
       const names = new Map(
         (await o.uploadRecords?.list(p.campaignId, unitId))?.map((u) => [u.ref, u.filename] as const),
       );
-      const stream = await unitArchiveStream(record, o.uploads, names);
+      const stream = kept?.stream ?? (await unitArchiveStream(record, o.uploads, names));
       const name = `${record.unitId}_${record.input.unit.name}_档案.zip`;
       return attachment(reply.type('application/zip'), `${record.unitId}-archive.zip`, name).send(stream);
     },
@@ -105,7 +111,12 @@ export function registerArchiveRoutes(app: FastifyInstance, o: ArchiveRouteOptio
       const date = request.query.date ?? today;
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !DateTime.fromISO(date).isValid)
         throw new InvalidRequest(`查询参数 date：应为日期 YYYY-MM-DD（如 ${today}），现为「${date}」`);
-      const data = await collectReport(o.svc, { campaignId: p.campaignId }, o.now);
+      const data = await collectReport(
+        o.svc,
+        { campaignId: p.campaignId },
+        o.now,
+        keptOrLiveRecords(o.svc, o.archiveDir),
+      );
       const b = briefingOf(data, {
         campaignTitle: data.campaignTitle ?? p.campaignId,
         officeName: o.officeName,
@@ -131,6 +142,8 @@ export interface CampaignArchiveRouteOptions {
   dir: string;
   campaignId: string;
   log: (message: string) => void;
+  /** How often completed units are looked for and archived (0: never, only on demand). */
+  archiveAtCompletionMs: number;
 }
 
 /**
@@ -159,12 +172,35 @@ export function registerCampaignArchiveRoutes(app: FastifyInstance, o: CampaignA
       .finally(() => running.delete(campaignId));
     running.set(campaignId, job);
   };
+  let sweeping: Promise<unknown> | undefined;
+  const sweep = () => {
+    if (sweeping) return;
+    sweeping = archiveCompletedUnits({
+      svc: o.svc,
+      uploads: o.uploads,
+      uploadRecords: o.uploadRecords,
+      campaignId: o.campaignId,
+      dir: o.dir,
+      signal: stop.signal,
+    })
+      .then(
+        (r) => {
+          if (r.built.length > 0) o.log(`已完成单位归档：${r.built.join('、')}`);
+          for (const f of r.failed) o.log(`单位 ${f.unitId} 完成后归档失败（下次再试）：${f.error}`);
+        },
+        (e: unknown) => o.log(`查找已完成单位以归档失败：${(e as Error).message}`),
+      )
+      .finally(() => (sweeping = undefined));
+  };
+  const timer = o.archiveAtCompletionMs > 0 ? setInterval(sweep, o.archiveAtCompletionMs) : undefined;
+  timer?.unref();
   app.addHook('onReady', async () => {
     if ((await readProgress(o.dir, o.campaignId))?.state === 'running') start(o.campaignId);
   });
   app.addHook('onClose', async () => {
+    clearInterval(timer);
     stop.abort();
-    await Promise.allSettled([...running.values()]);
+    await Promise.allSettled([...running.values(), sweeping]);
   });
   const guard = (request: FastifyRequest<{ Params: { campaignId: string } }>) => {
     const p = o.principalOf(request);

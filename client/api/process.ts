@@ -122,6 +122,8 @@ async function startApiProcess(
       taskQueue: temporal.CAMPAIGN_TASK_QUEUE,
       ...(api.CAMPAIGN_PLANS_DIR ? { plansDir: path.resolve(api.CAMPAIGN_PLANS_DIR) } : {}),
       progress: { store: progress },
+      // A unit's archive is built and kept within a minute of its completion.
+      archiveAtCompletionMs: 60_000,
       readiness,
       logger: true,
       ...(delivery.ok ? { deliveryLog: delivery.log } : {}),

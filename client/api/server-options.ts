@@ -53,4 +53,6 @@ export interface ApiServerOptions {
   deliveryLog?: DeliveryLog;
   /** Folder of the campaign archives; default CAMPAIGN_ARCHIVE_DIR, else .data/archive. */
   archiveDir?: string;
+  /** How often completed units are looked for and their archives kept (0, the default: never, archives are then built on demand only; the API process uses 60 s). */
+  archiveAtCompletionMs?: number;
 }

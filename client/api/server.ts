@@ -20,6 +20,7 @@ import { registerUnitRoutes } from './unit-routes.js';
 import { API_HEADERS } from './security-headers.js';
 import { AccessDenied, requireCampaign, requireRole } from './access.js';
 import { errorReply } from './errors.js';
+import { keptOrLiveRecords } from '../../app/archive/archive-at-completion.js';
 import { registerArchiveRoutes, registerCampaignArchiveRoutes } from './archive-routes.js';
 import type { CampaignServices } from '../../app/services.js';
 import { registerBoardRoutes } from './board-routes.js';
@@ -303,7 +304,9 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
   registerNotifyRoutes(app, { deliveryLog: o.deliveryLog, health: o.statusStore, principalOf, now });
   registerExtensionRoutes(app, { svc, store, principalOf });
   registerHealthRoutes(app, { svc, store, principalOf, log: (m) => app.log.warn(m) });
+  const archiveDir = o.archiveDir ?? process.env.CAMPAIGN_ARCHIVE_DIR ?? '.data/archive';
   registerArchiveRoutes(app, {
+    archiveDir,
     svc,
     store,
     uploads: o.uploads,
@@ -318,8 +321,9 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
     uploadRecords: o.uploadRecords,
     principalOf,
     officeName: (o.office ?? DEFAULT_OFFICE).name,
-    dir: o.archiveDir ?? process.env.CAMPAIGN_ARCHIVE_DIR ?? '.data/archive',
+    dir: archiveDir,
     campaignId: store.campaignId,
+    archiveAtCompletionMs: o.archiveAtCompletionMs ?? 0,
     log: (m) => app.log.info(m),
   });
 
@@ -338,7 +342,12 @@ export async function createApiServer(o: ApiServerOptions): Promise<FastifyInsta
       const p = principalOf(request);
       requireCampaign(p, request.params.campaignId);
       requireRole(p, 'report');
-      const data = await collectReport(svc, { campaignId: p.campaignId }, now);
+      const data = await collectReport(
+        svc,
+        { campaignId: p.campaignId },
+        now,
+        keptOrLiveRecords(svc, archiveDir),
+      );
       const buf = await reportBuffer(data);
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

@@ -34,6 +34,8 @@ export interface FinishedCampaign {
   uploaded: Map<string, Buffer>;
   tokenHeader(person: string): Promise<string>;
   get(person: string, url: string): Promise<Awaited<ReturnType<FastifyInstance['inject']>>>;
+  /** Carries T02 (指导组 G1) and T03 (G2) to 资料归档 the plain way, so the whole campaign has completed. */
+  finishOthers(): Promise<void>;
 }
 
 async function wordFile(text: string): Promise<Buffer> {
@@ -74,16 +76,23 @@ export async function finishedCampaign(h: Harness): Promise<FinishedCampaign> {
     uploadRecords: new FileUploadRecords(path.join(h.tmp, `upload-records-${campaign}.jsonl`)),
     rateLimitPerMinute: 10_000,
     progress: { timerMs: 0 },
+    // Completed units are archived within a second, as the API process does within a minute.
+    archiveAtCompletionMs: 1000,
   });
-  const base = `/api/campaigns/${campaign}/units/T01`;
+  const unitBase = (unit: string) => `/api/campaigns/${campaign}/units/${unit}`;
   const as = (person: string) => ({ authorization: `Bearer ${tokens[person]}` });
   const get = (person: string, url: string) => app.inject({ method: 'GET', url, headers: as(person) });
-  const act = async (person: string, op: string, payload: object) => {
-    const res = await app.inject({ method: 'POST', url: `${base}/${op}`, headers: as(person), payload });
+  const act = async (person: string, op: string, payload: object, unit = 'T01') => {
+    const res = await app.inject({
+      method: 'POST',
+      url: `${unitBase(unit)}/${op}`,
+      headers: as(person),
+      payload,
+    });
     if (res.statusCode !== 200) throw new Error(`${op} by ${person}: ${res.statusCode} ${res.body}`);
   };
   const uploaded = new Map<string, Buffer>();
-  const upload = async (filename: string, content: Buffer): Promise<string> => {
+  const upload = async (filename: string, content: Buffer, unit = 'T01'): Promise<string> => {
     const boundary = '----archivetest';
     const payload = Buffer.concat([
       Buffer.from(
@@ -94,12 +103,12 @@ export async function finishedCampaign(h: Harness): Promise<FinishedCampaign> {
     ]);
     const res = await app.inject({
       method: 'POST',
-      url: `${base}/files`,
-      headers: { ...as('T01-liaison'), 'content-type': `multipart/form-data; boundary=${boundary}` },
+      url: `${unitBase(unit)}/files`,
+      headers: { ...as(`${unit}-liaison`), 'content-type': `multipart/form-data; boundary=${boundary}` },
       payload,
     });
     if (res.statusCode !== 200) throw new Error(`upload ${filename}: ${res.body}`);
-    uploaded.set(filename, content);
+    if (unit === 'T01') uploaded.set(filename, content);
     return res.json<{ ref: string }>().ref;
   };
   const status = () => unitStatus(h, campaign, 'T01');
@@ -200,7 +209,66 @@ export async function finishedCampaign(h: Harness): Promise<FinishedCampaign> {
     20_000,
     'T01 completed',
   );
+  const finishOthers = async () => {
+    const pdf = await readFile(path.join(FIXTURES, 'plan.pdf'));
+    const taskOpen = (unit: string, taskId: string) => async () =>
+      (await unitStatus(h, campaign, unit)).tasks.find((t) => t.taskId === taskId)?.status === 'open'
+        ? true
+        : undefined;
+    for (const [unit, reviewer] of [
+      ['T02', 'G1-m1'],
+      ['T03', 'G2-m1'],
+    ] as const) {
+      const liaison = `${unit}-liaison`;
+      const withFile = async (taskId: string, name: string) =>
+        act(
+          liaison,
+          'submit',
+          {
+            taskId,
+            summary: name,
+            fileRefs: [
+              await upload(
+                `${unit}-${name}.pdf`,
+                Buffer.concat([pdf, Buffer.from(`\n% ${unit} ${name}\n`)]),
+                unit,
+              ),
+            ],
+          },
+          unit,
+        );
+      await act(liaison, 'submit', { taskId: 'convey_spirit', summary: '已传达' }, unit);
+      await withFile('implementation_plan', '实施方案');
+      await act(reviewer, 'review', { taskId: 'implementation_plan', decision: 'approve' }, unit);
+      await eventually(taskOpen(unit, 'analysis_report'), 20_000, `${unit} analysis stage open`);
+      await withFile('analysis_report', '分析检查报告');
+      await act(reviewer, 'review', { taskId: 'analysis_report', decision: 'approve' }, unit);
+      await eventually(taskOpen(unit, 'look_back'), 20_000, `${unit} rectification stage open`);
+      await act(liaison, 'submit', { taskId: 'look_back', summary: '回头看已完成' }, unit);
+      const survey = {
+        satisfied: 40,
+        basicallySatisfied: 8,
+        dissatisfied: 2,
+        respondents: 50,
+        method: '无记名投票',
+      };
+      await act(reviewer, 'survey', survey, unit);
+      await withFile('summary_report', '活动总结');
+      await act(liaison, 'submit', { taskId: 'archive', summary: '资料已整理' }, unit);
+    }
+    for (const unit of ['T02', 'T03'])
+      await eventually(
+        async () =>
+          (await h.client.workflow.getHandle(`campaign/${campaign}/unit/${unit}`).describe()).status.name ===
+          'COMPLETED'
+            ? true
+            : undefined,
+        20_000,
+        `${unit} completed`,
+      );
+  };
   return {
+    finishOthers,
     app,
     campaign,
     uploadsDir,

@@ -4,18 +4,24 @@
  * record names the 四不通过 items that failed; the timeline, the 督办/通报 and the 补课 rounds are
  * there. The same state gives the same bytes, and nobody outside the unit's line gets any.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INDEX_HEADERS, INDEX_SHEET } from '../../../app/archive/index-xlsx.js';
+import { archiveCompletedUnits } from '../../../app/archive/archive-at-completion.js';
+import { storedUnitFiles } from '../../../app/archive/stored-unit-archive.js';
+import { unitArchiveStream } from '../../../app/archive/unit-archive.js';
+import { readUnitRecord } from '../../../app/archive/unit-record.js';
+import { FileUploadRecords } from '../../../client/api/upload-records.js';
+import { localUploadStore } from '../../../client/api/uploads.js';
 import { cnDay } from '../../../app/report/briefing.js';
 import { BRIEFING_HEADINGS } from '../../../app/report/briefing-docx.js';
 import { SHEET_NAMES } from '../../../app/report/xlsx.js';
 import { runReport } from '../../../client/commands/campaign.js';
 import { readDocx } from '../../unit/report/docx-xml.js';
-import { startHarness, type Harness } from '../cli/harness.js';
+import { eventually, startHarness, type Harness } from '../cli/harness.js';
 import { finishedCampaign, type FinishedCampaign } from './finished-unit.js';
 import { unzip, type ZipEntry } from './unzip.js';
 
@@ -53,6 +59,24 @@ async function indexRows(): Promise<string[][]> {
         .map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '')),
     ),
   );
+  return rows;
+}
+
+async function sheetRows(name: string): Promise<string[][]> {
+  const res = await f.get('office', `/api/campaigns/${f.campaign}/report.xlsx`);
+  expect(res.statusCode).toBe(200);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+  const rows: string[][] = [];
+  book
+    .getWorksheet(name)!
+    .eachRow((row) =>
+      rows.push(
+        (row.values as unknown[])
+          .slice(1)
+          .map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '')),
+      ),
+    );
   return rows;
 }
 
@@ -176,24 +200,6 @@ describe('a finished unit’s archive', () => {
 });
 
 describe('the Excel report once the unit has finished', () => {
-  async function sheetRows(name: string): Promise<string[][]> {
-    const res = await f.get('office', `/api/campaigns/${f.campaign}/report.xlsx`);
-    expect(res.statusCode).toBe(200);
-    const book = new ExcelJS.Workbook();
-    await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-    const rows: string[][] = [];
-    book
-      .getWorksheet(name)!
-      .eachRow((row) =>
-        rows.push(
-          (row.values as unknown[])
-            .slice(1)
-            .map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '')),
-        ),
-      );
-    return rows;
-  }
-
   it('still lists every 催办, 督办 and 通报 the finished unit was sent, with who acknowledged and how it ended', async () => {
     const rows = (await sheetRows(SHEET_NAMES.escalations)).filter((r) => r[0] === 'T01');
     const all = [
@@ -278,5 +284,93 @@ describe('the 简报 in Word', () => {
     expect(new Map(doc.tables[0]!.slice(1, -1).map((r) => [r[0]!, r.slice(1).map(Number)]))).toEqual(
       await excelByStage(),
     );
+  });
+});
+
+describe('kept at completion, and once the whole campaign has completed', () => {
+  const kept = (unit: string) => storedUnitFiles(f.archiveDir, f.campaign, unit).zip;
+  const keptNow = (unit: string) => async () =>
+    stat(kept(unit)).then(
+      () => true,
+      () => undefined,
+    );
+
+  it('keeps the completed unit’s archive without anyone asking, the same bytes as its download', async () => {
+    await eventually(keptNow('T01'), 20_000, 'T01 archived at completion');
+    expect((await readFile(kept('T01'))).equals(zip)).toBe(true);
+    // And the same bytes as one built afresh from the workflow now (the download may have been the kept file).
+    const names = new Map(
+      (await new FileUploadRecords(f.uploadRecordsFile).list(f.campaign, 'T01')).map(
+        (u) => [u.ref, u.filename] as const,
+      ),
+    );
+    const fresh = await unitArchiveStream(
+      await readUnitRecord(h, f.campaign, 'T01'),
+      localUploadStore(f.uploadsDir),
+      names,
+    );
+    const chunks: Buffer[] = [];
+    for await (const c of fresh) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).equals(zip)).toBe(true);
+  });
+
+  it('lists every 督办 and 通报 and every overdue item in the Excel report of the completed campaign', async () => {
+    await f.finishOthers();
+    const units = (await sheetRows(SHEET_NAMES.units)).slice(1);
+    expect(units.map((r) => [r[0], r[10]])).toEqual([
+      ['T01', '已完成'],
+      ['T02', '已完成'],
+      ['T03', '已完成'],
+    ]);
+    const escalations = (await sheetRows(SHEET_NAMES.escalations)).slice(1);
+    const overdue = (await sheetRows(SHEET_NAMES.overdue)).slice(1);
+    // Every unit let 传达上级精神 (due a second after the start) run late: each was 通报'd, each item overdue.
+    for (const unit of ['T01', 'T02', 'T03']) {
+      expect(
+        escalations.some((r) => r[0] === unit && r[4] === '4' && r[5] === '通报'),
+        unit,
+      ).toBe(true);
+      expect(
+        overdue.some((r) => r[0] === unit && r[3] === '传达上级精神' && r[8] === '逾期后完成'),
+        unit,
+      ).toBe(true);
+    }
+    for (const r of escalations) expect(r[12], `${r[0]} ${r[4]}`).toBe('已报送');
+  });
+
+  it('keeps every unit’s archive, and still gives a unit’s archive once its workflow history is gone', async () => {
+    for (const unit of ['T02', 'T03'])
+      await eventually(keptNow(unit), 20_000, `${unit} archived at completion`);
+    // Another pass finds every completed unit kept already: nothing is built or rewritten.
+    const before = (await stat(kept('T01'))).mtimeMs;
+    const pass = await archiveCompletedUnits({
+      svc: h,
+      uploads: localUploadStore(f.uploadsDir),
+      campaignId: f.campaign,
+      dir: f.archiveDir,
+    });
+    expect(pass).toEqual({ built: [], failed: [] });
+    expect((await stat(kept('T01'))).mtimeMs).toBe(before);
+    await h.client.workflowService.deleteWorkflowExecution({
+      namespace: h.client.options.namespace,
+      workflowExecution: { workflowId: `campaign/${f.campaign}/unit/T01` },
+    });
+    await eventually(
+      () =>
+        h.client.workflow
+          .getHandle(`campaign/${f.campaign}/unit/T01`)
+          .describe()
+          .then(
+            () => undefined,
+            () => true,
+          ),
+      20_000,
+      'T01’s workflow deleted',
+    );
+    const res = await f.get('T01-liaison', `/api/campaigns/${f.campaign}/units/T01/archive.zip`);
+    expect(res.statusCode).toBe(200);
+    expect(res.rawPayload.equals(zip)).toBe(true);
+    const refused = await f.get('T02-liaison', `/api/campaigns/${f.campaign}/units/T01/archive.zip`);
+    expect(refused.statusCode).toBe(403);
   });
 });
