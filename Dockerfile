@@ -26,14 +26,15 @@ ENV NODE_ENV=production \
     WORKER_HTTP_HOST=0.0.0.0 \
     CAMPAIGN_PLANS_DIR=/data/plans \
     CAMPAIGN_UPLOADS_DIR=/data/uploads \
-    CAMPAIGN_PROGRESS_DIR=/data/progress
+    CAMPAIGN_PROGRESS_DIR=/data/progress \
+    CAMPAIGN_ARCHIVE_DIR=/data/archive
 # A CJK font for the 简报's chart (app/report/chart.ts, drawn by resvg): without one every Chinese label is a box.
 RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
-RUN mkdir -p /data/plans && chown -R node:node /data
+RUN mkdir -p /data/plans /data/archive && chown -R node:node /data
 USER node
-VOLUME ["/data/plans"]
+VOLUME ["/data/plans", "/data/archive"]
 EXPOSE 8080 9464
 # The API's /healthz; the worker service overrides it with its own port (docker-compose.yml).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 CMD ["node", "deploy/healthcheck.mjs"]
