@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 // servers, a browser), so even a 2-core machine runs three at once with profit; vitest's default
 // (cores − 1) would run them one by one there. VITEST_MAX_WORKERS overrides (vitest reads it).
 const WORKERS = Math.max(3, availableParallelism());
+const S3_TESTS = 'test/integration/api/s3-uploads.test.ts';
 
 // Kinds of test, one project each:
 //  - unit:        pure logic, no servers;
@@ -66,9 +67,23 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: [S3_TESTS],
           globalSetup: ['test/support/global-dev-server.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // The S3 upload store against MinIO, which a first run builds in the background: after the
+        // other projects, so that build overlaps them instead of holding a test worker while it waits.
+        test: {
+          name: 'integration-s3',
+          include: [S3_TESTS],
+          globalSetup: ['test/support/global-dev-server.ts'],
+          sequence: { groupOrder: 1 },
+          maxWorkers: 1,
+          testTimeout: 120_000,
+          hookTimeout: 1_500_000,
         },
       },
       {
