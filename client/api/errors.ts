@@ -52,6 +52,9 @@ export function errorReply(
     return answer(known[0], message);
   }
   // The multipart reader's own errors: a header without a boundary, a body that ends mid-part.
+  // A store (PostgreSQL, S3) that cannot be reached: the request may succeed in a moment, so
+  // 503 (retry) rather than 500 (our fault). Recognised by error code, never by message.
+  if (storeUnreachable(err)) return answer('Unavailable', '数据库或存储暂时无法连接，请稍后重试');
   const multipart = multipartRefusal(err);
   if (multipart) return answer('InvalidRequest', multipart);
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
@@ -59,6 +62,31 @@ export function errorReply(
   }
   request.log.error({ err }, 'unhandled error');
   return send(500, { error: 'internal', message: '服务器内部错误，请稍后再试；如持续出现请联系活动办' });
+}
+
+/** Socket-level codes (Node) and PostgreSQL's connection-exception and shutdown SQLSTATEs. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+]);
+
+function storeUnreachable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    // SQLSTATE class 08: connection exceptions.
+    if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)))
+      return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 function multipartRefusal(err: unknown): string | undefined {
