@@ -5,14 +5,8 @@
  * use; anything else is shown as its text.
  */
 import { unzip } from '../integration/archive/unzip.js';
+import { decode } from '../unit/report/docx-xml.js';
 
-const decode = (s: string) =>
-  s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const attr = (xml: string, tag: string, name: string) =>
   new RegExp(`<${tag}\\b[^>]*\\s${name}="([^"]*)"`).exec(xml)?.[1];

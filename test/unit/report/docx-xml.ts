@@ -1,7 +1,8 @@
 /** Reads a .docx the way a checker would: its document.xml, paragraphs with their style, and tables as text grids. */
 import { unzip } from '../../integration/archive/unzip.js';
 
-const decode = (s: string) =>
+/** XML text back to characters (the five predefined entities). */
+export const decode = (s: string) =>
   s
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
