@@ -152,10 +152,18 @@ export interface CampaignArchiveRouteOptions {
  * stopped is resumed when it starts again.
  */
 export function registerCampaignArchiveRoutes(app: FastifyInstance, o: CampaignArchiveRouteOptions): void {
-  const running = new Map<string, Promise<unknown>>();
+  // Each build, and its first progress: the POST answers with the build it started, not with
+  // whatever progress.json held before (nothing yet, or the previous build's 已生成).
+  const running = new Map<
+    string,
+    { job: Promise<unknown>; first: Promise<CampaignArchiveProgress | undefined> }
+  >();
   const stop = new AbortController();
   const start = (campaignId: string) => {
-    if (running.has(campaignId)) return;
+    const already = running.get(campaignId);
+    if (already) return already.first;
+    let firstProgress: (p: CampaignArchiveProgress | undefined) => void = () => undefined;
+    const first = new Promise<CampaignArchiveProgress | undefined>((r) => (firstProgress = r));
     const job = buildCampaignArchive({
       svc: o.svc,
       uploads: o.uploads,
@@ -164,13 +172,18 @@ export function registerCampaignArchiveRoutes(app: FastifyInstance, o: CampaignA
       dir: o.dir,
       officeName: o.officeName,
       signal: stop.signal,
+      onProgress: (p) => firstProgress(p),
     })
       .then(
         (p) => o.log(`活动 ${campaignId} 档案：${p.state}，${p.done}/${p.total}`),
         (e: unknown) => o.log(`活动 ${campaignId} 档案生成失败：${(e as Error).message}`),
       )
-      .finally(() => running.delete(campaignId));
-    running.set(campaignId, job);
+      .finally(() => {
+        firstProgress(undefined);
+        running.delete(campaignId);
+      });
+    running.set(campaignId, { job, first });
+    return first;
   };
   let sweeping: Promise<unknown> | undefined;
   const sweep = () => {
@@ -195,12 +208,12 @@ export function registerCampaignArchiveRoutes(app: FastifyInstance, o: CampaignA
   const timer = o.archiveAtCompletionMs > 0 ? setInterval(sweep, o.archiveAtCompletionMs) : undefined;
   timer?.unref();
   app.addHook('onReady', async () => {
-    if ((await readProgress(o.dir, o.campaignId))?.state === 'running') start(o.campaignId);
+    if ((await readProgress(o.dir, o.campaignId))?.state === 'running') void start(o.campaignId);
   });
   app.addHook('onClose', async () => {
     clearInterval(timer);
     stop.abort();
-    await Promise.allSettled([...running.values(), sweeping]);
+    await Promise.allSettled([...[...running.values()].map((r) => r.job), sweeping]);
   });
   const guard = (request: FastifyRequest<{ Params: { campaignId: string } }>) => {
     const p = o.principalOf(request);
@@ -223,10 +236,12 @@ export function registerCampaignArchiveRoutes(app: FastifyInstance, o: CampaignA
     },
     async (request, reply) => {
       const p = guard(request);
-      start(p.campaignId);
-      // The build writes its first progress at once; answer with whatever is there.
-      await new Promise((r) => setTimeout(r, 50));
-      return reply.status(202).send(progressReply(await readProgress(o.dir, p.campaignId), p.campaignId));
+      // Answered once the build has written its first progress (a build that failed before
+      // that leaves its failure in progress.json).
+      const first = await start(p.campaignId);
+      return reply
+        .status(202)
+        .send(progressReply(first ?? (await readProgress(o.dir, p.campaignId)), p.campaignId));
     },
   );
   app.get<{ Params: { campaignId: string } }>(

@@ -45,6 +45,10 @@ describe('the campaign archive', () => {
       headers: { authorization: await f.tokenHeader('office') },
     });
     expect(started.statusCode).toBe(202);
+    // The answer is the build just started, never the 尚未生成 of before it (the console polls only
+    // while it reads 正在生成).
+    expect(started.json<CampaignArchiveProgress>()).toMatchObject({ total: 3 });
+    expect(['running', 'done']).toContain(started.json<CampaignArchiveProgress>().state);
     const done = await eventually(
       async () => {
         const p = (await f.get('office', url())).json<CampaignArchiveProgress>();
@@ -87,6 +91,20 @@ describe('the campaign archive', () => {
     ).toBe('学习实践活动简报');
     // The same stored files give the same bytes.
     expect((await f.get('office', `${url()}.zip`)).rawPayload.equals(res.rawPayload)).toBe(true);
+    // 重新生成 answers with the new build, not with the finished one before it.
+    const again = await f.app.inject({
+      method: 'POST',
+      url: url(),
+      headers: { authorization: await f.tokenHeader('office') },
+    });
+    expect(again.statusCode).toBe(202);
+    expect(again.json<CampaignArchiveProgress>().startedAt > done.startedAt).toBe(true);
+    await eventually(
+      async () =>
+        (await f.get('office', url())).json<CampaignArchiveProgress>().state === 'done' || undefined,
+      60_000,
+      'the rebuilt campaign archive',
+    );
   });
 
   it('is the office’s: a 指导组 member or a unit can neither start it nor see it', async () => {
