@@ -29,6 +29,8 @@ export interface ChaosOptions {
   units: number;
   seed: number;
   faults: FaultCounts;
+  /** How long after the start every unit of both runs must have finished. */
+  finishTimeoutMs: number;
   log: (line: string) => void;
 }
 
@@ -53,7 +55,6 @@ export interface ChaosResult {
 }
 
 const CAMPAIGN_SECONDS = 300;
-const FINISH_TIMEOUT_MS = 720_000;
 
 export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const began = Date.now();
@@ -98,7 +99,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       while (done.size < roster.unitIds.length) {
         if (Date.now() > deadline)
           throw new Error(
-            `${r.name}: ${done.size} of ${roster.unitIds.length} units finished in ${FINISH_TIMEOUT_MS / 1000} s\n${driverLog.slice(-20).join('\n')}`,
+            `${r.name}: ${done.size} of ${roster.unitIds.length} units finished in ${o.finishTimeoutMs / 1000} s\n${driverLog.slice(-20).join('\n')}`,
           );
         const open = roster.unitIds.filter((u) => !done.has(u));
         for (let i = 0; i < open.length; i += 20)
@@ -114,7 +115,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       return roster.unitIds.map((u) => done.get(u)!);
     };
     let finished = false;
-    const deadline = start.getTime() + FINISH_TIMEOUT_MS;
+    const deadline = start.getTime() + o.finishTimeoutMs;
     const all = Promise.all(runs.map((r) => results(r, deadline))).finally(() => (finished = true));
     const plan = planFaults(o.faults, CAMPAIGN_SECONDS, seededRandom(o.seed));
     const injected = injectFaults({
@@ -217,7 +218,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       sms: stack.fault.sms.arrivals(),
     });
     return {
-      options: { units: o.units, seed: o.seed, faults: o.faults },
+      options: { units: o.units, seed: o.seed, faults: o.faults, finishTimeoutMs: o.finishTimeoutMs },
       faults,
       unitsCompared: states[0]!.length,
       unitsDiffering,
