@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPEAT_CAP_CODE } from '../../../activities/notify/bundle.js';
 import type { NotificationSettings } from '../../../activities/notify/activities.js';
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
-import { createSmtpMailer, type Mailer } from '../../../activities/notify/mailer.js';
+import { type Mailer } from '../../../activities/notify/mailer.js';
 import type { DeliverNotificationInput } from '../../../activities/notify/types.js';
-import { startMailbox, type Mailbox } from '../../support/mailbox.js';
+import { startMailbox, type Mailbox, loopbackMailer } from '../../support/mailbox.js';
 import { dyingOnce } from './support/dying-log.js';
 import { buildActivities, OFFICE_TIME, TestClock } from './support/notify-fixture.js';
 import { SAMPLE_FACTS } from './support/sample-facts.js';
@@ -50,15 +50,7 @@ describe('one mail per person', () => {
   let mailer: Mailer;
   beforeAll(async () => {
     mailbox = await startMailbox();
-    mailer = createSmtpMailer({
-      host: '127.0.0.1',
-      port: mailbox.port,
-      secure: false,
-      requireTLS: false,
-      rejectUnauthorized: true,
-      maxConnections: 2,
-      ratePerSecond: 0,
-    });
+    mailer = loopbackMailer(mailbox.port);
   });
   afterAll(async () => {
     mailer.close();

@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationSettings } from '../../../activities/notify/activities.js';
-import { createSmtpMailer, type Mailer } from '../../../activities/notify/mailer.js';
+import { type Mailer } from '../../../activities/notify/mailer.js';
 import { dailyBundleAt } from '../../../activities/notify/quiet-hours.js';
 import type { DeliverNotificationInput, EventKind } from '../../../activities/notify/types.js';
 import { formatIssue } from '../../../domain/plan/issue.js';
 import { loadPlanText } from '../../../domain/plan/load.js';
 import { quietHoursFor, type QuietHoursSpec } from '../../../domain/routing/quiet-spec.js';
-import { startMailbox, type Mailbox } from '../../support/mailbox.js';
+import { startMailbox, type Mailbox, loopbackMailer } from '../../support/mailbox.js';
 import { buildActivities, OFFICE_TIME, TestClock, weekdayCalendar } from './support/notify-fixture.js';
 import { SAMPLE_FACTS } from './support/sample-facts.js';
 
@@ -77,15 +77,7 @@ describe('non-urgent notifications wait for the daily bundle', () => {
   let mailer: Mailer;
   beforeAll(async () => {
     mailbox = await startMailbox();
-    mailer = createSmtpMailer({
-      host: '127.0.0.1',
-      port: mailbox.port,
-      secure: false,
-      requireTLS: false,
-      rejectUnauthorized: true,
-      maxConnections: 2,
-      ratePerSecond: 0,
-    });
+    mailer = loopbackMailer(mailbox.port);
   });
   afterAll(async () => {
     mailer.close();
