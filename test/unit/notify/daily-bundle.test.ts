@@ -12,7 +12,7 @@ import type { DeliverNotificationInput, EventKind } from '../../../activities/no
 import { formatIssue } from '../../../domain/plan/issue.js';
 import { loadPlanText } from '../../../domain/plan/load.js';
 import { quietHoursFor, type QuietHoursSpec } from '../../../domain/routing/quiet-spec.js';
-import { startMailbox, type Mailbox, loopbackMailer } from '../../support/mailbox.js';
+import { type Mailbox, openLoopbackMail } from '../../support/mailbox.js';
 import { buildActivities, OFFICE_TIME, TestClock, weekdayCalendar } from './support/notify-fixture.js';
 import { SAMPLE_FACTS } from './support/sample-facts.js';
 
@@ -73,16 +73,14 @@ describe('the daily bundle instant', () => {
 });
 
 describe('non-urgent notifications wait for the daily bundle', () => {
+  let mail: Awaited<ReturnType<typeof openLoopbackMail>>;
   let mailbox: Mailbox;
   let mailer: Mailer;
   beforeAll(async () => {
-    mailbox = await startMailbox();
-    mailer = loopbackMailer(mailbox.port);
+    mail = await openLoopbackMail();
+    ({ mailbox, mailer } = mail);
   });
-  afterAll(async () => {
-    mailer.close();
-    await mailbox.close();
-  });
+  afterAll(async () => mail?.close());
 
   const settings: NotificationSettings = {
     officeName: '区学习实践活动办公室',
