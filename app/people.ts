@@ -7,12 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { RosterUnit } from '../domain/roster/types.js';
-import type { CampaignPerson, CampaignUnit, UnitCampaignInput } from '../workflows/unit-campaign/messages.js';
+import type { CampaignPerson, CampaignUnit } from '../workflows/unit-campaign/messages.js';
 
-export const liaisonId = (unitId: string): string => `${unitId}-liaison`;
-export const headId = (unitId: string): string => `${unitId}-head`;
-/** `n` is the member's 1-based position in the 指导组 sheet. */
-export const groupMemberId = (groupId: string, n: number): string => `${groupId}-m${n}`;
+import { DEFAULT_OFFICE, groupMemberId, headId, liaisonId, type Office } from './people-ids.js';
+
+export { DEFAULT_OFFICE, groupMemberId, headId, liaisonId, type Office };
 
 export function campaignUnitOf(u: RosterUnit): CampaignUnit {
   const person = (id: string, p: { name: string; email?: string; mobile?: string }): CampaignPerson => ({
@@ -41,10 +40,6 @@ export function campaignUnitOf(u: RosterUnit): CampaignUnit {
     ...(u.pairedAgency ? { pairedAgency: { ...u.pairedAgency } } : {}),
   };
 }
-
-export type Office = UnitCampaignInput['office'];
-
-export const DEFAULT_OFFICE: Office = { name: '活动办', members: [{ id: 'office', name: '活动办' }] };
 
 const OfficeSchema = z.object({
   name: z.string().min(1, '请填写活动办名称'),

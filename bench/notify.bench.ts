@@ -7,9 +7,8 @@ import { cpus, freemem, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNotificationActivities } from '../activities/notify/activities.js';
 import { openSqliteDeliveryLog } from '../activities/notify/log/sqlite-delivery-log.js';
-import { createSmtpMailer } from '../activities/notify/mailer.js';
 import { loadTemplates } from '../activities/notify/templates.js';
-import { startMailbox } from '../test/support/mailbox.js';
+import { startMailbox, loopbackMailer } from '../test/support/mailbox.js';
 
 const count = Number(process.argv[2] ?? 1000);
 const concurrency = 20;
@@ -33,15 +32,7 @@ async function pool<T>(n: number, work: (i: number) => Promise<T>): Promise<void
 
 const dir = mkdtempSync(join(tmpdir(), 'notify-bench-'));
 const mailbox = await startMailbox();
-const mailer = createSmtpMailer({
-  host: '127.0.0.1',
-  port: mailbox.port,
-  secure: false,
-  requireTLS: false,
-  rejectUnauthorized: true,
-  maxConnections: 5,
-  ratePerSecond: 0,
-});
+const mailer = loopbackMailer(mailbox.port, { maxConnections: 5 });
 const settings = {
   officeName: '区学习实践活动办公室',
   mailFrom: '区学习实践活动办公室 <office@xuexi.example.gov.cn>',

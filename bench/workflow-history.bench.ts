@@ -7,7 +7,6 @@
  * Reports events of each run (continue-as-new splits a lifecycle into runs) and the total.
  */
 import { WorkflowNotFoundError, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import type { ScheduledTask } from '../domain/schedule/index.js';
 import { unitWorkflowId } from '../workflows/ids.js';
 import {
   recordSurveyUpdate,
@@ -25,6 +24,7 @@ import {
   startHarness,
   writeRelativePlan,
 } from '../test/workflow/unit-campaign/support.js';
+import { doEveryTaskOnTime } from '../test/workflow/unit-campaign/on-time.js';
 
 const HOUR = 3_600_000;
 const h = await startHarness();
@@ -52,34 +52,7 @@ async function happy(): Promise<number[]> {
     workflowId: unitWorkflowId('bench-happy', 'dawei'),
     args: [input],
   });
-  const at = (t: ScheduledTask) => Date.parse(t.dueAt) - 2 * HOUR;
-  for (const instant of [...new Set(schedule.tasks.map(at))].sort((a, b) => a - b)) {
-    await sleepUntil(h.env, instant);
-    for (const t of schedule.tasks.filter((x) => at(x) === instant)) {
-      if (t.kind === 'satisfaction_survey') {
-        await handle.executeUpdate(recordSurveyUpdate, {
-          args: [
-            {
-              by: PEOPLE.reviewer,
-              satisfied: 80,
-              basicallySatisfied: 15,
-              dissatisfied: 5,
-              respondents: 100,
-              method: '无记名投票',
-            },
-          ],
-        });
-        continue;
-      }
-      await handle.executeUpdate(submitDeliverableUpdate, {
-        args: [{ taskId: t.taskId, submittedBy: PEOPLE.liaison, summary: '已完成', fileRefs: [FILE_REF] }],
-      });
-      if (t.needsReview)
-        await handle.executeUpdate(reviewDeliverableUpdate, {
-          args: [{ taskId: t.taskId, reviewedBy: PEOPLE.reviewer, decision: 'approve' }],
-        });
-    }
-  }
+  await doEveryTaskOnTime(h.env, handle, schedule);
   await handle.result();
   return eventsPerRun(handle);
 }

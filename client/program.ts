@@ -5,6 +5,7 @@
  * (client/cli-help.ts) without loading any of them.
  */
 import { Command } from 'commander';
+import { UPDATE_COMMAND_NAMES } from './commands/campaign/update-commands.js';
 
 type Register = (program: Command) => void;
 
@@ -22,27 +23,7 @@ export const AREAS: { name: string; commands: readonly string[]; load: () => Pro
   },
   {
     name: 'campaign',
-    commands: [
-      'start',
-      'status',
-      'overdue',
-      'submit',
-      'review',
-      'survey',
-      'ack',
-      'gap',
-      'extend',
-      'waive',
-      'pause',
-      'resume',
-      'shift',
-      'adhoc',
-      'cancel',
-      'report',
-      'tokens',
-      'digest',
-      'api',
-    ],
+    commands: ['start', 'status', 'overdue', ...UPDATE_COMMAND_NAMES, 'report', 'tokens', 'digest', 'api'],
     load: async () => (await import('./commands/campaign.js')).registerCampaignCommands,
   },
   {

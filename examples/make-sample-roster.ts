@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type ExcelJS from 'exceljs';
 import { toCsv, withBom, writeXlsx } from '../domain/roster/write-roster.js';
+import { UNIT_COLUMNS } from '../domain/roster/columns.js';
 
 interface SampleUnit {
   id: string;
@@ -83,21 +84,8 @@ export const SAMPLE_MEMBERS: SampleMember[] = [
   role: role as SampleMember['role'],
 }));
 
-export const UNIT_HEADER = [
-  '单位编号',
-  '单位名称',
-  '单位类型',
-  '标记',
-  '第一责任人',
-  '第一责任人邮箱',
-  '第一责任人手机',
-  '联络员',
-  '联络员邮箱',
-  '联络员手机',
-  '指导组',
-  '结对单位',
-  '结对单位邮箱',
-];
+/** The roster's header row, in the parser's column order (domain/roster/columns.ts). */
+export const UNIT_HEADER = UNIT_COLUMNS.map((c) => c.label);
 
 export const GROUP_HEADER = ['指导组编号', '指导组名称', '成员姓名', '角色', '邮箱', '手机', '钉钉机器人', '企业微信机器人'];
 

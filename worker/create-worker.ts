@@ -19,6 +19,16 @@ export const workflowsPath = path.join(repoRoot, 'workflows', 'index.ts');
  * working-day calendar runs inside workflows, so the bundle must accept it. Use these options
  * wherever workflow code is bundled (worker from source, `npm run bundle`).
  */
+/** The bundler's logger where a bundle is made on the fly (CLI, tests): errors only, no webpack progress. */
+export const quietBundleLogger = {
+  trace() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error: (m: string) => console.error(m),
+  log() {},
+};
+
 export const bundlerOptions = {
   // Evaluated once per worker thread and shared by every workflow of the reusable V8 context,
   // instead of once per workflow: chinese-days builds its tables when loaded, and the calendar's

@@ -16,7 +16,8 @@ import { groupMemberId, headId, liaisonId, type Office } from '../../app/people.
 import type { IssuedToken, Principal, Role } from './wire/session.js';
 
 export type { IssuedToken, Principal, Role } from './wire/session.js';
-export const ROLE_LABELS: Record<Role, string> = { office: '活动办', group: '指导组成员', unit: '参学单位' };
+import { handoutCsv } from './wire/handout.js';
+export { ROLE_LABELS } from './wire/handout.js';
 
 /** Default lifetime of a token issued from now on (a campaign batch runs for months). */
 export const DEFAULT_TOKEN_TTL_DAYS = 365;
@@ -265,24 +266,7 @@ export async function writeTokenFiles(
   await writeHandout(issued, handoutPath);
 }
 
-/** The CSV of plain tokens the office hands out (BOM so Excel opens the Chinese columns). */
+/** The CSV of plain tokens the office hands out (wire/handout.ts), readable by its owner only. */
 export async function writeHandout(issued: readonly IssuedToken[], handoutPath: string): Promise<void> {
-  const cell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const lines = ['角色,姓名,人员编号,单位编号,指导组,邮箱,手机,令牌'];
-  for (const t of issued)
-    lines.push(
-      [
-        ROLE_LABELS[t.role],
-        t.name,
-        t.personId,
-        t.unitId ?? '',
-        t.groupId ?? '',
-        t.email ?? '',
-        t.mobile ?? '',
-        t.token,
-      ]
-        .map(cell)
-        .join(','),
-    );
-  await writeFile(handoutPath, `\uFEFF${lines.join('\r\n')}\r\n`, { mode: 0o600 });
+  await writeFile(handoutPath, handoutCsv(issued), { mode: 0o600 });
 }

@@ -10,19 +10,14 @@ import type { Command } from 'commander';
 import { type Operation } from '../../app/unit-operations.js';
 import { registerTokenCommands } from './tokens.js';
 import type { FilterOptions } from './campaign/context.js';
-import {
-  DEFAULT_TASK_QUEUE,
-  DEFAULT_UPLOADS,
-  collect,
-  filterOptions,
-  withClient,
-} from './campaign/context.js';
+import { DEFAULT_TASK_QUEUE, filterOptions, withClient } from './campaign/context.js';
 import type { StartOptions } from './campaign/start.js';
 import { runStart } from './campaign/start.js';
 import type { StatusOptions } from './campaign/status.js';
 import { runOverdue, runStatus } from './campaign/status.js';
 import type { UpdateOptions } from './campaign/update.js';
-import { BUILDERS, runUpdate } from './campaign/update.js';
+import { runUpdate } from './campaign/update.js';
+import { UPDATE_COMMANDS, type OperationCommand } from './campaign/update-commands.js';
 import type { DigestScheduleCliOptions, TokensIssueOptions } from './campaign/report.js';
 import { runDigestSchedule, runReport, runTokensIssue } from './campaign/report.js';
 
@@ -66,98 +61,12 @@ export function registerCampaignCommands(program: Command): void {
     withClient((ctx) => runOverdue(o, ctx)),
   );
 
-  const update = <Op extends Operation>(
-    name: string,
-    op: Op,
-    description: string,
-    extra: (c: Command) => Command,
-    unitRequired = false,
-  ) => {
-    const c = filterOptions(program.command(name).description(description), unitRequired);
-    extra(c).action((o: UpdateOptions) => withClient((ctx) => runUpdate(op, o, BUILDERS[op], ctx)));
-  };
-  update(
-    'submit',
-    'submit',
-    '报送材料（--file 上传文件，流程只记录文件引用）',
-    (c) =>
-      c
-        .requiredOption('--task <id>', '事项编号')
-        .requiredOption('--summary <text>', '简要说明')
-        .option('--file <path>', '材料文件，可多次', collect)
-        .option('--ref <sha256:…>', '已上传文件的引用，可多次', collect)
-        .option('--uploads <dir>', '文件存放目录', DEFAULT_UPLOADS),
-    true,
-  );
-  update(
-    'review',
-    'review',
-    '审查材料：默认通过，--return 退回并写明理由',
-    (c) =>
-      c
-        .requiredOption('--task <id>', '事项编号')
-        .option('--return', '退回')
-        .option('--reason <text>', '退回理由，可多次', collect)
-        .option('--failed <item>', '未通过的检查项，可多次', collect),
-    true,
-  );
-  update(
-    'survey',
-    'survey',
-    '录入满意度测评结果',
-    (c) =>
-      c
-        .requiredOption('--satisfied <n>', '满意人数')
-        .requiredOption('--basically-satisfied <n>', '基本满意人数')
-        .requiredOption('--dissatisfied <n>', '不满意人数')
-        .option('--respondents <n>', '参评人数（默认三项之和）')
-        .option('--method <m>', '集中评议、无记名投票或随机抽样', '无记名投票'),
-    true,
-  );
-  update(
-    'ack',
-    'acknowledge',
-    '确认督办',
-    (c) =>
-      c
-        .requiredOption('--task <id>', '事项编号')
-        .requiredOption('--level <n>', '督办级别')
-        .option('--note <text>', '说明'),
-    true,
-  );
-  update('gap', 'addGap', '增加回头看查缺补缺事项', (c) =>
-    c
-      .requiredOption('--title <text>', '事项名称')
-      .option('--note <text>', '说明')
-      .option('--due <date>', '截止时间'),
-  );
-  update('extend', 'extend', '延期一个事项', (c) =>
-    c
-      .requiredOption('--task <id>', '事项编号')
-      .requiredOption('--to <date>', '新的截止日期或时刻')
-      .requiredOption('--reason <text>', '延期理由', collect),
-  );
-  update('waive', 'waive', '免除一个事项', (c) =>
-    c.requiredOption('--task <id>', '事项编号').requiredOption('--reason <text>', '免除理由', collect),
-  );
-  update('pause', 'pause', '暂停（单位或一批单位）', (c) => c.option('--reason <text>', '暂停理由', collect));
-  update('resume', 'resume', '恢复；日期默认顺延暂停的天数', (c) =>
-    c.option('--reason <text>', '说明', collect).option('--shift-by <duration>', '顺延时长，如 5wd、7d'),
-  );
-  update('shift', 'shift', '整体调整日期', (c) =>
-    c
-      .requiredOption('--shift <duration>', '顺延时长：5wd、7d、1mo、2h（只能推后）')
-      .option('--reason <text>', '说明', collect),
-  );
-  update('adhoc', 'adhoc', '增加督办事项', (c) =>
-    c
-      .requiredOption('--title <text>', '事项名称')
-      .requiredOption('--due <date>', '截止时间')
-      .option('--note <text>', '说明'),
-  );
-  update('cancel', 'cancel', '撤销（单位或一批单位）', (c) =>
-    c.requiredOption('--reason <text>', '撤销理由', collect),
-  );
+  for (const [op, row] of Object.entries(UPDATE_COMMANDS) as [Operation, OperationCommand<Operation>][]) {
+    if (!row.command) continue;
+    const { name, description, flags, unitRequired } = row.command;
+    const c = filterOptions(program.command(name).description(description), unitRequired ?? false);
+    flags(c).action((o: UpdateOptions) => withClient((ctx) => runUpdate(op, o, row.build, ctx)));
+  }
 
   const report = program
     .command('report')

@@ -1,6 +1,6 @@
-/** The command line's request builders of the 延期申请 operations (joined into BUILDERS in campaign/update.ts). */
-import { DEFAULT_OFFICE, liaisonId } from '../../app/people.js';
-import type { RequestBuilder, UpdateOptions } from './campaign/update.js';
+/** The command line's request builders of the 延期申请 operations (their rows in campaign/update-commands.ts). */
+import { DEFAULT_OFFICE, liaisonId } from '../../app/people-ids.js';
+import type { RequestBuilder, UpdateOptions } from './campaign/update-commands.js';
 
 const str = (o: UpdateOptions, k: string): string | undefined =>
   typeof o[k] === 'string' ? o[k] : undefined;

@@ -18,7 +18,7 @@ import { replayerFor, type Replayer } from '../../app/repair/replayer.js';
 import type { CampaignServices } from '../../app/services.js';
 import { lazyStatusStore, openConfiguredStatusStore } from '../../app/status/open.js';
 import { workflowBundlePath } from '../../worker/bundle.js';
-import { bundlerOptions, workflowsPath } from '../../worker/create-worker.js';
+import { bundlerOptions, quietBundleLogger, workflowsPath } from '../../worker/create-worker.js';
 import { problemTime } from '../api/delivery-problems.js';
 import { connectClient } from '../connection.js';
 
@@ -160,15 +160,7 @@ async function currentWorkflowCode(
       label: path.relative(process.cwd(), path.resolve(chosen)) || chosen,
     };
   }
-  const quiet = {
-    trace() {},
-    debug() {},
-    info() {},
-    warn() {},
-    error: (m: string) => console.error(m),
-    log() {},
-  };
-  const { code } = await bundleWorkflowCode({ workflowsPath, ...bundlerOptions, logger: quiet });
+  const { code } = await bundleWorkflowCode({ workflowsPath, ...bundlerOptions, logger: quietBundleLogger });
   return { bundle: { code }, label: '源码 workflows/（现场打包）' };
 }
 

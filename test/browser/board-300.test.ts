@@ -5,28 +5,18 @@
  * test shows the page at a size where the old per-unit reads (60 units at most) were incomplete.
  * All deadlines are in 2009: 红黄绿 and overdue are the same on any day the test runs.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveBoard, unitRagAt } from '../../activities/status/board-derive.js';
 import { openSqliteStatusStore } from '../../activities/status/sqlite-status-store.js';
 import type { UnitStatusRecord } from '../../activities/status/status-store.js';
-import { issueTokens } from '../../client/api/tokens.js';
-import { buildWeb } from '../../client/demo/build-web.js';
-import { startStack, type Stack } from '../../client/demo/stack.js';
 import type { RosterUnit } from '../../domain/roster/types.js';
-import { startMailbox, type Mailbox } from '../../toolchain/mailbox.js';
 import { escalation, survey, task, unitRecord } from '../unit/status/support/board-fixtures.js';
-import { uniqueName } from '../support/unique.js';
-import { DESKTOP, launchChromium, screenshot, SCREENSHOTS } from './browser.js';
+import { screenshot, SCREENSHOTS } from './browser.js';
+import { startConsole, type ConsoleRun } from './console-stack.js';
 
 const UNITS = 300;
-const OFFICE = {
-  name: '区学习实践活动办公室',
-  members: [{ id: 'office', name: '孙主任', email: 'office@xuexi.example.gov.cn' }],
-};
 const pad = (n: number) => String(n).padStart(3, '0');
 const groupOf = (i: number) => `G${String((i % 10) + 1).padStart(2, '0')}`;
 
@@ -79,64 +69,30 @@ function published(campaignId: string, i: number): UnitStatusRecord {
   };
 }
 
-let stack: Stack;
-let mailbox: Mailbox;
-let browser: Browser;
-let tmp: string;
-let campaign: string;
+let run: ConsoleRun;
 let records: UnitStatusRecord[];
-const tokens: Record<string, string> = {};
 
-beforeAll(async () => {
-  await buildWeb();
-  tmp = await mkdtemp(path.join(tmpdir(), 'browser-board-'));
-  campaign = uniqueName('board');
-  records = Array.from({ length: UNITS }, (_, k) => published(campaign, k + 1));
+/** The read model as the workers would have published it for 300 units. */
+async function seedReadModel(tmp: string, campaignId: string): Promise<void> {
+  records = Array.from({ length: UNITS }, (_, k) => published(campaignId, k + 1));
   const status = openSqliteStatusStore(path.join(tmp, 'delivery.sqlite'));
   for (const r of records) await status.publish(r);
   await status.close();
-  mailbox = await startMailbox({ port: 0 });
-  const issued = issueTokens(
-    campaign,
-    records.map((_, k) => rosterUnit(k + 1)),
-    OFFICE,
-    ['study'],
-  );
-  for (const t of issued.issued) if (t.personId === 'office') tokens.office = t.token;
-  stack = await startStack({
-    temporalAddress: inject('temporalAddress'),
-    taskQueue: uniqueName('board'),
-    plansDir: tmp,
-    dataDir: tmp,
-    smtpPort: mailbox.port,
-    officeName: OFFICE.name,
-    officeEmail: OFFICE.members[0]!.email,
-    tokens: issued.store,
-    rateLimitPerMinute: 100_000,
-  });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-  await mailbox?.close();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
-
-async function office(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: DESKTOP,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  const page = await context.newPage();
-  await page.goto(stack.consoleUrl);
-  await page.getByLabel('令牌').fill(tokens.office!);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.locator('#who').waitFor();
-  return page;
 }
+
+beforeAll(async () => {
+  run = await startConsole({
+    name: 'board',
+    units: Array.from({ length: UNITS }, (_, k) => rosterUnit(k + 1)),
+    stages: ['study'],
+    seed: seedReadModel,
+    stack: { rateLimitPerMinute: 100_000 },
+  });
+});
+
+afterAll(async () => run?.close());
+
+const office = (): Promise<Page> => run.loginAs('office');
 
 describe('office page at 300 units', () => {
   it('shows every open escalation, the full survey summary and the counts of all 300 units', async () => {

@@ -6,26 +6,14 @@
  * and they appear by name on the board. Screenshots go to test-results/screenshots/.
  */
 import path from 'node:path';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { issueTokens } from '../../client/api/tokens.js';
-import { launchCampaign } from '../../app/launch.js';
 import { unitStatus } from '../../app/unit-operations.js';
-import { buildWeb } from '../../client/demo/build-web.js';
-import { startStack, type Stack } from '../../client/demo/stack.js';
-import { parseRosterFile } from '../../domain/roster/parse-file.js';
-import { startMailbox, type Mailbox } from '../../toolchain/mailbox.js';
-import { uniqueName } from '../support/unique.js';
-import { DESKTOP, PHONE, launchChromium, screenshot } from './browser.js';
-
-const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
-const OFFICE = {
-  name: '区学习实践活动办公室',
-  members: [{ id: 'office', name: '孙主任', email: 'office@xuexi.example.gov.cn' }],
-};
+import type { Stack } from '../../client/demo/stack.js';
+import type { Mailbox } from '../../toolchain/mailbox.js';
+import { DESKTOP, PHONE, screenshot } from './browser.js';
+import { FIXTURES, startFixtureCampaign, type ConsoleRun } from './console-stack.js';
 
 /* 发起活动: a roster whose row 4 is bad, and the same roster corrected. */
 const HEADER =
@@ -40,69 +28,19 @@ const GOOD = [
 const BAD_ROSTER = [HEADER, ...GOOD, row('C03', '南岗镇机关', '镇机关', '1380000110', 'G1')].join('\n');
 const FIXED_ROSTER = [HEADER, ...GOOD, row('C03', '南岗镇机关', '镇机关', '13800001103', 'G1')].join('\n');
 
+let run: ConsoleRun;
 let stack: Stack;
 let mailbox: Mailbox;
-let browser: Browser;
-let tmp: string;
 let campaign: string;
-const tokens: Record<string, string> = {};
-const contexts: BrowserContext[] = [];
+let tokens: Record<string, string>;
+let loginAs: ConsoleRun['loginAs'];
 
 beforeAll(async () => {
-  await buildWeb();
-  tmp = await mkdtemp(path.join(tmpdir(), 'browser-'));
-  mailbox = await startMailbox({ port: 0 });
-  campaign = uniqueName('web');
-  const taskQueue = uniqueName('web');
-  const roster = await parseRosterFile(path.join(FIXTURES, 'units.csv'), {
-    groupsPath: path.join(FIXTURES, 'groups.csv'),
-    channels: ['email'],
-  });
-  if (!roster.usable) throw new Error(roster.errors.map((e) => e.message).join('\n'));
-  const issued = issueTokens(campaign, roster.units, OFFICE, ['study', 'rectification']);
-  for (const t of issued.issued) tokens[t.personId] = t.token;
-  stack = await startStack({
-    temporalAddress: inject('temporalAddress'),
-    taskQueue,
-    plansDir: FIXTURES,
-    dataDir: tmp,
-    smtpPort: mailbox.port,
-    officeName: OFFICE.name,
-    officeEmail: 'office@xuexi.example.gov.cn',
-    tokens: issued.store,
-  });
-  const launched = await launchCampaign(stack.client, {
-    planPath: path.join(FIXTURES, 'browser_test.yaml'),
-    rosterPath: path.join(FIXTURES, 'units.csv'),
-    groupsPath: path.join(FIXTURES, 'groups.csv'),
-    campaignId: campaign,
-    start: new Date().toISOString(),
-    taskQueue,
-    office: OFFICE,
-  });
-  if (!launched.ok || launched.started !== 3) throw new Error(`launch failed: ${JSON.stringify(launched)}`);
-  browser = await launchChromium();
+  run = await startFixtureCampaign('web');
+  ({ stack, mailbox, campaign, tokens, loginAs } = run);
 });
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await stack?.close();
-  await mailbox?.close();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
-
-/** A fresh browser profile logged in with a person's token through the login form. */
-async function loginAs(personId: string, viewport = DESKTOP): Promise<Page> {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.consoleUrl);
-  await page.getByLabel('令牌').fill(tokens[personId]!);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.locator('#who').waitFor();
-  return page;
-}
+afterAll(async () => run?.close());
 
 const attrs = async (l: Locator, name: string) =>
   Promise.all((await l.all()).map((x) => x.getAttribute(name)));
@@ -128,8 +66,7 @@ const taskOf = async (unit: string, step: string) =>
 
 describe('web console', () => {
   it('refuses a wrong token with a Chinese message', async () => {
-    const context = await browser.newContext({ viewport: DESKTOP });
-    contexts.push(context);
+    const context = await run.newContext({ viewport: DESKTOP });
     const page = await context.newPage();
     await page.goto(stack.consoleUrl);
     await page.getByLabel('令牌').fill('co_not-a-real-token');

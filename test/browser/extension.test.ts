@@ -4,95 +4,25 @@
  * first and approves it; a refusal without a comment is refused in Chinese; the office selects the
  * referred one and approves it in a batch. Screenshots go to test-results/screenshots/.
  */
-import path from 'node:path';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { issueTokens } from '../../client/api/tokens.js';
-import { launchCampaign } from '../../app/launch.js';
 import { unitStatus } from '../../app/unit-operations.js';
-import { buildWeb } from '../../client/demo/build-web.js';
-import { startStack, type Stack } from '../../client/demo/stack.js';
-import { parseRosterFile } from '../../domain/roster/parse-file.js';
-import { startMailbox, type Mailbox } from '../../toolchain/mailbox.js';
-import { uniqueName } from '../support/unique.js';
-import { DESKTOP, launchChromium, screenshot } from './browser.js';
+import type { Stack } from '../../client/demo/stack.js';
+import { screenshot } from './browser.js';
+import { startFixtureCampaign, type ConsoleRun } from './console-stack.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
-const OFFICE = {
-  name: '区学习实践活动办公室',
-  members: [{ id: 'office', name: '孙主任', email: 'office@xuexi.example.gov.cn' }],
-};
 const DAY = 86_400_000;
 
+let run: ConsoleRun;
 let stack: Stack;
-let mailbox: Mailbox;
-let browser: Browser;
-let tmp: string;
 let campaign: string;
-const tokens: Record<string, string> = {};
-const contexts: BrowserContext[] = [];
+let loginAs: ConsoleRun['loginAs'];
 
 beforeAll(async () => {
-  await buildWeb();
-  tmp = await mkdtemp(path.join(tmpdir(), 'browser-ext-'));
-  mailbox = await startMailbox({ port: 0 });
-  campaign = uniqueName('ext');
-  const taskQueue = uniqueName('ext');
-  const roster = await parseRosterFile(path.join(FIXTURES, 'units.csv'), {
-    groupsPath: path.join(FIXTURES, 'groups.csv'),
-    channels: ['email'],
-  });
-  if (!roster.usable) throw new Error(roster.errors.map((e) => e.message).join('\n'));
-  const issued = issueTokens(campaign, roster.units, OFFICE, ['study', 'rectification']);
-  for (const t of issued.issued) tokens[t.personId] = t.token;
-  stack = await startStack({
-    temporalAddress: inject('temporalAddress'),
-    taskQueue,
-    plansDir: FIXTURES,
-    dataDir: tmp,
-    smtpPort: mailbox.port,
-    officeName: OFFICE.name,
-    officeEmail: 'office@xuexi.example.gov.cn',
-    tokens: issued.store,
-  });
-  const launched = await launchCampaign(stack.client, {
-    planPath: path.join(FIXTURES, 'browser_test.yaml'),
-    rosterPath: path.join(FIXTURES, 'units.csv'),
-    groupsPath: path.join(FIXTURES, 'groups.csv'),
-    campaignId: campaign,
-    start: new Date().toISOString(),
-    taskQueue,
-    office: OFFICE,
-  });
-  if (!launched.ok || launched.started !== 3) throw new Error(`launch failed: ${JSON.stringify(launched)}`);
-  browser = await launchChromium();
+  run = await startFixtureCampaign('ext');
+  ({ stack, campaign, loginAs } = run);
 });
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await stack?.close();
-  await mailbox?.close();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
-
-async function loginAs(personId: string): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: DESKTOP,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.consoleUrl);
-  await page.getByLabel('令牌').fill(tokens[personId]!);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.locator('#who').waitFor();
-  return page;
-}
+afterAll(async () => run?.close());
 
 /** Whether a deadline is on the given Beijing date or at its very end (continuous calendars: midnight after it). */
 const onDate = (iso: string, date: string) => {

@@ -4,25 +4,14 @@
  * unit and reason, and the office marks one 已处理 so it leaves the open list. No units run: only
  * the log is read and written.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteDeliveryLog } from '../../activities/notify/log/sqlite-delivery-log.js';
 import { sha256Hex } from '../../client/api/delivery-problems.js';
-import { issueTokens } from '../../client/api/tokens.js';
-import { buildWeb } from '../../client/demo/build-web.js';
-import { startStack, type Stack } from '../../client/demo/stack.js';
 import type { RosterUnit } from '../../domain/roster/types.js';
-import { startMailbox, type Mailbox } from '../../toolchain/mailbox.js';
-import { uniqueName } from '../support/unique.js';
-import { DESKTOP, launchChromium, screenshot } from './browser.js';
+import { screenshot } from './browser.js';
+import { startConsole, type ConsoleRun } from './console-stack.js';
 
-const OFFICE = {
-  name: '区学习实践活动办公室',
-  members: [{ id: 'office', name: '孙主任', email: 'office@xuexi.example.gov.cn' }],
-};
 const UNIT: RosterUnit = {
   id: 'N01',
   name: '红旗镇机关',
@@ -39,19 +28,12 @@ const UNIT: RosterUnit = {
   sourceRow: 2,
 };
 
-let stack: Stack;
-let mailbox: Mailbox;
-let browser: Browser;
-let tmp: string;
+let run: ConsoleRun;
 let campaign: string;
-const tokens: Record<string, string> = {};
-const contexts: BrowserContext[] = [];
+let loginAs: ConsoleRun['loginAs'];
 
-beforeAll(async () => {
-  await buildWeb();
-  tmp = await mkdtemp(path.join(tmpdir(), 'browser-notify-'));
-  campaign = uniqueName('np');
-  // What the worker would have written: the liaison's malformed mobile, and a send cut off by a crash.
+/** What the worker would have written: the liaison's malformed mobile, and a send cut off by a crash. */
+async function seedDeliveryLog(tmp: string, campaign: string): Promise<void> {
   const log = openSqliteDeliveryLog(path.join(tmp, 'delivery.sqlite'));
   const seed = async (
     id: string,
@@ -111,45 +93,14 @@ beforeAll(async () => {
     '邮箱地址格式不正确：x',
   );
   await log.close();
-
-  mailbox = await startMailbox({ port: 0 });
-  const issued = issueTokens(campaign, [UNIT], OFFICE, ['study']);
-  for (const t of issued.issued) tokens[t.personId] = t.token;
-  stack = await startStack({
-    temporalAddress: inject('temporalAddress'),
-    taskQueue: uniqueName('np'),
-    plansDir: tmp,
-    dataDir: tmp,
-    smtpPort: mailbox.port,
-    officeName: OFFICE.name,
-    officeEmail: OFFICE.members[0]!.email,
-    tokens: issued.store,
-  });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await stack?.close();
-  await mailbox?.close();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
-
-async function loginAs(personId: string): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: DESKTOP,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.consoleUrl);
-  await page.getByLabel('令牌').fill(tokens[personId]!);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.locator('#who').waitFor();
-  return page;
 }
+
+beforeAll(async () => {
+  run = await startConsole({ name: 'np', units: [UNIT], stages: ['study'], seed: seedDeliveryLog });
+  ({ campaign, loginAs } = run);
+});
+
+afterAll(async () => run?.close());
 
 describe('office console: 通知异常', () => {
   it('lists this campaign’s failed and uncertain notifications with who, which unit and why', async () => {

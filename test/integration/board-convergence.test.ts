@@ -24,7 +24,7 @@ import { repoRoot } from '../../toolchain/paths.js';
 import { writeWorkflowBundle } from '../../worker/bundle.js';
 import { unitWorkflowId } from '../../workflows/ids.js';
 import { uniqueName } from '../support/unique.js';
-import { workerProcess, type WorkerProcess } from './restart/worker-process.js';
+import { loopbackWorkerEnv, workerProcess, type WorkerProcess } from './restart/worker-process.js';
 
 const ROSTER = path.join(repoRoot, 'examples', 'roster.xlsx');
 const OFFICE = {
@@ -57,20 +57,16 @@ beforeAll(async () => {
   client = new Client({ connection });
   unitIds = (await parseRosterFile(ROSTER, { channels: ['email'] })).units.map((u) => u.id);
   const file = path.join(dir, 'delivery.sqlite');
-  worker = workerProcess({
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    CAMPAIGN_TASK_QUEUE: taskQueue,
-    CAMPAIGN_PLANS_DIR: plansDir,
-    WORKER_WORKFLOW_BUNDLE: bundle,
-    WORKER_SHUTDOWN_GRACE_SECONDS: '10',
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(mailbox.port),
-    SMTP_REQUIRE_TLS: 'false',
-    NOTIFY_SQLITE_PATH: file,
-    NOTIFY_OFFICE_HOURS_START: '00:00',
-    NOTIFY_OFFICE_HOURS_END: '23:59',
-    CAMPAIGN_HEALTH_SCAN_SECONDS: '0',
-  });
+  worker = workerProcess(
+    loopbackWorkerEnv({
+      temporalAddress: inject('temporalAddress'),
+      taskQueue,
+      plansDir,
+      bundle,
+      smtpPort: mailbox.port,
+      sqlitePath: file,
+    }),
+  );
   await worker.start();
   status = openSqliteStatusStore(file);
 }, 240_000);

@@ -23,7 +23,6 @@ import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/wor
 import { createActivities } from '../../activities/index.js';
 import { chineseDaysCalendar } from '../../activities/notify/chinese-days-calendar.js';
 import { openSqliteDeliveryLog } from '../../activities/notify/log/sqlite-delivery-log.js';
-import { createSmtpMailer } from '../../activities/notify/mailer.js';
 import { loadTemplates } from '../../activities/notify/templates.js';
 import { planRefFor } from '../../activities/plan-store.js';
 import { openSqliteStatusStore } from '../../activities/status/sqlite-status-store.js';
@@ -31,7 +30,7 @@ import { bundlerOptions } from '../../worker/create-worker.js';
 import { unitWorkflowId } from '../../workflows/ids.js';
 import { statusQuery, type UnitCampaignInput } from '../../workflows/unit-campaign/messages.js';
 import { connectToDevServer } from '../support/dev-server-connection.js';
-import { startMailbox, type Mailbox } from '../support/mailbox.js';
+import { startMailbox, type Mailbox, loopbackMailer } from '../support/mailbox.js';
 import { replayAll } from '../support/replay.js';
 import { uniqueName } from '../support/unique.js';
 import { naiveStatusQuery } from '../support/workflows/naive-deadline.js';
@@ -71,15 +70,7 @@ afterAll(async () => {
 });
 
 function activities() {
-  const mailer = createSmtpMailer({
-    host: '127.0.0.1',
-    port: mailbox.port,
-    secure: false,
-    requireTLS: false,
-    rejectUnauthorized: false,
-    maxConnections: 1,
-    ratePerSecond: 0,
-  });
+  const mailer = loopbackMailer(mailbox.port, { maxConnections: 1, rejectUnauthorized: false });
   const deliveryLog = openSqliteDeliveryLog(path.join(tmp, 'notify.sqlite'));
   const status = openSqliteStatusStore(path.join(tmp, 'notify.sqlite'));
   const from = '区学习实践活动办公室 <office@xuexi.example.gov.cn>';

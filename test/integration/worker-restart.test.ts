@@ -45,7 +45,7 @@ import { uniqueName } from '../support/unique.js';
 import { clockDueNotifications } from './restart/clock-due.js';
 import { account, deliveryRows, mailLedger, type MailLedger } from './restart/mail-ledger.js';
 import { onTime, seededRandom } from './restart/schedule.js';
-import { workerProcess, type WorkerProcess } from './restart/worker-process.js';
+import { loopbackWorkerEnv, workerProcess, type WorkerProcess } from './restart/worker-process.js';
 
 const ROSTER = path.join(repoRoot, 'examples', 'roster.xlsx');
 const OFFICE = {
@@ -101,20 +101,16 @@ beforeAll(async () => {
   for (const name of ['fault', 'twin'] as const) {
     const taskQueue = uniqueName(`restart-${name}`);
     const file = path.join(dir, `${name}.sqlite`);
-    const worker = workerProcess({
-      TEMPORAL_ADDRESS: address,
-      CAMPAIGN_TASK_QUEUE: taskQueue,
-      CAMPAIGN_PLANS_DIR: plansDir,
-      WORKER_WORKFLOW_BUNDLE: bundle,
-      WORKER_SHUTDOWN_GRACE_SECONDS: '10',
-      SMTP_HOST: '127.0.0.1',
-      SMTP_PORT: String(mailbox.port),
-      SMTP_REQUIRE_TLS: 'false',
-      NOTIFY_SQLITE_PATH: file,
-      NOTIFY_OFFICE_HOURS_START: '00:00',
-      NOTIFY_OFFICE_HOURS_END: '23:59',
-      CAMPAIGN_HEALTH_SCAN_SECONDS: '0',
-    });
+    const worker = workerProcess(
+      loopbackWorkerEnv({
+        temporalAddress: address,
+        taskQueue,
+        plansDir,
+        bundle,
+        smtpPort: mailbox.port,
+        sqlitePath: file,
+      }),
+    );
     runs.push({ name, campaignId: uniqueName(`rs-${name}`), taskQueue, file, worker });
   }
   await Promise.all(runs.map((r) => r.worker.start()));

@@ -6,24 +6,15 @@
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
-import { bundlerOptions, workflowsPath } from '../../worker/create-worker.js';
+import { bundlerOptions, quietBundleLogger, workflowsPath } from '../../worker/create-worker.js';
 
 let bundle: Promise<WorkflowBundle> | undefined;
 
 /** The project's workflow code, bundled once per test process (webpack takes seconds). */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, ...bundlerOptions, logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath, ...bundlerOptions, logger: quietBundleLogger });
   return bundle;
 }
-
-const quietLogger = {
-  trace() {},
-  debug() {},
-  info() {},
-  warn() {},
-  error: (m: string) => console.error(m),
-  log() {},
-};
 
 type History = temporal.api.history.v1.IHistory;
 

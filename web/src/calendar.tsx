@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiFailure, type CalendarAddResult, type StoredCalendarYear } from './api.js';
 import { when } from './format.js';
-import { Notice } from './ui.js';
+import { Notice, ResultNotice } from './ui.js';
 
 export function HolidayCalendarPanel() {
   const [years, setYears] = useState<StoredCalendarYear[] | undefined>();
@@ -68,18 +68,7 @@ export function HolidayCalendarPanel() {
           {result.failures.length > 0 ? `；${result.failures.length} 个单位未能更新，请稍后重新上传` : ''}
         </Notice>
       )}
-      {error && (
-        <Notice kind="error">
-          {error.message}
-          {error.problems.length > 0 && (
-            <ul>
-              {error.problems.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
-          )}
-        </Notice>
-      )}
+      {error && <ResultNotice ok={false} text={error.message} problems={error.problems} listFrom={1} />}
       {years && years.length === 0 && <p>尚未载入任何年份（内置数据之外的年份按周一至周五计算）。</p>}
       {years && years.length > 0 && (
         <table>

@@ -15,8 +15,9 @@ import {
   type Me,
   type UnitKindPreview,
 } from './api.js';
+import { handoutCsv } from '../../client/api/wire/handout.js';
 import { when } from './format.js';
-import { Card, Notice } from './ui.js';
+import { Card, Notice, ResultNotice } from './ui.js';
 
 const SHEET: Record<string, string> = { units: '单位表', groups: '指导组表', file: '文件' };
 
@@ -153,18 +154,7 @@ export function LaunchPage({ me }: { me: Me }) {
         </p>
       </Card>
 
-      {failure && (
-        <Notice kind="error">
-          {failure.message}
-          {failure.problems.length > 1 && (
-            <ul>
-              {failure.problems.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
-          )}
-        </Notice>
-      )}
+      {failure && <ResultNotice ok={false} text={failure.message} problems={failure.problems} />}
 
       {preview && <PreviewView preview={preview} />}
 
@@ -410,39 +400,11 @@ function SummaryView({ summary }: { summary: LaunchSummary }) {
   );
 }
 
-const ROLE_LABELS: Record<IssuedLogin['role'], string> = {
-  office: '活动办',
-  group: '指导组成员',
-  unit: '参学单位',
-};
-
-/** The same columns as the handout of `campaign tokens issue`, with a BOM so Excel reads the Chinese. */
-export function tokensCsv(tokens: readonly IssuedLogin[]): string {
-  const cell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const lines = ['角色,姓名,人员编号,单位编号,指导组,邮箱,手机,令牌'];
-  for (const t of tokens)
-    lines.push(
-      [
-        ROLE_LABELS[t.role],
-        t.name,
-        t.personId,
-        t.unitId ?? '',
-        t.groupId ?? '',
-        t.email ?? '',
-        t.mobile ?? '',
-        t.token,
-      ]
-        .map(cell)
-        .join(','),
-    );
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
-}
-
 function TokenDownload({ campaignId, tokens }: { campaignId: string; tokens: readonly IssuedLogin[] }) {
   if (tokens.length === 0) return <p class="muted">名单中的人员都已有登录令牌，本次没有发放新令牌。</p>;
   const download = () => {
     const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([tokensCsv(tokens)], { type: 'text/csv;charset=utf-8' }));
+    a.href = URL.createObjectURL(new Blob([handoutCsv(tokens)], { type: 'text/csv;charset=utf-8' }));
     a.download = `${campaignId}-登录令牌.csv`;
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);

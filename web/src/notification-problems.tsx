@@ -15,7 +15,7 @@ import {
 import { StuckTag } from './board.js';
 import { when } from './format.js';
 import { useLive } from './live.js';
-import { Notice } from './ui.js';
+import { Notice, ResultNotice } from './ui.js';
 
 /** Stuck units head the 通知异常 panel: none of their notifications go out until they are repaired. */
 function WorkflowProblems({ list, names }: { list: DeliveryProblemList; names: Map<string, string> }) {
@@ -280,18 +280,7 @@ function ResolveForm({
           取消
         </button>
       </div>
-      {error && (
-        <Notice kind="error">
-          {error.message}
-          {error.problems.length > 1 && (
-            <ul>
-              {error.problems.map((x) => (
-                <li key={x}>{x}</li>
-              ))}
-            </ul>
-          )}
-        </Notice>
-      )}
+      {error && <ResultNotice ok={false} text={error.message} problems={error.problems} />}
     </form>
   );
 }

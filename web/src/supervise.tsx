@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiFailure, type Me, type TaskView, type UnitCampaignStatus } from './api.js';
 import { relative, when } from './format.js';
-import { Card, Notice } from './ui.js';
+import { Card, ResultNotice } from './ui.js';
 
 type Outcome = { ok: boolean; text: string; problems?: string[] } | undefined;
 
@@ -33,18 +33,7 @@ function useAction(onDone: () => void, onSuccess?: (outcome: Outcome) => void) {
 
 function OutcomeNotice({ outcome }: { outcome: Outcome }) {
   if (!outcome) return null;
-  return (
-    <Notice kind={outcome.ok ? 'ok' : 'error'}>
-      {outcome.text}
-      {outcome.problems && outcome.problems.length > 1 && (
-        <ul>
-          {outcome.problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-      )}
-    </Notice>
-  );
+  return <ResultNotice ok={outcome.ok} text={outcome.text} problems={outcome.problems} />;
 }
 
 export function SupervisionActions({

@@ -18,6 +18,35 @@ export function Notice({ kind, children }: { kind: 'error' | 'ok' | 'info'; chil
   );
 }
 
+/**
+ * What an action came to: its message and, when there are at least `listFrom` of them, every
+ * problem the server named (by default a single problem is the message itself, so it is not listed).
+ */
+export function ResultNotice({
+  ok,
+  text,
+  problems = [],
+  listFrom = 2,
+}: {
+  ok: boolean;
+  text: string;
+  problems?: readonly string[] | undefined;
+  listFrom?: number;
+}) {
+  return (
+    <Notice kind={ok ? 'ok' : 'error'}>
+      {text}
+      {problems.length >= listFrom && (
+        <ul>
+          {problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+    </Notice>
+  );
+}
+
 export function Card({ title, children, id }: { title: string; children: ComponentChildren; id?: string }) {
   return (
     <section class="card" id={id}>

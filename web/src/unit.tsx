@@ -11,7 +11,7 @@ import { PHASE, TASK_STATUS, ragOfTasks, taskStateText, ragOfUnit, relative, whe
 import { useLive } from './live.js';
 import { SupervisionActions } from './supervise.js';
 import { ExtensionRequestForms } from './extension.js';
-import { Card, Notice, RagChip } from './ui.js';
+import { Card, Notice, RagChip, ResultNotice } from './ui.js';
 
 const active = (t: TaskView) => t.status === 'open' || t.status === 'returned';
 
@@ -256,18 +256,7 @@ function SubmitForm({ me, status, onDone }: { me: Me; status: UnitCampaignStatus
           </button>
         </form>
       )}
-      {result && (
-        <Notice kind={result.ok ? 'ok' : 'error'}>
-          {result.text}
-          {result.problems && result.problems.length > 0 && (
-            <ul>
-              {result.problems.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
-          )}
-        </Notice>
-      )}
+      {result && <ResultNotice ok={result.ok} text={result.text} problems={result.problems} listFrom={1} />}
     </Card>
   );
 }

@@ -8,6 +8,7 @@ import { UNIT_TYPE_IDS } from '../../../domain/unit-types.js';
 import { connectClient } from '../../connection.js';
 import type { CampaignServices } from '../../../app/services.js';
 import { lazyStatusStore, openConfiguredStatusStore } from '../../../app/status/open.js';
+import { UsageError } from './basics.js';
 // Modules only some commands need (Excel, Word, the S3 SDK, roster files, schedules) are imported
 // where those commands run, so `campaign status` starts without them.
 export const parseRosterFile: typeof ParseRosterFile = async (...a) =>
@@ -19,10 +20,7 @@ export interface CliContext extends CampaignServices {
 }
 
 export const DEFAULT_TASK_QUEUE = process.env.CAMPAIGN_TASK_QUEUE ?? 'campaign';
-export const DEFAULT_UPLOADS = process.env.CAMPAIGN_UPLOADS_DIR ?? '.data/uploads';
-
-/** Failures the user can fix: printed as they are, exit code 1, no stack. */
-export class UsageError extends Error {}
+export { DEFAULT_UPLOADS, UsageError, collect } from './basics.js';
 
 export async function officeFrom(file: string | undefined): Promise<Office> {
   if (file === undefined) return DEFAULT_OFFICE;
@@ -50,8 +48,6 @@ export function filterOf(o: FilterOptions): UnitFilter {
     ...(o.stage !== undefined ? { stage: o.stage } : {}),
   };
 }
-
-export const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export async function withClient(fn: (ctx: CliContext) => Promise<number>): Promise<void> {
   let code = 1;

@@ -13,13 +13,11 @@ import { createApiServer } from '../../../client/api/server.js';
 import { FileTokenStore } from '../../../client/api/token-store-file.js';
 import { issueTokens } from '../../../client/api/tokens.js';
 import { localUploadStore } from '../../../client/api/uploads.js';
-import { launchCampaign } from '../../../app/launch.js';
-import { loadOfficeFile } from '../../../app/people.js';
 import { unitStatus } from '../../../app/unit-operations.js';
 import { SHEET_NAMES } from '../../../app/report/xlsx.js';
-import { parseRosterFile } from '../../../domain/roster/parse-file.js';
-import { uniqueName } from '../../support/unique.js';
-import { FIXTURES, GROUPS, PLAN, UNITS, eventually, startHarness, type Harness } from '../cli/harness.js';
+import { FIXTURES, eventually, startHarness, type Harness } from '../cli/harness.js';
+import { fixtureTokens, launchFixtureCampaign, untilStudyPublished } from '../cli/fixture-campaign.js';
+import type { Office } from '../../../app/people.js';
 
 let h: Harness;
 let app: FastifyInstance;
@@ -30,22 +28,10 @@ const MAX_UPLOAD = 64 * 1024;
 
 beforeAll(async () => {
   h = await startHarness();
-  campaign = uniqueName('api');
-  const office = await loadOfficeFile(path.join(FIXTURES, 'office.yaml'));
-  if (!office.ok) throw new Error(office.errors.join());
-  const r = await launchCampaign(h.client, {
-    planPath: PLAN,
-    rosterPath: UNITS,
-    groupsPath: GROUPS,
-    campaignId: campaign,
-    start: new Date().toISOString(),
-    taskQueue: h.taskQueue,
-    office: office.office,
-  });
-  if (!r.ok || r.started !== 3) throw new Error(`launch failed: ${JSON.stringify(r)}`);
-  const roster = await parseRosterFile(UNITS, { groupsPath: GROUPS, channels: ['email'] });
-  const issued = issueTokens(campaign, roster.units, office.office, ['study', 'rectification']);
-  tokens = Object.fromEntries(issued.issued.map((t) => [t.personId, t.token]));
+  let office: Office;
+  ({ campaign, office } = await launchFixtureCampaign(h, 'api'));
+  const issued = await fixtureTokens(campaign, office);
+  tokens = issued.tokens;
   uploadsDir = path.join(h.tmp, 'uploads');
   app = await createApiServer({
     temporalClient: h.client,
@@ -56,11 +42,7 @@ beforeAll(async () => {
     rateLimitPerMinute: 1000,
   });
   // Every unit's workflow is up and has published its stage.
-  await eventually(async () =>
-    (await h.client.workflow.count(`CampaignId = '${campaign}' AND CampaignStage = 'study'`)).count === 3
-      ? true
-      : undefined,
-  );
+  await untilStudyPublished(h, campaign);
 });
 afterAll(async () => {
   await app?.close();

@@ -11,14 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProgressHistory, sampleOf, type ProgressSample } from '../../../app/progress-history.js';
 import { createApiServer, type ApiServerOptions } from '../../../client/api/server.js';
 import { FileTokenStore } from '../../../client/api/token-store-file.js';
-import { issueTokens, type TokenStoreFile } from '../../../client/api/tokens.js';
+import { type TokenStoreFile } from '../../../client/api/tokens.js';
 import { localUploadStore } from '../../../client/api/uploads.js';
 import type { CampaignOverview } from '../../../app/visibility.js';
-import { launchCampaign } from '../../../app/launch.js';
-import { loadOfficeFile } from '../../../app/people.js';
-import { parseRosterFile } from '../../../domain/roster/parse-file.js';
-import { uniqueName } from '../../support/unique.js';
-import { FIXTURES, GROUPS, PLAN, UNITS, eventually, startHarness, type Harness } from '../cli/harness.js';
+import { eventually, startHarness, type Harness } from '../cli/harness.js';
+import { fixtureTokens, launchFixtureCampaign, untilStudyPublished } from '../cli/fixture-campaign.js';
+import type { Office } from '../../../app/people.js';
 
 let h: Harness;
 let campaign: string;
@@ -30,29 +28,11 @@ let clock = Date.parse('2026-03-01T08:00:00Z');
 
 beforeAll(async () => {
   h = await startHarness();
-  campaign = uniqueName('progress');
-  const office = await loadOfficeFile(path.join(FIXTURES, 'office.yaml'));
-  if (!office.ok) throw new Error(office.errors.join());
-  const r = await launchCampaign(h.client, {
-    planPath: PLAN,
-    rosterPath: UNITS,
-    groupsPath: GROUPS,
-    campaignId: campaign,
-    start: new Date().toISOString(),
-    taskQueue: h.taskQueue,
-    office: office.office,
-  });
-  if (!r.ok || r.started !== 3) throw new Error(`launch failed: ${JSON.stringify(r)}`);
-  const roster = await parseRosterFile(UNITS, { groupsPath: GROUPS, channels: ['email'] });
-  const issued = issueTokens(campaign, roster.units, office.office, ['study', 'rectification']);
-  tokens = Object.fromEntries(issued.issued.map((t) => [t.personId, t.token]));
-  storeFile = issued.store;
+  let office: Office;
+  ({ campaign, office } = await launchFixtureCampaign(h, 'progress'));
+  ({ tokens, store: storeFile } = await fixtureTokens(campaign, office));
   dir = path.join(h.tmp, 'progress');
-  await eventually(async () =>
-    (await h.client.workflow.count(`CampaignId = '${campaign}' AND CampaignStage = 'study'`)).count === 3
-      ? true
-      : undefined,
-  );
+  await untilStudyPublished(h, campaign);
 });
 afterAll(async () => {
   for (const a of apps) await a.close();

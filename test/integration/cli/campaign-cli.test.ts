@@ -28,6 +28,7 @@ import { digestScheduleId, unitWorkflowId } from '../../../workflows/ids.js';
 import { uniqueName } from '../../support/unique.js';
 import { readDocx } from '../../unit/report/docx-xml.js';
 import { FIXTURES, GROUPS, PLAN, UNITS, eventually, startHarness, type Harness } from './harness.js';
+import { untilAllOverdue } from './fixture-campaign.js';
 
 let h: Harness;
 let campaign: string;
@@ -106,14 +107,7 @@ describe('campaign start', () => {
 describe('campaign status and overdue', () => {
   it('counts units by stage, type and 指导组 from visibility', async () => {
     // convey_spirit is due 2 s after the start: every unit soon has one overdue item.
-    await eventually(
-      async () =>
-        (await h.client.workflow.count(`CampaignId = '${campaign}' AND OverdueCount > 0`)).count === 3
-          ? true
-          : undefined,
-      30_000,
-      'overdue attributes',
-    );
+    await untilAllOverdue(h, campaign);
     await runStatus({ campaign, plan: PLAN, roster: UNITS, groups: GROUPS, json: true }, ctx());
     const ov = JSON.parse(take()) as {
       total: number;

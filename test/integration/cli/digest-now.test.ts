@@ -6,13 +6,12 @@
 import path from 'node:path';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchCampaign } from '../../../app/launch.js';
-import { loadOfficeFile } from '../../../app/people.js';
 import type { CampaignDigestResult } from '../../../workflows/digest/messages.js';
 import { digestScheduleId } from '../../../workflows/ids.js';
 import { uniqueName } from '../../support/unique.js';
 import { FIXTURES, GROUPS, PLAN, UNITS, eventually, startHarness, type Harness } from './harness.js';
 import { runCliToEnd } from './spawn-cli.js';
+import { launchFixtureCampaign, untilAllOverdue } from './fixture-campaign.js';
 
 const OFFICE = path.join(FIXTURES, 'office.yaml');
 let h: Harness;
@@ -20,28 +19,9 @@ let campaign: string;
 
 beforeAll(async () => {
   h = await startHarness();
-  campaign = uniqueName('digest');
-  const office = await loadOfficeFile(OFFICE);
-  if (!office.ok) throw new Error(office.errors.join());
-  const r = await launchCampaign(h.client, {
-    planPath: PLAN,
-    rosterPath: UNITS,
-    groupsPath: GROUPS,
-    campaignId: campaign,
-    start: new Date().toISOString(),
-    taskQueue: h.taskQueue,
-    office: office.office,
-  });
-  if (!r.ok || r.started !== 3) throw new Error(`launch failed: ${JSON.stringify(r)}`);
+  ({ campaign } = await launchFixtureCampaign(h, 'digest'));
   // convey_spirit is due 2 s after the start: every unit soon has an overdue item.
-  await eventually(
-    async () =>
-      (await h.client.workflow.count(`CampaignId = '${campaign}' AND OverdueCount > 0`)).count === 3
-        ? true
-        : undefined,
-    30_000,
-    'overdue attributes',
-  );
+  await untilAllOverdue(h, campaign);
 });
 afterAll(async () => {
   await h?.client.schedule

@@ -14,11 +14,10 @@ import { chineseDaysCalendar } from '../../../activities/notify/chinese-days-cal
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
 import { openSqliteStatusStore } from '../../../activities/status/sqlite-status-store.js';
 import type { StatusStore } from '../../../activities/status/status-store.js';
-import { createSmtpMailer } from '../../../activities/notify/mailer.js';
 import { loadTemplates } from '../../../activities/notify/templates.js';
 import { daysAheadClock } from '../../support/days-ahead.js';
 import { connectToDevServer } from '../../support/dev-server-connection.js';
-import { startMailbox, type Mailbox } from '../../support/mailbox.js';
+import { startMailbox, type Mailbox, loopbackMailer } from '../../support/mailbox.js';
 import { uniqueName } from '../../support/unique.js';
 import { bundlerOptions, workflowsPath } from '../../../worker/create-worker.js';
 
@@ -46,15 +45,7 @@ export async function startHarness(): Promise<Harness> {
   const mailbox = await startMailbox({ port: 0 });
   const tmp = await mkdtemp(path.join(tmpdir(), 'ifc-'));
   const taskQueue = uniqueName('ifc');
-  const mailer = createSmtpMailer({
-    host: '127.0.0.1',
-    port: mailbox.port,
-    secure: false,
-    requireTLS: false,
-    rejectUnauthorized: false,
-    maxConnections: 2,
-    ratePerSecond: 0,
-  });
+  const mailer = loopbackMailer(mailbox.port, { rejectUnauthorized: false });
   const transport = nodemailer.createTransport({
     host: '127.0.0.1',
     port: mailbox.port,

@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../../activities/index.js';
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
-import { createSmtpMailer, type Mailer } from '../../../activities/notify/mailer.js';
+import { type Mailer } from '../../../activities/notify/mailer.js';
 import { loadTemplates } from '../../../activities/notify/templates.js';
 import type { DeliverNotificationInput } from '../../../activities/notify/types.js';
 import { repoRoot } from '../../../toolchain/paths.js';
 import { connectToDevServer } from '../../support/dev-server-connection.js';
-import { startMailbox, type Mailbox } from '../../support/mailbox.js';
+import { startMailbox, type Mailbox, loopbackMailer } from '../../support/mailbox.js';
 import { uniqueName } from '../../support/unique.js';
 import { deliverNotificationsWorkflow } from '../../support/workflows/deliver-notifications.js';
 import { SAMPLE_FACTS } from '../../unit/notify/support/sample-facts.js';
@@ -45,15 +45,7 @@ describe('two units’ escalations to one 指导组 member at one instant', () =
 
   beforeAll(async () => {
     [temporal, mailbox] = await Promise.all([connectToDevServer(), startMailbox()]);
-    mailer = createSmtpMailer({
-      host: '127.0.0.1',
-      port: mailbox.port,
-      secure: false,
-      requireTLS: false,
-      rejectUnauthorized: true,
-      maxConnections: 2,
-      ratePerSecond: 0,
-    });
+    mailer = loopbackMailer(mailbox.port);
     worker = await Worker.create({
       connection: temporal.nativeConnection,
       taskQueue: queue,

@@ -12,13 +12,13 @@ import { createActivities } from '../../../activities/index.js';
 import { chineseDaysCalendar } from '../../../activities/notify/chinese-days-calendar.js';
 import type { DeliveryLog } from '../../../activities/notify/log/delivery-log.js';
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
-import { createSmtpMailer } from '../../../activities/notify/mailer.js';
 import { loadTemplates } from '../../../activities/notify/templates.js';
 import { openSqliteStatusStore } from '../../../activities/status/sqlite-status-store.js';
 import type { StatusStore } from '../../../activities/status/status-store.js';
-import { bundlerOptions, workflowsPath } from '../../../worker/create-worker.js';
+export { eventually } from '../cli/harness.js';
+import { bundlerOptions, quietBundleLogger, workflowsPath } from '../../../worker/create-worker.js';
 import { daysAheadClock } from '../../support/days-ahead.js';
-import { startMailbox, type Mailbox } from '../../support/mailbox.js';
+import { startMailbox, type Mailbox, loopbackMailer } from '../../support/mailbox.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 export const PLAN = path.join(FIXTURES, 'repair_probe.yaml');
@@ -28,15 +28,6 @@ export const GROUPS = path.join(CLI_FIXTURES, 'groups.csv');
 const DIVERGING = path.resolve(import.meta.dirname, '../../support/workflows/diverging-index.ts');
 const TEMPLATES = path.resolve(import.meta.dirname, '../../../templates/notify');
 const OFFICE_NAME = '区学习实践活动办公室';
-
-const quiet = {
-  trace() {},
-  debug() {},
-  info() {},
-  warn() {},
-  error: (m: string) => console.error(m),
-  log() {},
-};
 
 export interface Rig {
   mailbox: Mailbox;
@@ -59,21 +50,13 @@ export async function startRig(o: {
   const [mailbox, tmp, diverging, real] = await Promise.all([
     startMailbox({ port: 0 }),
     mkdtemp(path.join(tmpdir(), 'repair-')),
-    bundleWorkflowCode({ workflowsPath: DIVERGING, ...bundlerOptions, logger: quiet }),
-    bundleWorkflowCode({ workflowsPath, ...bundlerOptions, logger: quiet }),
+    bundleWorkflowCode({ workflowsPath: DIVERGING, ...bundlerOptions, logger: quietBundleLogger }),
+    bundleWorkflowCode({ workflowsPath, ...bundlerOptions, logger: quietBundleLogger }),
   ]);
   const file = path.join(tmp, 'notify.sqlite');
   const deliveryLog = openSqliteDeliveryLog(file);
   const status = openSqliteStatusStore(file);
-  const mailer = createSmtpMailer({
-    host: '127.0.0.1',
-    port: mailbox.port,
-    secure: false,
-    requireTLS: false,
-    rejectUnauthorized: false,
-    maxConnections: 2,
-    ratePerSecond: 0,
-  });
+  const mailer = loopbackMailer(mailbox.port, { rejectUnauthorized: false });
   const settings = {
     officeName: OFFICE_NAME,
     mailFrom: `${OFFICE_NAME} <office@xuexi.example.gov.cn>`,
@@ -123,25 +106,4 @@ export async function startRig(o: {
       await rm(tmp, { recursive: true, force: true });
     },
   };
-}
-
-/** Polls `probe` until it returns a value (not undefined) or `timeoutMs` passes. */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > until)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }

@@ -115,3 +115,32 @@ export function workerProcess(env: Record<string, string>): WorkerProcess {
     },
   };
 }
+
+export interface LoopbackWorkerEnv {
+  temporalAddress: string;
+  taskQueue: string;
+  plansDir: string;
+  /** The prebundled workflow file. */
+  bundle: string;
+  smtpPort: number;
+  /** Delivery log and read model. */
+  sqlitePath: string;
+}
+
+/** A production worker's environment on the loopback mailbox: office hours all day, no health scan. */
+export function loopbackWorkerEnv(o: LoopbackWorkerEnv): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: o.temporalAddress,
+    CAMPAIGN_TASK_QUEUE: o.taskQueue,
+    CAMPAIGN_PLANS_DIR: o.plansDir,
+    WORKER_WORKFLOW_BUNDLE: o.bundle,
+    WORKER_SHUTDOWN_GRACE_SECONDS: '10',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(o.smtpPort),
+    SMTP_REQUIRE_TLS: 'false',
+    NOTIFY_SQLITE_PATH: o.sqlitePath,
+    NOTIFY_OFFICE_HOURS_START: '00:00',
+    NOTIFY_OFFICE_HOURS_END: '23:59',
+    CAMPAIGN_HEALTH_SCAN_SECONDS: '0',
+  };
+}

@@ -1,22 +1,10 @@
-import type pg from 'pg';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { PostgresProgressHistory } from '../../../app/progress-history-postgres.js';
-import { migrateApiState } from '../../../client/api/state-migrations.js';
-import { openPool } from '../../../db/pool.js';
 import { overviewOf, progressHistoryContract } from '../../unit/api/support/progress-history-contract.js';
-import { postgresForThisFile } from '../support/postgres-per-file.js';
+import { apiStatePools, postgresForThisFile } from '../support/postgres-per-file.js';
 
 const server = postgresForThisFile();
-const pools: pg.Pool[] = [];
-afterAll(async () => {
-  for (const p of pools) await p.end();
-});
-async function pool(url: string): Promise<pg.Pool> {
-  const p = openPool(url, { max: 4 });
-  pools.push(p);
-  await migrateApiState(p);
-  return p;
-}
+const pool = apiStatePools(4);
 
 progressHistoryContract('PostgreSQL', {
   async open(o) {

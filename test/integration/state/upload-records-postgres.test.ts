@@ -1,22 +1,9 @@
-import type pg from 'pg';
-import { afterAll } from 'vitest';
-import { migrateApiState } from '../../../client/api/state-migrations.js';
 import { PostgresUploadRecords } from '../../../client/api/upload-records-postgres.js';
-import { openPool } from '../../../db/pool.js';
 import { uploadRecordsContract } from '../../unit/api/support/upload-records-contract.js';
-import { postgresForThisFile } from '../support/postgres-per-file.js';
+import { apiStatePools, postgresForThisFile } from '../support/postgres-per-file.js';
 
 const server = postgresForThisFile();
-const pools: pg.Pool[] = [];
-afterAll(async () => {
-  for (const p of pools) await p.end();
-});
-async function pool(url: string): Promise<pg.Pool> {
-  const p = openPool(url, { max: 2 });
-  pools.push(p);
-  await migrateApiState(p);
-  return p;
-}
+const pool = apiStatePools(2);
 
 uploadRecordsContract('PostgreSQL', {
   async open() {

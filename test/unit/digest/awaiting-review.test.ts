@@ -7,6 +7,7 @@ import { groupDigestFacts } from '../../../activities/digest/activities.js';
 import { DEFAULT_DIGEST_TEMPLATES, loadDigestTemplate } from '../../../activities/digest/templates.js';
 import { awaitingReviewOf } from '../../../app/awaiting-review.js';
 import type { TaskView, UnitCampaignStatus } from '../../../workflows/unit-campaign/messages.js';
+import { task as boardTask } from '../status/support/board-fixtures.js';
 
 const SUBMITTED = '2009-09-08T02:00:00.000Z'; // Tue 10:00 Beijing
 // Office openings of the next working days (Wed, Thu, Fri, Mon …), as the workflow publishes them.
@@ -19,25 +20,9 @@ const DAY_STARTS = [
 ];
 const LIMIT = '2009-09-15T09:30:00.000Z';
 
+/** A task of the board fixtures, titled by its id, due at the end of September. */
 function task(id: string, extra: Partial<TaskView>): TaskView {
-  return {
-    taskId: id,
-    stageId: 'study',
-    title: id,
-    kind: 'task',
-    origin: 'plan',
-    status: 'open',
-    opensAt: '2009-09-01T01:00:00.000Z',
-    dueAt: '2009-09-30T09:30:00.000Z',
-    needsReview: false,
-    gap: false,
-    overdue: false,
-    late: false,
-    submissions: 0,
-    returns: 0,
-    escalationLevel: 0,
-    ...extra,
-  };
+  return boardTask(id, { title: id, kind: 'task', dueAt: '2009-09-30T09:30:00.000Z', ...extra });
 }
 
 function status(unitId: string, unitName: string, tasks: TaskView[]): UnitCampaignStatus {

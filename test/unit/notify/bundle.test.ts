@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPEAT_CAP_CODE } from '../../../activities/notify/bundle.js';
 import type { NotificationSettings } from '../../../activities/notify/activities.js';
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
-import { createSmtpMailer, type Mailer } from '../../../activities/notify/mailer.js';
+import { type Mailer } from '../../../activities/notify/mailer.js';
 import type { DeliverNotificationInput } from '../../../activities/notify/types.js';
-import { startMailbox, type Mailbox } from '../../support/mailbox.js';
+import { type Mailbox, openLoopbackMail } from '../../support/mailbox.js';
 import { dyingOnce } from './support/dying-log.js';
 import { buildActivities, OFFICE_TIME, TestClock } from './support/notify-fixture.js';
 import { SAMPLE_FACTS } from './support/sample-facts.js';
@@ -46,24 +46,14 @@ function supervise(unit: string, email: string, repeat = 0): DeliverNotification
 const recipientOf = (m: { to?: unknown }) => JSON.stringify(m.to ?? '');
 
 describe('one mail per person', () => {
+  let mail: Awaited<ReturnType<typeof openLoopbackMail>>;
   let mailbox: Mailbox;
   let mailer: Mailer;
   beforeAll(async () => {
-    mailbox = await startMailbox();
-    mailer = createSmtpMailer({
-      host: '127.0.0.1',
-      port: mailbox.port,
-      secure: false,
-      requireTLS: false,
-      rejectUnauthorized: true,
-      maxConnections: 2,
-      ratePerSecond: 0,
-    });
+    mail = await openLoopbackMail();
+    ({ mailbox, mailer } = mail);
   });
-  afterAll(async () => {
-    mailer.close();
-    await mailbox.close();
-  });
+  afterAll(async () => mail?.close());
   const mailsTo = (address: string) => mailbox.messages().filter((m) => recipientOf(m).includes(address));
 
   it('two units’ 督办 to the same member at one instant: one mail listing both, each item logged with its id', async () => {

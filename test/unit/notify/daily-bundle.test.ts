@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationSettings } from '../../../activities/notify/activities.js';
-import { createSmtpMailer, type Mailer } from '../../../activities/notify/mailer.js';
+import { type Mailer } from '../../../activities/notify/mailer.js';
 import { dailyBundleAt } from '../../../activities/notify/quiet-hours.js';
 import type { DeliverNotificationInput, EventKind } from '../../../activities/notify/types.js';
 import { formatIssue } from '../../../domain/plan/issue.js';
 import { loadPlanText } from '../../../domain/plan/load.js';
 import { quietHoursFor, type QuietHoursSpec } from '../../../domain/routing/quiet-spec.js';
-import { startMailbox, type Mailbox } from '../../support/mailbox.js';
+import { type Mailbox, openLoopbackMail } from '../../support/mailbox.js';
 import { buildActivities, OFFICE_TIME, TestClock, weekdayCalendar } from './support/notify-fixture.js';
 import { SAMPLE_FACTS } from './support/sample-facts.js';
 
@@ -73,24 +73,14 @@ describe('the daily bundle instant', () => {
 });
 
 describe('non-urgent notifications wait for the daily bundle', () => {
+  let mail: Awaited<ReturnType<typeof openLoopbackMail>>;
   let mailbox: Mailbox;
   let mailer: Mailer;
   beforeAll(async () => {
-    mailbox = await startMailbox();
-    mailer = createSmtpMailer({
-      host: '127.0.0.1',
-      port: mailbox.port,
-      secure: false,
-      requireTLS: false,
-      rejectUnauthorized: true,
-      maxConnections: 2,
-      ratePerSecond: 0,
-    });
+    mail = await openLoopbackMail();
+    ({ mailbox, mailer } = mail);
   });
-  afterAll(async () => {
-    mailer.close();
-    await mailbox.close();
-  });
+  afterAll(async () => mail?.close());
 
   const settings: NotificationSettings = {
     officeName: '区学习实践活动办公室',

@@ -2,24 +2,15 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryKeyFor } from '../../../activities/notify/activities.js';
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
-import { createSmtpMailer, messageIdFor, type Mailer } from '../../../activities/notify/mailer.js';
+import { messageIdFor, type Mailer } from '../../../activities/notify/mailer.js';
 import type { DeliverNotificationInput } from '../../../activities/notify/types.js';
-import { startMailbox, type Mailbox } from '../../support/mailbox.js';
+import { startMailbox, type Mailbox, loopbackMailer } from '../../support/mailbox.js';
 import { dyingOnce } from './support/dying-log.js';
 import { buildActivities } from './support/notify-fixture.js';
 import { startRejectingSmtp } from './support/rejecting-smtp.js';
 import { SAMPLE_FACTS } from './support/sample-facts.js';
 
-const smtp = (port: number): Mailer =>
-  createSmtpMailer({
-    host: '127.0.0.1',
-    port,
-    secure: false,
-    requireTLS: false,
-    rejectUnauthorized: true,
-    maxConnections: 2,
-    ratePerSecond: 0,
-  });
+const smtp = (port: number): Mailer => loopbackMailer(port);
 
 function reminder(id: string, email = 'zhangming@dongjie.example.cn'): DeliverNotificationInput {
   return {

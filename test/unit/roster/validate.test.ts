@@ -2,27 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { RawSheet } from '../../../domain/roster/raw-sheet.js';
 import { RosterUnitSchema } from '../../../domain/roster/types.js';
 import { validateRoster } from '../../../domain/roster/validate.js';
+import { UNIT_COLUMNS } from '../../../domain/roster/columns.js';
 
 /** Builds a sheet the way the readers do: header on row 1 unless told otherwise. */
 function sheet(rows: string[][], firstRow = 1): RawSheet {
   return { rows: rows.map((cells, i) => ({ row: firstRow + i, cells })) };
 }
 
-const UNIT_HEADER = [
-  '单位编号',
-  '单位名称',
-  '单位类型',
-  '标记',
-  '第一责任人',
-  '第一责任人邮箱',
-  '第一责任人手机',
-  '联络员',
-  '联络员邮箱',
-  '联络员手机',
-  '指导组',
-  '结对单位',
-  '结对单位邮箱',
-];
+/** The roster's header row, in the parser's column order (domain/roster/columns.ts). */
+const UNIT_HEADER = UNIT_COLUMNS.map((c) => c.label);
 const unit = (id: string, over: Partial<Record<string, string>> = {}): string[] => {
   const base: Record<string, string> = {
     单位编号: id,

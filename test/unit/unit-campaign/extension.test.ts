@@ -6,21 +6,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ms } from '../../../domain/calendar/index.js';
 import { dueOnPlanDate, extensionSchedule, extensionWorkingDays } from '../../../domain/schedule/index.js';
-import type { UnitCampaignInput } from '../../../workflows/unit-campaign/messages.js';
 import { validateOperation as validate } from '../../../workflows/unit-campaign/operations.js';
 import * as S from '../../../workflows/unit-campaign/state.js';
-import { townOfficeContext } from './support.js';
+import { TOWN_INPUT, townOfficeContext } from './support.js';
 
-const input = {
-  unit: {
-    id: 'dawei',
-    name: '大圩镇机关',
-    liaison: { id: 'liaison-dawei', name: '王联络' },
-    head: { id: 'head-dawei', name: '李书记' },
-    group: { id: 'g3', name: '第三指导组', members: [{ id: 'group3-zhang', name: '张组长' }] },
-  },
-  office: { name: '活动办', members: [{ id: 'office-wang', name: '王主任' }] },
-} as unknown as UnitCampaignInput;
+const input = TOWN_INPUT;
 const now = Date.parse('2009-09-02T10:00:00+08:00');
 const TASK = 'implementation_plan';
 // Due 2009-11-10 (Tuesday): +3 working days is 11-13, +8 is 11-20 (no holidays in between).

@@ -1,39 +1,21 @@
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays, localDateOf, ms, officeEnd, officeStart } from '../../../domain/calendar/index.js';
-import { loadPlanFile } from '../../../domain/plan/load-file.js';
-import type { Plan } from '../../../domain/plan/schema.js';
-import { buildSchedule, calendarForPlan, type Schedule } from '../../../domain/schedule/index.js';
+import { type Schedule } from '../../../domain/schedule/index.js';
 import { expand } from '../../../domain/schedule/time-scale.js';
 import * as S from '../../../workflows/unit-campaign/state.js';
+import { townOfficeContext } from './support.js';
 
-const PLANS = path.resolve(import.meta.dirname, '../../../plans');
 /** Real milliseconds one plan day lasts. */
 const DAY = 10_000;
-let plan: Plan;
 let schedule: Schedule;
 let ctx: S.Ctx;
 /** The same compressed plan as a workflow started before run-time deadlines counted in plan time. */
 let legacy: S.Ctx;
 
 beforeAll(async () => {
-  const r = await loadPlanFile(path.join(PLANS, 'town_office.yaml'));
-  if (!r.ok) throw new Error('plan');
-  plan = { ...r.plan, timeScale: { dayLasts: '10s' } };
-  const unit = { id: 'dawei', type: 'town_office' as const, flags: [] };
-  const cal = calendarForPlan(plan);
-  schedule = buildSchedule(plan, unit, '2009-09-01', cal);
-  legacy = {
-    plan,
-    cal,
-    timeScale: schedule.timeScale,
-    unit,
-    start: '2009-09-01',
-    campaignId: 'c1',
-    campaignTitle: '第三批',
-    unitName: '大圩镇机关',
-    groupName: '第三指导组',
-  };
+  const town = await townOfficeContext({ plan: (p) => ({ ...p, timeScale: { dayLasts: '10s' } }) });
+  schedule = town.schedule;
+  legacy = { ...town.ctx, timeScale: schedule.timeScale };
   ctx = { ...legacy, runTimeInPlanTime: true };
 });
 

@@ -3,32 +3,19 @@
  * from before 'review-loop') a submission is as it was; with it on, the reviewers are told, the
  * 审查时限 wakes the workflow, and approving ends the loop.
  */
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadPlanFile } from '../../../domain/plan/load-file.js';
 import type { Plan } from '../../../domain/plan/schema.js';
-import { buildSchedule, calendarForPlan, reviewSchedule } from '../../../domain/schedule/index.js';
+import { buildSchedule, reviewSchedule } from '../../../domain/schedule/index.js';
 import * as S from '../../../workflows/unit-campaign/state.js';
+import { townOfficeContext } from './support.js';
 
 let plan: Plan;
 let base: S.Ctx;
 const unit = { id: 'dawei', type: 'town_office' as const, flags: [] };
 
 beforeAll(async () => {
-  const r = await loadPlanFile(path.resolve(import.meta.dirname, '../../../plans/town_office.yaml'));
-  if (!r.ok) throw new Error('plan');
-  plan = { ...r.plan, review: { within: '5wd' } };
-  base = {
-    plan,
-    cal: calendarForPlan(plan),
-    timeScale: null,
-    unit,
-    start: '2009-09-01',
-    campaignId: 'c1',
-    campaignTitle: '第三批',
-    unitName: '大圩镇机关',
-    groupName: '第三指导组',
-  };
+  ({ ctx: base } = await townOfficeContext({ plan: (p) => ({ ...p, review: { within: '5wd' } }) }));
+  plan = base.plan;
 });
 
 function submitted(ctx: S.Ctx) {

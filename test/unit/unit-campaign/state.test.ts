@@ -1,33 +1,16 @@
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadPlanFile } from '../../../domain/plan/load-file.js';
 import type { Plan } from '../../../domain/plan/schema.js';
-import { buildSchedule, calendarForPlan, type Schedule } from '../../../domain/schedule/index.js';
+import { type Schedule } from '../../../domain/schedule/index.js';
 import * as S from '../../../workflows/unit-campaign/state.js';
+import { townOfficeContext } from './support.js';
 
-const PLANS = path.resolve(import.meta.dirname, '../../../plans');
 let plan: Plan;
 let schedule: Schedule;
 let ctx: S.Ctx;
 
 beforeAll(async () => {
-  const r = await loadPlanFile(path.join(PLANS, 'town_office.yaml'));
-  if (!r.ok) throw new Error('plan');
-  plan = r.plan;
-  const unit = { id: 'dawei', type: 'town_office' as const, flags: [] };
-  const cal = calendarForPlan(plan);
-  schedule = buildSchedule(plan, unit, '2009-09-01', cal);
-  ctx = {
-    plan,
-    cal,
-    timeScale: null,
-    unit,
-    start: '2009-09-01',
-    campaignId: 'c1',
-    campaignTitle: '第三批',
-    unitName: '大圩镇机关',
-    groupName: '第三指导组',
-  };
+  ({ ctx, schedule } = await townOfficeContext());
+  plan = ctx.plan;
 });
 
 const t0 = () => Date.parse('2009-08-31T10:00:00+08:00');

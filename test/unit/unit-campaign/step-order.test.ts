@@ -1,31 +1,14 @@
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays, localDateOf, officeEnd } from '../../../domain/calendar/index.js';
-import { loadPlanFile } from '../../../domain/plan/load-file.js';
-import { buildSchedule, calendarForPlan, type Schedule } from '../../../domain/schedule/index.js';
+import { type Schedule } from '../../../domain/schedule/index.js';
 import * as S from '../../../workflows/unit-campaign/state.js';
+import { townOfficeContext } from './support.js';
 
 // 镇机关: 9、组织开展讨论 follows 8、精心组织学习 ("在深入学习的基础上"), both due with the study stage.
 let schedule: Schedule;
 let ctx: S.Ctx;
 beforeAll(async () => {
-  const r = await loadPlanFile(path.resolve(import.meta.dirname, '../../../plans/town_office.yaml'));
-  if (!r.ok) throw new Error('plan');
-  const unit = { id: 'dawei', type: 'town_office' as const, flags: [] };
-  const cal = calendarForPlan(r.plan);
-  schedule = buildSchedule(r.plan, unit, '2009-09-01', cal);
-  ctx = {
-    plan: r.plan,
-    cal,
-    timeScale: null,
-    unit,
-    start: '2009-09-01',
-    campaignId: 'c1',
-    campaignTitle: '第三批',
-    unitName: '大圩镇机关',
-    groupName: '第三指导组',
-    stepOrder: true,
-  };
+  ({ ctx, schedule } = await townOfficeContext({ ctx: { stepOrder: true } }));
 });
 const at = (iso: string) => Date.parse(iso);
 const task = (s: S.CampaignState, id: string) => s.tasks.find((t) => t.sched.taskId === id)!;

@@ -1,23 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { UnitCampaignInput } from '../../../workflows/unit-campaign/messages.js';
 import * as S from '../../../workflows/unit-campaign/state.js';
 import { validateOperation as validate } from '../../../workflows/unit-campaign/operations.js';
-import { townOfficeContext } from './support.js';
+import { TOWN_INPUT, townOfficeContext } from './support.js';
 
 // The workflow's own validators: a client that talks to Temporal directly (not through the API)
 // gets the same strict schema, and the unit's rules on top, all problems at once.
 let ctx: S.Ctx;
 let state: S.CampaignState;
-const input = {
-  unit: {
-    id: 'dawei',
-    name: '大圩镇机关',
-    liaison: { id: 'liaison-dawei', name: '王联络' },
-    head: { id: 'head-dawei', name: '李书记' },
-    group: { id: 'g3', name: '第三指导组', members: [{ id: 'group3-zhang', name: '张组长' }] },
-  },
-  office: { name: '活动办', members: [{ id: 'office-wang', name: '王主任' }] },
-} as unknown as UnitCampaignInput;
+const input = TOWN_INPUT;
 const now = Date.parse('2009-09-02T10:00:00+08:00');
 const FILE = `sha256:${'ab'.repeat(32)}`;
 

@@ -3,29 +3,19 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../../domain/plan/schema.js';
-import { calendarForPlan, computeReminders, type ScheduledTask } from '../../../domain/schedule/index.js';
-import { unitWorkflowId } from '../../../workflows/ids.js';
+import { calendarForPlan, computeReminders } from '../../../domain/schedule/index.js';
+import { statusQuery } from '../../../workflows/unit-campaign/messages.js';
 import {
-  recordSurveyUpdate,
-  reviewDeliverableUpdate,
-  statusQuery,
-  submitDeliverableUpdate,
-} from '../../../workflows/unit-campaign/messages.js';
-import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
-import { uniqueName } from '../../support/unique.js';
-import {
-  FILE_REF,
-  PEOPLE,
   addressesFor,
-  campaignInput,
   mailsOf,
   scheduleFor,
-  sleepUntil,
   startHarness,
   writeRelativePlan,
   type ExpectedMail,
   type Harness,
 } from './support.js';
+import { doEveryTaskOnTime, submitAt } from './on-time.js';
+import { startUnit } from './units.js';
 
 export const HISTORY_FILE = path.resolve(import.meta.dirname, '../../histories/town_office_on_time.json');
 const HOUR = 3_600_000;
@@ -41,54 +31,12 @@ describe('acceptance: a 6-month 镇机关 campaign for one unit, start to archiv
 
   it('runs in seconds and sends exactly the expected emails, in order, without duplicates', async () => {
     const wall = Date.now();
-    const campaignId = uniqueName('accept');
-    const input = await campaignInput(h, 'town_office_rel', campaignId);
-    const schedule = scheduleFor(plan, input);
-    const wf = unitWorkflowId(campaignId, 'dawei');
     const startedAt = await h.env.currentTimeMs();
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
-      taskQueue: h.taskQueue,
-      workflowId: wf,
-      args: [input],
-    });
+    const { input, wf, handle } = await startUnit(h, 'town_office_rel', { prefix: 'accept' });
+    const schedule = scheduleFor(plan, input);
 
     // The unit does every task on its due day, two hours before closing; the 指导组 approves at once.
-    const submitAt = (t: ScheduledTask) => Date.parse(t.dueAt) - 2 * HOUR;
-    const instants = [...new Set(schedule.tasks.map(submitAt))].sort((a, b) => a - b);
-    for (const at of instants) {
-      await sleepUntil(h.env, at);
-      for (const t of schedule.tasks.filter((x) => submitAt(x) === at)) {
-        if (t.kind === 'satisfaction_survey') {
-          await handle.executeUpdate(recordSurveyUpdate, {
-            args: [
-              {
-                by: PEOPLE.reviewer,
-                satisfied: 80,
-                basicallySatisfied: 15,
-                dissatisfied: 5,
-                respondents: 100,
-                method: '无记名投票',
-              },
-            ],
-          });
-          continue;
-        }
-        await handle.executeUpdate(submitDeliverableUpdate, {
-          args: [
-            {
-              taskId: t.taskId,
-              submittedBy: PEOPLE.liaison,
-              summary: `${t.title}已完成`,
-              fileRefs: [FILE_REF],
-            },
-          ],
-        });
-        if (t.needsReview)
-          await handle.executeUpdate(reviewDeliverableUpdate, {
-            args: [{ taskId: t.taskId, reviewedBy: PEOPLE.reviewer, decision: 'approve' }],
-          });
-      }
-    }
+    const instants = await doEveryTaskOnTime(h.env, handle, schedule, (t) => `${t.title}已完成`);
     const result = await handle.result();
     expect(result).toMatchObject({
       outcome: 'completed',

@@ -5,25 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localDateOf, nextWorkingDay, shiftDeadline, yearOf } from '../../../domain/calendar/index.js';
 import { loadPlanFile } from '../../../domain/plan/load-file.js';
 import { calendarForPlan } from '../../../domain/schedule/index.js';
-import { unitWorkflowId } from '../../../workflows/ids.js';
-import {
-  statusQuery,
-  submitDeliverableUpdate,
-  updateCalendarUpdate,
-} from '../../../workflows/unit-campaign/messages.js';
-import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
-import { uniqueName } from '../../support/unique.js';
-import {
-  FILE_REF,
-  PEOPLE,
-  campaignInput,
-  mailText,
-  mailsOf,
-  sleepUntil,
-  startHarness,
-  waitForNotification,
-  type Harness,
-} from './support.js';
+import { updateCalendarUpdate } from '../../../workflows/unit-campaign/messages.js';
+import { mailText, mailsOf, sleepUntil, startHarness, waitForNotification, type Harness } from './support.js';
+import { startUnit, unitControls } from './units.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/plans-good');
 /** Recorded with the code before calendar updates existed (UPDATE_HISTORIES=1 re-records it). */
@@ -48,28 +32,8 @@ describe("unit campaign: next year's holidays arrive in a running unit (time-ski
   afterEach(async () => h?.close());
 
   async function start() {
-    const campaignId = uniqueName('calendar');
-    const input = await campaignInput(h, 'steps_mini', campaignId);
-    const wf = unitWorkflowId(campaignId, 'dawei');
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
-      taskQueue: h.taskQueue,
-      workflowId: wf,
-      args: [input],
-    });
-    const status = async () => handle.query(statusQuery);
-    const submit = (taskId: string) =>
-      handle.executeUpdate(submitDeliverableUpdate, {
-        args: [{ taskId, submittedBy: PEOPLE.liaison, summary: '已完成', fileRefs: [FILE_REF] }],
-      });
-    let first: Awaited<ReturnType<typeof status>> | undefined;
-    for (let i = 0; !first; i++) {
-      first = await status().catch(async (e: unknown) => {
-        if (i >= 50) throw e;
-        await new Promise((r) => setTimeout(r, 100));
-        return undefined;
-      });
-    }
-    return { handle, wf, status, submit, first };
+    const { handle, wf } = await startUnit(h, 'steps_mini', { prefix: 'calendar' });
+    return { handle, wf, ...(await unitControls(handle)) };
   }
 
   it('a unit that never receives a calendar runs as before (its history is the replay fixture of the calendar change)', async () => {

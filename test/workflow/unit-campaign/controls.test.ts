@@ -3,7 +3,6 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { CN_DAYS_COVERED, addDays, localDateOf } from '../../../domain/calendar/index.js';
 import type { Plan } from '../../../domain/plan/schema.js';
 import { calendarForPlan, missingHolidayYearWarning, shiftTasks } from '../../../domain/schedule/index.js';
-import { unitWorkflowId } from '../../../workflows/ids.js';
 import {
   addAdHocItemUpdate,
   cancelUpdate,
@@ -14,12 +13,8 @@ import {
   submitDeliverableUpdate,
   waiveTaskUpdate,
 } from '../../../workflows/unit-campaign/messages.js';
-import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
-import { uniqueName } from '../../support/unique.js';
 import {
-  FILE_REF,
   PEOPLE,
-  campaignInput,
   mailsOf,
   scheduleFor,
   sleepUntil,
@@ -28,6 +23,7 @@ import {
   writeRelativePlan,
   type Harness,
 } from './support.js';
+import { startUnit, submission } from './units.js';
 
 const DAY = 86_400_000;
 
@@ -41,13 +37,7 @@ describe('unit campaign: office controls and bad input (time-skipping)', () => {
   afterAll(async () => h?.close());
 
   async function start() {
-    const campaignId = uniqueName('c');
-    const input = await campaignInput(h, 'town_rel', campaignId);
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
-      taskQueue: h.taskQueue,
-      workflowId: unitWorkflowId(campaignId, 'dawei'),
-      args: [input],
-    });
+    const { input, handle } = await startUnit(h, 'town_rel');
     return { handle, input, schedule: scheduleFor(plan, input) };
   }
 
@@ -75,14 +65,7 @@ describe('unit campaign: office controls and bad input (time-skipping)', () => {
 
     // The unit may not review its own plan; a task that needs no review cannot be reviewed.
     await handle.executeUpdate(submitDeliverableUpdate, {
-      args: [
-        {
-          taskId: 'implementation_plan',
-          submittedBy: PEOPLE.liaison,
-          summary: '实施方案',
-          fileRefs: [FILE_REF],
-        },
-      ],
+      args: [submission('implementation_plan', '实施方案')],
     });
     const mid = await handle.query(statusQuery);
     const selfReview = await handle
@@ -133,16 +116,12 @@ describe('unit campaign: office controls and bad input (time-skipping)', () => {
   });
 
   it("a campaign that runs into a year without holiday data says so on the unit's timeline", async () => {
-    const campaignId = uniqueName('c');
     // A future year past the holiday table, whatever the day the test runs (a start in the past
     // would fire a whole campaign of escalations at once).
     const thisYear = new Date(await h.env.currentTimeMs()).getUTCFullYear();
     const year = Math.max(CN_DAYS_COVERED.to, thisYear) + 1;
-    const input = { ...(await campaignInput(h, 'town_rel', campaignId)), start: `${year}-03-01` };
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
-      taskQueue: h.taskQueue,
-      workflowId: unitWorkflowId(campaignId, 'dawei'),
-      args: [input],
+    const { handle } = await startUnit(h, 'town_rel', {
+      edit: (base) => ({ ...base, start: `${year}-03-01` }),
     });
     // Queried once its first workflow task is over (the kick-off notice has gone out).
     await waitForNotification(h.mailbox, handle.workflowId, `${handle.workflowId}/kickoff`);

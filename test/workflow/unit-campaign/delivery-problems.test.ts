@@ -2,12 +2,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
 import type { Plan } from '../../../domain/plan/schema.js';
-import { unitWorkflowId } from '../../../workflows/ids.js';
 import { statusQuery, type UnitCampaignStatus } from '../../../workflows/unit-campaign/messages.js';
-import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
-import { uniqueName } from '../../support/unique.js';
 import {
-  campaignInput,
   mailsOf,
   scheduleFor,
   sleepUntil,
@@ -15,6 +11,7 @@ import {
   writeRelativePlan,
   type Harness,
 } from './support.js';
+import { startUnit } from './units.js';
 
 const BAD_EMAIL = 'liaison-at-dawei.example.cn';
 const BAD_MOBILE = '1234';
@@ -45,17 +42,11 @@ describe('unit campaign: deliveries that fail are noted on the unit’s timeline
   afterAll(async () => h?.close());
 
   it('a liaison with a malformed email and mobile: the office reads why, once per fault, while the head still gets the mail', async () => {
-    const campaignId = uniqueName('c');
-    const base = await campaignInput(h, 'town_problems', campaignId);
-    const input = {
-      ...base,
-      unit: { ...base.unit, liaison: { ...base.unit.liaison, email: BAD_EMAIL, mobile: BAD_MOBILE } },
-    };
-    const wf = unitWorkflowId(campaignId, 'dawei');
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
-      taskQueue: h.taskQueue,
-      workflowId: wf,
-      args: [input],
+    const { input, wf, handle } = await startUnit(h, 'town_problems', {
+      edit: (base) => ({
+        ...base,
+        unit: { ...base.unit, liaison: { ...base.unit.liaison, email: BAD_EMAIL, mobile: BAD_MOBILE } },
+      }),
     });
     const query = () => handle.query(statusQuery);
 

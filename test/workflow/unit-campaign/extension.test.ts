@@ -12,19 +12,14 @@ import { addWorkingDays, localDateOf, ms } from '../../../domain/calendar/index.
 import { loadPlanFile } from '../../../domain/plan/load-file.js';
 import type { Plan } from '../../../domain/plan/schema.js';
 import { calendarForPlan, dueOnPlanDate, extensionSchedule } from '../../../domain/schedule/index.js';
-import { unitWorkflowId } from '../../../workflows/ids.js';
 import {
   decideExtensionUpdate,
   requestExtensionUpdate,
   type DecideExtensionRequest,
-  type UnitCampaignInput,
 } from '../../../workflows/unit-campaign/messages.js';
-import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
-import { uniqueName } from '../../support/unique.js';
 import {
   PEOPLE,
   addressesFor,
-  campaignInput,
   mailText,
   mailsOf,
   scheduleFor,
@@ -33,6 +28,7 @@ import {
   waitForNotification,
   type Harness,
 } from './support.js';
+import { startUnit, withGroupLeader } from './units.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/plans-good');
 const HOUR = 3_600_000;
@@ -53,23 +49,9 @@ describe('延期申请 (time-skipping)', () => {
 
   /** The test unit (张组长 marked 组长), running, two hours into its stage. */
   async function start() {
-    const campaignId = uniqueName('ext');
-    const base = await campaignInput(h, 'extension_mini', campaignId);
-    const input: UnitCampaignInput = {
-      ...base,
-      unit: {
-        ...base.unit,
-        group: {
-          ...base.unit.group,
-          members: base.unit.group.members.map((m, i) => ({ ...m, role: i === 0 ? 'leader' : 'member' })),
-        },
-      },
-    };
-    const wf = unitWorkflowId(campaignId, 'dawei');
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
-      taskQueue: h.taskQueue,
-      workflowId: wf,
-      args: [input],
+    const { input, wf, handle } = await startUnit(h, 'extension_mini', {
+      prefix: 'ext',
+      edit: withGroupLeader,
     });
     const schedule = scheduleFor(plan, input);
     const task = schedule.tasks.find((t) => t.taskId === TASK)!;

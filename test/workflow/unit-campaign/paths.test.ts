@@ -8,7 +8,6 @@ import {
   nextEscalationRepeat,
 } from '../../../domain/schedule/index.js';
 import { statusAsOf } from '../../../app/status/as-of.js';
-import { unitWorkflowId } from '../../../workflows/ids.js';
 import {
   acknowledgeEscalationUpdate,
   addGapItemUpdate,
@@ -20,13 +19,9 @@ import {
   waiveTaskUpdate,
   type UnitCampaignInput,
 } from '../../../workflows/unit-campaign/messages.js';
-import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
-import { uniqueName } from '../../support/unique.js';
 import {
-  FILE_REF,
   PEOPLE,
   addressesFor,
-  campaignInput,
   mailText,
   mailsOf,
   scheduleFor,
@@ -36,6 +31,7 @@ import {
   writeRelativePlan,
   type Harness,
 } from './support.js';
+import { startUnit, submission, terminateAfterEach } from './units.js';
 
 const DAY = 86_400_000;
 
@@ -49,29 +45,16 @@ describe('unit campaign paths (time-skipping)', () => {
   });
   afterEach(async () => h?.close());
   // A failed test must not leave its unit escalating through the months the next test skips.
-  const started: {
-    terminate(reason: string): Promise<unknown>;
-    describe(): Promise<{ status: { name: string } }>;
-  }[] = [];
-  afterEach(async () => {
-    for (const w of started.splice(0).reverse())
-      if ((await w.describe()).status.name === 'RUNNING') await w.terminate('test done');
-  });
+  const started = terminateAfterEach();
 
   async function start(extra: Partial<UnitCampaignInput> = {}) {
-    const campaignId = uniqueName('c');
-    const input = { ...(await campaignInput(h, 'town_paths', campaignId)), ...extra };
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
-      taskQueue: h.taskQueue,
-      workflowId: unitWorkflowId(campaignId, 'dawei'),
-      args: [input],
+    const { input, handle, wf } = await startUnit(h, 'town_paths', {
+      edit: (base) => ({ ...base, ...extra }),
     });
     started.push(handle);
-    return { handle, input, schedule: scheduleFor(plan, input), wf: unitWorkflowId(campaignId, 'dawei') };
+    return { handle, input, schedule: scheduleFor(plan, input), wf };
   }
-  const submit = (taskId: string) => ({
-    args: [{ taskId, submittedBy: PEOPLE.liaison, summary: '已完成', fileRefs: [FILE_REF] }] as [never],
-  });
+  const submit = (taskId: string) => ({ args: [submission(taskId)] as [never] });
 
   it('climbs every escalation level with the right recipients, repeats the last, and an acknowledgement stops the repeats', async () => {
     const { handle, input, schedule, wf } = await start();

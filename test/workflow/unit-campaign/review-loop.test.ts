@@ -10,19 +10,13 @@ import { ms } from '../../../domain/calendar/index.js';
 import type { Plan } from '../../../domain/plan/schema.js';
 import { reviewWaitText } from '../../../domain/review-wait.js';
 import { calendarForPlan, reviewDayStarts, reviewSchedule } from '../../../domain/schedule/index.js';
-import { unitWorkflowId } from '../../../workflows/ids.js';
 import {
   reviewDeliverableUpdate,
   submitDeliverableUpdate,
-  type UnitCampaignInput,
 } from '../../../workflows/unit-campaign/messages.js';
-import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
-import { uniqueName } from '../../support/unique.js';
 import {
-  FILE_REF,
   PEOPLE,
   addressesFor,
-  campaignInput,
   mailText,
   mailsOf,
   scheduleFor,
@@ -32,6 +26,7 @@ import {
   writeRelativePlan,
   type Harness,
 } from './support.js';
+import { startUnit, submission, withGroupLeader } from './units.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -49,24 +44,7 @@ describe('review loop (time-skipping)', () => {
 
   /** The test unit, its 张组长 marked as the group's leader in the roster. */
   async function start() {
-    const campaignId = uniqueName('rv');
-    const base = await campaignInput(h, 'town_review', campaignId);
-    const input: UnitCampaignInput = {
-      ...base,
-      unit: {
-        ...base.unit,
-        group: {
-          ...base.unit.group,
-          members: base.unit.group.members.map((m, i) => ({ ...m, role: i === 0 ? 'leader' : 'member' })),
-        },
-      },
-    };
-    const wf = unitWorkflowId(campaignId, 'dawei');
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
-      taskQueue: h.taskQueue,
-      workflowId: wf,
-      args: [input],
-    });
+    const { input, wf, handle } = await startUnit(h, 'town_review', { prefix: 'rv', edit: withGroupLeader });
     return { handle, input, wf, schedule: scheduleFor(plan, input) };
   }
 
@@ -77,14 +55,7 @@ describe('review loop (time-skipping)', () => {
     expect(task.reviewWithin).toBe('5wd');
     await sleepUntil(h.env, Date.parse(task.opensAt) + DAY);
     await handle.executeUpdate(submitDeliverableUpdate, {
-      args: [
-        {
-          taskId: task.taskId,
-          submittedBy: PEOPLE.liaison,
-          summary: '实施方案（初稿）',
-          fileRefs: [FILE_REF],
-        },
-      ],
+      args: [submission(task.taskId, '实施方案（初稿）')],
     });
 
     // The reviewers are told at once, by the submitted event's routing (every 指导组 member).
@@ -146,14 +117,7 @@ describe('review loop (time-skipping)', () => {
     const before = mailsOf(h.mailbox, wf).filter((m) => m.id.includes('/review/')).length;
     await sleepUntil(h.env, (await h.env.currentTimeMs()) + 2 * DAY);
     await handle.executeUpdate(submitDeliverableUpdate, {
-      args: [
-        {
-          taskId: task.taskId,
-          submittedBy: PEOPLE.liaison,
-          summary: '实施方案（修改稿）',
-          fileRefs: [FILE_REF],
-        },
-      ],
+      args: [submission(task.taskId, '实施方案（修改稿）')],
     });
     await waitForNotification(h.mailbox, wf, `${wf}/task/implementation_plan/submitted/2`);
     expect(mailsOf(h.mailbox, wf).filter((m) => m.id.includes('/review/')).length).toBe(before);

@@ -5,14 +5,10 @@ import { smsOutId } from '../../../activities/notify/sms/sms-sender.js';
 import { localDateOf, nextOfficeMoment, officeStart } from '../../../domain/calendar/index.js';
 import type { Plan } from '../../../domain/plan/schema.js';
 import { calendarForPlan } from '../../../domain/schedule/index.js';
-import { unitWorkflowId } from '../../../workflows/ids.js';
 import type { UnitCampaignInput } from '../../../workflows/unit-campaign/messages.js';
-import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
-import { uniqueName } from '../../support/unique.js';
 import { startHttpReceiver, type HttpReceiver } from '../../unit/notify/support/http-receiver.js';
 import {
   addressesFor,
-  campaignInput,
   mailsOf,
   scheduleFor,
   sleepUntil,
@@ -21,6 +17,7 @@ import {
   writeRelativePlan,
   type Harness,
 } from './support.js';
+import { startUnit, terminateAfterEach } from './units.js';
 
 const DAY = 86_400_000;
 const GROUP_MOBILES = ['13900000031', '13900000032'];
@@ -82,24 +79,10 @@ describe('unit campaign: per-plan routing and quiet hours (time-skipping)', () =
     await h?.close();
     await gateway?.close();
   });
-  const started: {
-    terminate(reason: string): Promise<unknown>;
-    describe(): Promise<{ status: { name: string } }>;
-  }[] = [];
-  afterEach(async () => {
-    for (const w of started.splice(0).reverse())
-      if ((await w.describe()).status.name === 'RUNNING') await w.terminate('test done');
-  });
+  const started = terminateAfterEach();
 
   async function start(planId: string, plan: Plan) {
-    const campaignId = uniqueName('c');
-    const input = withMobiles(await campaignInput(h, planId, campaignId));
-    const wf = unitWorkflowId(campaignId, 'dawei');
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
-      taskQueue: h.taskQueue,
-      workflowId: wf,
-      args: [input],
-    });
+    const { input, wf, handle } = await startUnit(h, planId, { edit: withMobiles });
     started.push(handle);
     return { handle, input, wf, schedule: scheduleFor(plan, input) };
   }

@@ -1,24 +1,12 @@
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { unitWorkflowId } from '../../../workflows/ids.js';
-import { statusQuery, submitDeliverableUpdate } from '../../../workflows/unit-campaign/messages.js';
-import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
-import { uniqueName } from '../../support/unique.js';
 import { loadPlanFile } from '../../../domain/plan/load-file.js';
 import type { Plan } from '../../../domain/plan/schema.js';
 import { calendarForPlan, computeReminders, deadlineAfter } from '../../../domain/schedule/index.js';
 import type { WorkCalendar } from '../../../domain/calendar/index.js';
-import {
-  FILE_REF,
-  PEOPLE,
-  campaignInput,
-  mailsOf,
-  sleepUntil,
-  startHarness,
-  waitForNotification,
-  type Harness,
-} from './support.js';
+import { mailsOf, sleepUntil, startHarness, waitForNotification, type Harness } from './support.js';
+import { startUnit, terminateAfterEach, unitControls } from './units.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -37,39 +25,13 @@ describe('unit campaign: stages opened by completion, continued rectification (t
     cal = calendarForPlan(plan);
   });
   afterEach(async () => h?.close());
-  const started: {
-    terminate(reason: string): Promise<unknown>;
-    describe(): Promise<{ status: { name: string } }>;
-  }[] = [];
-  afterEach(async () => {
-    for (const w of started.splice(0).reverse())
-      if ((await w.describe()).status.name === 'RUNNING') await w.terminate('test done');
-  });
+  const started = terminateAfterEach();
 
   async function start() {
-    const campaignId = uniqueName('c');
-    const input = await campaignInput(h, 'staged_mini', campaignId);
-    const wf = unitWorkflowId(campaignId, 'dawei');
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
-      taskQueue: h.taskQueue,
-      workflowId: wf,
-      args: [input],
-    });
+    const { handle, wf } = await startUnit(h, 'staged_mini');
     started.push(handle);
-    const status = async () => handle.query(statusQuery);
-    const submit = (taskId: string) =>
-      handle.executeUpdate(submitDeliverableUpdate, {
-        args: [{ taskId, submittedBy: PEOPLE.liaison, summary: '已完成', fileRefs: [FILE_REF] }],
-      });
     // The status Query answers once the plan is loaded.
-    let first: Awaited<ReturnType<typeof status>> | undefined;
-    for (let i = 0; !first; i++) {
-      first = await status().catch(async (e: unknown) => {
-        if (i >= 50) throw e;
-        await new Promise((r) => setTimeout(r, 100));
-        return undefined;
-      });
-    }
+    const { status, submit, first } = await unitControls(handle);
     await sleepUntil(h.env, Date.parse(first.stages[0]!.opensAt) + HOUR);
     return { handle, wf, status, submit };
   }

@@ -3,7 +3,6 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { unitWorkflowId } from '../../../workflows/ids.js';
 import { loadPlanFile } from '../../../domain/plan/load-file.js';
 import {
   addPlanDuration,
@@ -11,19 +10,8 @@ import {
   computeReminders,
   computeEscalations,
 } from '../../../domain/schedule/index.js';
-import { statusQuery, submitDeliverableUpdate } from '../../../workflows/unit-campaign/messages.js';
-import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
-import { uniqueName } from '../../support/unique.js';
-import {
-  FILE_REF,
-  PEOPLE,
-  campaignInput,
-  mailsOf,
-  sleepUntil,
-  startHarness,
-  waitForNotification,
-  type Harness,
-} from './support.js';
+import { mailsOf, sleepUntil, startHarness, waitForNotification, type Harness } from './support.js';
+import { startUnit, unitControls } from './units.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/plans-good');
 /** Recorded with the code before step order existed (UPDATE_HISTORIES=1 re-records it; see docs/versioning.md). */
@@ -44,28 +32,8 @@ describe('unit campaign: steps in order, with their own durations (time-skipping
   afterEach(async () => h?.close());
 
   async function start(planId: string) {
-    const campaignId = uniqueName('steps');
-    const input = await campaignInput(h, planId, campaignId);
-    const wf = unitWorkflowId(campaignId, 'dawei');
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
-      taskQueue: h.taskQueue,
-      workflowId: wf,
-      args: [input],
-    });
-    const status = async () => handle.query(statusQuery);
-    const submit = (taskId: string) =>
-      handle.executeUpdate(submitDeliverableUpdate, {
-        args: [{ taskId, submittedBy: PEOPLE.liaison, summary: '已完成', fileRefs: [FILE_REF] }],
-      });
-    let first: Awaited<ReturnType<typeof status>> | undefined;
-    for (let i = 0; !first; i++) {
-      first = await status().catch(async (e: unknown) => {
-        if (i >= 50) throw e;
-        await new Promise((r) => setTimeout(r, 100));
-        return undefined;
-      });
-    }
-    return { handle, wf, status, submit, first };
+    const { handle, wf } = await startUnit(h, planId, { prefix: 'steps' });
+    return { handle, wf, ...(await unitControls(handle)) };
   }
 
   it('a plan without step order runs as before (its history is the replay fixture of the step-order change)', async () => {

@@ -18,7 +18,6 @@ import { chineseDaysCalendar } from '../../../activities/notify/chinese-days-cal
 import { openSqliteDeliveryLog } from '../../../activities/notify/log/sqlite-delivery-log.js';
 import { openSqliteStatusStore } from '../../../activities/status/sqlite-status-store.js';
 import type { StatusStore } from '../../../activities/status/status-store.js';
-import { createSmtpMailer } from '../../../activities/notify/mailer.js';
 import { loadTemplates } from '../../../activities/notify/templates.js';
 import { planRefFor } from '../../../activities/plan-store.js';
 import { daysBetween, localDateOf } from '../../../domain/calendar/index.js';
@@ -27,7 +26,7 @@ import type { Plan } from '../../../domain/plan/schema.js';
 import { buildSchedule, calendarForPlan, type Schedule } from '../../../domain/schedule/index.js';
 import { createCampaignWorker } from '../../../worker/create-worker.js';
 import type { UnitCampaignInput } from '../../../workflows/unit-campaign/messages.js';
-import { startMailbox, type Mailbox } from '../../support/mailbox.js';
+import { startMailbox, type Mailbox, loopbackMailer } from '../../support/mailbox.js';
 import { expectHistoriesReplay, workflowBundle } from '../../support/replay.js';
 import {
   createTimeSkippingEnv,
@@ -124,15 +123,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const plansDir = await mkdtemp(path.join(tmpdir(), 'unit-campaign-'));
   const deliveryLog = openSqliteDeliveryLog(path.join(plansDir, 'delivery.sqlite'));
   const status = openSqliteStatusStore(path.join(plansDir, 'delivery.sqlite'));
-  const mailer = createSmtpMailer({
-    host: '127.0.0.1',
-    port: mailbox.port,
-    secure: false,
-    requireTLS: false,
-    rejectUnauthorized: true,
-    maxConnections: 1,
-    ratePerSecond: 0,
-  });
+  const mailer = loopbackMailer(mailbox.port, { maxConnections: 1 });
   const taskQueue = uniqueName('unit-campaign');
   const maxCachedWorkflows = maxCachedWorkflowsForTests();
   const worker = await createCampaignWorker({

@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../../domain/plan/schema.js';
-import { unitWorkflowId } from '../../../workflows/ids.js';
 import {
   reviewDeliverableUpdate,
   statusQuery,
   submitDeliverableUpdate,
 } from '../../../workflows/unit-campaign/messages.js';
-import { unitCampaignWorkflow } from '../../../workflows/unit-campaign/workflow.js';
-import { uniqueName } from '../../support/unique.js';
 import {
-  FILE_REF,
   PEOPLE,
-  campaignInput,
   mailsOf,
   scheduleFor,
   sleepUntil,
@@ -20,6 +15,7 @@ import {
   writeRelativePlan,
   type Harness,
 } from './support.js';
+import { startUnit, submission } from './units.js';
 
 /** Real milliseconds one plan day lasts in the compressed plan. */
 const PLAN_DAY = 10_000;
@@ -37,29 +33,15 @@ describe('unit campaign: a timeScale plan computes run-time deadlines in plan ti
 
   it('a late return gives 5 plan working days (seconds, not days); its reminder and escalation follow in the compressed window', async () => {
     expect(plan.timeScale?.dayLasts).toBe('10s');
-    const campaignId = uniqueName('c');
-    const input = await campaignInput(h, 'town_fast', campaignId);
-    const wf = unitWorkflowId(campaignId, 'dawei');
+    const { input, wf, handle } = await startUnit(h, 'town_fast');
     const schedule = scheduleFor(plan, input);
     expect(schedule.timeScale).not.toBeNull();
     const planned = schedule.tasks.find((t) => t.taskId === 'implementation_plan')!;
-    const handle = await h.env.client.workflow.start(unitCampaignWorkflow, {
-      taskQueue: h.taskQueue,
-      workflowId: wf,
-      args: [input],
-    });
 
     // Submitted half a plan day before its deadline, returned two plan days after it.
     await sleepUntil(h.env, Date.parse(planned.dueAt) - PLAN_DAY / 2);
     await handle.executeUpdate(submitDeliverableUpdate, {
-      args: [
-        {
-          taskId: 'implementation_plan',
-          submittedBy: PEOPLE.liaison,
-          summary: '实施方案',
-          fileRefs: [FILE_REF],
-        },
-      ],
+      args: [submission('implementation_plan', '实施方案')],
     });
     await sleepUntil(h.env, Date.parse(planned.dueAt) + 2 * PLAN_DAY);
     const returnedAt = await h.env.currentTimeMs();

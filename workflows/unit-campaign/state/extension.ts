@@ -19,6 +19,7 @@ import { advance } from './advance.js';
 import { cnDate, iso, parseDue, rearm, runScale, timeLeft } from './clock.js';
 import { common, queue, unitRef } from './outbox.js';
 import { findTask } from './tasks.js';
+import { advanceTimedWait, timedWaitDueAt } from './timed-wait.js';
 import { note } from './timeline.js';
 import { FINISHED, type CampaignState, type Ctx, type Fact, type TaskState } from './types.js';
 
@@ -168,20 +169,14 @@ export function tickExtension(ctx: Ctx, state: CampaignState, t: TaskState, now:
   if (!x.dueAt) return;
   const u = unitRef(ctx);
   const facts = { ...factsOf(ctx, t), decider: deciderName(ctx, x.decider), decideBy: cnDate(ctx, x.dueAt) };
-  let due = -1;
-  while (x.nextReminder < x.reminders.length && ms(x.reminders[x.nextReminder]!.at) <= now)
-    due = x.nextReminder++;
-  if (due >= 0 && ms(x.dueAt) > now)
+  const { remind, rung: e } = advanceTimedWait(x, x.dueAt, now);
+  if (remind)
     queue(ctx, state, {
       id: notificationIds.extensionReminder(u, t.sched.taskId, x.n),
       event: 'extension_reminder',
       facts: { ...facts, timeLeft: timeLeft(ctx, now, x.dueAt) },
       roles: { to: [x.decider], cc: [] },
     });
-  let level = -1;
-  while (x.nextEscalation < x.escalations.length && ms(x.escalations[x.nextEscalation]!.at) <= now)
-    level = x.nextEscalation++;
-  const e = level >= 0 ? x.escalations[level] : undefined;
   if (!e) return;
   queue(ctx, state, {
     id: notificationIds.extensionEscalation(u, t.sched.taskId, x.n, e.level),
@@ -201,12 +196,7 @@ export function tickExtension(ctx: Ctx, state: CampaignState, t: TaskState, now:
 
 /** When a waiting request next needs the workflow awake. */
 export function extensionDueAt(t: TaskState): number | undefined {
-  const x = t.extension;
-  if (!x) return undefined;
-  const times = [x.reminders[x.nextReminder]?.at, x.escalations[x.nextEscalation]?.at]
-    .filter((a): a is string => a !== undefined)
-    .map(ms);
-  return times.length > 0 ? Math.min(...times) : undefined;
+  return timedWaitDueAt(t.extension);
 }
 
 export function extensionView(t: TaskState): ExtensionRequestView | undefined {

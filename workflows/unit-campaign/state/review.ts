@@ -11,6 +11,7 @@ import { notificationIds } from '../../ids.js';
 import type { ReviewView } from '../messages.js';
 import { cnDate, iso, runScale, timeLeft } from './clock.js';
 import { common, queue, unitRef } from './outbox.js';
+import { advanceTimedWait, timedWaitDueAt } from './timed-wait.js';
 import { note } from './timeline.js';
 import type { CampaignState, Ctx, TaskState } from './types.js';
 
@@ -73,20 +74,14 @@ export function tickReview(ctx: Ctx, state: CampaignState, t: TaskState, now: nu
     submittedOn: cnDate(ctx, r.submittedAt),
     reviewBy: cnDate(ctx, r.dueAt),
   };
-  let due = -1;
-  while (r.nextReminder < r.reminders.length && ms(r.reminders[r.nextReminder]!.at) <= now)
-    due = r.nextReminder++;
-  if (due >= 0 && ms(r.dueAt) > now) {
+  const { remind, rung: e } = advanceTimedWait(r, r.dueAt, now);
+  if (remind) {
     queue(ctx, state, {
       id: notificationIds.reviewReminder(u, t.sched.taskId, r.submission),
       event: 'review_reminder',
       facts: { ...facts, timeLeft: timeLeft(ctx, now, r.dueAt) },
     });
   }
-  let level = -1;
-  while (r.nextEscalation < r.escalations.length && ms(r.escalations[r.nextEscalation]!.at) <= now)
-    level = r.nextEscalation++;
-  const e = level >= 0 ? r.escalations[level] : undefined;
   if (!e) return;
   queue(ctx, state, {
     id: notificationIds.reviewEscalation(u, t.sched.taskId, r.submission, e.level),
@@ -106,12 +101,7 @@ export function tickReview(ctx: Ctx, state: CampaignState, t: TaskState, now: nu
 
 /** When the review of `t` next needs the workflow awake. */
 export function reviewDueAt(t: TaskState): number | undefined {
-  const r = t.review;
-  if (!r) return undefined;
-  const times = [r.reminders[r.nextReminder]?.at, r.escalations[r.nextEscalation]?.at]
-    .filter((x): x is string => x !== undefined)
-    .map(ms);
-  return times.length > 0 ? Math.min(...times) : undefined;
+  return timedWaitDueAt(t.review);
 }
 
 /** What readers see of a waiting review; they recount the working day with the day starts (statusAsOf). */
