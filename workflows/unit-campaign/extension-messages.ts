@@ -6,9 +6,8 @@
 import { defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { dueText, id, text } from '../../domain/input/fields.js';
+import { taskId } from './message-fields.js';
 import type { UpdateAck } from './messages.js';
-
-const taskId = id('事项编号').describe('事项编号（见单位进度中的 taskId）');
 
 export const RequestExtensionRequest = z.strictObject({
   taskId,

@@ -6,12 +6,18 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { dueText, durationText, fileRef, id, integer, text } from '../../domain/input/fields.js';
+import { dueText, fileRef, id, integer, text } from '../../domain/input/fields.js';
+import { personId, taskId } from './message-fields.js';
 import type { CampaignPhase, TaskStatus, UnitCampaignStatus } from './status-view.js';
 import { DecideExtensionRequest, RequestExtensionRequest } from './extension-messages.js';
 import { decideExtensionUpdate, requestExtensionUpdate } from './extension-messages.js';
+import { AddAdHocItemRequest, CancelRequest, OfficeRequest, ResumeRequest } from './office-messages.js';
+import { ShiftDatesRequest, WaiveTaskRequest } from './office-messages.js';
+import { addAdHocItemUpdate, cancelUpdate, pauseUpdate, resumeUpdate } from './office-messages.js';
+import { shiftDatesUpdate, waiveTaskUpdate } from './office-messages.js';
 
 export * from './extension-messages.js';
+export * from './office-messages.js';
 export * from './calendar-messages.js';
 
 // ───────────────────────────── input (input.ts) ─────────────────────────────
@@ -45,9 +51,6 @@ export type {
 
 /** Who may act, as the workflow knows people from its input. */
 export type Actor = 'liaison' | 'unit_head' | 'supervisor_group' | 'office';
-
-const personId = id('操作人编号');
-const taskId = id('事项编号').describe('事项编号（见单位进度中的 taskId）');
 
 export const SubmitDeliverableRequest = z.strictObject({
   taskId,
@@ -116,50 +119,6 @@ export const RecordSurveyRequest = z.strictObject({
 });
 export type RecordSurveyRequest = z.infer<typeof RecordSurveyRequest>;
 
-/** Pause: an office member's id, and why. */
-export const OfficeRequest = z.strictObject({
-  by: personId,
-  reason: text('暂停理由', 500).optional().describe('暂停理由'),
-});
-export type OfficeRequest = z.infer<typeof OfficeRequest>;
-
-export const ResumeRequest = z.strictObject({
-  by: personId,
-  reason: text('说明', 500).optional().describe('说明'),
-  /** Default: the paused duration, in whole days (clock time for continuous calendars). */
-  shiftBy: durationText.optional().describe('顺延时长，如 5wd、7d；缺省为暂停的天数'),
-});
-export type ResumeRequest = z.infer<typeof ResumeRequest>;
-
-const ShiftDatesRequest = z.strictObject({
-  by: personId,
-  reason: text('说明', 500).optional().describe('说明'),
-  /** Later only. Moves every task not yet finished and every stage not yet open. */
-  shift: durationText.describe('顺延时长：5wd、7d、1mo、2h（只能推后）'),
-});
-export type ShiftDatesRequest = z.infer<typeof ShiftDatesRequest>;
-
-export const WaiveTaskRequest = z.strictObject({
-  by: personId,
-  taskId,
-  reason: text('免除理由', 500).describe('免除理由'),
-});
-export type WaiveTaskRequest = z.infer<typeof WaiveTaskRequest>;
-
-export const AddAdHocItemRequest = z.strictObject({
-  by: personId,
-  title: text('督办事项名称', 100).describe('事项名称'),
-  due: dueText.describe('截止时间：日期（2009-12-20）或带时区的时刻（2009-12-20T17:30:00+08:00）'),
-  note: text('说明', 500).optional().describe('说明'),
-});
-export type AddAdHocItemRequest = z.infer<typeof AddAdHocItemRequest>;
-
-export const CancelRequest = z.strictObject({
-  by: personId,
-  reason: text('撤销理由', 500).describe('撤销理由'),
-});
-export type CancelRequest = z.infer<typeof CancelRequest>;
-
 /**
  * What every Update returns: a short acknowledgement, not the unit's status. Update results are
  * stored in history, so a full status per Update would grow a lifecycle's history by hundreds of
@@ -193,12 +152,6 @@ export const acknowledgeEscalationUpdate = defineUpdate<UpdateAck, [AcknowledgeE
 export const extendDeadlineUpdate = defineUpdate<UpdateAck, [ExtendDeadlineRequest]>('extendDeadline');
 export const addGapItemUpdate = defineUpdate<UpdateAck, [AddGapItemRequest]>('addGapItem');
 export const recordSurveyUpdate = defineUpdate<UpdateAck, [RecordSurveyRequest]>('recordSurvey');
-export const pauseUpdate = defineUpdate<UpdateAck, [OfficeRequest]>('pause');
-export const resumeUpdate = defineUpdate<UpdateAck, [ResumeRequest]>('resume');
-const shiftDatesUpdate = defineUpdate<UpdateAck, [ShiftDatesRequest]>('shiftDates');
-export const waiveTaskUpdate = defineUpdate<UpdateAck, [WaiveTaskRequest]>('waiveTask');
-export const addAdHocItemUpdate = defineUpdate<UpdateAck, [AddAdHocItemRequest]>('addAdHocItem');
-export const cancelUpdate = defineUpdate<UpdateAck, [CancelRequest]>('cancel');
 
 /**
  * Publishes the unit's status to the read model again (after a repair, or for runs that began before
