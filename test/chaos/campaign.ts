@@ -173,6 +173,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         duplicated: m.duplicated,
         lost: m.lost,
         failed: m.failed,
+        'suppressed yet received': m.suppressedReceived,
         unsettled: m.unsettled,
         unknown: m.unknown,
       }))

@@ -42,6 +42,7 @@ export function reliabilityReport(r: ChaosResult, command: string, when: Date): 
     `| duplicated | ${f.duplicated.length} | ${t.duplicated.length} |`,
     `| lost (logged sent, never received) | ${f.lost.length} | ${t.lost.length} |`,
     `| uncertain (received / on the problem list) | ${f.uncertain.length} (${f.uncertainReceived} / ${f.uncertain.length - r.uncertainNotListed.length}) | ${t.uncertain.length} |`,
+    `| suppressed on purpose (escalation repeats past the weekly cap per address; none received) | ${f.suppressed} | ${t.suppressed} |`,
     `| failed / unsettled | ${f.failed.length} / ${f.unsettled.length} | ${t.failed.length} / ${t.unsettled.length} |`,
     `| received by the twin's recipients, not by the fault run's / the reverse | ${r.onlyTwin.length} / ${r.onlyFault.length} | |`,
     `| stuck units (health scan 流程异常) | ${r.stuck.length} | |`,

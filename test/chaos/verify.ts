@@ -4,7 +4,8 @@
  *   补课 rounds, survey outcome) equals the fault-free twin's;
  * - every delivery the workflows asked for (the delivery log) reached its recipient exactly once,
  *   by notification id and address: mail at the SMTP server, SMS at the gateway; an 'uncertain'
- *   one at most once and on the office's problem list; none failed, none unsettled;
+ *   one at most once and on the office's problem list; a 'suppressed' one (the weekly cap on
+ *   escalation repeats) never; none failed, none unsettled;
  * - no workflow task failed (WorkflowTaskFailed in any history), and no unit is stuck.
  */
 import type { Client } from '@temporalio/client';
@@ -78,6 +79,13 @@ export interface Accounting {
   uncertain: string[];
   uncertainReceived: number;
   failed: string[];
+  /**
+   * Held back on purpose and final: escalation repeats past the weekly cap per address
+   * (NOTIFY_ESCALATION_REPEATS_PER_WEEK; a compressed campaign puts weeks of them into minutes).
+   */
+  suppressed: number;
+  /** Suppressed, and yet received. */
+  suppressedReceived: string[];
   unsettled: string[];
   /** Mail received that the log does not know. */
   unknown: string[];
@@ -102,6 +110,8 @@ export function account(run: Run, rows: DeliveryRow[], ledger: MailLedger): Acco
     uncertain: [],
     uncertainReceived: 0,
     failed: [],
+    suppressed: 0,
+    suppressedReceived: [],
     unsettled: [],
     unknown: [],
     receivedKeys: new Set(),
@@ -117,7 +127,12 @@ export function account(run: Run, rows: DeliveryRow[], ledger: MailLedger): Acco
       if (n > 0) a.uncertainReceived += 1;
     }
     if (r.status === 'failed') a.failed.push(`${key(r)} (${r.channel})`);
-    if (!['sent', 'uncertain', 'failed'].includes(r.status)) a.unsettled.push(`${key(r)}: ${r.status}`);
+    if (r.status === 'suppressed') {
+      a.suppressed += 1;
+      if (n > 0) a.suppressedReceived.push(key(r));
+    }
+    if (!['sent', 'uncertain', 'failed', 'suppressed'].includes(r.status))
+      a.unsettled.push(`${key(r)}: ${r.status}`);
   }
   const logged = new Set(rows.filter((r) => r.channel === 'email').map(key));
   for (const k of arrivals.keys()) if (k.startsWith(prefix) && !logged.has(k)) a.unknown.push(k);
