@@ -18,6 +18,7 @@ export const VALID_BODIES: Record<Operation, Record<string, unknown>> = {
   decideExtension: { taskId: 't1', decision: 'approve' },
   addGap: { title: '补充材料' },
   survey: { satisfied: 3, basicallySatisfied: 1, dissatisfied: 0, respondents: 4, method: '集中评议' },
+  supervise: { summary: '到单位督导检查，列席专题民主生活会' },
   pause: { reason: '换届' },
   resume: { reason: '换届结束' },
   shift: { shift: '7d' },

@@ -119,6 +119,15 @@ export const RecordSurveyRequest = z.strictObject({
 });
 export type RecordSurveyRequest = z.infer<typeof RecordSurveyRequest>;
 
+/** 督导记录: what the 指导组 (or the office) did with the unit, kept in its 大事记 and archive. */
+export const RecordSupervisionRequest = z.strictObject({
+  by: personId,
+  summary: text('督导情况', 1000).describe(
+    '督导情况：到单位督导检查、列席会议、个别谈话、发现的问题和提出的要求',
+  ),
+});
+export type RecordSupervisionRequest = z.infer<typeof RecordSupervisionRequest>;
+
 /**
  * What every Update returns: a short acknowledgement, not the unit's status. Update results are
  * stored in history, so a full status per Update would grow a lifecycle's history by hundreds of
@@ -152,6 +161,9 @@ export const acknowledgeEscalationUpdate = defineUpdate<UpdateAck, [AcknowledgeE
 export const extendDeadlineUpdate = defineUpdate<UpdateAck, [ExtendDeadlineRequest]>('extendDeadline');
 export const addGapItemUpdate = defineUpdate<UpdateAck, [AddGapItemRequest]>('addGapItem');
 export const recordSurveyUpdate = defineUpdate<UpdateAck, [RecordSurveyRequest]>('recordSurvey');
+export const recordSupervisionUpdate = defineUpdate<UpdateAck, [RecordSupervisionRequest]>(
+  'recordSupervision',
+);
 
 /**
  * Publishes the unit's status to the read model again (after a repair, or for runs that began before
@@ -275,6 +287,16 @@ export const UNIT_OPERATIONS = {
     label: '录入测评结果',
     summary: '录入满意度测评结果',
     path: 'survey',
+    batch: false,
+  }),
+  supervise: operation({
+    update: recordSupervisionUpdate,
+    request: RecordSupervisionRequest,
+    actor: 'by',
+    actors: GROUP_OR_OFFICE,
+    label: '记录督导情况',
+    summary: '记录督导情况（记入单位大事记，随单位档案归档）',
+    path: 'supervision',
     batch: false,
   }),
   pause: operation({

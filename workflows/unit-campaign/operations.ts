@@ -202,6 +202,10 @@ export const OPERATION_RULES: { [Op in Operation]: OperationRule<Op> } = {
       return survey;
     },
   },
+  supervise: {
+    check() {},
+    apply: (c, s, r, now) => S.recordSupervision(c, s, r, now),
+  },
   pause: {
     check(rule) {
       if (rule.state.phase === 'paused') rule.p.add('状态', '本单位活动已处于暂停状态');

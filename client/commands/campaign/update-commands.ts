@@ -205,6 +205,20 @@ export const UPDATE_COMMANDS: { [Op in Operation]: OperationCommand<Op> } = {
     },
     build: (o) => ({ by: by(o), taskId: str(o, 'task') ?? '', reason: list(o, 'reason').join('；') }),
   },
+  supervise: {
+    command: {
+      name: 'supervise',
+      description: '记录督导情况（记入单位大事记，随单位档案归档）',
+      flags: (c) =>
+        c.requiredOption(
+          '--summary <text>',
+          '督导情况：督导检查、列席会议、个别谈话、发现的问题和要求',
+          collect,
+        ),
+      unitRequired: true,
+    },
+    build: (o) => ({ by: by(o), summary: list(o, 'summary').join('；') }),
+  },
   pause: {
     command: {
       name: 'pause',

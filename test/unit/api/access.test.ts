@@ -110,7 +110,7 @@ describe('role and unit checks', () => {
     }
   });
 
-  it('a 指导组 member reaches its own units for review, acknowledge, extend, deciding 延期申请, gap items, survey, viewing and archives', () => {
+  it('a 指导组 member reaches its own units for review, acknowledge, extend, deciding 延期申请, gap items, survey, 督导记录, viewing and archives', () => {
     const groupActions = API_ACTIONS.filter((a) => ROLE_MATRIX[a].includes('group'));
     expect([...groupActions].sort()).toEqual(
       [
@@ -121,6 +121,7 @@ describe('role and unit checks', () => {
         'decideExtension',
         'addGap',
         'survey',
+        'supervise',
         'dashboard',
         'archive',
       ].sort(),

@@ -1,10 +1,10 @@
 /**
- * What the office (and, for 查缺补缺, the 指导组) does to a unit as a whole: add items, pause,
- * resume, shift the remaining dates, waive a task, cancel.
+ * What the office (and, for 查缺补缺 and 督导记录, the 指导组) does to a unit as a whole: add items,
+ * record a supervision, pause, resume, shift the remaining dates, waive a task, cancel.
  */
 import { ms } from '../../../domain/calendar/index.js';
 import { shiftTasks } from '../../../domain/schedule/index.js';
-import type { AddAdHocItemRequest, AddGapItemRequest } from '../messages.js';
+import type { AddAdHocItemRequest, AddGapItemRequest, RecordSupervisionRequest } from '../messages.js';
 import { advance } from './advance.js';
 import { cnDate, deadlineAfter, iso, parseDue, pauseShift, syntheticTask, rearm } from './clock.js';
 import { currentStageId, findTask, newTask } from './tasks.js';
@@ -40,6 +40,17 @@ export function addGapItem(ctx: Ctx, state: CampaignState, req: AddGapItemReques
   );
   advance(ctx, state, now);
   return taskId;
+}
+
+/** Only the 大事记 changes: the record goes wherever the timeline goes (status, archive). */
+export function recordSupervision(
+  ctx: Ctx,
+  state: CampaignState,
+  req: RecordSupervisionRequest,
+  now: number,
+): void {
+  const who = ctx.officeIds?.includes(req.by) ? '活动办' : '指导组';
+  note(state, now, 'supervision', `${who}督导记录：${req.summary.trim()}`);
 }
 
 export function pause(state: CampaignState, reason: string | undefined, now: number): void {
