@@ -182,6 +182,31 @@ describe('unit operations', () => {
     expect(json).not.toContain('test deliverable');
   });
 
+  it('records a 督导记录 into the unit’s 大事记 (campaign supervise), and refuses the unit itself', async () => {
+    const summary = ['到单位督导检查', '列席专题民主生活会'];
+    expect(
+      await runUpdate('supervise', opts({ unit: 'T01', by: 'G1-m1', summary }), BUILDERS.supervise, ctx()),
+    ).toBe(0);
+    expect(take()).toContain('已记录督导情况：青山镇机关（T01）');
+    await eventually(
+      async () =>
+        (await unitStatus(h, campaign, 'T01')).timeline.some(
+          (e) => e.text === '指导组督导记录：到单位督导检查；列席专题民主生活会',
+        ) || undefined,
+      20_000,
+      'the 督导记录 in the read model',
+    );
+    expect(
+      await runUpdate(
+        'supervise',
+        opts({ unit: 'T01', by: 'T01-liaison', summary: ['自评'] }),
+        BUILDERS.supervise,
+        ctx(),
+      ),
+    ).toBe(1);
+    expect(take()).toContain('by：「T01-liaison」不是青山镇机关的指导组成员或活动办，无权进行此操作');
+  });
+
   it('refuses a review by someone outside the unit’s 指导组 and changes nothing', async () => {
     const task = await taskOf('T01', 'implementation_plan');
     const code = await runUpdate(
